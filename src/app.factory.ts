@@ -1,0 +1,65 @@
+import type { PGlite } from '@electric-sql/pglite';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import { VersioningType } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { createValidationPipe } from './common/validation.js';
+import type { AppConfig } from './config/config.js';
+import { setupOpenApi } from './openapi.js';
+import { requestId } from './request-id.js';
+
+export interface CreateAppOptions {
+  /** An open PGlite (tests); otherwise the app opens DATA_DIR or connects to DATABASE_URL. */
+  pglite?: PGlite;
+  /** Keep Nest's own buffered logs (default true). */
+  bufferLogs?: boolean;
+}
+
+/** Builds the fully configured application without listening: used by main, tests and the OpenAPI script. */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: requestId,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.pglite ?? null), adapter, {
+    bufferLogs: options.bufferLogs ?? true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(PinoLogger));
+  app.enableVersioning({ type: VersioningType.URI });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  await fastify.register(helmet, {
+    // Swagger UI needs inline styles and its own scripts; the API itself serves only JSON.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        scriptSrc: ["'self'"],
+      },
+    },
+  });
+  await fastify.register(cors, {
+    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+    allowedHeaders: ['authorization', 'content-type', 'x-organization-id', 'x-request-id'],
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  // JSON only: without this, Fastify would accept text/plain bodies as strings.
+  fastify.removeContentTypeParser(['text/plain']);
+
+  setupOpenApi(app);
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ClsModule } from 'nestjs-cls';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { EMBEDDED_DB } from './database/database.service.js';
+import { HealthModule } from './health/health.module.js';
+import { LeadsModule } from './leads/leads.module.js';
+import { loggerOptions } from './logging.js';
+import { MembersModule } from './members/members.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
+import { ProfilesModule } from './profiles/profiles.module.js';
+import { TenancyGuard } from './tenancy/tenancy.guard.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, pglite: PGlite | null = null): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(config)),
+        ClsModule.forRoot({ global: true, middleware: { mount: true } }),
+        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.auth.rateLimitPerMinute }]),
+        DatabaseModule,
+        ProfilesModule,
+        AuthModule,
+        HealthModule,
+        OrganizationsModule,
+        MembersModule,
+        LeadsModule,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: EMBEDDED_DB, useValue: pglite },
+        // Order matters: authenticate first, then record the tenant scope.
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: TenancyGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+      exports: [APP_CONFIG, EMBEDDED_DB],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Conflict, ErrorCode, Unauthorized } from '../common/errors.js';
+import { TenantDb } from '../database/tenant-db.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { ProfileProvisioner } from '../profiles/profile-provisioner.service.js';
+import { ProfilesRepository } from '../profiles/profiles.repository.js';
+import { AuthRepository } from './auth.repository.js';
+import type { LoginInput, SignupInput } from './dto/signup.input.js';
+import type { SessionOutput } from './dto/session.output.js';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
+import { TokenService } from './token.service.js';
+
+@Injectable()
+export class LocalAuthService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly auth: AuthRepository,
+    private readonly profiles: ProfilesRepository,
+    private readonly tokens: TokenService,
+    private readonly provisioner: ProfileProvisioner,
+  ) {}
+
+  async signup(input: SignupInput): Promise<SessionOutput> {
+    const email = input.email.toLowerCase();
+    const passwordHash = await hashPassword(input.password);
+    const userId = randomUUID();
+    const profile = await this.db
+      .runTrusted({ userId }, async () => {
+        const created = await this.profiles.create(userId, email, input.fullName);
+        await this.auth.createCredential(userId, email, passwordHash);
+        return created;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+          throw new Conflict('An account with this email already exists', ErrorCode.EmailTaken);
+        }
+        throw error;
+      });
+    this.provisioner.remember(userId);
+    return this.session(profile.id, profile.email, profile.fullName);
+  }
+
+  async login(input: LoginInput): Promise<SessionOutput> {
+    const email = input.email.toLowerCase();
+    const credential = await this.db.runTrusted({}, () => this.auth.credentialForLogin(email));
+    // Same work and same answer whether or not the email exists.
+    const ok = await verifyPassword(input.password, credential?.password_hash ?? (await DUMMY_HASH_PROMISE));
+    if (!credential || !ok) throw new Unauthorized('Invalid email or password', ErrorCode.InvalidCredentials);
+    const profile = await this.db.runTrusted({ userId: credential.user_id }, () =>
+      this.profiles.findById(credential.user_id),
+    );
+    if (!profile) throw new Unauthorized('Invalid email or password', ErrorCode.InvalidCredentials);
+    return this.session(profile.id, profile.email, profile.fullName);
+  }
+
+  private session(id: string, email: string, fullName: string | null): SessionOutput {
+    return {
+      accessToken: this.tokens.issue(id, email),
+      tokenType: 'Bearer',
+      expiresIn: this.tokens.ttlSeconds,
+      user: { id, email, fullName },
+    };
+  }
+}

@@ -1,0 +1,153 @@
+import { HttpException, HttpStatus, NotFoundException } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { Prisma } from '../generated/prisma/client.js';
+import { DomainError, ErrorCode, type ErrorDetail } from './errors.js';
+
+export interface MappedError {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: ErrorDetail[];
+  /** true when the cause is ours, not the client's: log it with its stack. */
+  unexpected?: boolean;
+}
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: ErrorCode.ValidationFailed,
+  401: ErrorCode.Unauthorized,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  409: ErrorCode.Conflict,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+  422: ErrorCode.BusinessRule,
+  429: ErrorCode.RateLimited,
+  503: ErrorCode.DatabaseUnavailable,
+};
+
+// Prisma codes meaning "the database is not there or too busy", not "your request is wrong".
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P03', '53300']);
+
+const unavailable = (): MappedError => ({
+  statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+  code: ErrorCode.DatabaseUnavailable,
+  message: 'The database is unavailable; retry shortly',
+});
+
+/** Postgres SQLSTATE carried by a driver-adapter error, wherever Prisma put it. */
+function sqlState(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const o = current as Record<string, unknown>;
+    const meta = o.meta as Record<string, unknown> | undefined;
+    const adapter = meta?.driverAdapterError as Record<string, unknown> | undefined;
+    const cause = (adapter?.cause ?? o.cause) as Record<string, unknown> | undefined;
+    for (const c of [cause?.originalCode, cause?.code, o.originalCode]) {
+      if (typeof c === 'string' && /^[0-9A-Z]{5}$|^E[A-Z]+$/.test(c)) return c;
+    }
+    current = adapter ?? o.cause;
+  }
+  return undefined;
+}
+
+function fromPrisma(error: Prisma.PrismaClientKnownRequestError): MappedError {
+  const meta = error.meta ?? {};
+  switch (error.code) {
+    case 'P2002': {
+      const target = (meta.target ?? (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } })?.cause?.constraint?.fields) as
+        | string[]
+        | string
+        | undefined;
+      const fields = Array.isArray(target) ? target : target ? [target] : [];
+      return {
+        statusCode: 409,
+        code: ErrorCode.Conflict,
+        message: 'A record with the same unique value already exists',
+        details: fields.map((field) => ({ field, message: 'must be unique' })),
+      };
+    }
+    case 'P2025':
+      return { statusCode: 404, code: ErrorCode.NotFound, message: 'Record not found' };
+    case 'P2003':
+      return { statusCode: 409, code: ErrorCode.Conflict, message: 'A related record does not exist or is still referenced' };
+  }
+  if (UNAVAILABLE_PRISMA_CODES.has(error.code)) return unavailable();
+  return fromSqlState(sqlState(error));
+}
+
+function fromSqlState(state: string | undefined): MappedError {
+  if (state && UNAVAILABLE_NET_CODES.has(state)) return unavailable();
+  if (state === '42501') return { statusCode: 403, code: ErrorCode.Forbidden, message: 'Your role does not allow this action' };
+  if (state === '23505') return { statusCode: 409, code: ErrorCode.Conflict, message: 'A record with the same unique value already exists' };
+  if (state === '23503') return { statusCode: 409, code: ErrorCode.Conflict, message: 'A related record does not exist or is still referenced' };
+  if (state === '23514' || state === '22P02' || state === '22003' || state === '22001')
+    return { statusCode: 400, code: ErrorCode.ValidationFailed, message: 'A value is out of range or malformed' };
+  return { statusCode: 500, code: ErrorCode.Internal, message: 'Internal server error', unexpected: true };
+}
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+function fromFastify(error: FastifyLikeError): MappedError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { statusCode: 413, code: ErrorCode.PayloadTooLarge, message: 'Request body is too large' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { statusCode: 415, code: ErrorCode.UnsupportedMediaType, message: 'Unsupported Content-Type; send application/json' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { statusCode: 400, code: ErrorCode.MalformedJson, message: 'Request body is not valid JSON' };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { statusCode: 400, code: ErrorCode.ValidationFailed, message: 'Content-Length does not match the body' };
+  }
+  if (typeof error.code === 'string' && error.code.startsWith('FST_') && error.statusCode && error.statusCode < 500) {
+    return {
+      statusCode: error.statusCode,
+      code: STATUS_CODES[error.statusCode] ?? ErrorCode.ValidationFailed,
+      message: error.message ?? 'Bad request',
+    };
+  }
+  return undefined;
+}
+
+/** Turns anything thrown while serving a request into the documented error shape. */
+export function mapError(error: unknown): MappedError {
+  if (error instanceof DomainError) {
+    return { statusCode: error.status, code: error.code, message: error.message, details: error.details };
+  }
+  if (error instanceof ThrottlerException) {
+    return { statusCode: 429, code: ErrorCode.RateLimited, message: 'Too many requests; retry later' };
+  }
+  // Our code throws DomainErrors; a bare NotFoundException is Nest's "no such route".
+  if (error instanceof NotFoundException) {
+    return { statusCode: 404, code: ErrorCode.RouteNotFound, message: error.message.replace(/^Cannot /, 'No route for ') };
+  }
+  if (error instanceof HttpException) {
+    // Nest wraps Fastify's own errors (body parsing, size, media type); the cause has the precise code.
+    const wrapped = error.cause && typeof error.cause === 'object' ? fromFastify(error.cause as FastifyLikeError) : undefined;
+    if (wrapped) return wrapped;
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : typeof (response as { message?: unknown }).message === 'string'
+          ? (response as { message: string }).message
+          : error.message;
+    return { statusCode: status, code: STATUS_CODES[status] ?? ErrorCode.Internal, message, unexpected: status >= 500 };
+  }
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return fromPrisma(error);
+  if (error instanceof Prisma.PrismaClientInitializationError) return unavailable();
+  if (error instanceof SyntaxError && (error as FastifyLikeError).statusCode === 400) {
+    return { statusCode: 400, code: ErrorCode.MalformedJson, message: 'Request body is not valid JSON' };
+  }
+  const fastify = error && typeof error === 'object' ? fromFastify(error as FastifyLikeError) : undefined;
+  if (fastify) return fastify;
+  return fromSqlState(sqlState(error));
+}

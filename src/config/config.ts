@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Raised at boot when a variable is missing or malformed; the message names it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  DATABASE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  MIGRATE_ON_BOOT: bool.optional(),
+  SUPABASE_URL: z.url().optional(),
+  SUPABASE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_AUDIENCE: z.string().min(1).default('authenticated'),
+  LOCAL_AUTH_ENABLED: bool.default(true),
+  LOCAL_AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3600),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  CORS_ORIGINS: csv.default(['*']),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  TRUST_PROXY: bool.default(false),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  database: {
+    /** undefined → embedded PGlite under dataDir */
+    url?: string;
+    poolSize: number;
+    txTimeoutMs: number;
+    migrateOnBoot: boolean;
+  };
+  dataDir: string;
+  auth: {
+    audience: string;
+    supabaseUrl?: string;
+    supabaseJwtSecret?: string;
+    localEnabled: boolean;
+    /** Signs and verifies tokens issued by the embedded /v1/auth routes. */
+    localJwtSecret?: string;
+    tokenTtlSeconds: number;
+    rateLimitPerMinute: number;
+  };
+  corsOrigins: string[];
+  logLevel: Env['LOG_LEVEL'];
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+}
+
+export const LOCAL_TOKEN_ISSUER = 'brokerage-crm';
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
+}
+
+/** A development secret kept in DATA_DIR, so tokens survive restarts without any setup. */
+function devSecret(dataDir: string): string {
+  const file = join(dataDir, 'dev-jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings (VAR= in a .env) mean "unset", as most users expect.
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${formatIssues(parsed.error)}`);
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+
+  if (production && !e.SUPABASE_JWT_SECRET && !e.SUPABASE_URL && !e.LOCAL_AUTH_JWT_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: SUPABASE_JWT_SECRET (or SUPABASE_URL for JWKS) is required in production',
+    );
+  }
+  if (production && e.LOCAL_AUTH_ENABLED && !e.LOCAL_AUTH_JWT_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: LOCAL_AUTH_JWT_SECRET is required in production while LOCAL_AUTH_ENABLED=true',
+    );
+  }
+
+  const dataDir = resolve(e.DATA_DIR);
+  const localJwtSecret = e.LOCAL_AUTH_ENABLED
+    ? (e.LOCAL_AUTH_JWT_SECRET ?? (production ? undefined : devSecret(dataDir)))
+    : undefined;
+
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      txTimeoutMs: e.DATABASE_TX_TIMEOUT_MS,
+      migrateOnBoot: e.MIGRATE_ON_BOOT ?? !e.DATABASE_URL,
+    },
+    dataDir,
+    auth: {
+      audience: e.JWT_AUDIENCE,
+      supabaseUrl: e.SUPABASE_URL?.replace(/\/+$/, ''),
+      supabaseJwtSecret: e.SUPABASE_JWT_SECRET,
+      localEnabled: e.LOCAL_AUTH_ENABLED,
+      localJwtSecret,
+      tokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      rateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    },
+    corsOrigins: e.CORS_ORIGINS,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY,
+  };
+}
+
+/** Injection token for the validated AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

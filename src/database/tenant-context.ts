@@ -1,0 +1,22 @@
+import type { MemberRole } from '../generated/prisma/enums.js';
+
+/** Who is acting, and in which organization, for the current unit of work. */
+export interface TenantContext {
+  userId?: string;
+  orgId?: string;
+  role?: MemberRole;
+}
+
+/** What the request asked for, stored by the tenancy guard before any query runs. */
+export interface RequestScope {
+  userId: string;
+  email?: string;
+  /** From X-Organization-Id; undefined → the user's only organization. */
+  requestedOrgId?: string;
+  /** Roles allowed to run this route's tenant work; undefined → any member. */
+  allowedRoles?: readonly MemberRole[];
+}
+
+export const CLS_SCOPE = 'scope';
+export const CLS_TENANT = 'tenant';
+export const CLS_TX = 'tenantTx';

@@ -1,0 +1,138 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { ClsService } from 'nestjs-cls';
+import { DomainError, ErrorCode, Forbidden } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { MemberRole } from '../generated/prisma/enums.js';
+import { DatabaseService } from './database.service.js';
+import { CLS_SCOPE, CLS_TENANT, CLS_TX, type RequestScope, type TenantContext } from './tenant-context.js';
+
+export type Tx = Prisma.TransactionClient;
+
+/** Thrown when tenant data is reached without a tenant context: a programming error, never unfiltered data. */
+export class MissingTenantContextError extends Error {
+  override readonly name = 'MissingTenantContextError';
+}
+
+interface Resolution {
+  org_id: string | null;
+  member_role: MemberRole | null;
+  membership_count: number;
+}
+
+export interface OrgRunOptions {
+  /** Roles allowed; defaults to the route's (RequestScope.allowedRoles). */
+  roles?: readonly MemberRole[];
+  /** Error when the user is not a member of the organization (default 403 NOT_A_MEMBER). */
+  notMember?: () => Error;
+}
+
+/**
+ * The only way to tenant data. Each unit of work is one transaction whose first
+ * statement (app.begin_request) switches to the runtime role crm_app, sets the
+ * user and organization locally and resolves the member's role, so nothing can
+ * leak to the next user of a pooled connection and a non-member sees nothing.
+ */
+@Injectable()
+export class TenantDb {
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly cls: ClsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get<T>(key: string): T | undefined {
+    return this.cls.isActive() ? (this.cls.get(key) as T | undefined) : undefined;
+  }
+
+  /** The resolved context of the open unit of work. */
+  get context(): TenantContext {
+    const ctx = this.get<TenantContext>(CLS_TENANT);
+    if (!ctx) throw new MissingTenantContextError('No tenant context: call TenantDb.run()');
+    return ctx;
+  }
+
+  private get scope(): RequestScope {
+    const scope = this.get<RequestScope>(CLS_SCOPE);
+    if (!scope?.userId) throw new MissingTenantContextError('No authenticated user in context');
+    return scope;
+  }
+
+  /** Runs fn in the organization the request selected (X-Organization-Id or the only membership). */
+  run<T>(fn: () => Promise<T>, options: OrgRunOptions = {}): Promise<T> {
+    const scope = this.scope;
+    return this.inOrg(scope.userId, scope.requestedOrgId, fn, { roles: scope.allowedRoles, ...options });
+  }
+
+  /** Runs fn in an organization named by the route itself (e.g. PATCH /organizations/{id}). */
+  runInOrg<T>(orgId: string, fn: () => Promise<T>, options: OrgRunOptions = {}): Promise<T> {
+    return this.inOrg(this.scope.userId, orgId, fn, options);
+  }
+
+  /** Runs fn as the current user with no organization (their profile and memberships only). */
+  runAsUser<T>(fn: () => Promise<T>): Promise<T> {
+    const { userId } = this.scope;
+    return this.transaction(async (tx) => {
+      await tx.$executeRaw`SELECT set_config('role', 'crm_app', true), set_config('app.current_user_id', ${userId}, true)`;
+      return { userId };
+    }, fn);
+  }
+
+  /**
+   * Runs fn under a context the caller vouches for, without a membership check:
+   * sign-up (a user that does not exist yet), login (nobody), and creating an
+   * organization (its creator is its first ADMIN).
+   */
+  runTrusted<T>(ctx: TenantContext, fn: () => Promise<T>): Promise<T> {
+    return this.transaction(async (tx) => {
+      await tx.$executeRaw`SELECT set_config('role', 'crm_app', true),
+        set_config('app.current_user_id', ${ctx.userId ?? ''}, true),
+        set_config('app.current_org_id', ${ctx.orgId ?? ''}, true),
+        set_config('app.current_role', ${ctx.role ?? ''}, true)`;
+      return ctx;
+    }, fn);
+  }
+
+  /** The open transaction; repositories call this inside run(). */
+  get tx(): Tx {
+    const tx = this.get<Tx>(CLS_TX);
+    if (!tx) throw new MissingTenantContextError('Repository used outside a TenantDb unit of work');
+    return tx;
+  }
+
+  private inOrg<T>(userId: string, orgId: string | undefined, fn: () => Promise<T>, options: OrgRunOptions): Promise<T> {
+    return this.transaction(async (tx) => {
+      const [r] = await tx.$queryRaw<Resolution[]>`SELECT * FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid)`;
+      if (!r?.org_id || !r.member_role) {
+        if (orgId) throw options.notMember?.() ?? new Forbidden('You are not a member of this organization', ErrorCode.NotAMember);
+        if (r?.membership_count) {
+          throw new DomainError(
+            HttpStatus.BAD_REQUEST,
+            ErrorCode.OrganizationRequired,
+            'You belong to several organizations: choose one with the X-Organization-Id header',
+          );
+        }
+        throw new Forbidden('You are not a member of any organization yet: create one first', ErrorCode.NotAMember);
+      }
+      if (options.roles && !options.roles.includes(r.member_role)) throw new Forbidden();
+      return { userId, orgId: r.org_id, role: r.member_role };
+    }, fn);
+  }
+
+  /** Opens the transaction, runs `begin` as its first statement, then fn with the context in a child CLS scope. */
+  private async transaction<T>(begin: (tx: Tx) => Promise<TenantContext>, fn: () => Promise<T>): Promise<T> {
+    // A nested unit of work joins the open transaction (same user, same organization).
+    if (this.get<Tx>(CLS_TX)) return fn();
+    return this.cls.run({ ifNested: 'inherit' }, () =>
+      this.database.prisma.$transaction(
+        async (tx) => {
+          const ctx = await begin(tx);
+          this.cls.set(CLS_TX, tx);
+          this.cls.set(CLS_TENANT, ctx);
+          return fn();
+        },
+        { maxWait: 5000, timeout: this.config.database.txTimeoutMs },
+      ),
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import { ApiPropertyOptional, ApiProperty, PartialType } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsEmail,
+  IsEnum,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { Trim } from '../../common/query-transforms.js';
+import { LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
+
+export class CreateLeadInput {
+  @ApiProperty({ example: 'Maria Gonzalez', minLength: 1, maxLength: 200 })
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'maria.gonzalez@example.com', nullable: true, type: String })
+  @IsOptional()
+  @Trim()
+  @IsEmail()
+  @MaxLength(320)
+  email?: string | null;
+
+  @ApiPropertyOptional({ example: '+1 415 555 0134', nullable: true, type: String })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Matches(/^[0-9+()\-.\s]{3,50}$/, { message: 'phone may contain digits, spaces and + ( ) - . only' })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ example: 'Gonzalez Family Trust', nullable: true, type: String })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  company?: string | null;
+
+  @ApiPropertyOptional({ enum: LeadSource, enumName: 'LeadSource', default: 'WEBSITE', example: 'REFERRAL' })
+  @IsOptional()
+  @IsEnum(LeadSource)
+  source?: LeadSource;
+
+  @ApiPropertyOptional({ enum: LeadStatus, enumName: 'LeadStatus', default: 'NEW_LEAD', example: 'NEW_LEAD' })
+  @IsOptional()
+  @IsEnum(LeadStatus)
+  status?: LeadStatus;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 0, example: 55, description: 'score (HOT/WARM/COLD) is derived from it' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  scoreValue?: number;
+
+  @ApiPropertyOptional({ example: '750000.00', description: 'Decimal string, up to 10 digits and 2 decimals', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,10}(\.\d{1,2})?$/, { message: 'budget must be a non-negative decimal string such as "750000.00" (≤ 10 digits, ≤ 2 decimals)' })
+  budget?: string | null;
+
+  @ApiPropertyOptional({ example: '3-6 months', nullable: true, type: String })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  timeline?: string | null;
+
+  @ApiPropertyOptional({ example: 'Wants a 3-bed near good schools', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['first-time-buyer', 'pre-approved'] })
+  @IsOptional()
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  @ArrayMaxSize(50)
+  tags?: string[];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { preferredArea: 'Noe Valley' }, nullable: true })
+  @IsOptional()
+  @IsObject()
+  customFields?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'A member of the organization' })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string | null;
+}
+
+export class UpdateLeadInput extends PartialType(CreateLeadInput) {}

@@ -1,0 +1,63 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+import { CommaList, Trim } from '../../common/query-transforms.js';
+import { SortParam } from '../../common/sort.js';
+import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
+
+export const LEAD_SORT_FIELDS = ['createdAt', 'updatedAt', 'name', 'scoreValue'] as const;
+export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
+
+export class ListLeadsQuery extends PageQuery {
+  @SortParam(LEAD_SORT_FIELDS, '-createdAt')
+  sort?: string;
+
+  @ApiPropertyOptional({ enum: LeadStatus, isArray: true, description: 'Comma-separated', example: 'NEW_LEAD,IN_CONTACT' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(LeadStatus, { each: true })
+  status?: LeadStatus[];
+
+  @ApiPropertyOptional({ enum: LeadSource, isArray: true, description: 'Comma-separated', example: 'WEBSITE,REFERRAL' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(LeadSource, { each: true })
+  source?: LeadSource[];
+
+  @ApiPropertyOptional({ enum: LeadScore, isArray: true, description: 'Comma-separated', example: 'HOT,WARM' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(LeadScore, { each: true })
+  score?: LeadScore[];
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string;
+
+  @ApiPropertyOptional({ example: 'pre-approved' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  tag?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-01-01T00:00:00Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  createdFrom?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-31T23:59:59Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  createdTo?: Date;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive search over name, email, phone and company', example: 'gonzalez' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { TenantDb } from '../database/tenant-db.js';
+import type { MemberRole } from '../generated/prisma/enums.js';
+
+const withProfile = { profile: { select: { email: true, fullName: true } } } as const;
+
+@Injectable()
+export class MembersRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  private get orgId(): string {
+    return this.db.context.orgId!;
+  }
+
+  list(skip: number, take: number) {
+    return Promise.all([
+      this.db.tx.membership.findMany({
+        where: { organizationId: this.orgId },
+        include: withProfile,
+        orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
+        skip,
+        take,
+      }),
+      this.db.tx.membership.count({ where: { organizationId: this.orgId } }),
+    ]);
+  }
+
+  find(userId: string) {
+    return this.db.tx.membership.findUnique({
+      where: { organizationId_userId: { organizationId: this.orgId, userId } },
+      include: withProfile,
+    });
+  }
+
+  async userIdByEmail(email: string): Promise<string | undefined> {
+    const [row] = await this.db.tx.$queryRaw<{ id: string | null }[]>`SELECT app.profile_id_by_email(${email}) AS id`;
+    return row?.id ?? undefined;
+  }
+
+  create(userId: string, role: MemberRole) {
+    return this.db.tx.membership.create({ data: { organizationId: this.orgId, userId, role }, include: withProfile });
+  }
+
+  updateRole(userId: string, role: MemberRole) {
+    return this.db.tx.membership.update({
+      where: { organizationId_userId: { organizationId: this.orgId, userId } },
+      data: { role },
+      include: withProfile,
+    });
+  }
+
+  delete(userId: string) {
+    return this.db.tx.membership.delete({ where: { organizationId_userId: { organizationId: this.orgId, userId } } });
+  }
+
+  /** Locks the organization's ADMIN rows so two concurrent demotions cannot both pass the last-admin check. */
+  async lockAdmins(): Promise<string[]> {
+    const rows = await this.db.tx.$queryRaw<{ user_id: string }[]>`
+      SELECT user_id FROM memberships
+      WHERE organization_id = ${this.orgId}::uuid AND role = 'ADMIN'
+      FOR UPDATE`;
+    return rows.map((r) => r.user_id);
+  }
+}

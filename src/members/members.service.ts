@@ -1,0 +1,75 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Conflict, DomainError, ErrorCode, NotFound } from '../common/errors.js';
+import { type Page, type PageQuery, pageOf, skipTake } from '../common/pagination.js';
+import { TenantDb } from '../database/tenant-db.js';
+import type { MemberRole } from '../generated/prisma/enums.js';
+import type { AddMemberInput, UpdateMemberInput } from './dto/member.input.js';
+import type { MemberOutput } from './dto/member.output.js';
+import { MembersRepository } from './members.repository.js';
+
+interface MemberRow {
+  userId: string;
+  role: MemberRole;
+  createdAt: Date;
+  profile: { email: string; fullName: string | null };
+}
+
+const toOutput = (m: MemberRow): MemberOutput => ({
+  userId: m.userId,
+  email: m.profile.email,
+  fullName: m.profile.fullName,
+  role: m.role,
+  joinedAt: m.createdAt.toISOString(),
+});
+
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly members: MembersRepository,
+  ) {}
+
+  list(query: PageQuery): Promise<Page<MemberOutput>> {
+    return this.db.run(async () => {
+      const { skip, take } = skipTake(query);
+      const [rows, total] = await this.members.list(skip, take);
+      return pageOf(rows.map(toOutput), total, query);
+    });
+  }
+
+  add(input: AddMemberInput): Promise<MemberOutput> {
+    return this.db.run(async () => {
+      const userId = await this.members.userIdByEmail(input.email);
+      if (!userId) {
+        throw new DomainError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'No user with this email: they must sign up first');
+      }
+      if (await this.members.find(userId)) throw new Conflict('This user is already a member', ErrorCode.AlreadyMember);
+      return toOutput(await this.members.create(userId, input.role));
+    });
+  }
+
+  updateRole(userId: string, input: UpdateMemberInput): Promise<MemberOutput> {
+    return this.db.run(async () => {
+      const current = await this.members.find(userId);
+      if (!current) throw new NotFound('Member');
+      if (current.role === 'ADMIN' && input.role !== 'ADMIN') await this.ensureAnotherAdmin(userId);
+      return toOutput(await this.members.updateRole(userId, input.role));
+    });
+  }
+
+  remove(userId: string): Promise<void> {
+    return this.db.run(async () => {
+      const current = await this.members.find(userId);
+      if (!current) throw new NotFound('Member');
+      if (current.role === 'ADMIN') await this.ensureAnotherAdmin(userId);
+      await this.members.delete(userId);
+    });
+  }
+
+  private async ensureAnotherAdmin(userId: string): Promise<void> {
+    const admins = await this.members.lockAdmins();
+    if (!admins.some((id) => id !== userId)) {
+      throw new Conflict('An organization needs at least one ADMIN: promote someone else first', ErrorCode.LastAdmin);
+    }
+  }
+}

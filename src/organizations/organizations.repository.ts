@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { TenantDb } from '../database/tenant-db.js';
+import type { MemberRole } from '../generated/prisma/enums.js';
+
+@Injectable()
+export class OrganizationsRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  create(id: string, name: string) {
+    return this.db.tx.organization.create({ data: { id, name } });
+  }
+
+  addMember(organizationId: string, userId: string, role: MemberRole) {
+    return this.db.tx.membership.create({ data: { organizationId, userId, role } });
+  }
+
+  /** The user's memberships with their organizations (RLS: only their own). */
+  membershipsOf(userId: string, organizationId?: string) {
+    return this.db.tx.membership.findMany({
+      where: { userId, organizationId },
+      include: { organization: true },
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  update(id: string, name: string) {
+    return this.db.tx.organization.update({ where: { id }, data: { name } });
+  }
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { NotFound } from '../common/errors.js';
+import { TenantDb } from '../database/tenant-db.js';
+import type { MemberRole } from '../generated/prisma/enums.js';
+import type { CreateOrganizationInput, UpdateOrganizationInput } from './dto/organization.input.js';
+import type { OrganizationOutput } from './dto/organization.output.js';
+import { OrganizationsRepository } from './organizations.repository.js';
+
+interface OrgRow {
+  id: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const toOutput = (org: OrgRow, role: MemberRole): OrganizationOutput => ({
+  id: org.id,
+  name: org.name,
+  role,
+  createdAt: org.createdAt.toISOString(),
+  updatedAt: org.updatedAt.toISOString(),
+});
+
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly orgs: OrganizationsRepository,
+  ) {}
+
+  /** The creator becomes the organization's first ADMIN, in the same transaction. */
+  create(userId: string, input: CreateOrganizationInput): Promise<OrganizationOutput> {
+    const id = randomUUID();
+    return this.db.runTrusted({ userId, orgId: id, role: 'ADMIN' }, async () => {
+      const org = await this.orgs.create(id, input.name);
+      await this.orgs.addMember(id, userId, 'ADMIN');
+      return toOutput(org, 'ADMIN');
+    });
+  }
+
+  listMine(userId: string): Promise<OrganizationOutput[]> {
+    return this.db.runAsUser(async () => {
+      const memberships = await this.orgs.membershipsOf(userId);
+      return memberships.map((m) => toOutput(m.organization, m.role));
+    });
+  }
+
+  /** Another organization's id is a 404, exactly like an unknown one. */
+  get(id: string): Promise<OrganizationOutput> {
+    return this.db.runInOrg(
+      id,
+      async () => {
+        const { userId, role } = this.db.context;
+        const [m] = await this.orgs.membershipsOf(userId!, id);
+        if (!m) throw new NotFound('Organization');
+        return toOutput(m.organization, role!);
+      },
+      { notMember: () => new NotFound('Organization') },
+    );
+  }
+
+  update(id: string, input: UpdateOrganizationInput): Promise<OrganizationOutput> {
+    return this.db.runInOrg(
+      id,
+      async () => toOutput(await this.orgs.update(id, input.name), this.db.context.role!),
+      { roles: ['ADMIN'], notMember: () => new NotFound('Organization') },
+    );
+  }
+}

@@ -1,0 +1,55 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { ClsService } from 'nestjs-cls';
+import type { AuthUser } from '../auth/auth-user.js';
+import { IS_PUBLIC } from '../auth/public.decorator.js';
+import { ValidationFailed } from '../common/errors.js';
+import { isUuid } from '../common/uuid-param.pipe.js';
+import { CLS_SCOPE, type RequestScope } from '../database/tenant-context.js';
+import type { MemberRole } from '../generated/prisma/enums.js';
+import { ProfileProvisioner } from '../profiles/profile-provisioner.service.js';
+import { ROLES, WRITER_ROLES } from './roles.decorator.js';
+import { ORG_HEADER } from './tenant-route.decorator.js';
+import { USER_SCOPED } from './user-scoped.decorator.js';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Runs after authentication: records who is asking, for which organization and
+ * with which allowed roles in CLS. Membership itself is resolved by the database
+ * in the first statement of the unit of work (TenantDb), not here.
+ */
+@Injectable()
+export class TenancyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly cls: ClsService,
+    private readonly profiles: ProfileProvisioner,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>();
+    const user = request.user;
+
+    const scope: RequestScope = { userId: user.id, email: user.email };
+    if (!this.reflector.getAllAndOverride<boolean>(USER_SCOPED, targets)) {
+      const header = request.headers[ORG_HEADER];
+      if (header !== undefined) {
+        if (typeof header !== 'string' || !isUuid(header)) {
+          throw new ValidationFailed([{ field: 'X-Organization-Id', message: 'must be a UUID' }]);
+        }
+        scope.requestedOrgId = header.toLowerCase();
+      }
+      scope.allowedRoles =
+        this.reflector.getAllAndOverride<MemberRole[] | undefined>(ROLES, targets) ??
+        (READ_METHODS.has(request.method) ? undefined : WRITER_ROLES);
+    }
+    this.cls.set(CLS_SCOPE, scope);
+    // Supabase users get their profile row on their first authenticated request.
+    await this.profiles.ensure(user);
+    return true;
+  }
+}
