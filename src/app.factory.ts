@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -28,11 +29,16 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.pglite ?? null), adapter, {
-    bufferLogs: options.bufferLogs ?? true,
-    abortOnError: false,
-  });
-  app.useLogger(app.get(PinoLogger));
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options.pglite ?? null),
+    adapter,
+    {
+      bufferLogs: options.bufferLogs ?? true,
+      abortOnError: false,
+      ...(config.logLevel === 'silent' && { logger: false }),
+    },
+  );
+  if (config.logLevel !== 'silent') app.useLogger(app.get(PinoLogger));
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
@@ -53,6 +59,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     exposedHeaders: ['x-request-id', 'retry-after'],
     allowedHeaders: ['authorization', 'content-type', 'x-organization-id', 'x-request-id'],
+  });
+  // Opt-in per route with @RateLimited() (auth routes); in-memory, per client IP.
+  await fastify.register(rateLimit, {
+    global: false,
+    max: config.auth.rateLimitPerMinute,
+    timeWindow: 60_000,
   });
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

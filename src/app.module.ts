@@ -1,7 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module.js';
@@ -27,7 +26,6 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(config)),
         ClsModule.forRoot({ global: true, middleware: { mount: true } }),
-        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.auth.rateLimitPerMinute }]),
         DatabaseModule,
         ProfilesModule,
         AuthModule,

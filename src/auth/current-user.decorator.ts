@@ -4,5 +4,6 @@ import type { AuthUser } from './auth-user.js';
 
 /** The verified user of the request (set by JwtAuthGuard). */
 export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>().user,
+  (_: unknown, ctx: ExecutionContext): AuthUser =>
+    ctx.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>().user,
 );

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -10,8 +10,8 @@ import {
   ApiUnauthorizedResponse,
   ApiCreatedResponse,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { ErrorBody } from '../common/error-body.js';
+import { RateLimited } from '../common/rate-limited.decorator.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { LoginInput, SignupInput } from './dto/signup.input.js';
@@ -24,7 +24,7 @@ import { Public } from './public.decorator.js';
 @ApiTooManyRequestsResponse({ type: ErrorBody, description: 'Too many attempts; see Retry-After' })
 @ApiNotFoundResponse({ type: ErrorBody, description: 'Embedded auth is switched off (LOCAL_AUTH_ENABLED=false)' })
 @Public()
-@UseGuards(ThrottlerGuard)
+@RateLimited()
 @Controller({ path: 'auth', version: '1' })
 export class LocalAuthController {
   constructor(
@@ -34,7 +34,11 @@ export class LocalAuthController {
 
   private ensureEnabled(): void {
     if (!this.config.auth.localEnabled) {
-      throw new DomainError(HttpStatus.NOT_FOUND, ErrorCode.LocalAuthDisabled, 'Embedded auth is disabled: sign in with Supabase Auth');
+      throw new DomainError(
+        HttpStatus.NOT_FOUND,
+        ErrorCode.LocalAuthDisabled,
+        'Embedded auth is disabled: sign in with Supabase Auth',
+      );
     }
   }
 

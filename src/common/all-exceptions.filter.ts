@@ -8,7 +8,10 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   if (mapped.unexpected) {
     logger.error({ err: error, reqId: request.id }, 'Unhandled error');
   } else if (mapped.statusCode === 503) {
-    logger.warn({ err: error instanceof Error ? error.message : String(error), reqId: request.id }, 'Database unavailable');
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error), reqId: request.id },
+      'Database unavailable',
+    );
   }
   const { unexpected: _unexpected, ...body } = mapped;
   if (mapped.statusCode === 503) void reply.header('retry-after', '5');

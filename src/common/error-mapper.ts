@@ -1,5 +1,4 @@
 import { HttpException, HttpStatus, NotFoundException } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { Prisma } from '../generated/prisma/client.js';
 import { DomainError, ErrorCode, type ErrorDetail } from './errors.js';
 
@@ -27,7 +26,16 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
 
 // Prisma codes meaning "the database is not there or too busy", not "your request is wrong".
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
-const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P03', '53300']);
+const UNAVAILABLE_NET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '53300',
+]);
 
 const unavailable = (): MappedError => ({
   statusCode: HttpStatus.SERVICE_UNAVAILABLE,
@@ -57,10 +65,9 @@ function fromPrisma(error: Prisma.PrismaClientKnownRequestError): MappedError {
   const meta = error.meta ?? {};
   switch (error.code) {
     case 'P2002': {
-      const target = (meta.target ?? (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } })?.cause?.constraint?.fields) as
-        | string[]
-        | string
-        | undefined;
+      const target = (meta.target ??
+        (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } })?.cause?.constraint?.fields) as
+        string[] | string | undefined;
       const fields = Array.isArray(target) ? target : target ? [target] : [];
       return {
         statusCode: 409,
@@ -72,7 +79,11 @@ function fromPrisma(error: Prisma.PrismaClientKnownRequestError): MappedError {
     case 'P2025':
       return { statusCode: 404, code: ErrorCode.NotFound, message: 'Record not found' };
     case 'P2003':
-      return { statusCode: 409, code: ErrorCode.Conflict, message: 'A related record does not exist or is still referenced' };
+      return {
+        statusCode: 409,
+        code: ErrorCode.Conflict,
+        message: 'A related record does not exist or is still referenced',
+      };
   }
   if (UNAVAILABLE_PRISMA_CODES.has(error.code)) return unavailable();
   return fromSqlState(sqlState(error));
@@ -80,9 +91,16 @@ function fromPrisma(error: Prisma.PrismaClientKnownRequestError): MappedError {
 
 function fromSqlState(state: string | undefined): MappedError {
   if (state && UNAVAILABLE_NET_CODES.has(state)) return unavailable();
-  if (state === '42501') return { statusCode: 403, code: ErrorCode.Forbidden, message: 'Your role does not allow this action' };
-  if (state === '23505') return { statusCode: 409, code: ErrorCode.Conflict, message: 'A record with the same unique value already exists' };
-  if (state === '23503') return { statusCode: 409, code: ErrorCode.Conflict, message: 'A related record does not exist or is still referenced' };
+  if (state === '42501')
+    return { statusCode: 403, code: ErrorCode.Forbidden, message: 'Your role does not allow this action' };
+  if (state === '23505')
+    return { statusCode: 409, code: ErrorCode.Conflict, message: 'A record with the same unique value already exists' };
+  if (state === '23503')
+    return {
+      statusCode: 409,
+      code: ErrorCode.Conflict,
+      message: 'A related record does not exist or is still referenced',
+    };
   if (state === '23514' || state === '22P02' || state === '22003' || state === '22001')
     return { statusCode: 400, code: ErrorCode.ValidationFailed, message: 'A value is out of range or malformed' };
   return { statusCode: 500, code: ErrorCode.Internal, message: 'Internal server error', unexpected: true };
@@ -95,11 +113,23 @@ interface FastifyLikeError {
 }
 
 function fromFastify(error: FastifyLikeError): MappedError | undefined {
+  // @fastify/rate-limit (Retry-After is already on the reply).
+  if (error.statusCode === 429) {
+    return {
+      statusCode: 429,
+      code: ErrorCode.RateLimited,
+      message: 'Too many requests; retry after the time in Retry-After',
+    };
+  }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { statusCode: 413, code: ErrorCode.PayloadTooLarge, message: 'Request body is too large' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { statusCode: 415, code: ErrorCode.UnsupportedMediaType, message: 'Unsupported Content-Type; send application/json' };
+      return {
+        statusCode: 415,
+        code: ErrorCode.UnsupportedMediaType,
+        message: 'Unsupported Content-Type; send application/json',
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { statusCode: 400, code: ErrorCode.MalformedJson, message: 'Request body is not valid JSON' };
@@ -121,16 +151,18 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof DomainError) {
     return { statusCode: error.status, code: error.code, message: error.message, details: error.details };
   }
-  if (error instanceof ThrottlerException) {
-    return { statusCode: 429, code: ErrorCode.RateLimited, message: 'Too many requests; retry later' };
-  }
   // Our code throws DomainErrors; a bare NotFoundException is Nest's "no such route".
   if (error instanceof NotFoundException) {
-    return { statusCode: 404, code: ErrorCode.RouteNotFound, message: error.message.replace(/^Cannot /, 'No route for ') };
+    return {
+      statusCode: 404,
+      code: ErrorCode.RouteNotFound,
+      message: error.message.replace(/^Cannot /, 'No route for '),
+    };
   }
   if (error instanceof HttpException) {
     // Nest wraps Fastify's own errors (body parsing, size, media type); the cause has the precise code.
-    const wrapped = error.cause && typeof error.cause === 'object' ? fromFastify(error.cause as FastifyLikeError) : undefined;
+    const wrapped =
+      error.cause && typeof error.cause === 'object' ? fromFastify(error.cause as FastifyLikeError) : undefined;
     if (wrapped) return wrapped;
     const status = error.getStatus();
     const response = error.getResponse();

@@ -24,6 +24,10 @@ export function parseSort<F extends string>(value: string | undefined, fallback:
   const seen = new Set<string>();
   return (value || fallback)
     .split(',')
-    .map((t) => (t.startsWith('-') ? { field: t.slice(1) as F, direction: 'desc' as const } : { field: t as F, direction: 'asc' as const }))
+    .map((t) =>
+      t.startsWith('-')
+        ? { field: t.slice(1) as F, direction: 'desc' as const }
+        : { field: t as F, direction: 'asc' as const },
+    )
     .filter((k) => !seen.has(k.field) && seen.add(k.field));
 }

@@ -48,9 +48,10 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
       this.client = new PrismaClient({ adapter });
       return;
     }
-    this.pglite = this.providedPglite ?? (await openPglite(embeddedDataPath(this.config.dataDir)));
-    if (migrateOnBoot) await this.runMigrations(() => migrate(pgliteSession(this.pglite!)));
-    this.client = new PrismaClient({ adapter: new PrismaPGlite(this.pglite) });
+    const pglite = this.providedPglite ?? (await openPglite(embeddedDataPath(this.config.dataDir)));
+    this.pglite = pglite;
+    if (migrateOnBoot) await this.runMigrations(() => migrate(pgliteSession(pglite)));
+    this.client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   }
 
   private async runMigrations(run: () => Promise<{ applied: string[] }>): Promise<void> {

@@ -52,6 +52,27 @@ export class TenantDb {
     return ctx;
   }
 
+  /** The organization of the open unit of work. */
+  get orgId(): string {
+    const { orgId } = this.context;
+    if (!orgId) throw new MissingTenantContextError('No organization in this unit of work');
+    return orgId;
+  }
+
+  /** The acting user of the open unit of work. */
+  get userId(): string {
+    const { userId } = this.context;
+    if (!userId) throw new MissingTenantContextError('No user in this unit of work');
+    return userId;
+  }
+
+  /** The member's role in the open unit of work's organization. */
+  get role(): MemberRole {
+    const { role } = this.context;
+    if (!role) throw new MissingTenantContextError('No member role in this unit of work');
+    return role;
+  }
+
   private get scope(): RequestScope {
     const scope = this.get<RequestScope>(CLS_SCOPE);
     if (!scope?.userId) throw new MissingTenantContextError('No authenticated user in context');
@@ -100,11 +121,21 @@ export class TenantDb {
     return tx;
   }
 
-  private inOrg<T>(userId: string, orgId: string | undefined, fn: () => Promise<T>, options: OrgRunOptions): Promise<T> {
+  private inOrg<T>(
+    userId: string,
+    orgId: string | undefined,
+    fn: () => Promise<T>,
+    options: OrgRunOptions,
+  ): Promise<T> {
     return this.transaction(async (tx) => {
-      const [r] = await tx.$queryRaw<Resolution[]>`SELECT * FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid)`;
+      const [r] = await tx.$queryRaw<
+        Resolution[]
+      >`SELECT * FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid)`;
       if (!r?.org_id || !r.member_role) {
-        if (orgId) throw options.notMember?.() ?? new Forbidden('You are not a member of this organization', ErrorCode.NotAMember);
+        if (orgId)
+          throw (
+            options.notMember?.() ?? new Forbidden('You are not a member of this organization', ErrorCode.NotAMember)
+          );
         if (r?.membership_count) {
           throw new DomainError(
             HttpStatus.BAD_REQUEST,

@@ -13,7 +13,7 @@ export class LeadsRepository {
   constructor(private readonly db: TenantDb) {}
 
   private get orgId(): string {
-    return this.db.context.orgId!;
+    return this.db.orgId;
   }
 
   async list(query: ListLeadsQuery): Promise<[LeadRow[], number]> {

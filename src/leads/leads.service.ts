@@ -39,7 +39,7 @@ export class LeadsService {
       const lead = await this.leads.create({
         ...rest,
         customFields: jsonValue(customFields),
-        createdById: this.db.context.userId,
+        createdById: this.db.userId,
       });
       return toLeadOutput(lead);
     });

@@ -9,7 +9,7 @@ export class MembersRepository {
   constructor(private readonly db: TenantDb) {}
 
   private get orgId(): string {
-    return this.db.context.orgId!;
+    return this.db.orgId;
   }
 
   list(skip: number, take: number) {

@@ -41,7 +41,11 @@ export class MembersService {
     return this.db.run(async () => {
       const userId = await this.members.userIdByEmail(input.email);
       if (!userId) {
-        throw new DomainError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'No user with this email: they must sign up first');
+        throw new DomainError(
+          HttpStatus.NOT_FOUND,
+          ErrorCode.NotFound,
+          'No user with this email: they must sign up first',
+        );
       }
       if (await this.members.find(userId)) throw new Conflict('This user is already a member', ErrorCode.AlreadyMember);
       return toOutput(await this.members.create(userId, input.role));

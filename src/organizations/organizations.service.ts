@@ -51,20 +51,18 @@ export class OrganizationsService {
     return this.db.runInOrg(
       id,
       async () => {
-        const { userId, role } = this.db.context;
-        const [m] = await this.orgs.membershipsOf(userId!, id);
+        const [m] = await this.orgs.membershipsOf(this.db.userId, id);
         if (!m) throw new NotFound('Organization');
-        return toOutput(m.organization, role!);
+        return toOutput(m.organization, this.db.role);
       },
       { notMember: () => new NotFound('Organization') },
     );
   }
 
   update(id: string, input: UpdateOrganizationInput): Promise<OrganizationOutput> {
-    return this.db.runInOrg(
-      id,
-      async () => toOutput(await this.orgs.update(id, input.name), this.db.context.role!),
-      { roles: ['ADMIN'], notMember: () => new NotFound('Organization') },
-    );
+    return this.db.runInOrg(id, async () => toOutput(await this.orgs.update(id, input.name), this.db.role), {
+      roles: ['ADMIN'],
+      notMember: () => new NotFound('Organization'),
+    });
   }
 }

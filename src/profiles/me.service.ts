@@ -13,8 +13,7 @@ export class MeService {
 
   me(): Promise<MeOutput> {
     return this.db.runAsUser(async () => {
-      const { userId } = this.db.context;
-      const profile = await this.profiles.findById(userId!);
+      const profile = await this.profiles.findById(this.db.userId);
       if (!profile) throw new NotFound('Profile');
       const memberships = await this.profiles.membershipsOf(profile.id);
       return {

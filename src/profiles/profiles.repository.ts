@@ -6,7 +6,8 @@ export class ProfilesRepository {
   constructor(private readonly db: TenantDb) {}
 
   async insertIfMissing(id: string, email: string): Promise<void> {
-    await this.db.tx.$executeRaw`INSERT INTO profiles (id, email) VALUES (${id}::uuid, ${email}) ON CONFLICT (id) DO NOTHING`;
+    await this.db.tx
+      .$executeRaw`INSERT INTO profiles (id, email) VALUES (${id}::uuid, ${email}) ON CONFLICT (id) DO NOTHING`;
   }
 
   create(id: string, email: string, fullName: string) {

@@ -55,17 +55,30 @@ export class CreateLeadInput {
   @IsEnum(LeadStatus)
   status?: LeadStatus;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 0, example: 55, description: 'score (HOT/WARM/COLD) is derived from it' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 100,
+    default: 0,
+    example: 55,
+    description: 'score (HOT/WARM/COLD) is derived from it',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(100)
   scoreValue?: number;
 
-  @ApiPropertyOptional({ example: '750000.00', description: 'Decimal string, up to 10 digits and 2 decimals', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: '750000.00',
+    description: 'Decimal string, up to 10 digits and 2 decimals',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^\d{1,10}(\.\d{1,2})?$/, { message: 'budget must be a non-negative decimal string such as "750000.00" (≤ 10 digits, ≤ 2 decimals)' })
+  @Matches(/^\d{1,10}(\.\d{1,2})?$/, {
+    message: 'budget must be a non-negative decimal string such as "750000.00" (≤ 10 digits, ≤ 2 decimals)',
+  })
   budget?: string | null;
 
   @ApiPropertyOptional({ example: '3-6 months', nullable: true, type: String })
@@ -88,7 +101,12 @@ export class CreateLeadInput {
   @ArrayMaxSize(50)
   tags?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { preferredArea: 'Noe Valley' }, nullable: true })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { preferredArea: 'Noe Valley' },
+    nullable: true,
+  })
   @IsOptional()
   @IsObject()
   customFields?: Record<string, unknown> | null;

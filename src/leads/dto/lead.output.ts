@@ -9,7 +9,12 @@ export class LeadOutput {
   @ApiProperty({ example: 'Gonzalez Family Trust', nullable: true, type: String }) company!: string | null;
   @ApiProperty({ enum: LeadSource, enumName: 'LeadSource', example: 'REFERRAL' }) source!: LeadSource;
   @ApiProperty({ enum: LeadStatus, enumName: 'LeadStatus', example: 'NEW_LEAD' }) status!: LeadStatus;
-  @ApiProperty({ enum: LeadScore, enumName: 'LeadScore', example: 'WARM', description: 'HOT ≥ 70, WARM 40–69, COLD < 40' })
+  @ApiProperty({
+    enum: LeadScore,
+    enumName: 'LeadScore',
+    example: 'WARM',
+    description: 'HOT ≥ 70, WARM 40–69, COLD < 40',
+  })
   score!: LeadScore;
   @ApiProperty({ example: 55 }) scoreValue!: number;
   @ApiProperty({ example: '750000.00', nullable: true, type: String }) budget!: string | null;

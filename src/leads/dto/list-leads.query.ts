@@ -13,7 +13,12 @@ export class ListLeadsQuery extends PageQuery {
   @SortParam(LEAD_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({ enum: LeadStatus, isArray: true, description: 'Comma-separated', example: 'NEW_LEAD,IN_CONTACT' })
+  @ApiPropertyOptional({
+    enum: LeadStatus,
+    isArray: true,
+    description: 'Comma-separated',
+    example: 'NEW_LEAD,IN_CONTACT',
+  })
   @IsOptional()
   @CommaList()
   @IsEnum(LeadStatus, { each: true })
@@ -54,7 +59,10 @@ export class ListLeadsQuery extends PageQuery {
   @IsDate()
   createdTo?: Date;
 
-  @ApiPropertyOptional({ description: 'Case-insensitive search over name, email, phone and company', example: 'gonzalez' })
+  @ApiPropertyOptional({
+    description: 'Case-insensitive search over name, email, phone and company',
+    example: 'gonzalez',
+  })
   @IsOptional()
   @Trim()
   @IsString()

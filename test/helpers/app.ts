@@ -1,0 +1,50 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent.js';
+import { createApp } from '../../src/app.factory.js';
+import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { freshDatabase, type TestDatabase } from './database.js';
+
+export const LOCAL_SECRET = 'test-local-secret-0123456789-abcdefghijklmnop';
+export const SUPABASE_SECRET = 'test-supabase-secret-0123456789-abcdefghijkl';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: TestAgent;
+  db: TestDatabase;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/** Boots the real application on a fresh migrated database (PGlite, or Postgres with TEST_DATABASE_URL). */
+export async function bootApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await freshDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'crm-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    LOCAL_AUTH_JWT_SECRET: LOCAL_SECRET,
+    SUPABASE_JWT_SECRET: SUPABASE_SECRET,
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    ...(db.url ? { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '4' } : {}),
+    ...env,
+  });
+  const app = await createApp(config, { pglite: db.pglite, bufferLogs: false });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    db,
+    config,
+    async close() {
+      await app.close();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type TestAgent from 'supertest/lib/agent.js';
+
+export interface User {
+  id: string;
+  email: string;
+  token: string;
+}
+
+export interface Org {
+  id: string;
+  admin: User;
+}
+
+/** Authorization (and optional organization) headers for supertest's .set(). */
+export function as(user: User, orgId?: string): Record<string, string> {
+  return { authorization: `Bearer ${user.token}`, ...(orgId ? { 'x-organization-id': orgId } : {}) };
+}
+
+export async function signup(http: TestAgent, name = 'Test User'): Promise<User> {
+  const email = `u-${randomUUID().slice(0, 8)}@example.test`;
+  const res = await http.post('/v1/auth/signup').send({ email, password: 'password-123', fullName: name }).expect(201);
+  return { id: res.body.user.id, email, token: res.body.accessToken };
+}
+
+export async function createOrg(http: TestAgent, name = 'Brokerage'): Promise<Org> {
+  const admin = await signup(http, `${name} Admin`);
+  const res = await http.post('/v1/organizations').set(as(admin)).send({ name }).expect(201);
+  return { id: res.body.id, admin };
+}
+
+/** Signs up a new user and adds them to org with the given role. */
+export async function addMember(
+  http: TestAgent,
+  org: Org,
+  role: 'ADMIN' | 'MANAGER' | 'AGENT' | 'VIEWER',
+): Promise<User> {
+  const user = await signup(http, `${role} user`);
+  await http.post('/v1/members').set(as(org.admin, org.id)).send({ email: user.email, role }).expect(201);
+  return user;
+}
+
+export async function createLead(
+  http: TestAgent,
+  user: User,
+  orgId: string,
+  body: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const res = await http
+    .post('/v1/leads')
+    .set(as(user, orgId))
+    .send({ name: `Lead ${randomUUID().slice(0, 6)}`, ...body })
+    .expect(201);
+  return res.body;
+}
