@@ -80,18 +80,18 @@ export class TenantDb {
   }
 
   /** Runs fn in the organization the request selected (X-Organization-Id or the only membership). */
-  run<T>(fn: () => Promise<T>, options: OrgRunOptions = {}): Promise<T> {
+  async run<T>(fn: () => Promise<T>, options: OrgRunOptions = {}): Promise<T> {
     const scope = this.scope;
     return this.inOrg(scope.userId, scope.requestedOrgId, fn, { roles: scope.allowedRoles, ...options });
   }
 
   /** Runs fn in an organization named by the route itself (e.g. PATCH /organizations/{id}). */
-  runInOrg<T>(orgId: string, fn: () => Promise<T>, options: OrgRunOptions = {}): Promise<T> {
+  async runInOrg<T>(orgId: string, fn: () => Promise<T>, options: OrgRunOptions = {}): Promise<T> {
     return this.inOrg(this.scope.userId, orgId, fn, options);
   }
 
   /** Runs fn as the current user with no organization (their profile and memberships only). */
-  runAsUser<T>(fn: () => Promise<T>): Promise<T> {
+  async runAsUser<T>(fn: () => Promise<T>): Promise<T> {
     const { userId } = this.scope;
     return this.transaction(async (tx) => {
       await tx.$executeRaw`SELECT set_config('role', 'crm_app', true), set_config('app.current_user_id', ${userId}, true)`;
@@ -104,7 +104,7 @@ export class TenantDb {
    * sign-up (a user that does not exist yet), login (nobody), and creating an
    * organization (its creator is its first ADMIN).
    */
-  runTrusted<T>(ctx: TenantContext, fn: () => Promise<T>): Promise<T> {
+  async runTrusted<T>(ctx: TenantContext, fn: () => Promise<T>): Promise<T> {
     return this.transaction(async (tx) => {
       await tx.$executeRaw`SELECT set_config('role', 'crm_app', true),
         set_config('app.current_user_id', ${ctx.userId ?? ''}, true),

@@ -111,7 +111,13 @@ export class CreateLeadInput {
   @IsObject()
   customFields?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'A member of the organization' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'A member of the organization',
+    example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
+  })
   @IsOptional()
   @IsUUID()
   assignedToId?: string | null;

@@ -36,7 +36,7 @@ export class ListLeadsQuery extends PageQuery {
   @IsEnum(LeadScore, { each: true })
   score?: LeadScore[];
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
   @IsOptional()
   @IsUUID()
   assignedToId?: string;

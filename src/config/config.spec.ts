@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  const dirs: string[] = [];
+  const dataDir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'cfg-'));
+    dirs.push(d);
+    return d;
+  };
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('works with no environment at all: embedded database, generated dev secret, migrate on boot', () => {
+    const dir = dataDir();
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.migrateOnBoot).toBe(true);
+    expect(config.port).toBe(3000);
+    expect(config.auth.localEnabled).toBe(true);
+    const secretFile = join(dir, 'dev-jwt-secret');
+    expect(config.auth.localJwtSecret).toBe(readFileSync(secretFile, 'utf8'));
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    // The same secret on the next boot, so issued tokens survive a restart.
+    expect(loadConfig({ DATA_DIR: dir }).auth.localJwtSecret).toBe(config.auth.localJwtSecret);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['SUPABASE_URL', 'not a url'],
+    ['SUPABASE_JWT_SECRET', 'short'],
+    ['LOCAL_AUTH_ENABLED', 'yes'],
+    ['LOG_LEVEL', 'loud'],
+    ['NODE_ENV', 'staging'],
+  ])('names the variable when %s=%s is invalid', (name, value) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), [name]: value })).toThrow(
+      new RegExp(`^Invalid configuration: ${name}:`),
+    );
+  });
+
+  it('refuses to start in production without a JWT secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' })).toThrow(/SUPABASE_JWT_SECRET/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SUPABASE_JWT_SECRET: 's'.repeat(40) }),
+    ).toThrow(/LOCAL_AUTH_JWT_SECRET/);
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://x/y',
+      SUPABASE_JWT_SECRET: 's'.repeat(40),
+      LOCAL_AUTH_ENABLED: 'false',
+    });
+    expect(ok.auth.localJwtSecret).toBeUndefined();
+    expect(ok.database.migrateOnBoot).toBe(false);
+  });
+
+  it('treats empty values as unset and parses lists', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), PORT: '', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    expect(config.port).toBe(3000);
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+});
