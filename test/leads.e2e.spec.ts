@@ -54,4 +54,84 @@ describe('leads', () => {
     await t.http.patch(`/v1/leads/${other.id}`).set(as(agent)).send({ name: 'x' }).expect(404);
     await t.http.patch(`/v1/leads/${assigned.id}`).set(as(agent)).send({ name: 'mine' }).expect(200);
   });
+
+  describe('list', () => {
+    let org: Org;
+    const names = (res: { body: { data: { name: string }[] } }) => res.body.data.map((l) => l.name);
+
+    beforeAll(async () => {
+      org = await createOrg(t.http, 'List');
+      const agent = await addMember(t.http, org, 'AGENT');
+      const rows = [
+        { name: 'Alice Hot', scoreValue: 90, source: 'REFERRAL', status: 'IN_CONTACT', tags: ['vip'], company: 'Acme' },
+        { name: 'Bob Warm', scoreValue: 50, source: 'WEBSITE', email: 'bob@Example.com', tags: ['vip', 'condo'] },
+        { name: 'Carol Cold', scoreValue: 10, source: 'EVENT', phone: '+1 415 555 0100', assignedToId: agent.id },
+        { name: 'Dave Warm', scoreValue: 69, source: 'WEBSITE', status: 'LOST' },
+      ];
+      for (const row of rows) await createLead(t.http, org.admin, org.id, row);
+    });
+
+    it('paginates with meta and a stable default order (newest first)', async () => {
+      const p1 = await t.http.get('/v1/leads?pageSize=3').set(as(org.admin)).expect(200);
+      expect(p1.body.meta).toEqual({ page: 1, pageSize: 3, total: 4, totalPages: 2 });
+      expect(names(p1)).toEqual(['Dave Warm', 'Carol Cold', 'Bob Warm']);
+      const p2 = await t.http.get('/v1/leads?pageSize=3&page=2').set(as(org.admin)).expect(200);
+      expect(names(p2)).toEqual(['Alice Hot']);
+    });
+
+    it.each([
+      ['status=IN_CONTACT,LOST', ['Alice Hot', 'Dave Warm']],
+      ['status=IN_CONTACT&status=LOST', ['Alice Hot', 'Dave Warm']],
+      ['source=WEBSITE', ['Bob Warm', 'Dave Warm']],
+      ['score=WARM', ['Bob Warm', 'Dave Warm']],
+      ['score=HOT,COLD', ['Alice Hot', 'Carol Cold']],
+      ['tag=condo', ['Bob Warm']],
+      ['q=example.COM', ['Bob Warm']],
+      ['q=acme', ['Alice Hot']],
+      ['q=555%200100', ['Carol Cold']],
+      ['q=warm', ['Bob Warm', 'Dave Warm']],
+    ])('filters by %s', async (query, expected) => {
+      const res = await t.http.get(`/v1/leads?${query}&sort=name`).set(as(org.admin)).expect(200);
+      expect(names(res)).toEqual(expected);
+    });
+
+    it('filters by assignee and by creation window', async () => {
+      const members = await t.http.get('/v1/members').set(as(org.admin)).expect(200);
+      const agentId = members.body.data.find((m: { role: string }) => m.role === 'AGENT').userId;
+      const byAgent = await t.http.get(`/v1/leads?assignedToId=${agentId}`).set(as(org.admin)).expect(200);
+      expect(names(byAgent)).toEqual(['Carol Cold']);
+      const future = await t.http.get('/v1/leads?createdFrom=2999-01-01T00:00:00Z').set(as(org.admin)).expect(200);
+      expect(future.body.data).toEqual([]);
+      const past = await t.http.get('/v1/leads?createdTo=2999-01-01T00:00:00Z').set(as(org.admin)).expect(200);
+      expect(past.body.meta.total).toBe(4);
+    });
+
+    it('sorts by several keys, descending with -', async () => {
+      const res = await t.http.get('/v1/leads?sort=-scoreValue').set(as(org.admin)).expect(200);
+      expect(names(res)).toEqual(['Alice Hot', 'Dave Warm', 'Bob Warm', 'Carol Cold']);
+      const bySource = await t.http.get('/v1/leads?sort=-updatedAt,name').set(as(org.admin)).expect(200);
+      expect(bySource.body.data).toHaveLength(4);
+    });
+
+    it('excludes soft-deleted leads', async () => {
+      const lead = await createLead(t.http, org.admin, org.id, { name: 'Zed Gone' });
+      await t.http.delete(`/v1/leads/${lead.id}`).set(as(org.admin)).expect(204);
+      const res = await t.http.get('/v1/leads?q=zed').set(as(org.admin)).expect(200);
+      expect(res.body.data).toEqual([]);
+    });
+
+    it.each([
+      'pageSize=0',
+      'pageSize=101',
+      'page=0',
+      'sort=bogus',
+      'sort=-',
+      'status=NOPE',
+      'createdFrom=yesterday',
+      'assignedToId=x',
+    ])('rejects %s with 400', async (query) => {
+      const res = await t.http.get(`/v1/leads?${query}`).set(as(org.admin)).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    });
+  });
 });
