@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { loggerOptions } from './logging.js';
 import { MembersModule } from './members/members.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { TenancyGuard } from './tenancy/tenancy.guard.js';
@@ -33,6 +34,7 @@ export class AppModule {
         OrganizationsModule,
         MembersModule,
         LeadsModule,
+        NotificationsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -1,0 +1,12 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+import { QueryBoolean } from '../../common/query-transforms.js';
+
+export class ListNotificationsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Only unread notifications', example: true })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  unread?: boolean;
+}
