@@ -4,6 +4,9 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
+    // @fastify/static (CommonJS, loaded by Swagger UI) requires content-disposition, which is
+    // ESM-only; Jest on Node 20 cannot require ESM, so that one package is compiled to CommonJS.
+    'node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
     '^.+\\.ts$': [
       '@swc/jest',
       {
@@ -17,6 +20,7 @@ export default {
       },
     ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   // Source imports end in .js (ESM); Jest resolves the .ts file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e.spec.ts', '<rootDir>/test/**/*.spec.ts'],

@@ -52,6 +52,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
         scriptSrc: ["'self'"],
+        // Served over plain HTTP in development: do not force assets onto https.
+        upgradeInsecureRequests: null,
       },
     },
   });

@@ -24,7 +24,6 @@ import { Public } from './public.decorator.js';
 @ApiTooManyRequestsResponse({ type: ErrorBody, description: 'Too many attempts; see Retry-After' })
 @ApiNotFoundResponse({ type: ErrorBody, description: 'Embedded auth is switched off (LOCAL_AUTH_ENABLED=false)' })
 @Public()
-@RateLimited()
 @Controller({ path: 'auth', version: '1' })
 export class LocalAuthController {
   constructor(
@@ -43,6 +42,7 @@ export class LocalAuthController {
   }
 
   @Post('signup')
+  @RateLimited()
   @ApiOperation({ summary: 'Create an account (embedded auth) and get an access token' })
   @ApiCreatedResponse({ type: SessionOutput })
   @ApiConflictResponse({ type: ErrorBody, description: 'EMAIL_TAKEN' })
@@ -52,6 +52,7 @@ export class LocalAuthController {
   }
 
   @Post('login')
+  @RateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Exchange email and password for an access token (embedded auth)' })
   @ApiOkResponse({ type: SessionOutput })

@@ -45,7 +45,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses to start in production without a JWT secret', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' })).toThrow(/SUPABASE_JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' })).toThrow(
+      /SUPABASE_JWT_SECRET, SUPABASE_URL \(JWKS\) or LOCAL_AUTH_JWT_SECRET/,
+    );
     expect(() =>
       loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SUPABASE_JWT_SECRET: 's'.repeat(40) }),
     ).toThrow(/LOCAL_AUTH_JWT_SECRET/);

@@ -88,6 +88,14 @@ function devSecret(dataDir: string): string {
   return secret;
 }
 
+/**
+ * Loads ./.env into process.env when the file exists (variables already set win),
+ * so `npm start` picks up a copied .env.example with no extra flags.
+ */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings (VAR= in a .env) mean "unset", as most users expect.
   const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -98,7 +106,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
 
   if (production && !e.SUPABASE_JWT_SECRET && !e.SUPABASE_URL && !e.LOCAL_AUTH_JWT_SECRET) {
     throw new ConfigError(
-      'Invalid configuration: SUPABASE_JWT_SECRET (or SUPABASE_URL for JWKS) is required in production',
+      'Invalid configuration: production needs a way to verify tokens: SUPABASE_JWT_SECRET, SUPABASE_URL (JWKS) or LOCAL_AUTH_JWT_SECRET',
     );
   }
   if (production && e.LOCAL_AUTH_ENABLED && !e.LOCAL_AUTH_JWT_SECRET) {

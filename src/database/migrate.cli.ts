@@ -1,14 +1,15 @@
 // `npm run db:migrate`: applies prisma/migrations to DATABASE_URL, or to the
 // embedded database under DATA_DIR when DATABASE_URL is unset.
 import { pino } from 'pino';
-import { loadConfig } from '../config/config.js';
+import { loadConfig, loadDotEnv } from '../config/config.js';
 import { migrate } from './migrator.js';
 import { openPglite, pgliteSession, pgSession, type SqlSession } from './sql-session.js';
 import { embeddedDataPath } from './database.service.js';
 
-const log = pino({ name: 'db:migrate' });
+const log = pino({ name: 'db:migrate', level: 'info' });
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const session: SqlSession = config.database.url
     ? await pgSession(config.database.url)
