@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SqlSession } from '../src/database/sql-session.js';
 import { bootApp, type TestApp } from './helpers/app.js';
@@ -192,5 +193,30 @@ describe('row-level security as crm_app', () => {
       SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind = 'r' AND n.nspname = 'public' AND NOT c.relrowsecurity`);
     expect(open).toEqual([]);
+  });
+
+  it('Supabase lockdown: anon/authenticated lose every grant, even ones handed out by default privileges', async () => {
+    const lockdown = readFileSync('prisma/migrations/20261123090000_supabase_data_api_lockdown/migration.sql', 'utf8');
+    // Recreate what a Supabase project does: the roles exist and were granted everything.
+    for (const r of ['anon', 'authenticated']) {
+      await sql.exec(
+        `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${r}') THEN CREATE ROLE ${r} NOLOGIN; END IF; END $$`,
+      );
+      await sql.exec(`GRANT USAGE ON SCHEMA public, app TO ${r}; GRANT ALL ON ALL TABLES IN SCHEMA public TO ${r}`);
+    }
+    const canRead = async () =>
+      (
+        await sql.query<{ leads: boolean; profiles: boolean; ledger: boolean }>(`SELECT
+          has_table_privilege('anon', 'leads', 'SELECT') AS leads,
+          has_table_privilege('authenticated', 'profiles', 'SELECT') AS profiles,
+          has_table_privilege('anon', '_prisma_migrations', 'SELECT') AS ledger`)
+      )[0];
+    expect(await canRead()).toEqual({ leads: true, profiles: true, ledger: true }); // control
+    await sql.exec(lockdown);
+    expect(await canRead()).toEqual({ leads: false, profiles: false, ledger: false });
+    const [fn] = await sql.query<{ ok: boolean }>(
+      "SELECT has_function_privilege('anon', 'app.credential_for_login(text)', 'EXECUTE') AS ok",
+    );
+    expect(fn.ok).toBe(false);
   });
 });
