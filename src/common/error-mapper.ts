@@ -44,7 +44,7 @@ const unavailable = (): MappedError => ({
 });
 
 /** Postgres SQLSTATE carried by a driver-adapter error, wherever Prisma put it. */
-function sqlState(error: unknown): string | undefined {
+export function sqlState(error: unknown): string | undefined {
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (current && typeof current === 'object' && !seen.has(current)) {
@@ -95,6 +95,9 @@ function fromSqlState(state: string | undefined): MappedError {
     return { statusCode: 403, code: ErrorCode.Forbidden, message: 'Your role does not allow this action' };
   if (state === '23505')
     return { statusCode: 409, code: ErrorCode.Conflict, message: 'A record with the same unique value already exists' };
+  // An exclusion constraint (e.g. a double-booked slot) that a service did not map itself.
+  if (state === '23P01')
+    return { statusCode: 409, code: ErrorCode.Conflict, message: 'The change conflicts with an existing record' };
   if (state === '23503')
     return {
       statusCode: 409,
@@ -148,6 +151,8 @@ function fromFastify(error: FastifyLikeError): MappedError | undefined {
 
 /** Turns anything thrown while serving a request into the documented error shape. */
 export function mapError(error: unknown): MappedError {
+  // The embedded database was closed under us (shutdown, or a crash of its worker).
+  if (error instanceof Error && /PGlite is closed/.test(error.message)) return unavailable();
   if (error instanceof DomainError) {
     return { statusCode: error.status, code: error.code, message: error.message, details: error.details };
   }
@@ -172,7 +177,13 @@ export function mapError(error: unknown): MappedError {
         : typeof (response as { message?: unknown }).message === 'string'
           ? (response as { message: string }).message
           : error.message;
-    return { statusCode: status, code: STATUS_CODES[status] ?? ErrorCode.Internal, message, unexpected: status >= 500 };
+    // A 503 is the readiness probe reporting the database down: expected, not a bug.
+    return {
+      statusCode: status,
+      code: STATUS_CODES[status] ?? ErrorCode.Internal,
+      message,
+      unexpected: status >= 500 && status !== 503,
+    };
   }
   if (error instanceof Prisma.PrismaClientKnownRequestError) return fromPrisma(error);
   if (error instanceof Prisma.PrismaClientInitializationError) return unavailable();
