@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AssigneesModule } from '../assignees/assignees.module.js';
+import { DealsController } from './deals.controller.js';
+import { DealsRepository } from './deals.repository.js';
+import { DealsService } from './deals.service.js';
+
+@Module({
+  imports: [AssigneesModule],
+  controllers: [DealsController],
+  providers: [DealsRepository, DealsService],
+})
+export class DealsModule {}

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { AssigneesService } from '../assignees/assignees.service.js';
+import { BusinessRuleViolation, ErrorCode, NotFound } from '../common/errors.js';
+import { assertMayIncludeDeleted } from '../common/include-deleted.js';
+import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
+import { jsonInput } from '../common/prisma-json.js';
+import { TenantDb } from '../database/tenant-db.js';
+import { type DealStageRequest, resolveDealStage } from './deal-stage.js';
+import type { ChangeDealStageInput, CreateDealInput, UpdateDealInput } from './dto/deal.input.js';
+import type { DealOutput, DealStageChangeOutput, PipelineOutput } from './dto/deal.output.js';
+import type { ListDealsQuery, PipelineQuery } from './dto/list-deals.query.js';
+import { toDealOutput, toDealStageChangeOutput } from './deals.mapper.js';
+import { type DealReferences, type DealRow, DealsRepository } from './deals.repository.js';
+
+const REFERENCE_NAMES: Record<keyof DealReferences, string> = {
+  leadId: 'lead',
+  contactId: 'contact',
+  listingId: 'listing',
+};
+
+/** The stage-rule fields of an input; undefined when the input does not touch any of them. */
+function stageRequest(input: DealStageRequest): DealStageRequest | undefined {
+  const { stage, status, probability, lostReason, actualCloseDate } = input;
+  const req = { stage, status, probability, lostReason, actualCloseDate };
+  return Object.values(req).some((v) => v !== undefined) ? req : undefined;
+}
+
+@Injectable()
+export class DealsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly deals: DealsRepository,
+    private readonly assignees: AssigneesService,
+  ) {}
+
+  list(query: ListDealsQuery): Promise<Page<DealOutput>> {
+    return this.db.run(async () => {
+      assertMayIncludeDeleted(query.includeDeleted, this.db.role);
+      const [rows, total] = await this.deals.list(query);
+      return pageOf(rows.map(toDealOutput), total, query);
+    });
+  }
+
+  get(id: string): Promise<DealOutput> {
+    return this.db.run(async () => toDealOutput(await this.mustFind(id)));
+  }
+
+  create(input: CreateDealInput): Promise<DealOutput> {
+    return this.db.run(async () => {
+      await this.assignees.assertAssignable(input.assignedToId);
+      await this.checkReferences(input);
+      const { customFields, stage, status, probability, lostReason, actualCloseDate, ...rest } = input;
+      const state = resolveDealStage(null, { stage, status, probability, lostReason, actualCloseDate });
+      const deal = await this.deals.create({
+        ...rest,
+        ...state,
+        customFields: jsonInput(customFields),
+        createdById: this.db.userId,
+      });
+      return toDealOutput(deal);
+    });
+  }
+
+  update(id: string, input: UpdateDealInput): Promise<DealOutput> {
+    return this.db.run(async () => {
+      const current = await this.mustLock(id);
+      await this.assignees.assertAssignable(input.assignedToId);
+      await this.checkReferences(input);
+      const req = stageRequest(input);
+      // The stage fields go through the stage rules (req); required columns ignore an explicit null.
+      const { customFields, title, value, tags, ...other } = input;
+      const { stage: _s, status: _st, probability: _p, lostReason: _l, actualCloseDate: _a, ...nullable } = other;
+      const updated = await this.deals.update(id, {
+        ...nullable,
+        ...(title != null && { title }),
+        ...(value != null && { value }),
+        ...(tags != null && { tags }),
+        ...(req && resolveDealStage(current, req)),
+        customFields: jsonInput(customFields),
+      });
+      if (!updated) throw new NotFound('Deal');
+      return toDealOutput(updated);
+    });
+  }
+
+  changeStage(id: string, input: ChangeDealStageInput): Promise<DealOutput> {
+    return this.db.run(async () => {
+      const current = await this.mustLock(id);
+      const updated = await this.deals.update(id, resolveDealStage(current, input));
+      if (!updated) throw new NotFound('Deal');
+      return toDealOutput(updated);
+    });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.db.run(async () => {
+      const deleted = await this.deals.update(id, { deletedAt: new Date() });
+      if (!deleted) throw new NotFound('Deal');
+    });
+  }
+
+  restore(id: string): Promise<DealOutput> {
+    return this.db.run(async () => {
+      const restored = await this.deals.update(id, { deletedAt: null }, true);
+      if (!restored) throw new NotFound('Deleted deal');
+      return toDealOutput(restored);
+    });
+  }
+
+  history(id: string, page: PageQuery): Promise<Page<DealStageChangeOutput>> {
+    return this.db.run(async () => {
+      await this.mustFind(id);
+      const [rows, total] = await this.deals.stageHistory(id, page);
+      return pageOf(rows.map(toDealStageChangeOutput), total, page);
+    });
+  }
+
+  pipeline(query: PipelineQuery): Promise<PipelineOutput> {
+    return this.db.run(async () => ({ stages: await this.deals.pipeline(query) }));
+  }
+
+  private async mustFind(id: string): Promise<DealRow> {
+    const deal = await this.deals.findLive(id);
+    if (!deal) throw new NotFound('Deal');
+    return deal;
+  }
+
+  private async mustLock(id: string): Promise<DealRow> {
+    const deal = await this.deals.lockLive(id);
+    if (!deal) throw new NotFound('Deal');
+    return deal;
+  }
+
+  /** 422 INVALID_REFERENCE naming every lead/contact/listing id that is not a live row of this organization. */
+  private async checkReferences(refs: DealReferences): Promise<void> {
+    const invalid = await this.deals.invalidReferences(refs);
+    if (!invalid.length) return;
+    throw new BusinessRuleViolation(
+      `No such live ${invalid.map((f) => REFERENCE_NAMES[f]).join(', ')} in this organization`,
+      ErrorCode.InvalidReference,
+      invalid.map((field) => ({ field, message: `is not a live ${REFERENCE_NAMES[field]} of this organization` })),
+    );
+  }
+}

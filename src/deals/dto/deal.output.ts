@@ -1,0 +1,74 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { DealStage, DealStatus } from '../../generated/prisma/enums.js';
+
+const ID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
+const WHEN = '2026-11-23T16:00:00.000Z';
+
+export class DealOutput {
+  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @ApiProperty({ example: '123 Main St — buyer representation' }) title!: string;
+  @ApiProperty({ example: 'Buyer wants to close before school starts', nullable: true, type: String })
+  description!: string | null;
+  @ApiProperty({ example: '450000.00', description: 'Decimal string' }) value!: string;
+  @ApiProperty({ enum: DealStage, enumName: 'DealStage', example: 'NEGOTIATION' }) stage!: DealStage;
+  @ApiProperty({ enum: DealStatus, enumName: 'DealStatus', example: 'ACTIVE' }) status!: DealStatus;
+  @ApiProperty({ example: 70, minimum: 0, maximum: 100 }) probability!: number;
+  @ApiProperty({ example: '315000.00', description: 'value × probability / 100, decimal string' })
+  weightedValue!: string;
+  @ApiProperty({ example: '2027-02-15T00:00:00.000Z', nullable: true, type: String })
+  expectedCloseDate!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Set while the deal is closed' })
+  actualCloseDate!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Set while the deal is CLOSED_LOST' })
+  lostReason!: string | null;
+  @ApiProperty({ example: 'Pre-approved for 500k', nullable: true, type: String }) notes!: string | null;
+  @ApiProperty({ type: [String], example: ['first-time-buyer'] }) tags!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { commissionPct: 2.5 } })
+  customFields!: Record<string, unknown> | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) leadId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) contactId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) listingId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) assignedToId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) createdById!: string | null;
+  @ApiProperty({ example: WHEN }) createdAt!: string;
+  @ApiProperty({ example: WHEN }) updatedAt!: string;
+  @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
+}
+
+export class DealStageChangeOutput {
+  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @ApiProperty({
+    enum: DealStage,
+    enumName: 'DealStage',
+    example: 'PROPOSAL',
+    nullable: true,
+    description: 'null for the stage the deal was created in',
+  })
+  fromStage!: DealStage | null;
+  @ApiProperty({ enum: DealStage, enumName: 'DealStage', example: 'NEGOTIATION' }) toStage!: DealStage;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: ID,
+    description: 'Who made the change (null for changes made outside the API)',
+  })
+  changedById!: string | null;
+  @ApiProperty({ example: WHEN }) changedAt!: string;
+}
+
+export class PipelineStageOutput {
+  @ApiProperty({ enum: DealStage, enumName: 'DealStage', example: 'PROPOSAL' }) stage!: DealStage;
+  @ApiProperty({ example: 4 }) count!: number;
+  @ApiProperty({ example: '1800000.00', description: 'Sum of value, decimal string' }) totalValue!: string;
+  @ApiProperty({ example: '900000.00', description: 'Sum of value × probability / 100, decimal string' })
+  weightedValue!: string;
+}
+
+export class PipelineOutput {
+  @ApiProperty({
+    type: [PipelineStageOutput],
+    description: 'Every stage in pipeline order, empty ones with count 0',
+  })
+  stages!: PipelineStageOutput[];
+}

@@ -1,0 +1,110 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
+import { SortParam } from '../../common/sort.js';
+import { DealStage, DealStatus } from '../../generated/prisma/enums.js';
+import { MONEY, MONEY_MESSAGE } from './deal.input.js';
+
+export const DEAL_SORT_FIELDS = ['createdAt', 'updatedAt', 'value', 'expectedCloseDate', 'title'] as const;
+export type DealSortField = (typeof DEAL_SORT_FIELDS)[number];
+
+const ID_EXAMPLE = '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d';
+
+/** GET /v1/deals/pipeline: live deals, optionally one assignee's and/or an expected-close window. */
+export class PipelineQuery {
+  @ApiPropertyOptional({ format: 'uuid', example: ID_EXAMPLE })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-01-01T00:00:00Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  expectedCloseFrom?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-03-31T23:59:59Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  expectedCloseTo?: Date;
+}
+
+export class ListDealsQuery extends PageQuery {
+  @SortParam(DEAL_SORT_FIELDS, '-createdAt')
+  sort?: string;
+
+  @ApiPropertyOptional({
+    enum: DealStage,
+    isArray: true,
+    description: 'Comma-separated',
+    example: 'PROPOSAL,NEGOTIATION',
+  })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(DealStage, { each: true })
+  stage?: DealStage[];
+
+  @ApiPropertyOptional({ enum: DealStatus, isArray: true, description: 'Comma-separated', example: 'ACTIVE,WON' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(DealStatus, { each: true })
+  status?: DealStatus[];
+
+  @ApiPropertyOptional({ format: 'uuid', example: ID_EXAMPLE })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: ID_EXAMPLE })
+  @IsOptional()
+  @IsUUID()
+  contactId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: ID_EXAMPLE })
+  @IsOptional()
+  @IsUUID()
+  leadId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: ID_EXAMPLE })
+  @IsOptional()
+  @IsUUID()
+  listingId?: string;
+
+  @ApiPropertyOptional({ example: '100000', description: 'Minimum value (inclusive), decimal string' })
+  @IsOptional()
+  @Matches(MONEY, { message: `valueMin ${MONEY_MESSAGE}` })
+  valueMin?: string;
+
+  @ApiPropertyOptional({ example: '750000.50', description: 'Maximum value (inclusive), decimal string' })
+  @IsOptional()
+  @Matches(MONEY, { message: `valueMax ${MONEY_MESSAGE}` })
+  valueMax?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-01-01T00:00:00Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  expectedCloseFrom?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-03-31T23:59:59Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  expectedCloseTo?: Date;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive search in the title', example: 'main st' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'Also list soft-deleted deals (ADMIN only)', example: false })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  includeDeleted?: boolean;
+}

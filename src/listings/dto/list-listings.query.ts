@@ -1,0 +1,159 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDate,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
+import { SortParam } from '../../common/sort.js';
+import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
+import { RESO_STANDARD_STATUSES, type ResoStandardStatus } from '../reso.js';
+import { BATHROOMS, PRICE } from './listing.input.js';
+
+export const LISTING_SORT_FIELDS = ['createdAt', 'updatedAt', 'price', 'listingDate', 'squareFeet'] as const;
+export type ListingSortField = (typeof LISTING_SORT_FIELDS)[number];
+
+export class ListListingsQuery extends PageQuery {
+  @SortParam(LISTING_SORT_FIELDS, '-createdAt')
+  sort?: string;
+
+  @ApiPropertyOptional({
+    enum: ListingStatus,
+    isArray: true,
+    description: 'Comma-separated',
+    example: 'ACTIVE,PENDING',
+  })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(ListingStatus, { each: true })
+  status?: ListingStatus[];
+
+  @ApiPropertyOptional({
+    enum: RESO_STANDARD_STATUSES,
+    isArray: true,
+    description: 'RESO StandardStatus values, comma-separated (docs/reso-mapping.md)',
+    example: 'Active Under Contract',
+  })
+  @IsOptional()
+  @CommaList()
+  @IsIn(RESO_STANDARD_STATUSES, { each: true })
+  standardStatus?: ResoStandardStatus[];
+
+  @ApiPropertyOptional({
+    enum: PropertyType,
+    isArray: true,
+    description: 'Comma-separated',
+    example: 'CONDO,TOWNHOUSE',
+  })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(PropertyType, { each: true })
+  propertyType?: PropertyType[];
+
+  @ApiPropertyOptional({ example: '500000', description: 'Minimum price (inclusive), decimal string' })
+  @IsOptional()
+  @Matches(PRICE, { message: 'priceMin must be a non-negative decimal string such as "500000.00"' })
+  priceMin?: string;
+
+  @ApiPropertyOptional({ example: '1500000', description: 'Maximum price (inclusive), decimal string' })
+  @IsOptional()
+  @Matches(PRICE, { message: 'priceMax must be a non-negative decimal string such as "1500000.00"' })
+  priceMax?: string;
+
+  @ApiPropertyOptional({ example: 3, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  bedroomsMin?: number;
+
+  @ApiPropertyOptional({ example: '1.5', description: 'Decimal string' })
+  @IsOptional()
+  @Matches(BATHROOMS, { message: 'bathroomsMin must be a decimal string such as "1.5"' })
+  bathroomsMin?: string;
+
+  @ApiPropertyOptional({ example: 1000, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  squareFeetMin?: number;
+
+  @ApiPropertyOptional({ example: 3000, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  squareFeetMax?: number;
+
+  @ApiPropertyOptional({ example: 'San Francisco', description: 'Exact, case-insensitive' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  city?: string;
+
+  @ApiPropertyOptional({ example: 'CA', description: 'Exact, case-insensitive' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  state?: string;
+
+  @ApiPropertyOptional({ example: '94114', description: 'Exact' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 20)
+  zipCode?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-01-01T00:00:00Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  listingDateFrom?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-31T23:59:59Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  listingDateTo?: Date;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
+    description: 'Listing agent',
+  })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string;
+
+  @ApiPropertyOptional({
+    description: 'Case-insensitive search in title, address, MLS number and description',
+    example: 'victorian',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'Also list soft-deleted listings (ADMIN only)', example: false })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  includeDeleted?: boolean;
+}

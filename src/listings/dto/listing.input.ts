@@ -1,0 +1,230 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDate,
+  IsEnum,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { Trim } from '../../common/query-transforms.js';
+import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
+
+/** numeric(12, 2) */
+export const PRICE = /^\d{1,10}(\.\d{1,2})?$/;
+/** numeric(10, 2) */
+export const DECIMAL_10_2 = /^\d{1,8}(\.\d{1,2})?$/;
+/** numeric(3, 1): "2.5" bathrooms */
+export const BATHROOMS = /^\d{1,2}(\.\d)?$/;
+
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
+
+export class CreateListingInput {
+  @ApiProperty({ example: 'Sunny 3-bed Victorian in Noe Valley', minLength: 1, maxLength: 200 })
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  @ApiPropertyOptional({ example: 'Restored 1905 Victorian with a south-facing garden', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  description?: string | null;
+
+  @ApiProperty({ example: '123 Main St', minLength: 1, maxLength: 300 })
+  @Trim()
+  @IsString()
+  @Length(1, 300)
+  address!: string;
+
+  @ApiProperty({ example: 'San Francisco', minLength: 1, maxLength: 100 })
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  city!: string;
+
+  @ApiProperty({ example: 'CA', minLength: 1, maxLength: 100 })
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  state!: string;
+
+  @ApiProperty({ example: '94114', minLength: 1, maxLength: 20 })
+  @Trim()
+  @IsString()
+  @Length(1, 20)
+  zipCode!: string;
+
+  @ApiPropertyOptional({ example: 'USA', default: 'USA', maxLength: 100 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  country?: string;
+
+  @ApiPropertyOptional({ enum: PropertyType, enumName: 'PropertyType', default: 'RESIDENTIAL', example: 'CONDO' })
+  @IsOptional()
+  @IsEnum(PropertyType)
+  propertyType?: PropertyType;
+
+  @ApiPropertyOptional({ example: 3, minimum: 0, maximum: 1000, nullable: true, type: Number })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  bedrooms?: number | null;
+
+  @ApiPropertyOptional({
+    example: '2.5',
+    nullable: true,
+    type: String,
+    description: 'Decimal string with at most one decimal ("2.5")',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(BATHROOMS, { message: 'bathrooms must be a decimal string such as "2.5" (≤ 99.9, one decimal)' })
+  bathrooms?: string | null;
+
+  @ApiPropertyOptional({ example: 1850, minimum: 1, nullable: true, type: Number })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  squareFeet?: number | null;
+
+  @ApiPropertyOptional({ example: '2500.00', nullable: true, type: String, description: 'Decimal string (sq ft)' })
+  @IsOptional()
+  @IsString()
+  @Matches(DECIMAL_10_2, { message: 'lotSize must be a decimal string such as "2500.00" (≤ 8 digits, ≤ 2 decimals)' })
+  lotSize?: string | null;
+
+  @ApiPropertyOptional({ example: 1905, minimum: 1600, maximum: 2200, nullable: true, type: Number })
+  @IsOptional()
+  @IsInt()
+  @Min(1600)
+  @Max(2200)
+  yearBuilt?: number | null;
+
+  @ApiProperty({ example: '1250000.00', description: 'Decimal string' })
+  @IsString()
+  @Matches(PRICE, {
+    message: 'price must be a non-negative decimal string such as "1250000.00" (≤ 10 digits, ≤ 2 decimals)',
+  })
+  price!: string;
+
+  @ApiPropertyOptional({
+    example: '675.68',
+    nullable: true,
+    type: String,
+    description:
+      'Decimal string. Derived by the database as round(price / squareFeet, 2) when not given, and ' +
+      're-derived when price or squareFeet change unless a new value is sent with them',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(DECIMAL_10_2, {
+    message: 'pricePerSqft must be a decimal string such as "675.68" (≤ 8 digits, ≤ 2 decimals)',
+  })
+  pricePerSqft?: string | null;
+
+  @ApiPropertyOptional({ enum: ListingStatus, enumName: 'ListingStatus', default: 'ACTIVE', example: 'ACTIVE' })
+  @IsOptional()
+  @IsEnum(ListingStatus)
+  status?: ListingStatus;
+
+  @ApiPropertyOptional({
+    example: 'SF-24-001234',
+    nullable: true,
+    type: String,
+    description: 'Unique per organization, deleted listings included (409 MLS_NUMBER_TAKEN)',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 50)
+  mlsNumber?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00.000Z', nullable: true })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  listingDate?: Date | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    example: '2027-05-01T00:00:00.000Z',
+    nullable: true,
+    description: 'Not before listingDate',
+  })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  expirationDate?: Date | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['https://cdn.example.com/listings/123/front.jpg'] })
+  @IsOptional()
+  @IsArray()
+  @IsUrl(URL_OPTIONS, { each: true })
+  @MaxLength(1000, { each: true })
+  @ArrayMaxSize(100)
+  images?: string[];
+
+  @ApiPropertyOptional({ example: 'https://tours.example.com/123-main', nullable: true, type: String })
+  @IsOptional()
+  @Trim()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(1000)
+  virtualTourUrl?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['garden', 'garage', 'fireplace'] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  @ArrayMaxSize(100)
+  features?: string[];
+
+  @ApiPropertyOptional({ example: 'Lockbox code with the office', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['open-house'] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  @ArrayMaxSize(50)
+  tags?: string[];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { hoaFee: '450.00' }, nullable: true })
+  @IsOptional()
+  @IsObject()
+  customFields?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The listing agent: an ADMIN, MANAGER or AGENT of the organization',
+    example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
+  })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string | null;
+}
+
+export class UpdateListingInput extends PartialType(CreateListingInput) {}

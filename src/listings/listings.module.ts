@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AssigneesModule } from '../assignees/assignees.module.js';
+import { ListingsController } from './listings.controller.js';
+import { ListingsRepository } from './listings.repository.js';
+import { ListingsService } from './listings.service.js';
+
+@Module({
+  imports: [AssigneesModule],
+  controllers: [ListingsController],
+  providers: [ListingsRepository, ListingsService],
+})
+export class ListingsModule {}

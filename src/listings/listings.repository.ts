@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { Conflict, ErrorCode } from '../common/errors.js';
+import { TenantDb } from '../database/tenant-db.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { ListListingsQuery } from './dto/list-listings.query.js';
+import { listingCountSql, listingPageSql } from './listing-search.js';
+
+export type ListingRow = Prisma.ListingGetPayload<object>;
+export type ListingWrite = Omit<Prisma.ListingUncheckedCreateInput, 'organizationId' | 'id'>;
+export type ListingPriceChangeRow = Prisma.ListingPriceHistoryGetPayload<object>;
+export type ListingStatusChangeRow = Prisma.ListingStatusHistoryGetPayload<object>;
+
+export const mlsNumberTaken = (mlsNumber: string): Conflict =>
+  new Conflict(`MLS number ${mlsNumber} is already used by a listing of this organization`, ErrorCode.MlsNumberTaken, [
+    { field: 'mlsNumber', message: 'is already used by another listing (deleted ones included)' },
+  ]);
+
+@Injectable()
+export class ListingsRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  private get orgId(): string {
+    return this.db.orgId;
+  }
+
+  /** The page (ids chosen and ordered in SQL, see listing-search.ts) and the total. */
+  async search(query: ListListingsQuery): Promise<[ListingRow[], number]> {
+    const ids = await this.db.tx.$queryRaw<{ id: string }[]>(listingPageSql(this.orgId, query));
+    const [{ total }] = await this.db.tx.$queryRaw<{ total: number }[]>(listingCountSql(this.orgId, query));
+    if (!ids.length) return [[], total];
+    const rows = await this.db.tx.listing.findMany({
+      where: { organizationId: this.orgId, id: { in: ids.map((r) => r.id) } },
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return [ids.map((r) => byId.get(r.id)).filter((r): r is ListingRow => r !== undefined), total];
+  }
+
+  /** A live (not soft-deleted) listing, or null — another organization's id is simply not found (RLS). */
+  findLive(id: string): Promise<ListingRow | null> {
+    return this.db.tx.listing.findFirst({ where: { id, organizationId: this.orgId, deletedAt: null } });
+  }
+
+  /** Whether another listing of this organization (live or deleted) holds the MLS number. */
+  async mlsNumberInUse(mlsNumber: string, exceptId?: string): Promise<boolean> {
+    const row = await this.db.tx.listing.findFirst({
+      where: { organizationId: this.orgId, mlsNumber, ...(exceptId && { id: { not: exceptId } }) },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
+  async create(data: ListingWrite): Promise<ListingRow> {
+    return this.mlsGuard(data.mlsNumber, () =>
+      this.db.tx.listing.create({ data: { ...data, organizationId: this.orgId } }),
+    );
+  }
+
+  /** Updates a listing in the given deleted/live state; returns null when no such row is visible. */
+  async update(id: string, data: Prisma.ListingUncheckedUpdateManyInput, deleted = false): Promise<ListingRow | null> {
+    const rows = await this.mlsGuard(data.mlsNumber, () =>
+      this.db.tx.listing.updateManyAndReturn({
+        where: { id, organizationId: this.orgId, deletedAt: deleted ? { not: null } : null },
+        data,
+      }),
+    );
+    return rows[0] ?? null;
+  }
+
+  async history(listingId: string): Promise<[ListingPriceChangeRow[], ListingStatusChangeRow[]]> {
+    const where = { organizationId: this.orgId, listingId };
+    const orderBy = [{ changedAt: 'desc' as const }, { id: 'desc' as const }];
+    return Promise.all([
+      this.db.tx.listingPriceHistory.findMany({ where, orderBy }),
+      this.db.tx.listingStatusHistory.findMany({ where, orderBy }),
+    ]);
+  }
+
+  /** A concurrent writer can take the MLS number between the service's check and this write: same 409. */
+  private async mlsGuard<T>(mlsNumber: unknown, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (
+        typeof mlsNumber === 'string' &&
+        error instanceof Prisma.PrismaClientKnownRequestError &&
+        error.code === 'P2002'
+      ) {
+        throw mlsNumberTaken(mlsNumber);
+      }
+      throw error;
+    }
+  }
+}
