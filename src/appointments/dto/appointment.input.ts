@@ -1,0 +1,149 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsDate,
+  IsEnum,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+} from 'class-validator';
+import { Trim } from '../../common/query-transforms.js';
+import { AppointmentType } from '../../generated/prisma/enums.js';
+
+const UUID_EXAMPLE = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
+
+/** Statuses a client sets directly; COMPLETED and CANCELLED have their own actions. */
+export const SETTABLE_STATUSES = ['SCHEDULED', 'CONFIRMED', 'NO_SHOW'] as const;
+export type SettableStatus = (typeof SETTABLE_STATUSES)[number];
+
+export class CreateAppointmentInput {
+  @ApiProperty({ example: 'Showing: 12 Oak St', minLength: 1, maxLength: 200 })
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  @ApiPropertyOptional({ enum: AppointmentType, enumName: 'AppointmentType', default: 'MEETING', example: 'SHOWING' })
+  @IsOptional()
+  @IsEnum(AppointmentType)
+  type?: AppointmentType;
+
+  @ApiPropertyOptional({
+    enum: ['SCHEDULED', 'CONFIRMED'],
+    default: 'SCHEDULED',
+    example: 'CONFIRMED',
+    description: 'A new appointment is SCHEDULED or already CONFIRMED',
+  })
+  @IsOptional()
+  @IsIn(['SCHEDULED', 'CONFIRMED'])
+  status?: 'SCHEDULED' | 'CONFIRMED';
+
+  @ApiProperty({ example: '2026-11-25T17:00:00.000Z', format: 'date-time', type: String })
+  @Type(() => Date)
+  @IsDate()
+  startsAt!: Date;
+
+  @ApiProperty({
+    example: '2026-11-25T18:00:00.000Z',
+    format: 'date-time',
+    type: String,
+    description: 'After startsAt, at most 24 hours later; the slot is [startsAt, endsAt)',
+  })
+  @Type(() => Date)
+  @IsDate()
+  endsAt!: Date;
+
+  @ApiPropertyOptional({ example: '12 Oak St, San Francisco', nullable: true, type: String })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(500)
+  location?: string | null;
+
+  @ApiPropertyOptional({ example: 'Bring the disclosure packet', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    type: String,
+    example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
+    description:
+      'The member whose calendar holds it (ADMIN, MANAGER or AGENT); defaults to the caller. ' +
+      'An AGENT books only their own calendar.',
+  })
+  @IsOptional()
+  @IsUUID()
+  agentId?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    example: ['5d6e7f80-1a2b-4c3d-8e9f-0a1b2c3d4e5f'],
+    description: 'Contacts attending (replaces the whole list on update)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  attendeeContactIds?: string[];
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: UUID_EXAMPLE })
+  @IsOptional()
+  @IsUUID()
+  leadId?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: UUID_EXAMPLE })
+  @IsOptional()
+  @IsUUID()
+  dealId?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: UUID_EXAMPLE })
+  @IsOptional()
+  @IsUUID()
+  listingId?: string | null;
+}
+
+/** Times change through POST /{id}/reschedule, not here. */
+export class UpdateAppointmentInput extends PartialType(
+  OmitType(CreateAppointmentInput, ['startsAt', 'endsAt', 'status'] as const),
+) {
+  @ApiPropertyOptional({
+    enum: SETTABLE_STATUSES,
+    example: 'CONFIRMED',
+    description: 'SCHEDULED ⇄ CONFIRMED, or NO_SHOW; COMPLETED and CANCELLED have their own actions',
+  })
+  @IsOptional()
+  @IsIn(SETTABLE_STATUSES)
+  status?: SettableStatus;
+}
+
+export class RescheduleAppointmentInput {
+  @ApiProperty({ example: '2026-11-26T17:00:00.000Z', format: 'date-time', type: String })
+  @Type(() => Date)
+  @IsDate()
+  startsAt!: Date;
+
+  @ApiProperty({ example: '2026-11-26T18:00:00.000Z', format: 'date-time', type: String })
+  @Type(() => Date)
+  @IsDate()
+  endsAt!: Date;
+}
+
+export class CancelAppointmentInput {
+  @ApiPropertyOptional({ example: 'Buyer found another property', nullable: true, type: String })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string | null;
+}

@@ -1,0 +1,86 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+import { CommaList } from '../../common/query-transforms.js';
+import { SortParam } from '../../common/sort.js';
+import { AppointmentStatus, AppointmentType } from '../../generated/prisma/enums.js';
+
+export const APPOINTMENT_SORT_FIELDS = ['startsAt', 'createdAt'] as const;
+export type AppointmentSortField = (typeof APPOINTMENT_SORT_FIELDS)[number];
+
+/** The longest window one list or calendar request may span. */
+export const MAX_WINDOW_DAYS = 92;
+
+export class ListAppointmentsQuery extends PageQuery {
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: '2026-11-01T00:00:00Z',
+    description: `Window start: appointments ending after it. The window spans at most ${MAX_WINDOW_DAYS} days.`,
+  })
+  @Type(() => Date)
+  @IsDate()
+  from!: Date;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: '2026-12-01T00:00:00Z',
+    description: 'Window end: appointments starting before it',
+  })
+  @Type(() => Date)
+  @IsDate()
+  to!: Date;
+
+  @SortParam(APPOINTMENT_SORT_FIELDS, 'startsAt')
+  sort?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
+  @IsOptional()
+  @IsUUID()
+  agentId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' })
+  @IsOptional()
+  @IsUUID()
+  listingId?: string;
+
+  @ApiPropertyOptional({
+    enum: AppointmentStatus,
+    isArray: true,
+    description: 'Comma-separated',
+    example: 'SCHEDULED,CONFIRMED',
+  })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(AppointmentStatus, { each: true })
+  status?: AppointmentStatus[];
+
+  @ApiPropertyOptional({ enum: AppointmentType, isArray: true, description: 'Comma-separated', example: 'SHOWING' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(AppointmentType, { each: true })
+  type?: AppointmentType[];
+}
+
+/** The .ics feed: same filters, no paging; the window defaults to 30 days back and 62 ahead. */
+export class CalendarQuery extends OmitType(ListAppointmentsQuery, [
+  'from',
+  'to',
+  'page',
+  'pageSize',
+  'sort',
+] as const) {
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
+}

@@ -1,0 +1,56 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorBody } from '../common/error-body.js';
+import { IdParam } from '../common/uuid-param.pipe.js';
+import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { TimelinePage } from './dto/timeline.output.js';
+import { TimelineQuery } from './dto/timeline.query.js';
+import { TimelineService } from './timeline.service.js';
+
+const PAGING = 'Newest first; page with limit and the nextCursor of the previous page.';
+
+/** The timelines of leads, contacts, deals and listings, beside those resources' own controllers. */
+@TenantRoute()
+@Controller({ version: '1' })
+export class TimelineController {
+  constructor(private readonly timeline: TimelineService) {}
+
+  @Get('leads/:id/timeline')
+  @ApiTags('leads')
+  @ApiOperation({ summary: "A lead's activities and appointments", description: PAGING })
+  @ApiOkResponse({ type: TimelinePage })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such lead (or not visible to an AGENT)' })
+  lead(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
+    return this.timeline.page('lead', id, query);
+  }
+
+  @Get('contacts/:id/timeline')
+  @ApiTags('contacts')
+  @ApiOperation({ summary: "A contact's activities and the appointments they attend", description: PAGING })
+  @ApiOkResponse({ type: TimelinePage })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such contact' })
+  contact(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
+    return this.timeline.page('contact', id, query);
+  }
+
+  @Get('deals/:id/timeline')
+  @ApiTags('deals')
+  @ApiOperation({ summary: "A deal's activities, appointments and stage changes", description: PAGING })
+  @ApiOkResponse({ type: TimelinePage })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such deal (or not visible to an AGENT)' })
+  deal(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
+    return this.timeline.page('deal', id, query);
+  }
+
+  @Get('listings/:id/timeline')
+  @ApiTags('listings')
+  @ApiOperation({
+    summary: "A listing's activities, appointments, price changes and status changes",
+    description: PAGING,
+  })
+  @ApiOkResponse({ type: TimelinePage })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such listing' })
+  listing(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
+    return this.timeline.page('listing', id, query);
+  }
+}
