@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -12,7 +13,7 @@ import { ErrorBody } from '../common/error-body.js';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
-import { CreateLeadInput, UpdateLeadInput } from './dto/lead.input.js';
+import { CreateLeadInput, CreateLeadQuery, UpdateLeadInput } from './dto/lead.input.js';
 import { LeadOutput } from './dto/lead.output.js';
 import { ListLeadsQuery } from './dto/list-leads.query.js';
 import { LeadsService } from './leads.service.js';
@@ -26,15 +27,25 @@ export class LeadsController {
   constructor(private readonly leads: LeadsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a lead' })
+  @ApiOperation({
+    summary: 'Create a lead',
+    description:
+      'A live lead with the same email (any case) or phone (digits only) is a 409 unless allowDuplicate=true.',
+  })
   @ApiCreatedResponse({ type: LeadOutput })
-  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'INVALID_ASSIGNEE' })
-  create(@Body() input: CreateLeadInput): Promise<LeadOutput> {
-    return this.leads.create(input);
+  @ApiConflictResponse({ type: ErrorBody, description: 'DUPLICATE_LEAD (details name the existing leads)' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBody,
+    description: 'INVALID_ASSIGNEE, or INVALID_STATUS_TRANSITION (status CONVERTED)',
+  })
+  create(@Body() input: CreateLeadInput, @Query() query: CreateLeadQuery): Promise<LeadOutput> {
+    return this.leads.create(input, { allowDuplicate: query.allowDuplicate });
   }
 
   @Get()
-  @ApiOperation({ summary: 'List leads (an AGENT sees only leads assigned to or created by them)' })
+  @ApiOperation({
+    summary: 'List leads (an AGENT sees only leads assigned to or created by them; includeDeleted=true is for ADMINs)',
+  })
   @ApiOkResponse({ type: PageOf(LeadOutput) })
   list(@Query() query: ListLeadsQuery): Promise<Page<LeadOutput>> {
     return this.leads.list(query);
@@ -49,10 +60,13 @@ export class LeadsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Update a lead (only the fields sent)' })
+  @ApiOperation({
+    summary: 'Update a lead (only the fields sent)',
+    description: 'status follows the lead workflow; changing assignedToId is for ADMIN/MANAGER.',
+  })
   @ApiOkResponse({ type: LeadOutput })
   @ApiNotFoundResponse(NOT_FOUND)
-  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'INVALID_ASSIGNEE' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'INVALID_ASSIGNEE or INVALID_STATUS_TRANSITION' })
   update(@IdParam() id: string, @Body() input: UpdateLeadInput): Promise<LeadOutput> {
     return this.leads.update(id, input);
   }

@@ -24,5 +24,6 @@ export function toLeadOutput(l: LeadRow): LeadOutput {
     updatedAt: l.updatedAt.toISOString(),
     lastContactAt: l.lastContactAt?.toISOString() ?? null,
     deletedAt: l.deletedAt?.toISOString() ?? null,
+    convertedContactId: l.convertedContactId,
   };
 }

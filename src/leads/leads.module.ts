@@ -1,10 +1,32 @@
 import { Module } from '@nestjs/common';
+import { AssigneesModule } from '../assignees/assignees.module.js';
+import { ContactsModule } from '../contacts/contacts.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { LeadActionsController } from './lead-actions.controller.js';
+import { LeadAssignmentService } from './lead-assignment.service.js';
+import { LeadBulkService } from './lead-bulk.service.js';
+import { LeadConversionService } from './lead-conversion.service.js';
+import { LeadDuplicatesRepository } from './lead-duplicates.repository.js';
+import { LeadLinksRepository } from './lead-links.repository.js';
+import { LeadMergeService } from './lead-merge.service.js';
+import { LeadWorkflowService } from './lead-workflow.service.js';
 import { LeadsController } from './leads.controller.js';
 import { LeadsRepository } from './leads.repository.js';
 import { LeadsService } from './leads.service.js';
 
 @Module({
-  controllers: [LeadsController],
-  providers: [LeadsRepository, LeadsService],
+  imports: [AssigneesModule, ContactsModule, NotificationsModule],
+  controllers: [LeadsController, LeadActionsController],
+  providers: [
+    LeadsRepository,
+    LeadDuplicatesRepository,
+    LeadLinksRepository,
+    LeadAssignmentService,
+    LeadsService,
+    LeadWorkflowService,
+    LeadConversionService,
+    LeadBulkService,
+    LeadMergeService,
+  ],
 })
 export class LeadsModule {}

@@ -30,7 +30,8 @@ export class LeadsRepository {
   }
 
   private listWhere(q: ListLeadsQuery): Prisma.LeadWhereInput {
-    const where: Prisma.LeadWhereInput = { organizationId: this.orgId, deletedAt: null };
+    const where: Prisma.LeadWhereInput = { organizationId: this.orgId };
+    if (!q.includeDeleted) where.deletedAt = null;
     if (q.status?.length) where.status = { in: q.status };
     if (q.source?.length) where.source = { in: q.source };
     if (q.score?.length) where.score = { in: q.score };
@@ -49,6 +50,29 @@ export class LeadsRepository {
     return this.db.tx.lead.findFirst({ where: { id, organizationId: this.orgId, deletedAt: null } });
   }
 
+  /** findLive, holding the row lock until the unit of work ends (status checks stay true until the write). */
+  async lockLive(id: string): Promise<LeadRow | null> {
+    await this.db.tx.$queryRaw`
+      SELECT 1 FROM leads
+      WHERE organization_id = ${this.orgId}::uuid AND id = ${id}::uuid AND deleted_at IS NULL
+      FOR UPDATE`;
+    return this.findLive(id);
+  }
+
+  /** Locks the visible leads among ids, live or deleted, in id order (no deadlock between two bulk calls). */
+  async lockMany(ids: string[]): Promise<LeadRow[]> {
+    await this.db.tx.$queryRaw`
+      SELECT 1 FROM leads
+      WHERE organization_id = ${this.orgId}::uuid AND id = ANY(${ids}::uuid[])
+      ORDER BY id
+      FOR UPDATE`;
+    return this.db.tx.lead.findMany({ where: { organizationId: this.orgId, id: { in: ids } }, orderBy: { id: 'asc' } });
+  }
+
+  findMany(ids: string[]): Promise<LeadRow[]> {
+    return this.db.tx.lead.findMany({ where: { organizationId: this.orgId, id: { in: ids } } });
+  }
+
   create(data: LeadWrite): Promise<LeadRow> {
     return this.db.tx.lead.create({ data: { ...data, organizationId: this.orgId } });
   }
@@ -62,11 +86,12 @@ export class LeadsRepository {
     return rows[0] ?? null;
   }
 
-  async isMember(userId: string): Promise<boolean> {
-    const m = await this.db.tx.membership.findUnique({
-      where: { organizationId_userId: { organizationId: this.orgId, userId } },
-      select: { userId: true },
+  /** One set-based UPDATE over ids (callers lock and validate them first); returns the row count. */
+  async updateMany(ids: string[], data: Prisma.LeadUncheckedUpdateManyInput): Promise<number> {
+    const { count } = await this.db.tx.lead.updateMany({
+      where: { organizationId: this.orgId, id: { in: ids } },
+      data,
     });
-    return m !== null;
+    return count;
   }
 }

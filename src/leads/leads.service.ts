@@ -1,17 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { BusinessRuleViolation, ErrorCode, NotFound } from '../common/errors.js';
+import { Conflict, ErrorCode, NotFound } from '../common/errors.js';
+import { assertMayIncludeDeleted } from '../common/include-deleted.js';
 import { type Page, pageOf } from '../common/pagination.js';
+import { jsonInput } from '../common/prisma-json.js';
 import { TenantDb } from '../database/tenant-db.js';
-import { Prisma } from '../generated/prisma/client.js';
 import type { CreateLeadInput, UpdateLeadInput } from './dto/lead.input.js';
 import type { LeadOutput } from './dto/lead.output.js';
 import type { ListLeadsQuery } from './dto/list-leads.query.js';
+import { LeadAssignmentService } from './lead-assignment.service.js';
+import { LeadDuplicatesRepository } from './lead-duplicates.repository.js';
+import { assertCreatableStatus, assertTransition } from './lead-status.js';
 import { toLeadOutput } from './leads.mapper.js';
 import { LeadsRepository } from './leads.repository.js';
 
-/** JSON null must reach Prisma as DbNull for a Json? column. */
-function jsonValue(v: Record<string, unknown> | null | undefined) {
-  return v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue | undefined);
+export interface CreateLeadOptions {
+  /** Skip the duplicate check (?allowDuplicate=true). */
+  allowDuplicate?: boolean;
 }
 
 @Injectable()
@@ -19,36 +23,49 @@ export class LeadsService {
   constructor(
     private readonly db: TenantDb,
     private readonly leads: LeadsRepository,
+    private readonly duplicates: LeadDuplicatesRepository,
+    private readonly assignment: LeadAssignmentService,
   ) {}
 
   list(query: ListLeadsQuery): Promise<Page<LeadOutput>> {
     return this.db.run(async () => {
+      assertMayIncludeDeleted(query.includeDeleted, this.db.role);
       const [rows, total] = await this.leads.list(query);
       return pageOf(rows.map(toLeadOutput), total, query);
     });
   }
 
   get(id: string): Promise<LeadOutput> {
-    return this.db.run(async () => toLeadOutput(await this.mustFind(id)));
-  }
-
-  create(input: CreateLeadInput): Promise<LeadOutput> {
     return this.db.run(async () => {
-      await this.checkAssignee(input.assignedToId);
-      const { customFields, ...rest } = input;
-      const lead = await this.leads.create({
-        ...rest,
-        customFields: jsonValue(customFields),
-        createdById: this.db.userId,
-      });
+      const lead = await this.leads.findLive(id);
+      if (!lead) throw new NotFound('Lead');
       return toLeadOutput(lead);
     });
   }
 
+  create(input: CreateLeadInput, options: CreateLeadOptions = {}): Promise<LeadOutput> {
+    return this.db.run(async () => {
+      assertCreatableStatus(input.status);
+      const assigned = await this.assignment.checkChange(input.assignedToId, null, true);
+      if (!options.allowDuplicate) await this.rejectDuplicates(input.email, input.phone);
+      const { customFields, ...rest } = input;
+      const lead = await this.leads.create({
+        ...rest,
+        customFields: jsonInput(customFields),
+        createdById: this.db.userId,
+      });
+      if (assigned) await this.assignment.notifyAssigned([lead], lead.assignedToId);
+      return toLeadOutput(lead);
+    });
+  }
+
+  /** A status change must follow the workflow (lead-status.ts); the row stays locked until commit. */
   update(id: string, input: UpdateLeadInput): Promise<LeadOutput> {
     return this.db.run(async () => {
-      await this.mustFind(id);
-      await this.checkAssignee(input.assignedToId);
+      const lead = await this.leads.lockLive(id);
+      if (!lead) throw new NotFound('Lead');
+      if (input.status != null) assertTransition(lead.status, input.status);
+      const reassigned = await this.assignment.checkChange(input.assignedToId, lead.assignedToId);
       const { customFields, name, source, status, scoreValue, tags, ...nullable } = input;
       // Required columns ignore an explicit null (validation already refused it for name).
       const updated = await this.leads.update(id, {
@@ -58,9 +75,10 @@ export class LeadsService {
         ...(status != null && { status }),
         ...(scoreValue != null && { scoreValue }),
         ...(tags != null && { tags }),
-        customFields: jsonValue(customFields),
+        customFields: jsonInput(customFields),
       });
       if (!updated) throw new NotFound('Lead');
+      if (reassigned) await this.assignment.notifyAssigned([updated], updated.assignedToId);
       return toLeadOutput(updated);
     });
   }
@@ -80,17 +98,16 @@ export class LeadsService {
     });
   }
 
-  private async mustFind(id: string) {
-    const lead = await this.leads.findLive(id);
-    if (!lead) throw new NotFound('Lead');
-    return lead;
-  }
-
-  private async checkAssignee(userId: string | null | undefined): Promise<void> {
-    if (userId && !(await this.leads.isMember(userId))) {
-      throw new BusinessRuleViolation('assignedToId must be a member of this organization', ErrorCode.InvalidAssignee, [
-        { field: 'assignedToId', message: 'is not a member of this organization' },
-      ]);
-    }
+  /** 409 DUPLICATE_LEAD naming the live leads with the same normalized email or phone. */
+  private async rejectDuplicates(email: string | null | undefined, phone: string | null | undefined): Promise<void> {
+    if (!email && !phone) return;
+    await this.duplicates.lockKeys(email, phone);
+    const hits = await this.duplicates.byContact(email, phone);
+    if (!hits.length) return;
+    throw new Conflict(
+      'A live lead with the same email or phone already exists; pass allowDuplicate=true to create it anyway',
+      ErrorCode.DuplicateLead,
+      hits.flatMap((h) => h.matchedOn.map((field) => ({ field, message: h.id }))),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional, ApiProperty, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
+  IsBoolean,
   IsEmail,
   IsEnum,
   IsInt,
@@ -14,7 +15,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { Trim } from '../../common/query-transforms.js';
+import { QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 
 export class CreateLeadInput {
@@ -124,3 +125,14 @@ export class CreateLeadInput {
 }
 
 export class UpdateLeadInput extends PartialType(CreateLeadInput) {}
+
+export class CreateLeadQuery {
+  @ApiPropertyOptional({
+    description: 'Create the lead even if a live lead has the same email or phone (otherwise 409 DUPLICATE_LEAD)',
+    example: false,
+  })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  allowDuplicate?: boolean;
+}

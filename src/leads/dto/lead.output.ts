@@ -29,4 +29,11 @@ export class LeadOutput {
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) lastContactAt!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The contact this lead was converted into',
+  })
+  convertedContactId!: string | null;
 }

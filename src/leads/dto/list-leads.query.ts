@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { CommaList, Trim } from '../../common/query-transforms.js';
+import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 
@@ -68,4 +68,10 @@ export class ListLeadsQuery extends PageQuery {
   @IsString()
   @MaxLength(200)
   q?: string;
+
+  @ApiPropertyOptional({ description: 'Also list soft-deleted leads (ADMIN only)', example: false })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  includeDeleted?: boolean;
 }

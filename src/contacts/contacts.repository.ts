@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { Conflict, ErrorCode } from '../common/errors.js';
+import { skipTake } from '../common/pagination.js';
+import { parseSort } from '../common/sort.js';
+import { TenantDb } from '../database/tenant-db.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { ContactSortField, ListContactsQuery } from './dto/list-contacts.query.js';
+
+export type ContactRow = Prisma.ContactGetPayload<object>;
+export type ContactWrite = Omit<Prisma.ContactUncheckedCreateInput, 'organizationId' | 'id'>;
+export interface ContactCounts {
+  deals: number;
+  openActivities: number;
+}
+
+/** The only unique key on contacts besides the id is contacts_org_email_live_key. */
+function emailTaken(error: unknown): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    throw new Conflict('Another live contact already has this email', ErrorCode.ContactEmailTaken, [
+      { field: 'email', message: 'is already used by another contact in this organization' },
+    ]);
+  }
+  throw error;
+}
+
+@Injectable()
+export class ContactsRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  private get orgId(): string {
+    return this.db.orgId;
+  }
+
+  async list(query: ListContactsQuery): Promise<[ContactRow[], number]> {
+    const where = this.listWhere(query);
+    const orderBy: Prisma.ContactOrderByWithRelationInput[] = [
+      ...parseSort<ContactSortField>(query.sort, '-createdAt').map((k) => ({ [k.field]: k.direction })),
+      { id: 'asc' },
+    ];
+    const [rows, total] = await Promise.all([
+      this.db.tx.contact.findMany({ where, orderBy, ...skipTake(query) }),
+      this.db.tx.contact.count({ where }),
+    ]);
+    return [rows, total];
+  }
+
+  private listWhere(q: ListContactsQuery): Prisma.ContactWhereInput {
+    const where: Prisma.ContactWhereInput = { organizationId: this.orgId };
+    if (!q.includeDeleted) where.deletedAt = null;
+    if (q.type?.length) where.type = { in: q.type };
+    if (q.status?.length) where.status = { in: q.status };
+    if (q.assignedToId) where.assignedToId = q.assignedToId;
+    if (q.tag) where.tags = { has: q.tag };
+    if (q.q) {
+      const contains = { contains: q.q, mode: 'insensitive' as const };
+      where.OR = [{ name: contains }, { email: contains }, { phone: contains }, { company: contains }];
+    }
+    return where;
+  }
+
+  findLive(id: string): Promise<ContactRow | null> {
+    return this.db.tx.contact.findFirst({ where: { id, organizationId: this.orgId, deletedAt: null } });
+  }
+
+  /** Live deals (as far as RLS lets the caller see them) and uncompleted activities of a contact. */
+  async counts(id: string): Promise<ContactCounts> {
+    const [deals, openActivities] = await Promise.all([
+      this.db.tx.deal.count({ where: { organizationId: this.orgId, contactId: id, deletedAt: null } }),
+      this.db.tx.activity.count({ where: { organizationId: this.orgId, contactId: id, completedAt: null } }),
+    ]);
+    return { deals, openActivities };
+  }
+
+  /** 409 CONTACT_EMAIL_TAKEN when the email belongs to another live contact (enforced by the partial unique index). */
+  create(data: ContactWrite): Promise<ContactRow> {
+    return this.db.tx.contact.create({ data: { ...data, organizationId: this.orgId } }).catch(emailTaken);
+  }
+
+  /** Updates a contact in the given deleted/live state; null when no such row is visible. */
+  async update(id: string, data: Prisma.ContactUncheckedUpdateManyInput, deleted = false): Promise<ContactRow | null> {
+    const rows = await this.db.tx.contact
+      .updateManyAndReturn({
+        where: { id, organizationId: this.orgId, deletedAt: deleted ? { not: null } : null },
+        data,
+      })
+      .catch(emailTaken);
+    return rows[0] ?? null;
+  }
+}

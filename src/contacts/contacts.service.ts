@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { AssigneesService } from '../assignees/assignees.service.js';
+import { NotFound } from '../common/errors.js';
+import { assertMayIncludeDeleted } from '../common/include-deleted.js';
+import { type Page, pageOf } from '../common/pagination.js';
+import { jsonInput } from '../common/prisma-json.js';
+import { TenantDb } from '../database/tenant-db.js';
+import type { CreateContactInput, UpdateContactInput } from './dto/contact.input.js';
+import type { ContactDetailOutput, ContactOutput } from './dto/contact.output.js';
+import type { ListContactsQuery } from './dto/list-contacts.query.js';
+import { toContactOutput } from './contacts.mapper.js';
+import { type ContactWrite, ContactsRepository } from './contacts.repository.js';
+
+/** What a converted lead hands over to its new contact. */
+export type ContactFromLead = Pick<
+  ContactWrite,
+  'name' | 'email' | 'phone' | 'company' | 'notes' | 'tags' | 'assignedToId' | 'lastContactAt' | 'sourceLeadId'
+>;
+
+@Injectable()
+export class ContactsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly contacts: ContactsRepository,
+    private readonly assignees: AssigneesService,
+  ) {}
+
+  list(query: ListContactsQuery): Promise<Page<ContactOutput>> {
+    return this.db.run(async () => {
+      assertMayIncludeDeleted(query.includeDeleted, this.db.role);
+      const [rows, total] = await this.contacts.list(query);
+      return pageOf(rows.map(toContactOutput), total, query);
+    });
+  }
+
+  get(id: string): Promise<ContactDetailOutput> {
+    return this.db.run(async () => {
+      const contact = await this.contacts.findLive(id);
+      if (!contact) throw new NotFound('Contact');
+      return { ...toContactOutput(contact), counts: await this.contacts.counts(id) };
+    });
+  }
+
+  create(input: CreateContactInput): Promise<ContactOutput> {
+    return this.db.run(async () => {
+      await this.assignees.assertAssignable(input.assignedToId);
+      const { customFields, ...rest } = input;
+      const contact = await this.contacts.create({
+        ...rest,
+        customFields: jsonInput(customFields),
+        createdById: this.db.userId,
+      });
+      return toContactOutput(contact);
+    });
+  }
+
+  /**
+   * Creates the contact a lead converts into, inside the caller's unit of work. The
+   * lead's assignee is copied as is (the composite key keeps it a member).
+   */
+  createFromLead(data: ContactFromLead): Promise<ContactOutput> {
+    return this.db.run(async () =>
+      toContactOutput(await this.contacts.create({ ...data, createdById: this.db.userId })),
+    );
+  }
+
+  update(id: string, input: UpdateContactInput): Promise<ContactOutput> {
+    return this.db.run(async () => {
+      if (!(await this.contacts.findLive(id))) throw new NotFound('Contact');
+      await this.assignees.assertAssignable(input.assignedToId);
+      const { customFields, name, type, status, tags, ...nullable } = input;
+      // Required columns ignore an explicit null (validation already refused it for name).
+      const updated = await this.contacts.update(id, {
+        ...nullable,
+        ...(name != null && { name }),
+        ...(type != null && { type }),
+        ...(status != null && { status }),
+        ...(tags != null && { tags }),
+        customFields: jsonInput(customFields),
+      });
+      if (!updated) throw new NotFound('Contact');
+      return toContactOutput(updated);
+    });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.db.run(async () => {
+      if (!(await this.contacts.update(id, { deletedAt: new Date() }))) throw new NotFound('Contact');
+    });
+  }
+
+  /** Restoring fails with 409 CONTACT_EMAIL_TAKEN if another live contact took the email meanwhile. */
+  restore(id: string): Promise<ContactOutput> {
+    return this.db.run(async () => {
+      const restored = await this.contacts.update(id, { deletedAt: null }, true);
+      if (!restored) throw new NotFound('Deleted contact');
+      return toContactOutput(restored);
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
+import { SortParam } from '../../common/sort.js';
+import { ContactStatus, ContactType } from '../../generated/prisma/enums.js';
+
+export const CONTACT_SORT_FIELDS = ['createdAt', 'updatedAt', 'name'] as const;
+export type ContactSortField = (typeof CONTACT_SORT_FIELDS)[number];
+
+export class ListContactsQuery extends PageQuery {
+  @SortParam(CONTACT_SORT_FIELDS, '-createdAt')
+  sort?: string;
+
+  @ApiPropertyOptional({ enum: ContactType, isArray: true, description: 'Comma-separated', example: 'CLIENT,PROSPECT' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(ContactType, { each: true })
+  type?: ContactType[];
+
+  @ApiPropertyOptional({ enum: ContactStatus, isArray: true, description: 'Comma-separated', example: 'ACTIVE' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(ContactStatus, { each: true })
+  status?: ContactStatus[];
+
+  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string;
+
+  @ApiPropertyOptional({ example: 'buyer' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  tag?: string;
+
+  @ApiPropertyOptional({
+    description: 'Case-insensitive search over name, email, phone and company',
+    example: 'gonzalez',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'Also list soft-deleted contacts (ADMIN only)', example: false })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  includeDeleted?: boolean;
+}

@@ -1,0 +1,98 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { Trim } from '../../common/query-transforms.js';
+
+export class QualifyLeadInput {
+  @ApiProperty({ minimum: 0, maximum: 100, example: 75, description: 'score (HOT/WARM/COLD) is derived from it' })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  scoreValue!: number;
+
+  @ApiPropertyOptional({
+    example: 'Pre-approved for $800k; wants to close before spring',
+    description: 'Appended to the lead notes',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  notes?: string;
+}
+
+export class AssignLeadInput {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'An ADMIN, MANAGER or AGENT of the organization',
+    example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
+  })
+  @IsUUID()
+  assignedToId!: string;
+}
+
+export class ConvertDealInput {
+  @ApiProperty({ example: '123 Main St purchase', minLength: 1, maxLength: 200 })
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  @ApiProperty({ example: '750000.00', description: 'Decimal string, up to 10 digits and 2 decimals' })
+  @IsString()
+  @Matches(/^\d{1,10}(\.\d{1,2})?$/, {
+    message: 'value must be a non-negative decimal string such as "750000.00" (≤ 10 digits, ≤ 2 decimals)',
+  })
+  value!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2027-03-31T00:00:00.000Z' })
+  @IsISO8601({ strict: true })
+  expectedCloseDate!: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A live listing of the organization',
+    example: '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a',
+  })
+  @IsOptional()
+  @IsUUID()
+  listingId?: string;
+}
+
+export class ConvertLeadInput {
+  @ApiPropertyOptional({ default: false, example: true, description: 'Also open a deal (stage QUALIFIED)' })
+  @IsOptional()
+  @IsBoolean()
+  createDeal?: boolean;
+
+  @ApiPropertyOptional({
+    type: ConvertDealInput,
+    description: 'Required when createDeal is true, refused otherwise',
+    example: { title: '123 Main St purchase', value: '750000.00', expectedCloseDate: '2027-03-31T00:00:00.000Z' },
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConvertDealInput)
+  deal?: ConvertDealInput;
+}
+
+export class MergeLeadInput {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The lead merged into this one, then soft-deleted',
+    example: '8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5f6e',
+  })
+  @IsUUID()
+  duplicateId!: string;
+}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { BusinessRuleViolation, Conflict, ErrorCode, NotFound, ValidationFailed } from '../common/errors.js';
+import { ContactsService } from '../contacts/contacts.service.js';
+import { TenantDb } from '../database/tenant-db.js';
+import type { ConvertDealInput, ConvertLeadInput } from './dto/lead-actions.input.js';
+import type { ConvertedDealOutput, ConvertLeadOutput } from './dto/lead-actions.output.js';
+import { type DealRow, LeadLinksRepository } from './lead-links.repository.js';
+import { assertTransition } from './lead-status.js';
+import { toLeadOutput } from './leads.mapper.js';
+import { type LeadRow, LeadsRepository } from './leads.repository.js';
+
+const toDealOutput = (d: DealRow): ConvertedDealOutput => ({
+  id: d.id,
+  title: d.title,
+  value: d.value.toFixed(2),
+  stage: d.stage,
+  status: d.status,
+  probability: d.probability,
+  expectedCloseDate: d.expectedCloseDate?.toISOString() ?? null,
+  leadId: d.leadId,
+  contactId: d.contactId,
+  listingId: d.listingId,
+  assignedToId: d.assignedToId,
+  createdById: d.createdById,
+  createdAt: d.createdAt.toISOString(),
+});
+
+/** Lead → contact (+ deal): all of it or none of it, in one transaction. */
+@Injectable()
+export class LeadConversionService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly leads: LeadsRepository,
+    private readonly links: LeadLinksRepository,
+    private readonly contacts: ContactsService,
+  ) {}
+
+  convert(id: string, input: ConvertLeadInput): Promise<ConvertLeadOutput> {
+    const dealInput = checkDealInput(input);
+    return this.db.run(async () => {
+      const lead = await this.leads.lockLive(id);
+      if (!lead) throw new NotFound('Lead');
+      if (lead.status === 'CONVERTED') {
+        throw new Conflict('This lead is already converted', ErrorCode.LeadAlreadyConverted, [
+          { field: 'convertedContactId', message: lead.convertedContactId ?? 'unknown' },
+        ]);
+      }
+      assertTransition(lead.status, 'CONVERTED', 'convert');
+      // Each step may still fail (email taken, listing not found); the transaction then undoes the earlier ones.
+      const contact = await this.contacts.createFromLead({
+        name: lead.name,
+        email: lead.email,
+        phone: lead.phone,
+        company: lead.company,
+        notes: lead.notes,
+        tags: lead.tags,
+        assignedToId: lead.assignedToId,
+        lastContactAt: lead.lastContactAt,
+        sourceLeadId: lead.id,
+      });
+      const deal = dealInput ? await this.openDeal(lead, contact.id, dealInput) : null;
+      const converted = await this.leads.update(id, { status: 'CONVERTED', convertedContactId: contact.id });
+      if (!converted) throw new NotFound('Lead');
+      return { lead: toLeadOutput(converted), contact, deal: deal && toDealOutput(deal) };
+    });
+  }
+
+  /** A deal in stage QUALIFIED for the new contact, linked to the lead and, optionally, a live listing. */
+  private async openDeal(lead: LeadRow, contactId: string, input: ConvertDealInput): Promise<DealRow> {
+    if (input.listingId && !(await this.links.isLiveListing(input.listingId))) {
+      throw new BusinessRuleViolation(
+        'The deal listing must be a live listing of this organization',
+        ErrorCode.InvalidListing,
+        [{ field: 'deal.listingId', message: 'no such listing in this organization' }],
+      );
+    }
+    return this.links.createDeal({
+      title: input.title,
+      value: input.value,
+      stage: 'QUALIFIED',
+      expectedCloseDate: new Date(input.expectedCloseDate),
+      leadId: lead.id,
+      contactId,
+      listingId: input.listingId ?? null,
+      assignedToId: lead.assignedToId,
+    });
+  }
+}
+
+/** createDeal and deal go together: a deal without createDeal (or the reverse) is a 400. */
+function checkDealInput(input: ConvertLeadInput): ConvertDealInput | null {
+  if (input.createDeal && !input.deal) {
+    throw new ValidationFailed([{ field: 'deal', message: 'is required when createDeal is true' }]);
+  }
+  if (!input.createDeal && input.deal) {
+    throw new ValidationFailed([{ field: 'createDeal', message: 'must be true when a deal is given' }]);
+  }
+  return input.deal ?? null;
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { TenantDb } from '../database/tenant-db.js';
+import type { DuplicateMatch } from './dto/lead-actions.output.js';
+
+export interface DuplicateHit {
+  id: string;
+  matchedOn: DuplicateMatch[];
+}
+
+interface HitRow {
+  id: string;
+  email: boolean;
+  phone: boolean;
+  name: boolean;
+  total: bigint | number;
+}
+
+const matches = (r: HitRow): DuplicateMatch[] =>
+  (['email', 'phone', 'name'] as const).filter((k) => (k === 'name' ? r.name : r[k]));
+
+/**
+ * Duplicate lookups over the live leads the caller can see (RLS: tenant and AGENT scope).
+ * The normalizations are written exactly as the expression indexes of migration
+ * 20261123020000 (lower(btrim(email)), regexp_replace(phone, '[^0-9]', '', 'g'), lower(btrim(name)))
+ * so the planner can use them; keep them in sync.
+ */
+@Injectable()
+export class LeadDuplicatesRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  /**
+   * Serializes concurrent creates of the same email or phone in this organization until commit,
+   * so two requests cannot both pass the duplicate check. Email keys are always taken before
+   * phone keys, so two creates cannot wait on each other.
+   */
+  async lockKeys(email: string | null | undefined, phone: string | null | undefined): Promise<void> {
+    const org = this.db.orgId;
+    // $executeRaw: the function returns void, which $queryRaw cannot deserialize.
+    await this.db.tx.$executeRaw`
+      SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+      FROM (VALUES (1, 'lead-email:' || ${org}::text || ':' || lower(btrim(${email ?? null}::text))),
+                   (2, 'lead-phone:' || ${org}::text || ':' || nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), ''))
+           ) AS keys (n, k)
+      WHERE k IS NOT NULL
+      ORDER BY n`;
+  }
+
+  /** Live leads with the same normalized email or phone digits (the create-time check). */
+  async byContact(email: string | null | undefined, phone: string | null | undefined): Promise<DuplicateHit[]> {
+    const rows = await this.db.tx.$queryRaw<HitRow[]>`
+      WITH k AS (
+        SELECT lower(btrim(${email ?? null}::text)) AS e,
+               nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), '') AS p
+      )
+      SELECT l.id,
+             coalesce(l.email IS NOT NULL AND lower(btrim(l.email)) = k.e, false) AS email,
+             coalesce(l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = k.p, false) AS phone,
+             false AS name, 0 AS total
+      FROM leads l, k
+      WHERE l.organization_id = ${this.db.orgId}::uuid AND l.deleted_at IS NULL
+        AND ((l.email IS NOT NULL AND lower(btrim(l.email)) = k.e)
+          OR (l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = k.p))
+      ORDER BY l.created_at, l.id
+      LIMIT 10`;
+    return rows.map((r) => ({ id: r.id, matchedOn: matches(r) }));
+  }
+
+  /**
+   * Likely duplicates of a live lead: same normalized email, phone digits, or lower-cased
+   * name. Email/phone matches come first (stronger), then oldest first.
+   */
+  async of(id: string, skip: number, take: number): Promise<[DuplicateHit[], number]> {
+    const rows = await this.db.tx.$queryRaw<HitRow[]>`
+      WITH t AS (
+        SELECT id, lower(btrim(email)) AS e, nullif(regexp_replace(phone, '[^0-9]', '', 'g'), '') AS p,
+               lower(btrim(name)) AS n
+        FROM leads
+        WHERE organization_id = ${this.db.orgId}::uuid AND id = ${id}::uuid AND deleted_at IS NULL
+      ), hits AS (
+        SELECT l.id, l.created_at,
+               coalesce(l.email IS NOT NULL AND lower(btrim(l.email)) = t.e, false) AS email,
+               coalesce(l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = t.p, false) AS phone,
+               lower(btrim(l.name)) = t.n AS name
+        FROM leads l, t
+        WHERE l.organization_id = ${this.db.orgId}::uuid AND l.deleted_at IS NULL AND l.id <> t.id
+          AND ((l.email IS NOT NULL AND lower(btrim(l.email)) = t.e)
+            OR (l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = t.p)
+            OR lower(btrim(l.name)) = t.n)
+      )
+      SELECT id, email, phone, name, count(*) OVER () AS total
+      FROM hits
+      ORDER BY (email OR phone) DESC, created_at, id
+      LIMIT ${take} OFFSET ${skip}`;
+    const total = rows.length ? Number(rows[0].total) : 0;
+    return [rows.map((r) => ({ id: r.id, matchedOn: matches(r) })), total];
+  }
+}
