@@ -107,6 +107,7 @@ describe('lead conversion and bulk actions', () => {
         value: '750000.50',
         stage: 'QUALIFIED',
         status: 'ACTIVE',
+        probability: 25, // the stage's default, as for any deal created in QUALIFIED
         expectedCloseDate: '2027-03-31T00:00:00.000Z',
         leadId: source.id,
         contactId: res.body.contact.id,

@@ -8,6 +8,7 @@ import { type DealRow, LeadLinksRepository } from './lead-links.repository.js';
 import { assertTransition } from './lead-status.js';
 import { toLeadOutput } from './leads.mapper.js';
 import { type LeadRow, LeadsRepository } from './leads.repository.js';
+import { DEFAULT_PROBABILITY } from '../deals/deal-stage.js';
 
 const toDealOutput = (d: DealRow): ConvertedDealOutput => ({
   id: d.id,
@@ -78,6 +79,7 @@ export class LeadConversionService {
       title: input.title,
       value: input.value,
       stage: 'QUALIFIED',
+      probability: DEFAULT_PROBABILITY.QUALIFIED,
       expectedCloseDate: new Date(input.expectedCloseDate),
       leadId: lead.id,
       contactId,

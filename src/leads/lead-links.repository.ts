@@ -5,7 +5,15 @@ import type { Prisma } from '../generated/prisma/client.js';
 export type DealRow = Prisma.DealGetPayload<object>;
 export type DealWrite = Pick<
   Prisma.DealUncheckedCreateInput,
-  'title' | 'value' | 'stage' | 'expectedCloseDate' | 'leadId' | 'contactId' | 'listingId' | 'assignedToId'
+  | 'title'
+  | 'value'
+  | 'stage'
+  | 'probability'
+  | 'expectedCloseDate'
+  | 'leadId'
+  | 'contactId'
+  | 'listingId'
+  | 'assignedToId'
 >;
 
 /** What the lead workflows (convert, merge) do to the records linked to a lead: deals, activities, listings. */
