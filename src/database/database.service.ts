@@ -64,9 +64,10 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     await this.prisma.$queryRaw`SELECT 1`;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(signal?: string): Promise<void> {
     await this.client?.$disconnect();
     // A PGlite handed in by a test is the test's to close.
     if (this.pglite && !this.providedPglite) await this.pglite.close();
+    if (signal) this.logger.log(`Database connections closed after ${signal}`);
   }
 }
