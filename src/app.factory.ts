@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -10,6 +11,8 @@ import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { setupOpenApi } from './openapi.js';
+import { refuseUnexpectedMultipart } from './storage/multipart.js';
+import { MAX_ATTACHMENT_BYTES } from './storage/storage.driver.js';
 import { requestId } from './request-id.js';
 
 export interface CreateAppOptions {
@@ -68,6 +71,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     max: config.auth.rateLimitPerMinute,
     timeWindow: 60_000,
   });
+  // multipart/form-data for attachment uploads, read as a stream by the route (never
+  // buffered): one file of at most 50 MiB — past it the stream is truncated and the route
+  // answers 413 — and a few small fields at most. BODY_LIMIT_BYTES does not apply here.
+  await fastify.register(multipart, {
+    limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
+  });
+  refuseUnexpectedMultipart(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

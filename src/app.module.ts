@@ -3,19 +3,27 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
+import { ActivitiesModule } from './activities/activities.module.js';
+import { AppointmentsModule } from './appointments/appointments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { ContactsModule } from './contacts/contacts.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EMBEDDED_DB } from './database/database.service.js';
+import { DealsModule } from './deals/deals.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LeadsModule } from './leads/leads.module.js';
+import { ListingsModule } from './listings/listings.module.js';
 import { loggerOptions } from './logging.js';
 import { MembersModule } from './members/members.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
+import { StorageModule } from './storage/storage.module.js';
+import { TicketsModule } from './tickets/tickets.module.js';
+import { TimelineModule } from './timeline/timeline.module.js';
 import { TenancyGuard } from './tenancy/tenancy.guard.js';
 
 @Module({})
@@ -34,7 +42,15 @@ export class AppModule {
         OrganizationsModule,
         MembersModule,
         LeadsModule,
+        ContactsModule,
+        DealsModule,
+        ListingsModule,
         NotificationsModule,
+        ActivitiesModule,
+        AppointmentsModule,
+        TimelineModule,
+        StorageModule,
+        TicketsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

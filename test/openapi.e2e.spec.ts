@@ -57,7 +57,9 @@ describe('OpenAPI document', () => {
   it('gives every request body a schema whose properties carry examples', () => {
     for (const { path, method, op } of operations()) {
       if (!op.requestBody) continue;
-      const ref = (op.requestBody.content['application/json'].schema as { $ref: string }).$ref;
+      const content = op.requestBody.content['application/json'] ?? op.requestBody.content['multipart/form-data'];
+      expect({ path, method, documented: Boolean(content) }).toMatchObject({ documented: true });
+      const ref = (content.schema as { $ref: string }).$ref;
       const schema = doc.components.schemas[ref.split('/').pop()!];
       const withoutExample = Object.entries(schema.properties as Record<string, { example?: unknown }>)
         .filter(([, p]) => p.example === undefined)

@@ -19,6 +19,28 @@ export enum ErrorCode {
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   BusinessRule = 'BUSINESS_RULE_VIOLATION',
   InvalidAssignee = 'INVALID_ASSIGNEE',
+  // Leads workflow and contacts (issue 4)
+  InvalidStatusTransition = 'INVALID_STATUS_TRANSITION',
+  LeadAlreadyConverted = 'LEAD_ALREADY_CONVERTED',
+  DuplicateLead = 'DUPLICATE_LEAD',
+  InvalidMerge = 'INVALID_MERGE',
+  InvalidListing = 'INVALID_LISTING',
+  ContactEmailTaken = 'CONTACT_EMAIL_TAKEN',
+  // Deals and listings (issue 5)
+  InvalidReference = 'INVALID_REFERENCE',
+  InvalidStageTransition = 'INVALID_STAGE_TRANSITION',
+  LostReasonRequired = 'LOST_REASON_REQUIRED',
+  MlsNumberTaken = 'MLS_NUMBER_TAKEN',
+  // Activities and appointments (issue 6)
+  ActivitySubjectRequired = 'ACTIVITY_SUBJECT_REQUIRED',
+  ActivityAlreadyCompleted = 'ACTIVITY_ALREADY_COMPLETED',
+  ActivityNotCompleted = 'ACTIVITY_NOT_COMPLETED',
+  AppointmentConflict = 'APPOINTMENT_CONFLICT',
+  // Tickets and attachments (issue 7)
+  AlreadyAssigned = 'ALREADY_ASSIGNED',
+  TicketClosed = 'TICKET_CLOSED',
+  InvalidSignedUrl = 'INVALID_SIGNED_URL',
+  StorageUnavailable = 'STORAGE_UNAVAILABLE',
   RateLimited = 'RATE_LIMITED',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   LocalAuthDisabled = 'LOCAL_AUTH_DISABLED',

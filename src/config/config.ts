@@ -39,6 +39,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   TRUST_PROXY: bool.default(false),
+  STORAGE_DRIVER: z.enum(['local', 'supabase']).optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
+  STORAGE_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{2,62}$/, 'must be 3-63 lowercase letters, digits, dots, dashes or underscores')
+    .default('ticket-attachments'),
+  SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  PUBLIC_API_URL: z.url().optional(),
 });
 
 type Env = z.infer<typeof schema>;
@@ -69,6 +77,20 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   bodyLimitBytes: number;
   trustProxy: boolean;
+  storage: StorageConfig;
+}
+
+/** Where ticket attachments live (src/storage). */
+export interface StorageConfig {
+  driver: 'local' | 'supabase';
+  /** Local driver: files under DATA_DIR/storage, served by signed /v1/files URLs. */
+  localDir: string;
+  supabaseUrl?: string;
+  serviceRoleKey?: string;
+  bucket: string;
+  signedUrlTtlSeconds: number;
+  /** Absolute base of this API for links it hands out (share and local file URLs); unset → paths. */
+  publicApiUrl?: string;
 }
 
 export const LOCAL_TOKEN_ISSUER = 'brokerage-crm';
@@ -115,6 +137,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
 
+  const storageDriver =
+    e.STORAGE_DRIVER ?? (e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY ? ('supabase' as const) : ('local' as const));
+  if (storageDriver === 'supabase' && !(e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY)) {
+    throw new ConfigError(
+      'Invalid configuration: STORAGE_DRIVER=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY',
+    );
+  }
+
   const dataDir = resolve(e.DATA_DIR);
   const localJwtSecret = e.LOCAL_AUTH_ENABLED
     ? (e.LOCAL_AUTH_JWT_SECRET ?? (production ? undefined : devSecret(dataDir)))
@@ -144,6 +174,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
+    storage: {
+      driver: storageDriver,
+      localDir: join(dataDir, 'storage'),
+      supabaseUrl: e.SUPABASE_URL?.replace(/\/+$/, ''),
+      serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
+      bucket: e.STORAGE_BUCKET,
+      signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
+      publicApiUrl: e.PUBLIC_API_URL?.replace(/\/+$/, ''),
+    },
   };
 }
 

@@ -1,0 +1,106 @@
+import { Logger } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { createClient, type SupabaseClient, type WebSocketLikeConstructor } from '@supabase/supabase-js';
+import type { StorageConfig } from '../config/config.js';
+import { ATTACHMENT_TYPES } from './content-type.js';
+import { MAX_ATTACHMENT_BYTES, type SignedUrl, type SignedUrlOptions, type StorageDriver } from './storage.driver.js';
+import { StorageUnavailable } from './storage.errors.js';
+import { ByteCounter } from './streams.js';
+
+/**
+ * supabase-js builds a Realtime client eagerly, and on Node 20 (no global WebSocket)
+ * that throws unless a transport is given. This server never opens a channel, so the
+ * transport only has to exist; using it is a bug.
+ */
+class NoRealtime {
+  constructor() {
+    throw new Error('Supabase Realtime is not used by this server');
+  }
+}
+
+interface StorageFailure {
+  message: string;
+  status?: number;
+  statusCode?: string;
+}
+
+const notFound = (e: StorageFailure): boolean => e.status === 404 || e.statusCode === '404';
+
+/**
+ * Supabase Storage through supabase-js with the service-role key (server-side only).
+ * The bucket is private and created on first use when missing, with the 50 MB limit
+ * and the MIME allow-list set on the bucket too; downloads go through signed URLs.
+ */
+export class SupabaseStorageDriver implements StorageDriver {
+  readonly kind = 'supabase';
+  private readonly logger = new Logger(SupabaseStorageDriver.name);
+  private readonly client: SupabaseClient;
+  private bucketReady?: Promise<void>;
+
+  constructor(private readonly config: StorageConfig) {
+    if (!config.supabaseUrl || !config.serviceRoleKey) {
+      throw new Error('SupabaseStorageDriver needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY');
+    }
+    this.client = createClient(config.supabaseUrl, config.serviceRoleKey, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      realtime: { transport: NoRealtime as unknown as WebSocketLikeConstructor },
+    });
+  }
+
+  private get bucket() {
+    return this.client.storage.from(this.config.bucket);
+  }
+
+  private fail(operation: string, error: unknown): never {
+    this.logger.error({ err: error, bucket: this.config.bucket }, `Supabase Storage ${operation} failed`);
+    throw new StorageUnavailable(error);
+  }
+
+  /** Creates the private bucket once if it does not exist; retried on the next call after a failure. */
+  private ensureBucket(): Promise<void> {
+    this.bucketReady ??= (async () => {
+      const { error } = await this.client.storage.getBucket(this.config.bucket);
+      if (!error) return;
+      if (!notFound(error as StorageFailure)) this.fail('getBucket', error);
+      const created = await this.client.storage.createBucket(this.config.bucket, {
+        public: false,
+        fileSizeLimit: MAX_ATTACHMENT_BYTES,
+        allowedMimeTypes: [...ATTACHMENT_TYPES],
+      });
+      // Another replica may have created it in between.
+      if (created.error && (created.error as StorageFailure).status !== 409) this.fail('createBucket', created.error);
+      this.logger.log(`Created private storage bucket ${this.config.bucket}`);
+    })().catch((error: unknown) => {
+      this.bucketReady = undefined;
+      throw error;
+    });
+    return this.bucketReady;
+  }
+
+  async put(path: string, body: Readable, contentType: string): Promise<number> {
+    await this.ensureBucket();
+    const counter = new ByteCounter();
+    body.on('error', (error) => counter.destroy(error));
+    const { error } = await this.bucket.upload(path, body.pipe(counter), {
+      contentType,
+      upsert: false,
+      duplex: 'half',
+    });
+    if (error) this.fail('upload', error);
+    return counter.bytes;
+  }
+
+  async delete(path: string): Promise<void> {
+    const { error } = await this.bucket.remove([path]);
+    if (error && !notFound(error as StorageFailure)) this.fail('remove', error);
+  }
+
+  async signedUrl(path: string, ttlSeconds: number, options: SignedUrlOptions = {}): Promise<SignedUrl> {
+    const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+    const { data, error } = await this.bucket.createSignedUrl(path, ttlSeconds, {
+      download: options.downloadName ?? true,
+    });
+    if (error || !data) this.fail('createSignedUrl', error);
+    return { url: data.signedUrl, expiresAt };
+  }
+}

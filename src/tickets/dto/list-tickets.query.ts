@@ -1,0 +1,91 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
+import { SortParam } from '../../common/sort.js';
+import { TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
+
+export const TICKET_SORT_FIELDS = ['priority', 'createdAt', 'updatedAt', 'dueAt', 'number'] as const;
+export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
+
+export class ListTicketsQuery extends PageQuery {
+  @SortParam(TICKET_SORT_FIELDS, '-createdAt')
+  sort?: string;
+
+  @ApiPropertyOptional({ enum: TicketStatus, isArray: true, description: 'Comma-separated', example: 'OPEN,REOPENED' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(TicketStatus, { each: true })
+  status?: TicketStatus[];
+
+  @ApiPropertyOptional({ enum: TicketPriority, isArray: true, description: 'Comma-separated', example: 'HIGH,URGENT' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(TicketPriority, { each: true })
+  priority?: TicketPriority[];
+
+  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: '6a1f3c2e-9b4d-4e7a-8c5f-1d2e3f4a5b6c' })
+  @IsOptional()
+  @IsUUID()
+  contactId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: '9c8b7a6f-5e4d-4c3b-8a29-1f0e9d8c7b6a' })
+  @IsOptional()
+  @IsUUID()
+  listingId?: string;
+
+  @ApiPropertyOptional({ example: 'maintenance', description: 'Exact category, case-insensitive' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  category?: string;
+
+  @ApiPropertyOptional({ example: true, description: 'true: open and past dueAt; false: not overdue' })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  overdue?: boolean;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-01-01T00:00:00Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  createdFrom?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-31T23:59:59Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  createdTo?: Date;
+
+  @ApiPropertyOptional({
+    description: 'A ticket number ("T-1042" or "1042"), or case-insensitive text in title or description',
+    example: 'T-1042',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class TicketPeriodQuery {
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'Inclusive' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z', description: 'Exclusive' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { type PageQuery, skipTake } from '../common/pagination.js';
+import { TenantDb } from '../database/tenant-db.js';
+import type { TicketComment } from '../generated/prisma/client.js';
+
+@Injectable()
+export class TicketCommentsRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  /** Oldest first. RLS hides internal comments wherever there is no user (the customer view). */
+  list(ticketId: string, page: PageQuery, publicOnly = false): Promise<[TicketComment[], number]> {
+    const where = { ticketId, organizationId: this.db.orgId, ...(publicOnly && { isInternal: false }) };
+    return Promise.all([
+      this.db.tx.ticketComment.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...skipTake(page) }),
+      this.db.tx.ticketComment.count({ where }),
+    ]);
+  }
+
+  addMemberComment(ticketId: string, body: string, isInternal: boolean): Promise<TicketComment> {
+    return this.db.tx.ticketComment.create({
+      data: {
+        organizationId: this.db.orgId,
+        ticketId,
+        body,
+        isInternal,
+        authorType: 'MEMBER',
+        createdById: this.db.userId,
+      },
+    });
+  }
+
+  addCustomerComment(ticketId: string, body: string): Promise<TicketComment> {
+    return this.db.tx.ticketComment.create({
+      data: { organizationId: this.db.orgId, ticketId, body, isInternal: false, authorType: 'CUSTOMER' },
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { NotFound } from '../common/errors.js';
+import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
+import { TenantDb } from '../database/tenant-db.js';
+import type { CreateTicketCommentInput } from './dto/ticket-comment.input.js';
+import type { TicketCommentOutput } from './dto/ticket.output.js';
+import { TicketCommentsRepository } from './ticket-comments.repository.js';
+import { toCommentOutput } from './tickets.mapper.js';
+import { TicketsRepository } from './tickets.repository.js';
+
+@Injectable()
+export class TicketCommentsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly tickets: TicketsRepository,
+    private readonly comments: TicketCommentsRepository,
+  ) {}
+
+  list(ticketId: string, page: PageQuery): Promise<Page<TicketCommentOutput>> {
+    return this.db.run(async () => {
+      await this.mustSee(ticketId);
+      const [rows, total] = await this.comments.list(ticketId, page);
+      return pageOf(rows.map(toCommentOutput), total, page);
+    });
+  }
+
+  /**
+   * A member's comment. The first one the customer can see sets first_response_at
+   * (internal notes are not a response to the customer).
+   */
+  add(ticketId: string, input: CreateTicketCommentInput): Promise<TicketCommentOutput> {
+    return this.db.run(async () => {
+      await this.mustSee(ticketId);
+      const isInternal = input.isInternal ?? false;
+      const comment = await this.comments.addMemberComment(ticketId, input.body, isInternal);
+      if (!isInternal) await this.tickets.markFirstResponse(ticketId);
+      return toCommentOutput(comment);
+    });
+  }
+
+  private async mustSee(ticketId: string): Promise<void> {
+    if (!(await this.tickets.find(ticketId))) throw new NotFound('Ticket');
+  }
+}

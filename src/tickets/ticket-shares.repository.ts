@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { TenantDb } from '../database/tenant-db.js';
+import type { TicketShareLink } from '../generated/prisma/client.js';
+
+export interface ResolvedShare {
+  organizationId: string;
+  ticketId: string;
+}
+
+@Injectable()
+export class TicketSharesRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  create(ticketId: string, tokenHash: string, expiresAt: Date): Promise<TicketShareLink> {
+    return this.db.tx.ticketShareLink.create({
+      data: { organizationId: this.db.orgId, ticketId, tokenHash, expiresAt, createdById: this.db.userId },
+    });
+  }
+
+  list(ticketId: string): Promise<TicketShareLink[]> {
+    return this.db.tx.ticketShareLink.findMany({
+      where: { ticketId, organizationId: this.db.orgId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+    });
+  }
+
+  /** Revokes the ticket's active links (or the one named); returns how many. */
+  async revoke(ticketId: string, linkId?: string): Promise<number> {
+    const { count } = await this.db.tx.ticketShareLink.updateMany({
+      where: { ticketId, organizationId: this.db.orgId, revokedAt: null, ...(linkId && { id: linkId }) },
+      data: { revokedAt: new Date() },
+    });
+    return count;
+  }
+
+  async exists(ticketId: string, linkId: string): Promise<boolean> {
+    const row = await this.db.tx.ticketShareLink.findFirst({
+      where: { id: linkId, ticketId, organizationId: this.db.orgId },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
+  /**
+   * The ticket a live (unexpired, unrevoked) link opens, through the SECURITY DEFINER
+   * app.resolve_ticket_share: the only read across organizations, by token hash only.
+   */
+  async resolve(tokenHash: string): Promise<ResolvedShare | null> {
+    const [row] = await this.db.tx.$queryRaw<{ organization_id: string; ticket_id: string }[]>`
+      SELECT organization_id, ticket_id FROM app.resolve_ticket_share(${tokenHash})`;
+    return row ? { organizationId: row.organization_id, ticketId: row.ticket_id } : null;
+  }
+
+  /**
+   * Opens the customer view of one ticket for the rest of this transaction: with no
+   * user set, RLS then shows that ticket only and none of its internal comments.
+   */
+  async enter(ticketId: string): Promise<void> {
+    await this.db.tx.$executeRaw`SELECT set_config('app.share_ticket_id', ${ticketId}, true)`;
+  }
+}

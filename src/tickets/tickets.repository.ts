@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import { skipTake, type PageQuery } from '../common/pagination.js';
+import { parseSort } from '../common/sort.js';
+import { TenantDb } from '../database/tenant-db.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { TicketStatus } from '../generated/prisma/enums.js';
+import type { ListTicketsQuery, TicketSortField } from './dto/list-tickets.query.js';
+import { OPEN_TICKET_STATUSES, parseTicketNumber } from './ticket-status.js';
+
+const withAssignees = {
+  assignees: { orderBy: [{ assignedAt: 'asc' }, { userId: 'asc' }] },
+} satisfies Prisma.TicketInclude;
+
+export type TicketRow = Prisma.TicketGetPayload<{ include: typeof withAssignees }>;
+export type TicketAssigneeRow = Prisma.TicketAssigneeGetPayload<object>;
+export type TicketStatusChangeRow = Prisma.TicketStatusHistoryGetPayload<object>;
+export type TicketWrite = Omit<Prisma.TicketUncheckedCreateInput, 'organizationId' | 'id' | 'number'>;
+
+/**
+ * Tickets and their assignees and history. RLS decides visibility (an AGENT sees only
+ * tickets they created or are assigned to), so a ticket that is not found here is
+ * either another organization's, missing, or not the caller's to see: all 404.
+ */
+@Injectable()
+export class TicketsRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  private get orgId(): string {
+    return this.db.orgId;
+  }
+
+  async list(query: ListTicketsQuery): Promise<[TicketRow[], number]> {
+    const where = this.listWhere(query);
+    const orderBy: Prisma.TicketOrderByWithRelationInput[] = [
+      ...parseSort<TicketSortField>(query.sort, '-createdAt').map((k): Prisma.TicketOrderByWithRelationInput =>
+        // Priority sorts in urgency order (the enum's order): -priority puts URGENT first.
+        k.field === 'dueAt' ? { dueAt: { sort: k.direction, nulls: 'last' } } : { [k.field]: k.direction },
+      ),
+      { id: 'asc' },
+    ];
+    const [rows, total] = await Promise.all([
+      this.db.tx.ticket.findMany({ where, orderBy, include: withAssignees, ...skipTake(query) }),
+      this.db.tx.ticket.count({ where }),
+    ]);
+    return [rows, total];
+  }
+
+  private listWhere(q: ListTicketsQuery): Prisma.TicketWhereInput {
+    const and: Prisma.TicketWhereInput[] = [{ organizationId: this.orgId }];
+    if (q.status?.length) and.push({ status: { in: q.status } });
+    if (q.priority?.length) and.push({ priority: { in: q.priority } });
+    if (q.assigneeId) and.push({ assignees: { some: { userId: q.assigneeId } } });
+    if (q.contactId) and.push({ contactId: q.contactId });
+    if (q.listingId) and.push({ listingId: q.listingId });
+    if (q.category) and.push({ category: { equals: q.category, mode: 'insensitive' } });
+    if (q.createdFrom || q.createdTo) and.push({ createdAt: { gte: q.createdFrom, lte: q.createdTo } });
+    if (q.overdue !== undefined) {
+      const now = new Date();
+      // Spelled out for false: NOT (… AND due_at < now) would be null, not true, without a due date.
+      and.push(
+        q.overdue
+          ? { status: { in: [...OPEN_TICKET_STATUSES] }, dueAt: { lt: now } }
+          : { OR: [{ status: { notIn: [...OPEN_TICKET_STATUSES] } }, { dueAt: null }, { dueAt: { gte: now } }] },
+      );
+    }
+    if (q.q) {
+      const contains = { contains: q.q, mode: 'insensitive' as const };
+      const number = parseTicketNumber(q.q);
+      and.push({
+        OR: [{ title: contains }, { description: contains }, ...(number !== undefined ? [{ number }] : [])],
+      });
+    }
+    return { AND: and };
+  }
+
+  /** The ticket if the caller can see it (RLS), else null. */
+  find(id: string): Promise<TicketRow | null> {
+    return this.db.tx.ticket.findFirst({ where: { id, organizationId: this.orgId }, include: withAssignees });
+  }
+
+  /** Inserts the ticket (its number comes from the per-organization counter, by trigger) and its assignees. */
+  async create(data: TicketWrite, assigneeIds: readonly string[]): Promise<TicketRow> {
+    const { id } = await this.db.tx.ticket.create({
+      data: { ...data, organizationId: this.orgId },
+      select: { id: true },
+    });
+    if (assigneeIds.length) {
+      await this.db.tx.ticketAssignee.createMany({
+        data: assigneeIds.map((userId) => ({
+          organizationId: this.orgId,
+          ticketId: id,
+          userId,
+          assignedById: this.db.userId,
+        })),
+      });
+    }
+    return this.db.tx.ticket.findFirstOrThrow({ where: { id, organizationId: this.orgId }, include: withAssignees });
+  }
+
+  /** Updates a visible ticket; null when there is none. */
+  async update(id: string, data: Prisma.TicketUncheckedUpdateManyInput): Promise<TicketRow | null> {
+    // Nothing to change (Prisma would report 0 rows): the ticket as it is.
+    if (Object.values(data).every((v) => v === undefined)) return this.find(id);
+    const { count } = await this.db.tx.ticket.updateMany({ where: { id, organizationId: this.orgId }, data });
+    return count ? this.find(id) : null;
+  }
+
+  /**
+   * Changes the status. The history row is written by the database trigger, which
+   * reads the note from the transaction-local setting app.status_note, set here just
+   * for this statement.
+   */
+  async updateStatus(
+    id: string,
+    to: TicketStatus,
+    note: string | undefined,
+    data: Prisma.TicketUncheckedUpdateManyInput = {},
+  ): Promise<TicketRow | null> {
+    await this.db.tx.$executeRaw`SELECT set_config('app.status_note', ${note ?? ''}, true)`;
+    try {
+      return await this.update(id, { ...data, status: to });
+    } finally {
+      await this.db.tx.$executeRaw`SELECT set_config('app.status_note', '', true)`;
+    }
+  }
+
+  /** Deletes a visible ticket (cascading to its children); returns its attachments' storage paths, or null. */
+  async delete(id: string): Promise<string[] | null> {
+    const attachments = await this.db.tx.ticketAttachment.findMany({
+      where: { ticketId: id, organizationId: this.orgId },
+      select: { storagePath: true },
+    });
+    const { count } = await this.db.tx.ticket.deleteMany({ where: { id, organizationId: this.orgId } });
+    return count ? attachments.map((a) => a.storagePath) : null;
+  }
+
+  /** Sets first_response_at unless it is set already. */
+  async markFirstResponse(id: string): Promise<void> {
+    await this.db.tx.ticket.updateMany({
+      where: { id, organizationId: this.orgId, firstResponseAt: null },
+      data: { firstResponseAt: new Date() },
+    });
+  }
+
+  history(ticketId: string, page: PageQuery): Promise<[TicketStatusChangeRow[], number]> {
+    const where = { ticketId, organizationId: this.orgId };
+    return Promise.all([
+      this.db.tx.ticketStatusHistory.findMany({
+        where,
+        orderBy: [{ changedAt: 'asc' }, { id: 'asc' }],
+        ...skipTake(page),
+      }),
+      this.db.tx.ticketStatusHistory.count({ where }),
+    ]);
+  }
+
+  async addAssignee(ticketId: string, userId: string): Promise<TicketAssigneeRow | null> {
+    const rows = await this.db.tx.ticketAssignee.createManyAndReturn({
+      data: [{ organizationId: this.orgId, ticketId, userId, assignedById: this.db.userId }],
+      skipDuplicates: true,
+    });
+    return rows[0] ?? null;
+  }
+
+  async removeAssignee(ticketId: string, userId: string): Promise<boolean> {
+    const { count } = await this.db.tx.ticketAssignee.deleteMany({
+      where: { ticketId, userId, organizationId: this.orgId },
+    });
+    return count > 0;
+  }
+
+  /** Members of this organization among `userIds`. */
+  async members(userIds: readonly string[]): Promise<Set<string>> {
+    if (!userIds.length) return new Set();
+    const rows = await this.db.tx.membership.findMany({
+      where: { organizationId: this.orgId, userId: { in: [...userIds] } },
+      select: { userId: true },
+    });
+    return new Set(rows.map((r) => r.userId));
+  }
+
+  async contactExists(id: string): Promise<boolean> {
+    const row = await this.db.tx.contact.findFirst({
+      where: { id, organizationId: this.orgId, deletedAt: null },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
+  async listingExists(id: string): Promise<boolean> {
+    const row = await this.db.tx.listing.findFirst({
+      where: { id, organizationId: this.orgId, deletedAt: null },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+}

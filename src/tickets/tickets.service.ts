@@ -1,0 +1,173 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BusinessRuleViolation, Conflict, ErrorCode, NotFound, type ErrorDetail } from '../common/errors.js';
+import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
+import { TenantDb } from '../database/tenant-db.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { STORAGE_DRIVER, type StorageDriver } from '../storage/storage.driver.js';
+import type {
+  AddAssigneeInput,
+  CreateTicketInput,
+  TransitionTicketInput,
+  UpdateTicketInput,
+} from './dto/ticket.input.js';
+import type { TicketAssigneeOutput, TicketOutput, TicketStatusChangeOutput } from './dto/ticket.output.js';
+import type { ListTicketsQuery } from './dto/list-tickets.query.js';
+import { assertTransition, ticketReference } from './ticket-status.js';
+import { toAssigneeOutput, toStatusChangeOutput, toTicketOutput } from './tickets.mapper.js';
+import { type TicketRow, TicketsRepository } from './tickets.repository.js';
+
+@Injectable()
+export class TicketsService {
+  private readonly logger = new Logger(TicketsService.name);
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly tickets: TicketsRepository,
+    private readonly notifications: NotificationsService,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+  ) {}
+
+  list(query: ListTicketsQuery): Promise<Page<TicketOutput>> {
+    return this.db.run(async () => {
+      const [rows, total] = await this.tickets.list(query);
+      const now = new Date();
+      return pageOf(
+        rows.map((t) => toTicketOutput(t, now)),
+        total,
+        query,
+      );
+    });
+  }
+
+  get(id: string): Promise<TicketOutput> {
+    return this.db.run(async () => toTicketOutput(await this.mustFind(id)));
+  }
+
+  create(input: CreateTicketInput): Promise<TicketOutput> {
+    return this.db.run(async () => {
+      const { assigneeIds = [], ...fields } = input;
+      await this.checkReferences(fields);
+      await this.checkMembers(assigneeIds, 'assigneeIds');
+      const ticket = await this.tickets.create({ ...fields, createdById: this.db.userId }, assigneeIds);
+      await this.notifyAssigned(ticket, assigneeIds);
+      return toTicketOutput(ticket);
+    });
+  }
+
+  update(id: string, input: UpdateTicketInput): Promise<TicketOutput> {
+    return this.db.run(async () => {
+      const current = await this.mustFind(id);
+      await this.checkReferences(input);
+      const { title, priority, status, ...nullable } = input;
+      // Required columns ignore an explicit null (validation refuses it for title's type anyway).
+      const data = { ...nullable, ...(title != null && { title }), ...(priority != null && { priority }) };
+      let updated: TicketRow | null;
+      if (status != null && status !== current.status) {
+        assertTransition(current.status, status, 'status');
+        updated = await this.tickets.updateStatus(id, status, undefined, data);
+      } else {
+        updated = await this.tickets.update(id, data);
+      }
+      if (!updated) throw new NotFound('Ticket');
+      return toTicketOutput(updated);
+    });
+  }
+
+  /** Moves the ticket along the workflow (see ticket-status.ts); the trigger records it with the note. */
+  transition(id: string, input: TransitionTicketInput): Promise<TicketOutput> {
+    return this.db.run(async () => {
+      const current = await this.mustFind(id);
+      assertTransition(current.status, input.to);
+      const updated = await this.tickets.updateStatus(id, input.to, input.note);
+      if (!updated) throw new NotFound('Ticket');
+      return toTicketOutput(updated);
+    });
+  }
+
+  /** Deletes the ticket and everything under it; its files are removed once the rows are gone. */
+  async remove(id: string): Promise<void> {
+    const paths = await this.db.run(async () => {
+      const deleted = await this.tickets.delete(id);
+      if (!deleted) throw new NotFound('Ticket');
+      return deleted;
+    });
+    await Promise.all(
+      paths.map((path) =>
+        this.storage.delete(path).catch((error: unknown) => {
+          // The rows are gone; an orphaned object is only wasted space. Logged for cleanup.
+          this.logger.warn({ err: error, path }, 'Could not delete the file of a deleted ticket');
+        }),
+      ),
+    );
+  }
+
+  history(id: string, page: PageQuery): Promise<Page<TicketStatusChangeOutput>> {
+    return this.db.run(async () => {
+      await this.mustFind(id);
+      const [rows, total] = await this.tickets.history(id, page);
+      return pageOf(rows.map(toStatusChangeOutput), total, page);
+    });
+  }
+
+  /** Assigns a member; they are notified in the same transaction. */
+  addAssignee(id: string, input: AddAssigneeInput): Promise<TicketAssigneeOutput> {
+    return this.db.run(async () => {
+      const ticket = await this.mustFind(id);
+      await this.checkMembers([input.userId], 'userId');
+      const added = await this.tickets.addAssignee(id, input.userId);
+      if (!added) throw new Conflict('This member is already assigned to the ticket', ErrorCode.AlreadyAssigned);
+      await this.notifyAssigned(ticket, [input.userId]);
+      return toAssigneeOutput(added);
+    });
+  }
+
+  removeAssignee(id: string, userId: string): Promise<void> {
+    return this.db.run(async () => {
+      await this.mustFind(id);
+      if (!(await this.tickets.removeAssignee(id, userId))) throw new NotFound('Assignee');
+    });
+  }
+
+  private async mustFind(id: string): Promise<TicketRow> {
+    const ticket = await this.tickets.find(id);
+    if (!ticket) throw new NotFound('Ticket');
+    return ticket;
+  }
+
+  private async checkReferences(input: { contactId?: string | null; listingId?: string | null }): Promise<void> {
+    const details: ErrorDetail[] = [];
+    if (input.contactId && !(await this.tickets.contactExists(input.contactId))) {
+      details.push({ field: 'contactId', message: 'is not a contact of this organization' });
+    }
+    if (input.listingId && !(await this.tickets.listingExists(input.listingId))) {
+      details.push({ field: 'listingId', message: 'is not a listing of this organization' });
+    }
+    if (details.length) {
+      throw new BusinessRuleViolation('A linked record does not exist', ErrorCode.InvalidReference, details);
+    }
+  }
+
+  private async checkMembers(userIds: readonly string[], field: string): Promise<void> {
+    const members = await this.tickets.members(userIds);
+    const strangers = userIds.filter((u) => !members.has(u));
+    if (strangers.length) {
+      throw new BusinessRuleViolation(
+        'Assignees must be members of this organization',
+        ErrorCode.InvalidAssignee,
+        strangers.map((u) => ({ field, message: `${u} is not a member of this organization` })),
+      );
+    }
+  }
+
+  private notifyAssigned(ticket: TicketRow, userIds: readonly string[]): Promise<void> {
+    const reference = ticketReference(ticket.number);
+    return this.notifications.notify(
+      ...userIds.map((userId) => ({
+        userId,
+        type: 'ticket.assigned',
+        title: `You were assigned to ${reference}: ${ticket.title}`.slice(0, 300),
+        data: { ticketId: ticket.id, reference, assignedById: this.db.userId },
+      })),
+    );
+  }
+}
