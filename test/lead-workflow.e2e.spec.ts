@@ -435,6 +435,12 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
         "INSERT INTO activities (organization_id, type, title, lead_id) VALUES ($1, 'CALL', $2, $3) RETURNING id",
         [orgId, title, leadId],
       );
+    const insertAppointment = (orgId: string, leadId: string) =>
+      t.db.admin.query<{ id: string }>(
+        `INSERT INTO appointments (organization_id, title, starts_at, ends_at, lead_id)
+         VALUES ($1, 'Showing', now() + interval '1 day', now() + interval '25 hours', $2) RETURNING id`,
+        [orgId, leadId],
+      );
     const insertDeal = (orgId: string, leadId: string, deleted = false) =>
       t.db.admin.query<{ id: string }>(
         `INSERT INTO deals (organization_id, title, value, lead_id, deleted_at)
@@ -447,7 +453,7 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       orgAgent = await addMember(t.http, org, 'AGENT');
     });
 
-    it('moves activities and deals, fills empty fields, unions tags and soft-deletes the duplicate', async () => {
+    it('moves activities, appointments and deals, fills empty fields, unions tags and soft-deletes the duplicate', async () => {
       const target = await lead(org.admin, org, {
         name: 'Lee Park',
         email: 'lee@example.com',
@@ -472,6 +478,7 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       const [deal] = await insertDeal(org.id, dup.body.id);
       const [oldDeal] = await insertDeal(org.id, dup.body.id, true);
       const [keptActivity] = await insertActivity(org.id, target.id, 'Own');
+      const [appointment] = await insertAppointment(org.id, dup.body.id);
 
       const res = await t.http
         .post(`/v1/leads/${target.id}/merge`)
@@ -491,10 +498,12 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
         deletedAt: null,
       });
       const moved = await t.db.admin.query<{ id: string; lead_id: string }>(
-        'SELECT id, lead_id FROM activities WHERE id = ANY($1::uuid[]) UNION ALL SELECT id, lead_id FROM deals WHERE id = ANY($1::uuid[])',
-        [[activity.id, deal.id, oldDeal.id, keptActivity.id]],
+        `SELECT id, lead_id FROM activities WHERE id = ANY($1::uuid[])
+         UNION ALL SELECT id, lead_id FROM deals WHERE id = ANY($1::uuid[])
+         UNION ALL SELECT id, lead_id FROM appointments WHERE id = ANY($1::uuid[])`,
+        [[activity.id, deal.id, oldDeal.id, keptActivity.id, appointment.id]],
       );
-      expect(moved).toHaveLength(4);
+      expect(moved).toHaveLength(5);
       for (const row of moved) expect(row.lead_id).toBe(target.id);
       expect((await dbLead(dup.body.id)).deleted_at).not.toBeNull();
       await t.http.get(`/v1/leads/${dup.body.id}`).set(as(org.admin, org.id)).expect(404);

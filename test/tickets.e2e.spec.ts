@@ -333,7 +333,7 @@ describe('tickets', () => {
       const notes = await t.http.get('/v1/notifications').set(as(agent)).expect(200);
       expect(notes.body.data).toContainEqual(
         expect.objectContaining({
-          type: 'ticket.assigned',
+          type: 'TICKET_ASSIGNED',
           title: `You were assigned to ${ticket.reference}: Assign me`,
           data: expect.objectContaining({ ticketId: ticket.id }),
         }),

@@ -36,13 +36,17 @@ export class LeadLinksRepository {
   }
 
   /**
-   * Re-points activities and deals (deleted ones too) from one lead to another. RLS applies:
-   * for an AGENT, deals they cannot see are not moved.
+   * Re-points activities, appointments and deals (deleted ones too) from one lead to another.
+   * RLS applies: for an AGENT, rows they cannot see are not moved.
    */
-  async relink(fromLeadId: string, toLeadId: string): Promise<{ activities: number; deals: number }> {
+  async relink(
+    fromLeadId: string,
+    toLeadId: string,
+  ): Promise<{ activities: number; appointments: number; deals: number }> {
     const where = { organizationId: this.db.orgId, leadId: fromLeadId };
     const activities = await this.db.tx.activity.updateMany({ where, data: { leadId: toLeadId } });
+    const appointments = await this.db.tx.appointment.updateMany({ where, data: { leadId: toLeadId } });
     const deals = await this.db.tx.deal.updateMany({ where, data: { leadId: toLeadId } });
-    return { activities: activities.count, deals: deals.count };
+    return { activities: activities.count, appointments: appointments.count, deals: deals.count };
   }
 }

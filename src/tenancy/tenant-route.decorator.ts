@@ -5,7 +5,6 @@ import {
   ApiForbiddenResponse,
   ApiHeader,
   ApiServiceUnavailableResponse,
-  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorBody } from '../common/error-body.js';
@@ -25,7 +24,6 @@ export const TenantRoute = (): ClassDecorator =>
     ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid input, or X-Organization-Id missing/not a UUID' }),
     ApiUnauthorizedResponse({ type: ErrorBody, description: 'Missing, expired or invalid access token' }),
     ApiForbiddenResponse({ type: ErrorBody, description: 'Not a member of the organization, or role too low' }),
-    ApiTooManyRequestsResponse({ type: ErrorBody, description: 'Rate limited' }),
     ApiServiceUnavailableResponse({ type: ErrorBody, description: 'Database unavailable' }),
   );
 

@@ -164,7 +164,7 @@ export class TicketsService {
     return this.notifications.notify(
       ...userIds.map((userId) => ({
         userId,
-        type: 'ticket.assigned',
+        type: 'TICKET_ASSIGNED',
         title: `You were assigned to ${reference}: ${ticket.title}`.slice(0, 300),
         data: { ticketId: ticket.id, reference, assignedById: this.db.userId },
       })),
