@@ -1,15 +1,30 @@
+import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import jwt from 'jsonwebtoken';
 import { passportJwtSecret } from 'jwks-rsa';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { ExtractJwt, type SecretOrKeyProvider, Strategy } from 'passport-jwt';
 import { isUuid } from '../common/uuid-param.pipe.js';
 import { APP_CONFIG, type AppConfig, LOCAL_TOKEN_ISSUER } from '../config/config.js';
 import type { AuthUser } from './auth-user.js';
 
-type KeyCallback = (err: Error | null, key?: string | Buffer) => void;
+type KeyCallback = (err: Error | null, key?: string | Buffer | KeyObject) => void;
 type KeyProvider = (req: FastifyRequest, rawJwt: string, done: KeyCallback) => void;
+
+// jwks-rsa hands back PEM text; parsing it is the costly part of an RS256/ES256 verify,
+// so each PEM is parsed once. A JWKS holds a handful of keys; the bound is only a guard.
+const publicKeys = new Map<string | Buffer | KeyObject, KeyObject>();
+function publicKeyOf(pem: string | Buffer | KeyObject): KeyObject {
+  if (pem instanceof KeyObject) return pem;
+  let key = publicKeys.get(pem);
+  if (!key) {
+    if (publicKeys.size >= 32) publicKeys.clear();
+    key = createPublicKey(pem);
+    publicKeys.set(pem, key);
+  }
+  return key;
+}
 
 /**
  * Verifies Supabase Auth access tokens (HS256 with the project's JWT secret, or
@@ -21,6 +36,11 @@ type KeyProvider = (req: FastifyRequest, rawJwt: string, done: KeyCallback) => v
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const { supabaseUrl, supabaseJwtSecret, localJwtSecret, audience } = config.auth;
+    // HS256 secrets as KeyObjects, made once: given a string, jsonwebtoken first tries to
+    // parse it as a PEM public key and builds a KeyObject on every verify (measured at
+    // ~10% of a lead list request's CPU; see docs/performance.md).
+    const localKey = localJwtSecret ? createSecretKey(Buffer.from(localJwtSecret)) : undefined;
+    const supabaseKey = supabaseJwtSecret ? createSecretKey(Buffer.from(supabaseJwtSecret)) : undefined;
     const jwks: KeyProvider | undefined = supabaseUrl
       ? (passportJwtSecret({
           jwksUri: `${supabaseUrl}/auth/v1/.well-known/jwks.json`,
@@ -36,16 +56,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       const alg = decoded?.header.alg;
       const iss = typeof decoded?.payload === 'object' ? decoded.payload.iss : undefined;
       if (alg === 'HS256') {
-        const secret = iss === LOCAL_TOKEN_ISSUER ? localJwtSecret : supabaseJwtSecret;
-        return secret ? done(null, secret) : done(new Error('no key for this token'));
+        const key = iss === LOCAL_TOKEN_ISSUER ? localKey : supabaseKey;
+        return key ? done(null, key) : done(new Error('no key for this token'));
       }
-      if ((alg === 'RS256' || alg === 'ES256') && jwks) return jwks(req, rawJwt, done);
+      if ((alg === 'RS256' || alg === 'ES256') && jwks) {
+        return jwks(req, rawJwt, (err, pem) => (err || !pem ? done(err) : done(null, publicKeyOf(pem))));
+      }
       return done(new Error('unsupported token algorithm'));
     };
 
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: provider,
+      // passport-jwt hands the key to jsonwebtoken, which takes KeyObjects; its types predate them.
+      secretOrKeyProvider: provider as unknown as SecretOrKeyProvider,
       algorithms: ['HS256', 'RS256', 'ES256'],
       audience,
       ignoreExpiration: false,

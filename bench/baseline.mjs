@@ -1,0 +1,327 @@
+// The benchmark's baseline: the fastest plain thing that does the API's job for
+// the benchmarked lead routes. Fastify + pg + jsonwebtoken, no framework, no ORM,
+// no logging — but the same work per request as the API:
+//   * verify the same HS256 JWT (sub, aud, exp);
+//   * one transaction per request whose first statement is app.begin_request
+//     (role crm_app, user, organization, member role — the membership check the
+//     API needs too), then the very SQL Prisma sends for that route, then COMMIT;
+//   * the same response shapes (a lead as the API's LeadOutput, lists as {data, meta}).
+//
+// The statement texts below are copied from what the API sends (captured with
+// bench/trace-sql.mjs); `npm run bench` checks they still match before measuring.
+//
+// Env: BASELINE_PORT, BASELINE_DATABASE_URL, BASELINE_POOL_SIZE, BASELINE_JWT_SECRET,
+//      BASELINE_JWT_AUDIENCE (default authenticated).
+import { createSecretKey, randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+
+const PORT = Number(process.env.BASELINE_PORT ?? 3902);
+const SECRET = process.env.BASELINE_JWT_SECRET;
+const AUDIENCE = process.env.BASELINE_JWT_AUDIENCE ?? 'authenticated';
+if (!SECRET) throw new Error('BASELINE_JWT_SECRET is required');
+// A KeyObject: given a string, jsonwebtoken tries it as a PEM public key on every verify.
+const KEY = createSecretKey(Buffer.from(SECRET));
+
+const pool = new pg.Pool({
+  connectionString: process.env.BASELINE_DATABASE_URL,
+  max: Number(process.env.BASELINE_POOL_SIZE ?? 10),
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STATUSES = new Set(['NEW_LEAD', 'IN_CONTACT', 'QUALIFIED', 'UNQUALIFIED', 'CONVERTED', 'LOST']);
+
+// ---------------------------------------------------------------------------
+// SQL, as Prisma writes it
+// ---------------------------------------------------------------------------
+
+const L = '"public"."leads"';
+const COLUMNS = [
+  'id',
+  'organization_id',
+  'name',
+  'email',
+  'phone',
+  'company',
+  'source"::text',
+  'status"::text',
+  'score"::text',
+  'score_value',
+  'budget',
+  'timeline',
+  'notes',
+  'tags',
+  'custom_fields',
+  'assigned_to_id',
+  'created_by_id',
+  'created_at',
+  'updated_at',
+  'last_contact_at',
+  'deleted_at',
+  'converted_contact_id',
+]
+  .map((c) => (c.endsWith('::text') ? `${L}."${c}` : `${L}."${c}"`))
+  .join(', ');
+
+const BEGIN_REQUEST = 'SELECT * FROM app.begin_request($1::uuid, $2::uuid)';
+const LIVE = `${L}."organization_id" = $1 AND ${L}."deleted_at" IS NULL`;
+
+/** WHERE for the list: status IN (…) and q as Prisma renders them, numbering parameters from $2. */
+function listWhere(status, q) {
+  let sql = LIVE;
+  const params = [];
+  let n = 2;
+  if (status.length) {
+    sql += ` AND ${L}."status" IN (${status.map(() => `CAST($${n++}::text AS "public"."LeadStatus")`).join(',')})`;
+    params.push(...status);
+  }
+  if (q) {
+    const like = (col) => `${L}."${col}" ILIKE ('%' || $${n++} || '%')`;
+    sql += ` AND (${like('name')} OR ${like('email')} OR ${like('phone')} OR ${like('company')})`;
+    params.push(q, q, q, q);
+  }
+  return { sql: `(${sql})`, params, next: n };
+}
+
+const FIND_LIVE = `SELECT ${COLUMNS} FROM ${L} WHERE (${L}."id" = $1 AND ${L}."organization_id" = $2 AND ${L}."deleted_at" IS NULL) LIMIT $3 OFFSET $4`;
+const LOCK_LIVE = `
+      SELECT 1 FROM leads
+      WHERE organization_id = $1::uuid AND id = $2::uuid AND deleted_at IS NULL
+      FOR UPDATE`;
+const LOCK_KEYS = `
+      SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+      FROM (VALUES (1, 'lead-email:' || $1::text || ':' || lower(btrim($2::text))),
+                   (2, 'lead-phone:' || $3::text || ':' || nullif(regexp_replace($4::text, '[^0-9]', '', 'g'), ''))
+           ) AS keys (n, k)
+      WHERE k IS NOT NULL
+      ORDER BY n`;
+const BY_CONTACT = `
+      WITH k AS (
+        SELECT lower(btrim($1::text)) AS e,
+               nullif(regexp_replace($2::text, '[^0-9]', '', 'g'), '') AS p
+      )
+      SELECT l.id,
+             coalesce(l.email IS NOT NULL AND lower(btrim(l.email)) = k.e, false) AS email,
+             coalesce(l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = k.p, false) AS phone,
+             false AS name, 0 AS total
+      FROM leads l, k
+      WHERE l.organization_id = $3::uuid AND l.deleted_at IS NULL
+        AND ((l.email IS NOT NULL AND lower(btrim(l.email)) = k.e)
+          OR (l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = k.p))
+      ORDER BY l.created_at, l.id
+      LIMIT 10`;
+// The create body the bench sends: name, email, phone, company, source, status, scoreValue, tags.
+const INSERT = `INSERT INTO ${L} ("id","organization_id","name","email","phone","company","source","status","score_value","tags","created_by_id","created_at","updated_at") VALUES ($1,$2,$3,$4,$5,$6,CAST($7::text AS "public"."LeadSource"),CAST($8::text AS "public"."LeadStatus"),$9,$10,$11,$12,$13) RETURNING ${COLUMNS}`;
+// The patch body the bench sends: notes, scoreValue.
+const UPDATE = `UPDATE ${L} SET "notes" = $1, "score_value" = $2 WHERE (${L}."id" = $3 AND ${L}."organization_id" = $4 AND ${L}."deleted_at" IS NULL) RETURNING ${COLUMNS}`;
+
+// ---------------------------------------------------------------------------
+// Output, as the API's toLeadOutput
+// ---------------------------------------------------------------------------
+
+const iso = (d) => (d === null ? null : d.toISOString());
+function toLead(r) {
+  return {
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    phone: r.phone,
+    company: r.company,
+    source: r.source,
+    status: r.status,
+    score: r.score,
+    scoreValue: r.score_value,
+    budget: r.budget, // numeric(12,2) arrives as its exact decimal text
+    timeline: r.timeline,
+    notes: r.notes,
+    tags: r.tags,
+    customFields: r.custom_fields,
+    assignedToId: r.assigned_to_id,
+    createdById: r.created_by_id,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    lastContactAt: iso(r.last_contact_at),
+    deletedAt: iso(r.deleted_at),
+    convertedContactId: r.converted_contact_id,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Request plumbing
+// ---------------------------------------------------------------------------
+
+class HttpError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+function authenticate(request) {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string' || !header.startsWith('Bearer '))
+    throw new HttpError(401, 'UNAUTHORIZED', 'Missing token');
+  let payload;
+  try {
+    payload = jwt.verify(header.slice(7), KEY, { algorithms: ['HS256'], audience: AUDIENCE });
+  } catch {
+    throw new HttpError(401, 'UNAUTHORIZED', 'Invalid token');
+  }
+  if (typeof payload.sub !== 'string' || !UUID.test(payload.sub))
+    throw new HttpError(401, 'UNAUTHORIZED', 'Invalid token');
+  const org = request.headers['x-organization-id'];
+  if (org !== undefined && (typeof org !== 'string' || !UUID.test(org))) {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'X-Organization-Id must be a UUID');
+  }
+  return { userId: payload.sub.toLowerCase(), orgId: org?.toLowerCase() ?? null };
+}
+
+/** BEGIN; app.begin_request; fn(client, ctx); COMMIT — the API's unit of work. */
+async function inTenant(request, writer, fn) {
+  const { userId, orgId } = authenticate(request);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(BEGIN_REQUEST, [userId, orgId]);
+    const ctx = rows[0];
+    if (!ctx?.org_id) throw new HttpError(403, 'NOT_A_MEMBER', 'Not a member');
+    if (writer && ctx.member_role === 'VIEWER') throw new HttpError(403, 'FORBIDDEN', 'Role too low');
+    const result = await fn(client, { userId, orgId: ctx.org_id, role: ctx.member_role });
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function intParam(v, def, min, max) {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new HttpError(400, 'VALIDATION_FAILED', 'bad integer');
+  return n;
+}
+
+function leadId(params) {
+  if (!UUID.test(params.id)) throw new HttpError(400, 'VALIDATION_FAILED', 'id must be a UUID');
+  return params.id.toLowerCase();
+}
+
+// ---------------------------------------------------------------------------
+// Routes
+// ---------------------------------------------------------------------------
+
+const app = Fastify({ logger: false });
+
+app.setErrorHandler((error, request, reply) => {
+  const status = error instanceof HttpError ? error.status : (error.statusCode ?? 500);
+  reply
+    .status(status)
+    .send({ statusCode: status, code: error.code ?? 'INTERNAL', message: error.message, requestId: request.id });
+});
+
+app.get('/health/ready', async () => {
+  await pool.query('SELECT 1');
+  return { status: 'ok' };
+});
+
+app.get('/v1/leads', (request) => {
+  const q = request.query;
+  const page = intParam(q.page, 1, 1, 1_000_000);
+  const pageSize = intParam(q.pageSize, 25, 1, 100);
+  if (q.sort !== undefined && q.sort !== '-createdAt') throw new HttpError(400, 'VALIDATION_FAILED', 'sort');
+  const status = q.status
+    ? String(q.status)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+  if (!status.every((s) => STATUSES.has(s))) throw new HttpError(400, 'VALIDATION_FAILED', 'status');
+  const text = typeof q.q === 'string' ? q.q.trim() : undefined;
+  return inTenant(request, false, async (client, ctx) => {
+    const w = listWhere(status, text);
+    const n = w.next;
+    const rows = await client.query(
+      `SELECT ${COLUMNS} FROM ${L} WHERE ${w.sql} ORDER BY ${L}."created_at" DESC, ${L}."id" ASC LIMIT $${n} OFFSET $${n + 1}`,
+      [ctx.orgId, ...w.params, pageSize, (page - 1) * pageSize],
+    );
+    const count = await client.query(
+      `SELECT COUNT(*) AS "_count$_all" FROM (SELECT ${L}."id" FROM ${L} WHERE ${w.sql} OFFSET $${n}) AS "sub"`,
+      [ctx.orgId, ...w.params, 0],
+    );
+    const total = Number(count.rows[0]._count$_all);
+    return { data: rows.rows.map(toLead), meta: { page, pageSize, total, totalPages: Math.ceil(total / pageSize) } };
+  });
+});
+
+app.get('/v1/leads/:id', (request) => {
+  const id = leadId(request.params);
+  return inTenant(request, false, async (client, ctx) => {
+    const { rows } = await client.query(FIND_LIVE, [id, ctx.orgId, 1, 0]);
+    if (!rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
+    return toLead(rows[0]);
+  });
+});
+
+app.post('/v1/leads', async (request, reply) => {
+  const b = request.body ?? {};
+  if (typeof b.name !== 'string' || !b.name.trim()) throw new HttpError(400, 'VALIDATION_FAILED', 'name');
+  const lead = await inTenant(request, true, async (client, ctx) => {
+    if (b.email || b.phone) {
+      await client.query(LOCK_KEYS, [ctx.orgId, b.email ?? null, ctx.orgId, b.phone ?? null]);
+      const dup = await client.query(BY_CONTACT, [b.email ?? null, b.phone ?? null, ctx.orgId]);
+      if (dup.rows.length) throw new HttpError(409, 'DUPLICATE_LEAD', 'duplicate');
+    }
+    const now = new Date();
+    const { rows } = await client.query(INSERT, [
+      randomUUID(),
+      ctx.orgId,
+      b.name.trim(),
+      b.email ?? null,
+      b.phone ?? null,
+      b.company ?? null,
+      b.source ?? 'WEBSITE',
+      b.status ?? 'NEW_LEAD',
+      b.scoreValue ?? 0,
+      b.tags ?? [],
+      ctx.userId,
+      now,
+      now,
+    ]);
+    return toLead(rows[0]);
+  });
+  reply.status(201);
+  return lead;
+});
+
+app.patch('/v1/leads/:id', (request) => {
+  const id = leadId(request.params);
+  const b = request.body ?? {};
+  return inTenant(request, true, async (client, ctx) => {
+    await client.query(LOCK_LIVE, [ctx.orgId, id]);
+    const found = await client.query(FIND_LIVE, [id, ctx.orgId, 1, 0]);
+    if (!found.rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
+    const { rows } = await client.query(UPDATE, [
+      b.notes ?? null,
+      b.scoreValue ?? found.rows[0].score_value,
+      id,
+      ctx.orgId,
+    ]);
+    if (!rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
+    return toLead(rows[0]);
+  });
+});
+
+const close = async () => {
+  await app.close();
+  await pool.end();
+  process.exit(0);
+};
+process.on('SIGTERM', close);
+process.on('SIGINT', close);
+
+await app.listen({ port: PORT, host: '127.0.0.1' });

@@ -1,0 +1,820 @@
+// `npm run bench`: the API against a minimal baseline doing the same SQL, in one run.
+// See docs/performance.md for what it measures, how, and the numbers.
+//
+// 1. builds the API (npm run build), migrates and (once) seeds the `crm_bench`
+//    database: BENCH_ORGS × BENCH_LEADS_PER_ORG leads, 1 ADMIN + 4 AGENTs per org;
+// 2. checks that bench/baseline.mjs still sends the very statements the API sends;
+// 3. starts the API (production mode) and the baseline as child processes, drives
+//    each scenario with autocannon against one, then the other;
+// 4. the same scenarios against the API on embedded PGlite (no baseline);
+// 5. prints the table, writes bench/results/<timestamp>.json; any non-2xx → exit 1.
+import { spawn, execFileSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+import { SEED_VERSION, MEMBERS_PER_ORG, orgId, seedSql, userId } from './seed.mjs';
+import { summarise } from './profile-summary.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RESULTS = join(ROOT, 'bench/results');
+const JWT_SECRET = 'bench-local-secret-0123456789-abcdefghijklmnop';
+const AUDIENCE = 'authenticated';
+
+// ---------------------------------------------------------------------------
+// Configuration (all optional)
+// ---------------------------------------------------------------------------
+
+function num(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${raw}`);
+  return n;
+}
+const list = (name, fallback) => (process.env[name] ? process.env[name].split(',').map((s) => s.trim()) : fallback);
+
+const cfg = {
+  serverUrl: process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres',
+  database: process.env.BENCH_DATABASE_NAME || 'crm_bench',
+  orgs: num('BENCH_ORGS', 200),
+  leadsPerOrg: num('BENCH_LEADS_PER_ORG', 5000),
+  reseed: process.env.BENCH_RESEED === '1',
+  connections: num('BENCH_CONNECTIONS', 50),
+  duration: num('BENCH_DURATION', 20),
+  warmup: num('BENCH_WARMUP', 3),
+  poolSize: num('BENCH_POOL_SIZE', 10),
+  tokens: num('BENCH_TOKENS', 200),
+  agentShare: num('BENCH_AGENT_SHARE', 0.2),
+  scenarios: list('BENCH_SCENARIOS', null),
+  targets: list('BENCH_TARGETS', ['api', 'baseline', 'embedded']),
+  embeddedOrgs: num('BENCH_EMBEDDED_ORGS', 5),
+  embeddedLeadsPerOrg: num('BENCH_EMBEDDED_LEADS_PER_ORG', 2000),
+  // PGlite runs one transaction at a time: many more clients only queue (at 50, some waited > 10 s).
+  embeddedConnections: num('BENCH_EMBEDDED_CONNECTIONS', 10),
+  cpuProfile: process.env.BENCH_CPU_PROFILE === '1',
+  sqlCheck: process.env.BENCH_SQL_CHECK !== '0',
+  build: process.env.BENCH_SKIP_BUILD !== '1',
+  // Extra node flags for the API child, e.g. "--max-old-space-size=192" (default: none, as `npm start`).
+  apiNodeOptions: (process.env.BENCH_API_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+  strict: process.env.BENCH_STRICT === '1',
+};
+const dbUrl = (() => {
+  const u = new URL(cfg.serverUrl);
+  u.pathname = `/${cfg.database}`;
+  return u.toString();
+})();
+
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+// ---------------------------------------------------------------------------
+// Scenarios: the same requests, drawn the same way, for every target
+// ---------------------------------------------------------------------------
+
+const pick = (xs) => xs[randomInt(xs.length)];
+// Substrings many names/emails/companies contain: a search a user actually types.
+const SEARCH_TERMS = ['son', 'mar', 'lee', 'ann', 'gar'];
+const FIRST = ['Maria', 'James', 'Sofia', 'Liam', 'Olivia', 'Noah', 'Priya', 'Wei'];
+const LAST = ['Gonzalez', 'Smith', 'Johnson', 'Nguyen', 'Patel', 'Kim', 'Rossi', 'Okafor'];
+let createSeq = 0;
+const runTag = Date.now().toString(36);
+
+export const SCENARIOS = [
+  {
+    name: 'list',
+    title: 'list leads (page 1, 25, -createdAt)',
+    method: 'GET',
+    path: () => '/v1/leads?page=1&pageSize=25&sort=-createdAt',
+  },
+  {
+    name: 'list-filter-q',
+    title: 'list, status=NEW_LEAD,IN_CONTACT & q',
+    method: 'GET',
+    path: () => `/v1/leads?page=1&pageSize=25&sort=-createdAt&status=NEW_LEAD,IN_CONTACT&q=${pick(SEARCH_TERMS)}`,
+  },
+  { name: 'get', title: 'get one lead', method: 'GET', path: (u) => `/v1/leads/${pick(u.ids)}` },
+  {
+    name: 'create',
+    title: 'create a lead (duplicate check runs)',
+    method: 'POST',
+    path: () => '/v1/leads',
+    // Unique email and phone, so the duplicate check runs and finds nothing. 12-digit
+    // phones never collide with the seed's 11-digit ones.
+    body: () => {
+      const n = ++createSeq;
+      const first = pick(FIRST);
+      const last = pick(LAST);
+      return {
+        name: `${first} ${last}`,
+        email: `${first}.${last}.${runTag}.${n}@bench-new.example`.toLowerCase(),
+        phone: `+44 20 ${String(n % 1e8).padStart(8, '0')}`,
+        company: `${last} Holdings`,
+        source: 'REFERRAL',
+        status: 'NEW_LEAD',
+        scoreValue: randomInt(101),
+        tags: ['bench'],
+      };
+    },
+  },
+  {
+    name: 'patch',
+    title: 'patch a lead (notes, scoreValue)',
+    method: 'PATCH',
+    path: (u) => `/v1/leads/${pick(u.ids)}`,
+    body: () => ({ notes: `Called back, follow up #${randomInt(1000)}`, scoreValue: randomInt(101) }),
+  },
+].filter((s) => !cfg.scenarios || cfg.scenarios.includes(s.name));
+
+function requestFor(scenario, user) {
+  const headers = { authorization: `Bearer ${user.token}`, 'x-organization-id': user.orgId };
+  const req = { method: scenario.method, path: scenario.path(user), headers };
+  if (scenario.body) {
+    headers['content-type'] = 'application/json';
+    req.body = JSON.stringify(scenario.body());
+  }
+  return req;
+}
+
+// ---------------------------------------------------------------------------
+// Database: create, migrate, seed once, reset what earlier runs wrote
+// ---------------------------------------------------------------------------
+
+async function withClient(url, fn) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabase(recreate) {
+  await withClient(cfg.serverUrl, async (c) => {
+    if (recreate) await c.query(`DROP DATABASE IF EXISTS "${cfg.database}" WITH (FORCE)`);
+    const { rowCount } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [cfg.database]);
+    if (!rowCount) {
+      log(`creating database ${cfg.database}`);
+      await c.query(`CREATE DATABASE "${cfg.database}"`);
+    }
+  });
+}
+
+async function migrateDatabase() {
+  const { migrate } = await import('../dist/database/migrator.js');
+  const { pgSession } = await import('../dist/database/sql-session.js');
+  const session = await pgSession(dbUrl);
+  try {
+    const { applied } = await migrate(session);
+    if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
+  } finally {
+    await session.close();
+  }
+}
+
+async function prepareDatabase() {
+  await createDatabase(false);
+  try {
+    await migrateDatabase();
+  } catch (error) {
+    // crm_bench is the bench's own: when a migration it ran was edited since, start over.
+    if (!/edited after it was applied|started but never finished/.test(String(error?.message))) throw error;
+    log(`${error.message.split('.')[0]}: recreating ${cfg.database}`);
+    await createDatabase(true);
+    await migrateDatabase();
+  }
+
+  return withClient(dbUrl, async (c) => {
+    const [me] = (await c.query('SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user')).rows;
+    if (!me.rolsuper && !me.rolbypassrls) {
+      throw new Error('BENCH_DATABASE_URL must connect as a superuser or BYPASSRLS role (it seeds FORCEd RLS tables)');
+    }
+    await c.query(`CREATE SCHEMA IF NOT EXISTS bench;
+      CREATE TABLE IF NOT EXISTS bench.seed (version int NOT NULL, orgs int NOT NULL, leads_per_org int NOT NULL,
+                                             seeded_at timestamptz NOT NULL)`);
+    const [seed] = (await c.query('SELECT * FROM bench.seed')).rows;
+    const current =
+      seed && seed.version === SEED_VERSION && seed.orgs === cfg.orgs && seed.leads_per_org === cfg.leadsPerOrg;
+    if (current && !cfg.reseed) {
+      // Leads created by earlier runs go; rows patched by them stay (only notes/score changed).
+      const { rowCount } = await c.query('DELETE FROM leads WHERE created_at > $1', [seed.seeded_at]);
+      log(`reusing the seed of ${seed.seeded_at.toISOString()} (removed ${rowCount} leads created by earlier runs)`);
+      await c.query('VACUUM (ANALYZE) leads');
+      return;
+    }
+    await seedPostgres(c, me.rolsuper);
+  });
+}
+
+/**
+ * Replica mode skips the per-row foreign-key checks (the generated data satisfies them by
+ * construction) — and every other trigger, so it is used only while none of the seeded
+ * tables has an INSERT trigger of its own (tgtype & 4).
+ */
+async function maySkipTriggers(query) {
+  const rows = await query(`
+    SELECT tgname FROM pg_trigger
+    WHERE NOT tgisinternal AND tgtype & 4 <> 0
+      AND tgrelid IN ('organizations'::regclass, 'profiles'::regclass, 'memberships'::regclass, 'leads'::regclass)`);
+  return rows.length === 0;
+}
+
+/** Set-based seed; the leads indexes are dropped during the insert and rebuilt from their own definitions. */
+async function seedPostgres(c, superuser) {
+  const total = cfg.orgs * cfg.leadsPerOrg;
+  log(`seeding ${cfg.orgs} organizations × ${cfg.leadsPerOrg} leads = ${total.toLocaleString('en')} leads …`);
+  const t0 = Date.now();
+  await c.query('BEGIN');
+  try {
+    await c.query('TRUNCATE organizations, profiles, bench.seed CASCADE');
+    await c.query("SET LOCAL maintenance_work_mem = '512MB'");
+    if (superuser && (await maySkipTriggers((sql) => c.query(sql).then((r) => r.rows)))) {
+      await c.query("SET LOCAL session_replication_role = 'replica'");
+    }
+    const { rows: indexes } = await c.query(`
+      SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+      FROM pg_index i
+      WHERE i.indrelid = 'public.leads'::regclass
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`);
+    for (const { name } of indexes) await c.query(`DROP INDEX ${name}`);
+    await c.query(seedSql({ orgs: cfg.orgs, leadsPerOrg: cfg.leadsPerOrg }));
+    const t1 = Date.now();
+    for (const { def } of indexes) await c.query(def);
+    await c.query('INSERT INTO bench.seed VALUES ($1, $2, $3, now())', [SEED_VERSION, cfg.orgs, cfg.leadsPerOrg]);
+    await c.query('COMMIT');
+    log(
+      `  rows in ${((t1 - t0) / 1000).toFixed(1)} s, ${indexes.length} indexes in ${((Date.now() - t1) / 1000).toFixed(1)} s`,
+    );
+  } catch (error) {
+    await c.query('ROLLBACK');
+    throw error;
+  }
+  await c.query('VACUUM (ANALYZE) leads, memberships, profiles, organizations');
+  log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+// ---------------------------------------------------------------------------
+// Users and tokens
+// ---------------------------------------------------------------------------
+
+const token = (sub) =>
+  jwt.sign({ email: `${sub.slice(0, 8)}@bench.example`, role: 'authenticated' }, JWT_SECRET, {
+    algorithm: 'HS256',
+    subject: sub,
+    audience: AUDIENCE,
+    issuer: 'brokerage-crm',
+    expiresIn: 6 * 3600,
+  });
+
+/**
+ * `count` users over the organizations: mostly each org's ADMIN (sees every lead), a
+ * share of AGENTs (RLS narrows them to their own leads). Each gets ids it may read.
+ */
+async function loadUsers(query, orgs, count) {
+  const users = [];
+  for (let i = 0; i < count; i++) {
+    const o = (i % orgs) + 1;
+    const agent = (i * 0.618034) % 1 < cfg.agentShare;
+    const member = agent ? 2 + (i % (MEMBERS_PER_ORG - 1)) : 1;
+    const sub = userId(o, member);
+    const org = orgId(o);
+    const rows = await query(
+      `SELECT id FROM leads WHERE organization_id = $1 AND deleted_at IS NULL
+         ${agent ? 'AND assigned_to_id = $2' : ''} ORDER BY id LIMIT 200`,
+      agent ? [org, sub] : [org],
+    );
+    users.push({
+      orgId: org,
+      userId: sub,
+      role: agent ? 'AGENT' : 'ADMIN',
+      token: token(sub),
+      ids: rows.map((r) => r.id),
+    });
+  }
+  if (users.some((u) => !u.ids.length)) throw new Error('some bench users see no leads: reseed with BENCH_RESEED=1');
+  return users;
+}
+
+// ---------------------------------------------------------------------------
+// Child processes
+// ---------------------------------------------------------------------------
+
+const children = new Set();
+
+async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function start(name, args, env, { ipc = false } = {}) {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])],
+  });
+  let output = '';
+  const keep = (d) => {
+    output = (output + d.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const proc = { name, child, output: () => output, exited: false };
+  child.on('exit', (code, signal) => {
+    proc.exited = true;
+    children.delete(proc);
+    if (!proc.stopping) log(`${name} exited unexpectedly (code ${code}, signal ${signal}):\n${output}`);
+  });
+  children.add(proc);
+  return proc;
+}
+
+async function stop(proc) {
+  if (!proc || proc.exited) return;
+  proc.stopping = true;
+  const exited = new Promise((r) => proc.child.once('exit', r));
+  proc.child.kill('SIGTERM');
+  await Promise.race([exited, sleep(10_000).then(() => proc.child.kill('SIGKILL'))]);
+}
+
+async function waitReady(proc, base) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (proc.exited) throw new Error(`${proc.name} exited during startup:\n${proc.output()}`);
+    try {
+      const res = await fetch(`${base}/health/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${proc.name} not ready after 90 s:\n${proc.output()}`);
+}
+
+function apiEnv(port, extra) {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    MIGRATE_ON_BOOT: 'false',
+    LOCAL_AUTH_JWT_SECRET: JWT_SECRET,
+    JWT_AUDIENCE: AUDIENCE,
+    SUPABASE_JWT_SECRET: '',
+    SUPABASE_URL: '',
+    DATABASE_POOL_SIZE: String(cfg.poolSize),
+    ...extra,
+  };
+}
+
+async function startApi({ embeddedDir, trace, profile } = {}) {
+  const port = await freePort();
+  const args = [...cfg.apiNodeOptions];
+  if (trace) args.push('--import', './bench/trace-sql.mjs');
+  if (profile) args.push('--import', './bench/profiler.mjs');
+  args.push('dist/main.js');
+  const env = embeddedDir
+    ? apiEnv(port, { DATABASE_URL: '', DATA_DIR: embeddedDir, MIGRATE_ON_BOOT: 'true' })
+    : apiEnv(port, { DATABASE_URL: dbUrl });
+  if (trace) env.BENCH_TRACE_SQL = trace;
+  const proc = start(embeddedDir ? 'api (embedded)' : 'api', args, env, { ipc: profile });
+  proc.base = `http://127.0.0.1:${port}`;
+  await waitReady(proc, proc.base);
+  return proc;
+}
+
+async function startBaseline({ trace, profile } = {}) {
+  const port = await freePort();
+  const args = [];
+  if (trace) args.push('--import', './bench/trace-sql.mjs');
+  if (profile) args.push('--import', './bench/profiler.mjs');
+  args.push('bench/baseline.mjs');
+  const proc = start(
+    'baseline',
+    args,
+    {
+      BASELINE_PORT: String(port),
+      BASELINE_DATABASE_URL: dbUrl,
+      BASELINE_POOL_SIZE: String(cfg.poolSize),
+      BASELINE_JWT_SECRET: JWT_SECRET,
+      BASELINE_JWT_AUDIENCE: AUDIENCE,
+      ...(trace && { BENCH_TRACE_SQL: trace }),
+    },
+    { ipc: profile },
+  );
+  proc.base = `http://127.0.0.1:${port}`;
+  await waitReady(proc, proc.base);
+  return proc;
+}
+
+function memoryOf(proc) {
+  const status = readFileSync(`/proc/${proc.child.pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
+}
+
+/** CPU time (user + system) a process has used, in ms: robust to a busy machine, unlike req/s. */
+function cpuMsOfPid(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+const cpuMsOf = (proc) => cpuMsOfPid(proc.child.pid);
+
+/**
+ * CPU used so far by each Postgres backend serving the bench database (same machine
+ * only; null otherwise): how much of a request's cost is the database's, for either target.
+ */
+async function dbCpuByPid(monitor) {
+  if (!monitor) return null;
+  const { rows } = await monitor.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  const byPid = new Map();
+  for (const { pid } of rows) {
+    try {
+      byPid.set(pid, cpuMsOfPid(pid));
+    } catch {
+      if (!existsSync('/proc/1/stat')) return null; // not Linux
+      // the backend exited meanwhile (or the server is not local: then no pid matches at all)
+    }
+  }
+  return rows.length && !byPid.size ? null : byPid;
+}
+
+/** CPU the backends used between two snapshots: backends that exited were idle (pools drop idle ones). */
+function dbCpuDelta(before, after) {
+  if (!before || !after) return null;
+  let ms = 0;
+  for (const [pid, cpu] of after) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
+}
+
+function ipc(proc, message, reply) {
+  return new Promise((resolveMsg) => {
+    const on = (m) => {
+      if (m?.type === reply) {
+        proc.child.off('message', on);
+        resolveMsg(m);
+      }
+    };
+    proc.child.on('message', on);
+    proc.child.send(message);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// SQL parity: the baseline must send exactly the API's statements
+// ---------------------------------------------------------------------------
+
+async function send(base, scenario, user) {
+  const r = requestFor(scenario, user);
+  const res = await fetch(base + r.path, { method: r.method, headers: r.headers, body: r.body });
+  return { status: res.status, body: await res.text() };
+}
+
+async function checkSqlParity(users) {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-bench-trace-'));
+  const files = { api: join(dir, 'api.sql'), baseline: join(dir, 'baseline.sql') };
+  const [api, baseline] = [await startApi({ trace: files.api }), await startBaseline({ trace: files.baseline })];
+  const read = (f) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
+  const norm = (s) => s.replace(/\s+/g, ' ').trim();
+  const report = {};
+  try {
+    const user = users.find((u) => u.role === 'ADMIN');
+    // First request of a user provisions its profile (cached afterwards): not part of a scenario.
+    await send(api.base, SCENARIOS[0] ?? { method: 'GET', path: () => '/v1/leads' }, user);
+    for (const scenario of SCENARIOS) {
+      const seen = {};
+      for (const [name, proc] of [
+        ['api', api],
+        ['baseline', baseline],
+      ]) {
+        const before = read(files[name]).length;
+        const res = await send(proc.base, scenario, user);
+        if (res.status >= 300) throw new Error(`${name} ${scenario.name}: HTTP ${res.status} ${res.body}`);
+        seen[name] = read(files[name])
+          .slice(before)
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => norm(JSON.parse(l)));
+      }
+      const same = seen.api.length === seen.baseline.length && seen.api.every((s, i) => s === seen.baseline[i]);
+      report[scenario.name] = { same, api: seen.api.length, baseline: seen.baseline.length };
+      if (!same) {
+        log(`SQL differs for ${scenario.name}: update bench/baseline.mjs to the API's statements`);
+        log(`  api:\n    ${seen.api.join('\n    ')}\n  baseline:\n    ${seen.baseline.join('\n    ')}`);
+        report[scenario.name].apiStatements = seen.api;
+        report[scenario.name].baselineStatements = seen.baseline;
+      }
+    }
+  } finally {
+    await stop(api);
+    await stop(baseline);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return report;
+}
+
+// ---------------------------------------------------------------------------
+// Load
+// ---------------------------------------------------------------------------
+
+function cannon(base, scenario, users, duration, connections) {
+  return new Promise((resolveRun, reject) => {
+    autocannon(
+      {
+        url: base,
+        connections,
+        duration,
+        timeout: 10,
+        requests: [{ setupRequest: (req) => ({ ...req, ...requestFor(scenario, pick(users)) }) }],
+      },
+      (err, res) => (err ? reject(err) : resolveRun(res)),
+    );
+  });
+}
+
+async function measure(target, proc, scenario, users, { connections, profileFile, monitor } = {}) {
+  const conns = connections ?? cfg.connections;
+  if (cfg.warmup > 0) await cannon(proc.base, scenario, users, cfg.warmup, conns);
+  if (profileFile) await ipc(proc, { type: 'cpu-profile:start' }, 'cpu-profile:started');
+  const [cpu0, db0] = [cpuMsOf(proc), await dbCpuByPid(monitor)];
+  const r = await cannon(proc.base, scenario, users, cfg.duration, conns);
+  const [cpuMs, dbMs] = [cpuMsOf(proc) - cpu0, dbCpuDelta(db0, await dbCpuByPid(monitor))];
+  const perReq = (ms) => (r.requests.total && ms !== null ? Math.round((ms * 1000) / r.requests.total) : null);
+  if (profileFile) await ipc(proc, { type: 'cpu-profile:stop', file: profileFile }, 'cpu-profile:written');
+  const errors = r.errors + r.timeouts + r.non2xx;
+  const row = {
+    target,
+    scenario: scenario.name,
+    connections: conns,
+    requests: r.requests.total,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    // CPU per request of the server process alone, and of the Postgres backends serving it.
+    cpuUsPerReq: perReq(cpuMs),
+    dbCpuUsPerReq: perReq(dbMs),
+    errors,
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
+  };
+  if (errors) {
+    const sample = await send(proc.base, scenario, pick(users)).catch((e) => ({ status: 0, body: String(e) }));
+    row.sample = sample;
+    log(
+      `${target} ${scenario.name}: ${errors} errors ${JSON.stringify(row.statusCodes)}; a sample request → ${sample.status} ${sample.body.slice(0, 300)}`,
+    );
+  }
+  log(
+    `${target.padEnd(9)} ${scenario.name.padEnd(14)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  CPU ${row.cpuUsPerReq} µs/req (db ${row.dbCpuUsPerReq})  errors ${errors}`,
+  );
+  return row;
+}
+
+// ---------------------------------------------------------------------------
+// Embedded (PGlite)
+// ---------------------------------------------------------------------------
+
+async function prepareEmbedded() {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-bench-pglite-'));
+  const { migrate } = await import('../dist/database/migrator.js');
+  const { openPglite, pgliteSession } = await import('../dist/database/sql-session.js');
+  const { embeddedDataPath } = await import('../dist/database/database.service.js');
+  const db = await openPglite(embeddedDataPath(dir));
+  try {
+    await migrate(pgliteSession(db));
+    const t0 = Date.now();
+    const replica = await maySkipTriggers(async (sql) => (await db.query(sql)).rows);
+    await db.exec(
+      `BEGIN; ${replica ? "SET LOCAL session_replication_role = 'replica';" : ''}
+       ${seedSql({ orgs: cfg.embeddedOrgs, leadsPerOrg: cfg.embeddedLeadsPerOrg })}
+       COMMIT;`,
+    );
+    await db.exec('VACUUM ANALYZE');
+    log(
+      `embedded: seeded ${cfg.embeddedOrgs} × ${cfg.embeddedLeadsPerOrg} leads in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const users = await loadUsers(
+      async (sql, params) => (await db.query(sql, params)).rows,
+      cfg.embeddedOrgs,
+      Math.min(cfg.tokens, cfg.embeddedOrgs * MEMBERS_PER_ORG),
+    );
+    return { dir, users };
+  } finally {
+    await db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------
+
+function table(rows, ratios) {
+  const head = [
+    'scenario',
+    'target',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'CPU µs/req',
+    'DB CPU µs/req',
+    'errors',
+    'API ÷ baseline',
+  ];
+  const lines = rows.map((r) => {
+    const ratio = r.target === 'api' && ratios[r.scenario] ? ratios[r.scenario] : null;
+    return [
+      r.scenario,
+      r.target,
+      String(r.rps),
+      String(r.p50),
+      String(r.p99),
+      String(r.cpuUsPerReq),
+      String(r.dbCpuUsPerReq ?? '–'),
+      String(r.errors),
+      ratio ? `${ratio.rps.toFixed(2)}× req/s, ${ratio.p99.toFixed(2)}× p99, ${ratio.cpu.toFixed(1)}× CPU` : '',
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) =>
+    `| ${cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
+  return [
+    fmt(head),
+    `|${widths.map((w, i) => (i >= 2 && i <= 7 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
+    ...lines.map(fmt),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------
+
+async function main() {
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  if (cfg.build) {
+    log('npm run build');
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const rows = [];
+  const memory = {};
+  const profiles = {};
+  let sqlParity = null;
+  const wants = (t) => cfg.targets.includes(t);
+
+  if (wants('api') || wants('baseline')) {
+    await prepareDatabase();
+    const users = await withClient(dbUrl, (c) =>
+      loadUsers(async (sql, params) => (await c.query(sql, params)).rows, cfg.orgs, cfg.tokens),
+    );
+    log(
+      `${users.length} users (${users.filter((u) => u.role === 'AGENT').length} agents) over ${cfg.orgs} organizations`,
+    );
+    if (cfg.sqlCheck && wants('api') && wants('baseline')) sqlParity = await checkSqlParity(users);
+
+    const monitor = new pg.Client({ connectionString: dbUrl });
+    await monitor.connect();
+    const api = wants('api') ? await startApi({ profile: cfg.cpuProfile }) : null;
+    const baseline = wants('baseline') ? await startBaseline({ profile: cfg.cpuProfile }) : null;
+    try {
+      for (const scenario of SCENARIOS) {
+        if (api) {
+          const profileFile = cfg.cpuProfile
+            ? join(RESULTS, `${stamp}.${scenario.name}.api.cpuprofile.json`)
+            : undefined;
+          rows.push(await measure('api', api, scenario, users, { profileFile, monitor }));
+          if (profileFile)
+            profiles[`${scenario.name} (api)`] = {
+              file: profileFile,
+              ...summarise(JSON.parse(readFileSync(profileFile, 'utf8')), 15),
+            };
+        }
+        if (baseline) {
+          const profileFile = cfg.cpuProfile
+            ? join(RESULTS, `${stamp}.${scenario.name}.baseline.cpuprofile.json`)
+            : undefined;
+          rows.push(await measure('baseline', baseline, scenario, users, { profileFile, monitor }));
+          if (profileFile)
+            profiles[`${scenario.name} (baseline)`] = {
+              file: profileFile,
+              ...summarise(JSON.parse(readFileSync(profileFile, 'utf8')), 15),
+            };
+        }
+      }
+      if (api) memory.api = memoryOf(api);
+      if (baseline) memory.baseline = memoryOf(baseline);
+    } finally {
+      await stop(api);
+      await stop(baseline);
+      await monitor.end();
+    }
+  }
+
+  if (wants('embedded')) {
+    const { dir, users } = await prepareEmbedded();
+    const api = await startApi({ embeddedDir: dir });
+    try {
+      for (const scenario of SCENARIOS) {
+        rows.push(await measure('embedded', api, scenario, users, { connections: cfg.embeddedConnections }));
+      }
+      memory.embedded = memoryOf(api);
+    } finally {
+      await stop(api);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  const ratios = {};
+  for (const s of SCENARIOS) {
+    const a = rows.find((r) => r.target === 'api' && r.scenario === s.name);
+    const b = rows.find((r) => r.target === 'baseline' && r.scenario === s.name);
+    if (a && b && b.rps > 0) {
+      ratios[s.name] = {
+        rps: a.rps / b.rps,
+        p99: b.p99 > 0 ? a.p99 / b.p99 : Infinity,
+        cpu: a.cpuUsPerReq / b.cpuUsPerReq,
+      };
+    }
+  }
+  const errors = rows.reduce((n, r) => n + r.errors, 0);
+  const checks = {
+    zeroErrors: errors === 0,
+    everyScenarioAtLeast06: Object.keys(ratios).length ? Object.values(ratios).every((r) => r.rps >= 0.6) : null,
+    listP99AtMost3x: ratios.list ? ratios.list.p99 <= 3 : null,
+    apiRssUnder300Mb: memory.api ? memory.api.rssMb < 300 : null,
+    sqlParity: sqlParity ? Object.values(sqlParity).every((s) => s.same) : null,
+  };
+
+  const pgVersion = await withClient(
+    cfg.serverUrl,
+    async (c) => (await c.query('SHOW server_version')).rows[0].server_version,
+  ).catch(() => null);
+  const result = {
+    startedAt: startedAt.toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: pgVersion,
+    },
+    config: { ...cfg, serverUrl: cfg.serverUrl.replace(/\/\/[^@]*@/, '//…@') },
+    rows,
+    ratios,
+    memory,
+    sqlParity,
+    checks,
+    profiles,
+  };
+  const file = join(RESULTS, `${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+
+  const out = process.stdout;
+  out.write(`\n${table(rows, ratios)}\n\n`);
+  for (const [name, m] of Object.entries(memory))
+    out.write(`${name} RSS after the run: ${m.rssMb} MB (peak ${m.peakRssMb} MB)\n`);
+  out.write(
+    `connections ${cfg.connections}, ${cfg.duration} s per scenario (+${cfg.warmup} s warm-up), pool ${cfg.poolSize}, ` +
+      `${cfg.orgs} orgs × ${cfg.leadsPerOrg} leads; embedded ${cfg.embeddedOrgs} × ${cfg.embeddedLeadsPerOrg}, ${cfg.embeddedConnections} connections\n`,
+  );
+  for (const [k, v] of Object.entries(checks)) if (v !== null) out.write(`${v ? 'PASS' : 'FAIL'}  ${k}\n`);
+  for (const [name, p] of Object.entries(profiles)) {
+    out.write(`\nprofile, ${name} (${p.file}):\n`);
+    for (const a of p.areas.slice(0, 8)) out.write(`  ${String(a.pct).padStart(5)}%  ${a.name}\n`);
+  }
+  out.write(`\nwritten to ${file}\n`);
+  if (errors) {
+    log(`${errors} failed requests: the run fails`);
+    process.exitCode = 1;
+  } else if (cfg.strict && Object.values(checks).some((v) => v === false)) {
+    log('BENCH_STRICT=1 and a target was missed');
+    process.exitCode = 1;
+  }
+}
+
+const shutdown = async () => {
+  await Promise.all([...children].map(stop));
+};
+process.on('SIGINT', () => shutdown().then(() => process.exit(130)));
+process.on('SIGTERM', () => shutdown().then(() => process.exit(143)));
+
+main()
+  .catch(async (error) => {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  })
+  .finally(shutdown);
