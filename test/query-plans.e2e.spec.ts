@@ -247,4 +247,19 @@ describe('lead query plans (EXPLAIN as crm_app with a tenant set)', () => {
     );
     expect(leakproof.proleakproof).toBe(false);
   });
+
+  it('finds duplicates through the stored match-key indexes, not by scanning the organization', async () => {
+    const statements = await captureSql(t.db, () =>
+      t.http
+        .post('/v1/leads')
+        .set(as(org.admin, org.id))
+        .send({ name: 'Dup Probe', email: ' Probe.Unique@Example.com ', phone: '(415) 000-9999' })
+        .expect(201),
+    );
+    const lookup = statements.find((s) => /email_key/.test(s.sql) && /^\s*WITH/i.test(s.sql));
+    expect(lookup).toBeDefined();
+    const plan = await explain(lookup!, { user: org.admin.id, org: org.id });
+    expect(seqScansOnLeads(plan)).toEqual([]);
+    expect(leadIndexes(plan)).toEqual(expect.arrayContaining(['leads_org_email_key_idx', 'leads_org_phone_key_idx']));
+  });
 });

@@ -20,9 +20,10 @@ const matches = (r: HitRow): DuplicateMatch[] =>
 
 /**
  * Duplicate lookups over the live leads the caller can see (RLS: tenant and AGENT scope).
- * The normalizations are written exactly as the expression indexes of migration
- * 20261123020000 (lower(btrim(email)), regexp_replace(phone, '[^0-9]', '', 'g'), lower(btrim(name)))
- * so the planner can use them; keep them in sync.
+ * Leads carry stored match keys (email_key, phone_key, name_key; migration 20261123070000):
+ * comparing them with text equality — leakproof — lets the (organization_id, key) indexes
+ * serve the lookup under RLS. The input is normalized with the same expressions as the
+ * generated columns; keep them in sync.
  */
 @Injectable()
 export class LeadDuplicatesRepository {
@@ -53,13 +54,12 @@ export class LeadDuplicatesRepository {
                nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), '') AS p
       )
       SELECT l.id,
-             coalesce(l.email IS NOT NULL AND lower(btrim(l.email)) = k.e, false) AS email,
-             coalesce(l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = k.p, false) AS phone,
+             coalesce(l.email_key = k.e, false) AS email,
+             coalesce(l.phone_key = k.p, false) AS phone,
              false AS name, 0 AS total
       FROM leads l, k
       WHERE l.organization_id = ${this.db.orgId}::uuid AND l.deleted_at IS NULL
-        AND ((l.email IS NOT NULL AND lower(btrim(l.email)) = k.e)
-          OR (l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = k.p))
+        AND (l.email_key = k.e OR l.phone_key = k.p)
       ORDER BY l.created_at, l.id
       LIMIT 10`;
     return rows.map((r) => ({ id: r.id, matchedOn: matches(r) }));
@@ -72,20 +72,17 @@ export class LeadDuplicatesRepository {
   async of(id: string, skip: number, take: number): Promise<[DuplicateHit[], number]> {
     const rows = await this.db.tx.$queryRaw<HitRow[]>`
       WITH t AS (
-        SELECT id, lower(btrim(email)) AS e, nullif(regexp_replace(phone, '[^0-9]', '', 'g'), '') AS p,
-               lower(btrim(name)) AS n
+        SELECT id, email_key AS e, phone_key AS p, name_key AS n
         FROM leads
         WHERE organization_id = ${this.db.orgId}::uuid AND id = ${id}::uuid AND deleted_at IS NULL
       ), hits AS (
         SELECT l.id, l.created_at,
-               coalesce(l.email IS NOT NULL AND lower(btrim(l.email)) = t.e, false) AS email,
-               coalesce(l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = t.p, false) AS phone,
-               lower(btrim(l.name)) = t.n AS name
+               coalesce(l.email_key = t.e, false) AS email,
+               coalesce(l.phone_key = t.p, false) AS phone,
+               coalesce(l.name_key = t.n, false) AS name
         FROM leads l, t
         WHERE l.organization_id = ${this.db.orgId}::uuid AND l.deleted_at IS NULL AND l.id <> t.id
-          AND ((l.email IS NOT NULL AND lower(btrim(l.email)) = t.e)
-            OR (l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = t.p)
-            OR lower(btrim(l.name)) = t.n)
+          AND (l.email_key = t.e OR l.phone_key = t.p OR l.name_key = t.n)
       )
       SELECT id, email, phone, name, count(*) OVER () AS total
       FROM hits
