@@ -65,23 +65,51 @@ const COLUMNS = [
   .join(', ');
 
 const BEGIN_REQUEST = 'SELECT * FROM app.begin_request($1::uuid, $2::uuid)';
-const LIVE = `${L}."organization_id" = $1 AND ${L}."deleted_at" IS NULL`;
 
-/** WHERE for the list: status IN (…) and q as Prisma renders them, numbering parameters from $2. */
-function listWhere(status, q) {
-  let sql = LIVE;
-  const params = [];
-  let n = 2;
+// The list's columns as src/leads/leads.repository.ts selects them (named as the Prisma
+// model's fields; see toListLead).
+const LIST_COLUMNS = [
+  'id',
+  'name',
+  'email',
+  'phone',
+  'company',
+  'source::text AS source',
+  'status::text AS status',
+  'score::text AS score',
+  'score_value AS "scoreValue"',
+  'budget',
+  'timeline',
+  'notes',
+  'tags',
+  'custom_fields AS "customFields"',
+  'assigned_to_id AS "assignedToId"',
+  'created_by_id AS "createdById"',
+  'created_at AS "createdAt"',
+  'updated_at AS "updatedAt"',
+  'last_contact_at AS "lastContactAt"',
+  'deleted_at AS "deletedAt"',
+  'converted_contact_id AS "convertedContactId"',
+].join(', ');
+
+/**
+ * WHERE for the list as LeadsRepository.listWhere renders it (status and q only — what
+ * the bench sends), numbering parameters from `n`; Prisma.sql gives every value its own
+ * parameter, so the WHERE appears twice (page, total) with fresh numbers.
+ */
+function listWhere(orgId, status, q, n) {
+  const and = [`organization_id = $${n++}::uuid`, 'deleted_at IS NULL'];
+  const params = [orgId];
   if (status.length) {
-    sql += ` AND ${L}."status" IN (${status.map(() => `CAST($${n++}::text AS "public"."LeadStatus")`).join(',')})`;
-    params.push(...status);
+    and.push(`status = ANY($${n++}::"LeadStatus"[])`);
+    params.push(status);
   }
   if (q) {
-    const like = (col) => `${L}."${col}" ILIKE ('%' || $${n++} || '%')`;
-    sql += ` AND (${like('name')} OR ${like('email')} OR ${like('phone')} OR ${like('company')})`;
+    const like = (col) => `${col} ILIKE ('%' || $${n++}::text || '%')`;
+    and.push(`(${like('name')} OR ${like('email')} OR ${like('phone')} OR ${like('company')})`);
     params.push(q, q, q, q);
   }
-  return { sql: `(${sql})`, params, next: n };
+  return { sql: and.join(' AND '), params, next: n };
 }
 
 const FIND_LIVE = `SELECT ${COLUMNS} FROM ${L} WHERE (${L}."id" = $1 AND ${L}."organization_id" = $2 AND ${L}."deleted_at" IS NULL) LIMIT $3 OFFSET $4`;
@@ -102,13 +130,12 @@ const BY_CONTACT = `
                nullif(regexp_replace($2::text, '[^0-9]', '', 'g'), '') AS p
       )
       SELECT l.id,
-             coalesce(l.email IS NOT NULL AND lower(btrim(l.email)) = k.e, false) AS email,
-             coalesce(l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = k.p, false) AS phone,
+             coalesce(l.email_key = k.e, false) AS email,
+             coalesce(l.phone_key = k.p, false) AS phone,
              false AS name, 0 AS total
       FROM leads l, k
       WHERE l.organization_id = $3::uuid AND l.deleted_at IS NULL
-        AND ((l.email IS NOT NULL AND lower(btrim(l.email)) = k.e)
-          OR (l.phone IS NOT NULL AND regexp_replace(l.phone, '[^0-9]', '', 'g') = k.p))
+        AND (l.email_key = k.e OR l.phone_key = k.p)
       ORDER BY l.created_at, l.id
       LIMIT 10`;
 // The create body the bench sends: name, email, phone, company, source, status, scoreValue, tags.
@@ -144,6 +171,33 @@ function toLead(r) {
     lastContactAt: iso(r.last_contact_at),
     deletedAt: iso(r.deleted_at),
     convertedContactId: r.converted_contact_id,
+  };
+}
+
+/** A list row (columns named as the Prisma model's fields) as the API's toLeadOutput. */
+function toListLead(r) {
+  return {
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    phone: r.phone,
+    company: r.company,
+    source: r.source,
+    status: r.status,
+    score: r.score,
+    scoreValue: r.scoreValue,
+    budget: r.budget, // numeric(12,2) arrives as its exact decimal text
+    timeline: r.timeline,
+    notes: r.notes,
+    tags: r.tags,
+    customFields: r.customFields,
+    assignedToId: r.assignedToId,
+    createdById: r.createdById,
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+    lastContactAt: iso(r.lastContactAt),
+    deletedAt: iso(r.deletedAt),
+    convertedContactId: r.convertedContactId,
   };
 }
 
@@ -243,18 +297,22 @@ app.get('/v1/leads', (request) => {
   if (!status.every((s) => STATUSES.has(s))) throw new HttpError(400, 'VALIDATION_FAILED', 'status');
   const text = typeof q.q === 'string' ? q.q.trim() : undefined;
   return inTenant(request, false, async (client, ctx) => {
-    const w = listWhere(status, text);
-    const n = w.next;
-    const rows = await client.query(
-      `SELECT ${COLUMNS} FROM ${L} WHERE ${w.sql} ORDER BY ${L}."created_at" DESC, ${L}."id" ASC LIMIT $${n} OFFSET $${n + 1}`,
-      [ctx.orgId, ...w.params, pageSize, (page - 1) * pageSize],
+    // One statement: the page and its total (a scalar subquery), as LeadsRepository.list.
+    const inner = listWhere(ctx.orgId, status, text, 1);
+    const outer = listWhere(ctx.orgId, status, text, inner.next);
+    const n = outer.next;
+    const skip = (page - 1) * pageSize;
+    const { rows } = await client.query(
+      `SELECT ${LIST_COLUMNS}, (SELECT count(*)::int FROM leads WHERE ${inner.sql}) AS total FROM leads WHERE ${outer.sql} ORDER BY created_at DESC, id ASC LIMIT $${n} OFFSET $${n + 1}`,
+      [...inner.params, ...outer.params, pageSize, skip],
     );
-    const count = await client.query(
-      `SELECT COUNT(*) AS "_count$_all" FROM (SELECT ${L}."id" FROM ${L} WHERE ${w.sql} OFFSET $${n}) AS "sub"`,
-      [ctx.orgId, ...w.params, 0],
-    );
-    const total = Number(count.rows[0]._count$_all);
-    return { data: rows.rows.map(toLead), meta: { page, pageSize, total, totalPages: Math.ceil(total / pageSize) } };
+    let total = rows[0]?.total ?? 0;
+    if (rows.length === 0 && skip > 0) {
+      const w = listWhere(ctx.orgId, status, text, 1);
+      const count = await client.query(`SELECT count(*)::int AS total FROM leads WHERE ${w.sql}`, w.params);
+      total = count.rows[0].total;
+    }
+    return { data: rows.map(toListLead), meta: { page, pageSize, total, totalPages: Math.ceil(total / pageSize) } };
   });
 });
 

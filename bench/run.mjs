@@ -60,8 +60,9 @@ const cfg = {
   cpuProfile: process.env.BENCH_CPU_PROFILE === '1',
   sqlCheck: process.env.BENCH_SQL_CHECK !== '0',
   build: process.env.BENCH_SKIP_BUILD !== '1',
-  // Extra node flags for the API child, e.g. "--max-old-space-size=192" (default: none, as `npm start`).
-  apiNodeOptions: (process.env.BENCH_API_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+  // Node flags for the API child; the default is production's (npm run start:prod, Dockerfile):
+  // a 256 MB old-space cap keeps RSS under 300 MB under load, at some GC cost (docs/performance.md).
+  apiNodeOptions: (process.env.BENCH_API_NODE_OPTIONS ?? '--max-old-space-size=256').split(' ').filter(Boolean),
   strict: process.env.BENCH_STRICT === '1',
 };
 const dbUrl = (() => {

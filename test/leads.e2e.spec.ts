@@ -77,6 +77,10 @@ describe('leads', () => {
       expect(names(p1)).toEqual(['Dave Warm', 'Carol Cold', 'Bob Warm']);
       const p2 = await t.http.get('/v1/leads?pageSize=3&page=2').set(as(org.admin)).expect(200);
       expect(names(p2)).toEqual(['Alice Hot']);
+      expect(p2.body.meta).toEqual({ page: 2, pageSize: 3, total: 4, totalPages: 2 });
+      // Past the last page: no rows, and the total is still counted.
+      const p9 = await t.http.get('/v1/leads?pageSize=3&page=9').set(as(org.admin)).expect(200);
+      expect(p9.body).toEqual({ data: [], meta: { page: 9, pageSize: 3, total: 4, totalPages: 2 } });
     });
 
     it.each([

@@ -8,6 +8,10 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import { migrate } from './migrator.js';
 import { openPglite, pgliteSession, pgSession } from './sql-session.js';
 
+// Columns the database maintains for its own lookups (generated match keys): never read
+// back by the client, so no query ships them.
+const INTERNAL_COLUMNS = { lead: { emailKey: true, phoneKey: true, nameKey: true } } as const;
+
 export const embeddedDataPath = (dataDir: string): string => join(dataDir, 'pglite');
 
 /** Lets tests hand the app an already-open (e.g. in-memory, pre-migrated) PGlite. */
@@ -45,13 +49,13 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
         await this.runMigrations(() => migrate(session)).finally(() => session.close());
       }
       const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
-      this.client = new PrismaClient({ adapter });
+      this.client = new PrismaClient({ adapter, omit: INTERNAL_COLUMNS });
       return;
     }
     const pglite = this.providedPglite ?? (await openPglite(embeddedDataPath(this.config.dataDir)));
     this.pglite = pglite;
     if (migrateOnBoot) await this.runMigrations(() => migrate(pgliteSession(pglite)));
-    this.client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    this.client = new PrismaClient({ adapter: new PrismaPGlite(pglite), omit: INTERNAL_COLUMNS });
   }
 
   private async runMigrations(run: () => Promise<{ applied: string[] }>): Promise<void> {

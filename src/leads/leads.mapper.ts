@@ -1,8 +1,8 @@
 import type { LeadOutput } from './dto/lead.output.js';
-import type { LeadRow } from './leads.repository.js';
+import type { LeadListRow } from './leads.repository.js';
 
 /** Exactly the fields that leave the server (no organization_id). */
-export function toLeadOutput(l: LeadRow): LeadOutput {
+export function toLeadOutput(l: LeadListRow): LeadOutput {
   return {
     id: l.id,
     name: l.name,
