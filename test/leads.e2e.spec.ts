@@ -26,6 +26,25 @@ describe('leads', () => {
     await t.http.get(`/v1/leads/${lead.id}`).set(as(a.admin)).expect(200);
   });
 
+  it.each([
+    ['/v1/leads', { name: 'Tag Test' }],
+    ['/v1/contacts', { name: 'Tag Test' }],
+  ])('refuses a bare string as tags on %s (400, not a database error), and accepts a list', async (path, body) => {
+    const bad = await t.http
+      .post(path)
+      .set(as(a.admin))
+      .send({ ...body, tags: 'vip' })
+      .expect(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('tags');
+    const ok = await t.http
+      .post(path)
+      .set(as(a.admin))
+      .send({ ...body, email: `tags-${path.length}@x.io`, tags: ['vip'] })
+      .expect(201);
+    expect(ok.body.tags).toEqual(['vip']);
+  });
+
   it("hides org A's lead from org B on every verb, beside A's allowed control", async () => {
     const lead = await createLead(t.http, a.admin, a.id);
     await t.http.get(`/v1/leads/${lead.id}`).set(as(a.admin)).expect(200);

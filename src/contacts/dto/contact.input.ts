@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
   IsEmail,
   IsEnum,
   IsIn,
-  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -15,6 +13,7 @@ import {
 } from 'class-validator';
 import { Trim } from '../../common/query-transforms.js';
 import { ContactStatus, ContactType } from '../../generated/prisma/enums.js';
+import { CustomFieldsField, NotesField, TagsField } from '../../common/dto-fields.js';
 
 export const CONTACT_METHODS = ['email', 'phone', 'text'] as const;
 export type ContactMethod = (typeof CONTACT_METHODS)[number];
@@ -69,27 +68,13 @@ export class CreateContactInput {
   @IsEnum(ContactStatus)
   status?: ContactStatus;
 
-  @ApiPropertyOptional({ example: 'Prefers calls after 5pm', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
+  @NotesField('Prefers calls after 5pm')
   notes?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['buyer', 'referral'] })
-  @IsOptional()
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
-  @ArrayMaxSize(50)
+  @TagsField(['buyer', 'referral'])
   tags?: string[];
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    example: { spouse: 'Luis Gonzalez' },
-    nullable: true,
-  })
-  @IsOptional()
-  @IsObject()
+  @CustomFieldsField({ spouse: 'Luis Gonzalez' })
   customFields?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({ example: 'https://www.linkedin.com/in/mariagonzalez', nullable: true, type: String })

@@ -1,13 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  IsArray,
   IsDate,
   IsEnum,
   IsIn,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -20,6 +17,7 @@ import {
 import { Trim } from '../../common/query-transforms.js';
 import { DealStage } from '../../generated/prisma/enums.js';
 import { SETTABLE_DEAL_STATUSES } from '../deal-stage.js';
+import { CustomFieldsField, NotesField, TagsField } from '../../common/dto-fields.js';
 
 /** numeric(12, 2): up to 10 integer digits and 2 decimals, never negative. */
 export const MONEY = /^\d{1,10}(\.\d{1,2})?$/;
@@ -107,23 +105,13 @@ export class CreateDealInput {
   @MaxLength(1000)
   lostReason?: string | null;
 
-  @ApiPropertyOptional({ example: 'Pre-approved for 500k', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
+  @NotesField('Pre-approved for 500k')
   notes?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['first-time-buyer'] })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
-  @ArrayMaxSize(50)
+  @TagsField(['first-time-buyer'])
   tags?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { commissionPct: 2.5 }, nullable: true })
-  @IsOptional()
-  @IsObject()
+  @CustomFieldsField({ commissionPct: 2.5 })
   customFields?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({

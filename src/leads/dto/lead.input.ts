@@ -1,11 +1,9 @@
 import { ApiPropertyOptional, ApiProperty, PartialType } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
   IsBoolean,
   IsEmail,
   IsEnum,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -17,6 +15,7 @@ import {
 } from 'class-validator';
 import { QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
+import { CustomFieldsField, NotesField, TagsField } from '../../common/dto-fields.js';
 
 export class CreateLeadInput {
   @ApiProperty({ example: 'Maria Gonzalez', minLength: 1, maxLength: 200 })
@@ -89,27 +88,13 @@ export class CreateLeadInput {
   @MaxLength(200)
   timeline?: string | null;
 
-  @ApiPropertyOptional({ example: 'Wants a 3-bed near good schools', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
+  @NotesField('Wants a 3-bed near good schools')
   notes?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['first-time-buyer', 'pre-approved'] })
-  @IsOptional()
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
-  @ArrayMaxSize(50)
+  @TagsField(['first-time-buyer', 'pre-approved'])
   tags?: string[];
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    example: { preferredArea: 'Noe Valley' },
-    nullable: true,
-  })
-  @IsOptional()
-  @IsObject()
+  @CustomFieldsField({ preferredArea: 'Noe Valley' })
   customFields?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({

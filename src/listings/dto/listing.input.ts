@@ -6,7 +6,6 @@ import {
   IsDate,
   IsEnum,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -19,6 +18,7 @@ import {
 } from 'class-validator';
 import { Trim } from '../../common/query-transforms.js';
 import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
+import { CustomFieldsField, NotesField, TagsField } from '../../common/dto-fields.js';
 
 /** numeric(12, 2) */
 export const PRICE = /^\d{1,10}(\.\d{1,2})?$/;
@@ -196,23 +196,13 @@ export class CreateListingInput {
   @ArrayMaxSize(100)
   features?: string[];
 
-  @ApiPropertyOptional({ example: 'Lockbox code with the office', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
+  @NotesField('Lockbox code with the office')
   notes?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['open-house'] })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
-  @ArrayMaxSize(50)
+  @TagsField(['open-house'])
   tags?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { hoaFee: '450.00' }, nullable: true })
-  @IsOptional()
-  @IsObject()
+  @CustomFieldsField({ hoaFee: '450.00' })
   customFields?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({
