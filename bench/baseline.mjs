@@ -12,7 +12,7 @@
 //
 // Env: BASELINE_PORT, BASELINE_DATABASE_URL, BASELINE_POOL_SIZE, BASELINE_JWT_SECRET,
 //      BASELINE_JWT_AUDIENCE (default authenticated).
-import { createSecretKey, randomUUID } from 'node:crypto';
+import { createSecretKey } from 'node:crypto';
 import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
@@ -36,38 +36,10 @@ const STATUSES = new Set(['NEW_LEAD', 'IN_CONTACT', 'QUALIFIED', 'UNQUALIFIED', 
 // SQL, as Prisma writes it
 // ---------------------------------------------------------------------------
 
-const L = '"public"."leads"';
-const COLUMNS = [
-  'id',
-  'organization_id',
-  'name',
-  'email',
-  'phone',
-  'company',
-  'source"::text',
-  'status"::text',
-  'score"::text',
-  'score_value',
-  'budget',
-  'timeline',
-  'notes',
-  'tags',
-  'custom_fields',
-  'assigned_to_id',
-  'created_by_id',
-  'created_at',
-  'updated_at',
-  'last_contact_at',
-  'deleted_at',
-  'converted_contact_id',
-]
-  .map((c) => (c.endsWith('::text') ? `${L}."${c}` : `${L}."${c}"`))
-  .join(', ');
-
 const BEGIN_REQUEST = 'SELECT * FROM app.begin_request($1::uuid, $2::uuid)';
 
 // The list's columns as src/leads/leads.repository.ts selects them (named as the Prisma
-// model's fields; see toListLead).
+// model's fields; see toLead).
 const LIST_COLUMNS = [
   'id',
   'name',
@@ -91,6 +63,8 @@ const LIST_COLUMNS = [
   'deleted_at AS "deletedAt"',
   'converted_contact_id AS "convertedContactId"',
 ].join(', ');
+// A whole lead, as LeadsRepository's single-lead statements select it.
+const LEAD_COLUMNS = `organization_id AS "organizationId", ${LIST_COLUMNS}`;
 
 /**
  * WHERE for the list as LeadsRepository.listWhere renders it (status and q only — what
@@ -112,11 +86,9 @@ function listWhere(orgId, status, q, n) {
   return { sql: and.join(' AND '), params, next: n };
 }
 
-const FIND_LIVE = `SELECT ${COLUMNS} FROM ${L} WHERE (${L}."id" = $1 AND ${L}."organization_id" = $2 AND ${L}."deleted_at" IS NULL) LIMIT $3 OFFSET $4`;
-const LOCK_LIVE = `
-      SELECT 1 FROM leads
-      WHERE organization_id = $1::uuid AND id = $2::uuid AND deleted_at IS NULL
-      FOR UPDATE`;
+const LIVE = 'organization_id = $1::uuid AND id = $2::uuid AND deleted_at IS NULL';
+const FIND_LIVE = `SELECT ${LEAD_COLUMNS} FROM leads WHERE ${LIVE}`;
+const LOCK_LIVE = `${FIND_LIVE} FOR UPDATE`;
 const LOCK_KEYS = `
       SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
       FROM (VALUES (1, 'lead-email:' || $1::text || ':' || lower(btrim($2::text))),
@@ -139,43 +111,17 @@ const BY_CONTACT = `
       ORDER BY l.created_at, l.id
       LIMIT 10`;
 // The create body the bench sends: name, email, phone, company, source, status, scoreValue, tags.
-const INSERT = `INSERT INTO ${L} ("id","organization_id","name","email","phone","company","source","status","score_value","tags","created_by_id","created_at","updated_at") VALUES ($1,$2,$3,$4,$5,$6,CAST($7::text AS "public"."LeadSource"),CAST($8::text AS "public"."LeadStatus"),$9,$10,$11,$12,$13) RETURNING ${COLUMNS}`;
+const INSERT = `INSERT INTO leads (organization_id, name, email, phone, company, source, status, score_value, tags, created_by_id) VALUES ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::"LeadSource", $7::"LeadStatus", $8::int, $9::text[], $10::uuid) RETURNING ${LEAD_COLUMNS}`;
 // The patch body the bench sends: notes, scoreValue.
-const UPDATE = `UPDATE ${L} SET "notes" = $1, "score_value" = $2 WHERE (${L}."id" = $3 AND ${L}."organization_id" = $4 AND ${L}."deleted_at" IS NULL) RETURNING ${COLUMNS}`;
+const UPDATE = `UPDATE leads SET notes = $1::text, score_value = $2::int WHERE organization_id = $3::uuid AND id = $4::uuid AND deleted_at IS NULL RETURNING ${LEAD_COLUMNS}`;
 
 // ---------------------------------------------------------------------------
 // Output, as the API's toLeadOutput
 // ---------------------------------------------------------------------------
 
 const iso = (d) => (d === null ? null : d.toISOString());
+/** A row (columns named as the Prisma model's fields) as the API's toLeadOutput. */
 function toLead(r) {
-  return {
-    id: r.id,
-    name: r.name,
-    email: r.email,
-    phone: r.phone,
-    company: r.company,
-    source: r.source,
-    status: r.status,
-    score: r.score,
-    scoreValue: r.score_value,
-    budget: r.budget, // numeric(12,2) arrives as its exact decimal text
-    timeline: r.timeline,
-    notes: r.notes,
-    tags: r.tags,
-    customFields: r.custom_fields,
-    assignedToId: r.assigned_to_id,
-    createdById: r.created_by_id,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
-    lastContactAt: iso(r.last_contact_at),
-    deletedAt: iso(r.deleted_at),
-    convertedContactId: r.converted_contact_id,
-  };
-}
-
-/** A list row (columns named as the Prisma model's fields) as the API's toLeadOutput. */
-function toListLead(r) {
   return {
     id: r.id,
     name: r.name,
@@ -312,14 +258,14 @@ app.get('/v1/leads', (request) => {
       const count = await client.query(`SELECT count(*)::int AS total FROM leads WHERE ${w.sql}`, w.params);
       total = count.rows[0].total;
     }
-    return { data: rows.map(toListLead), meta: { page, pageSize, total, totalPages: Math.ceil(total / pageSize) } };
+    return { data: rows.map(toLead), meta: { page, pageSize, total, totalPages: Math.ceil(total / pageSize) } };
   });
 });
 
 app.get('/v1/leads/:id', (request) => {
   const id = leadId(request.params);
   return inTenant(request, false, async (client, ctx) => {
-    const { rows } = await client.query(FIND_LIVE, [id, ctx.orgId, 1, 0]);
+    const { rows } = await client.query(FIND_LIVE, [ctx.orgId, id]);
     if (!rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
     return toLead(rows[0]);
   });
@@ -334,9 +280,7 @@ app.post('/v1/leads', async (request, reply) => {
       const dup = await client.query(BY_CONTACT, [b.email ?? null, b.phone ?? null, ctx.orgId]);
       if (dup.rows.length) throw new HttpError(409, 'DUPLICATE_LEAD', 'duplicate');
     }
-    const now = new Date();
     const { rows } = await client.query(INSERT, [
-      randomUUID(),
       ctx.orgId,
       b.name.trim(),
       b.email ?? null,
@@ -347,8 +291,6 @@ app.post('/v1/leads', async (request, reply) => {
       b.scoreValue ?? 0,
       b.tags ?? [],
       ctx.userId,
-      now,
-      now,
     ]);
     return toLead(rows[0]);
   });
@@ -360,14 +302,13 @@ app.patch('/v1/leads/:id', (request) => {
   const id = leadId(request.params);
   const b = request.body ?? {};
   return inTenant(request, true, async (client, ctx) => {
-    await client.query(LOCK_LIVE, [ctx.orgId, id]);
-    const found = await client.query(FIND_LIVE, [id, ctx.orgId, 1, 0]);
+    const found = await client.query(LOCK_LIVE, [ctx.orgId, id]);
     if (!found.rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
     const { rows } = await client.query(UPDATE, [
       b.notes ?? null,
-      b.scoreValue ?? found.rows[0].score_value,
-      id,
+      b.scoreValue ?? found.rows[0].scoreValue,
       ctx.orgId,
+      id,
     ]);
     if (!rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
     return toLead(rows[0]);

@@ -3,9 +3,13 @@ import type { PGlite } from '@electric-sql/pglite';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { ClsService } from 'nestjs-cls';
+import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { migrate } from './migrator.js';
+import { SqlLane, withSqlLane } from './sql-lane.js';
 import { openPglite, pgliteSession, pgSession } from './sql-session.js';
 
 // Columns the database maintains for its own lookups (generated match keys): never read
@@ -25,11 +29,13 @@ export const EMBEDDED_DB = Symbol('EMBEDDED_DB');
 export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
   private client?: PrismaClient;
+  private driver?: SqlDriverAdapter;
   private pglite?: PGlite;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EMBEDDED_DB) private readonly providedPglite: PGlite | null,
+    private readonly cls: ClsService,
   ) {}
 
   get kind(): 'postgres' | 'pglite' {
@@ -48,14 +54,34 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
         const session = await pgSession(url);
         await this.runMigrations(() => migrate(session)).finally(() => session.close());
       }
-      const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
-      this.client = new PrismaClient({ adapter, omit: INTERNAL_COLUMNS });
+      await this.connect(new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }));
       return;
     }
     const pglite = this.providedPglite ?? (await openPglite(embeddedDataPath(this.config.dataDir)));
     this.pglite = pglite;
     if (migrateOnBoot) await this.runMigrations(() => migrate(pgliteSession(pglite)));
-    this.client = new PrismaClient({ adapter: new PrismaPGlite(pglite), omit: INTERNAL_COLUMNS });
+    // pglite-prisma-adapter is built against an older @prisma/driver-adapter-utils; same interface.
+    await this.connect(new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory);
+  }
+
+  /** One driver adapter (one pool) serves both the units of work and the Prisma client. */
+  private async connect(factory: SqlDriverAdapterFactory): Promise<void> {
+    this.driver = await factory.connect();
+    this.client = new PrismaClient({ adapter: withSqlLane(this.driver, this.cls), omit: INTERNAL_COLUMNS });
+  }
+
+  /**
+   * Opens a unit of work's transaction on a connection of its own (TenantDb's only caller).
+   * No connection within the pool's wait, or no database: 503, as any client would be told.
+   */
+  async begin(): Promise<SqlLane> {
+    if (!this.driver) throw new Error('DatabaseService used before initialisation');
+    try {
+      return new SqlLane(await this.driver.startTransaction());
+    } catch (error) {
+      this.logger.warn(`Could not open a transaction: ${error instanceof Error ? error.message : String(error)}`);
+      throw new DomainError(503, ErrorCode.DatabaseUnavailable, 'The database is unavailable; retry shortly');
+    }
   }
 
   private async runMigrations(run: () => Promise<{ applied: string[] }>): Promise<void> {

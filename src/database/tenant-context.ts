@@ -19,4 +19,3 @@ export interface RequestScope {
 
 export const CLS_SCOPE = 'scope';
 export const CLS_TENANT = 'tenant';
-export const CLS_TX = 'tenantTx';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { DuplicateMatch } from './dto/lead-actions.output.js';
 
 export interface DuplicateHit {
@@ -36,19 +37,18 @@ export class LeadDuplicatesRepository {
    */
   async lockKeys(email: string | null | undefined, phone: string | null | undefined): Promise<void> {
     const org = this.db.orgId;
-    // $executeRaw: the function returns void, which $queryRaw cannot deserialize.
-    await this.db.tx.$executeRaw`
+    await this.db.sql.execute(Prisma.sql`
       SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
       FROM (VALUES (1, 'lead-email:' || ${org}::text || ':' || lower(btrim(${email ?? null}::text))),
                    (2, 'lead-phone:' || ${org}::text || ':' || nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), ''))
            ) AS keys (n, k)
       WHERE k IS NOT NULL
-      ORDER BY n`;
+      ORDER BY n`);
   }
 
   /** Live leads with the same normalized email or phone digits (the create-time check). */
   async byContact(email: string | null | undefined, phone: string | null | undefined): Promise<DuplicateHit[]> {
-    const rows = await this.db.tx.$queryRaw<HitRow[]>`
+    const rows = await this.db.sql.query<HitRow>(Prisma.sql`
       WITH k AS (
         SELECT lower(btrim(${email ?? null}::text)) AS e,
                nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), '') AS p
@@ -61,7 +61,7 @@ export class LeadDuplicatesRepository {
       WHERE l.organization_id = ${this.db.orgId}::uuid AND l.deleted_at IS NULL
         AND (l.email_key = k.e OR l.phone_key = k.p)
       ORDER BY l.created_at, l.id
-      LIMIT 10`;
+      LIMIT 10`);
     return rows.map((r) => ({ id: r.id, matchedOn: matches(r) }));
   }
 
@@ -70,7 +70,7 @@ export class LeadDuplicatesRepository {
    * name. Email/phone matches come first (stronger), then oldest first.
    */
   async of(id: string, skip: number, take: number): Promise<[DuplicateHit[], number]> {
-    const rows = await this.db.tx.$queryRaw<HitRow[]>`
+    const rows = await this.db.sql.query<HitRow>(Prisma.sql`
       WITH t AS (
         SELECT id, email_key AS e, phone_key AS p, name_key AS n
         FROM leads
@@ -87,7 +87,7 @@ export class LeadDuplicatesRepository {
       SELECT id, email, phone, name, count(*) OVER () AS total
       FROM hits
       ORDER BY (email OR phone) DESC, created_at, id
-      LIMIT ${take} OFFSET ${skip}`;
+      LIMIT ${take} OFFSET ${skip}`);
     const total = rows.length ? Number(rows[0].total) : 0;
     return [rows.map((r) => ({ id: r.id, matchedOn: matches(r) })), total];
   }

@@ -5,9 +5,10 @@ import { TenantDb } from '../database/tenant-db.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { LeadSortField, ListLeadsQuery } from './dto/list-leads.query.js';
 
-export type LeadRow = Prisma.LeadGetPayload<object>;
-/** What the list selects: what toLeadOutput reads (no organization_id, no generated match keys). */
-export type LeadListRow = Omit<LeadRow, 'organizationId' | 'emailKey' | 'phoneKey' | 'nameKey'>;
+/** A lead as the API reads it: every column but the generated match keys. */
+export type LeadRow = Omit<Prisma.LeadGetPayload<object>, 'emailKey' | 'phoneKey' | 'nameKey'>;
+/** What the list selects: what toLeadOutput reads (no organization_id). */
+export type LeadListRow = Omit<LeadRow, 'organizationId'>;
 export type LeadWrite = Omit<Prisma.LeadUncheckedCreateInput, 'organizationId' | 'id' | 'score'>;
 
 /** Sort fields (validated by SortParam) → columns; nothing else reaches ORDER BY. */
@@ -19,31 +20,70 @@ const SORT_COLUMNS: Record<LeadSortField, string> = {
 };
 
 /** The list's columns, named as the Prisma model's fields (LeadListRow); enums as text. */
-const LIST_COLUMNS = Prisma.raw(
-  [
-    'id',
-    'name',
-    'email',
-    'phone',
-    'company',
-    'source::text AS source',
-    'status::text AS status',
-    'score::text AS score',
-    'score_value AS "scoreValue"',
-    'budget',
-    'timeline',
-    'notes',
-    'tags',
-    'custom_fields AS "customFields"',
-    'assigned_to_id AS "assignedToId"',
-    'created_by_id AS "createdById"',
-    'created_at AS "createdAt"',
-    'updated_at AS "updatedAt"',
-    'last_contact_at AS "lastContactAt"',
-    'deleted_at AS "deletedAt"',
-    'converted_contact_id AS "convertedContactId"',
-  ].join(', '),
-);
+const LIST_COLUMN_NAMES = [
+  'id',
+  'name',
+  'email',
+  'phone',
+  'company',
+  'source::text AS source',
+  'status::text AS status',
+  'score::text AS score',
+  'score_value AS "scoreValue"',
+  'budget',
+  'timeline',
+  'notes',
+  'tags',
+  'custom_fields AS "customFields"',
+  'assigned_to_id AS "assignedToId"',
+  'created_by_id AS "createdById"',
+  'created_at AS "createdAt"',
+  'updated_at AS "updatedAt"',
+  'last_contact_at AS "lastContactAt"',
+  'deleted_at AS "deletedAt"',
+  'converted_contact_id AS "convertedContactId"',
+];
+const LIST_COLUMNS = Prisma.raw(LIST_COLUMN_NAMES.join(', '));
+/** A whole lead (LeadRow): the list's columns and its organization. */
+const LEAD_COLUMNS = Prisma.raw(['organization_id AS "organizationId"', ...LIST_COLUMN_NAMES].join(', '));
+
+/** Writable fields → [column, cast]; the only names that reach INSERT and UPDATE. */
+const WRITE_COLUMNS: Record<string, readonly [string, string]> = {
+  name: ['name', 'text'],
+  email: ['email', 'text'],
+  phone: ['phone', 'text'],
+  company: ['company', 'text'],
+  source: ['source', '"LeadSource"'],
+  status: ['status', '"LeadStatus"'],
+  scoreValue: ['score_value', 'int'],
+  budget: ['budget', 'numeric'],
+  timeline: ['timeline', 'text'],
+  notes: ['notes', 'text'],
+  tags: ['tags', 'text[]'],
+  customFields: ['custom_fields', 'jsonb'],
+  assignedToId: ['assigned_to_id', 'uuid'],
+  createdById: ['created_by_id', 'uuid'],
+  updatedAt: ['updated_at', 'timestamptz'],
+  lastContactAt: ['last_contact_at', 'timestamptz'],
+  deletedAt: ['deleted_at', 'timestamptz'],
+  convertedContactId: ['converted_contact_id', 'uuid'],
+};
+
+/** The set fields of a Prisma-shaped write as (column, value::cast) pairs; Prisma's JSON nulls become NULL. */
+function writeColumns(data: object): [Prisma.Sql, Prisma.Sql][] {
+  const out: [Prisma.Sql, Prisma.Sql][] = [];
+  for (const [field, raw] of Object.entries(data)) {
+    if (raw === undefined) continue;
+    const spec = WRITE_COLUMNS[field];
+    const value = raw === Prisma.DbNull || raw === Prisma.JsonNull ? null : (raw as unknown);
+    const plain = value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date;
+    if (!spec || (!plain && spec[1] !== 'jsonb' && !Prisma.Decimal.isDecimal(value))) {
+      throw new Error(`Unsupported lead write: ${field}`);
+    }
+    out.push([Prisma.raw(spec[0]), Prisma.sql`${value}::${Prisma.raw(spec[1])}`]);
+  }
+  return out;
+}
 
 @Injectable()
 export class LeadsRepository {
@@ -74,17 +114,17 @@ export class LeadsRepository {
       ', ',
     );
     const { skip, take } = skipTake(query);
-    const rows = await this.db.tx.$queryRaw<(LeadListRow & { total: number })[]>`
+    const rows = await this.db.sql.query<LeadListRow & { total: number }>(Prisma.sql`
       SELECT ${LIST_COLUMNS}, (SELECT count(*)::int FROM leads WHERE ${where}) AS total
       FROM leads
       WHERE ${where}
       ORDER BY ${orderBy}
-      LIMIT ${take} OFFSET ${skip}`;
+      LIMIT ${take} OFFSET ${skip}`);
     if (rows.length === 0) {
       // Past the last page (or nothing at all): the total still has to be known.
       if (skip === 0) return [[], 0];
-      const [count] = await this.db.tx.$queryRaw<{ total: number }[]>`
-        SELECT count(*)::int AS total FROM leads WHERE ${where}`;
+      const [count] = await this.db.sql.query<{ total: number }>(Prisma.sql`
+        SELECT count(*)::int AS total FROM leads WHERE ${where}`);
       return [[], count.total];
     }
     const total = rows[0].total;
@@ -112,18 +152,25 @@ export class LeadsRepository {
     return Prisma.join(and, ' AND ');
   }
 
-  /** A live (not soft-deleted) lead, or null — another organization's id is simply not found (RLS). */
-  findLive(id: string): Promise<LeadRow | null> {
-    return this.db.tx.lead.findFirst({ where: { id, organizationId: this.orgId, deletedAt: null } });
+  /**
+   * A live (not soft-deleted) lead, or null — another organization's id is simply not found (RLS).
+   * This and the other single-lead statements below go through the SQL lane (one driver
+   * round trip, no Prisma statement): they are the API's busiest after the list.
+   */
+  async findLive(id: string): Promise<LeadRow | null> {
+    const [row] = await this.db.sql.query<LeadRow>(Prisma.sql`
+      SELECT ${LEAD_COLUMNS} FROM leads
+      WHERE organization_id = ${this.orgId}::uuid AND id = ${id}::uuid AND deleted_at IS NULL`);
+    return row ?? null;
   }
 
   /** findLive, holding the row lock until the unit of work ends (status checks stay true until the write). */
   async lockLive(id: string): Promise<LeadRow | null> {
-    await this.db.tx.$queryRaw`
-      SELECT 1 FROM leads
+    const [row] = await this.db.sql.query<LeadRow>(Prisma.sql`
+      SELECT ${LEAD_COLUMNS} FROM leads
       WHERE organization_id = ${this.orgId}::uuid AND id = ${id}::uuid AND deleted_at IS NULL
-      FOR UPDATE`;
-    return this.findLive(id);
+      FOR UPDATE`);
+    return row ?? null;
   }
 
   /** Locks the visible leads among ids, live or deleted, in id order (no deadlock between two bulk calls). */
@@ -140,17 +187,32 @@ export class LeadsRepository {
     return this.db.tx.lead.findMany({ where: { organizationId: this.orgId, id: { in: ids } } });
   }
 
-  create(data: LeadWrite): Promise<LeadRow> {
-    return this.db.tx.lead.create({ data: { ...data, organizationId: this.orgId } });
+  async create(data: LeadWrite): Promise<LeadRow> {
+    const cols = writeColumns({ ...data, organizationId: undefined });
+    const [row] = await this.db.sql.query<LeadRow>(Prisma.sql`
+      INSERT INTO leads (organization_id, ${Prisma.join(
+        cols.map(([c]) => c),
+        ', ',
+      )})
+      VALUES (${this.orgId}::uuid, ${Prisma.join(
+        cols.map(([, v]) => v),
+        ', ',
+      )})
+      RETURNING ${LEAD_COLUMNS}`);
+    return row;
   }
 
   /** Updates a lead in the given deleted/live state; returns null when no such row is visible. */
   async update(id: string, data: Prisma.LeadUncheckedUpdateManyInput, deleted = false): Promise<LeadRow | null> {
-    const rows = await this.db.tx.lead.updateManyAndReturn({
-      where: { id, organizationId: this.orgId, deletedAt: deleted ? { not: null } : null },
-      data,
-    });
-    return rows[0] ?? null;
+    const sets = writeColumns(data).map(([c, v]) => Prisma.sql`${c} = ${v}`);
+    const where = Prisma.sql`organization_id = ${this.orgId}::uuid AND id = ${id}::uuid
+      AND deleted_at ${Prisma.raw(deleted ? 'IS NOT NULL' : 'IS NULL')}`;
+    const [row] = await this.db.sql.query<LeadRow>(
+      sets.length
+        ? Prisma.sql`UPDATE leads SET ${Prisma.join(sets, ', ')} WHERE ${where} RETURNING ${LEAD_COLUMNS}`
+        : Prisma.sql`SELECT ${LEAD_COLUMNS} FROM leads WHERE ${where}`,
+    );
+    return row ?? null;
   }
 
   /** One set-based UPDATE over ids (callers lock and validate them first); returns the row count. */

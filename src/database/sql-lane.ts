@@ -1,0 +1,176 @@
+import {
+  type ArgType,
+  ColumnTypeEnum,
+  type SqlDriverAdapter,
+  type SqlDriverAdapterFactory,
+  type SqlQuery,
+  type SqlResultSet,
+  type Transaction,
+} from '@prisma/driver-adapter-utils';
+import type { ClsService } from 'nestjs-cls';
+import { Prisma } from '../generated/prisma/client.js';
+
+/** The CLS key of the open unit of work's lane. */
+export const CLS_LANE = 'sqlLane';
+
+/** Thrown when a unit of work outlived DATABASE_TX_TIMEOUT_MS and its transaction was rolled back. */
+export class TransactionTimeoutError extends Error {
+  override readonly name = 'TransactionTimeoutError';
+}
+
+const statement = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] });
+
+/**
+ * One unit of work's database transaction, held on the driver adapter's own connection
+ * (a pg pool client, or PGlite's transaction): TenantDb opens it, sends app.begin_request
+ * first, and commits or rolls it back. Repositories send SQL through it directly
+ * (`TenantDb.sql`), one driver round trip per statement with none of Prisma's
+ * per-statement work (query compilation, its interpreter, result mapping: ≈ 200 µs of CPU
+ * each; docs/performance.md). Prisma, when a repository uses it, runs in an interactive
+ * transaction bound to this same connection (withSqlLane), so both see one transaction.
+ */
+export class SqlLane {
+  private state: 'open' | 'ended' | 'timedOut' = 'open';
+
+  constructor(private readonly tx: Transaction) {}
+
+  /** Rows as objects keyed by column name, values decoded as Prisma's raw queries decode them. */
+  async query<T>(query: Prisma.Sql): Promise<T[]> {
+    return decodeRows<T>(await this.driverQuery(toDriver(query)));
+  }
+
+  /** The affected row count. */
+  async execute(query: Prisma.Sql): Promise<number> {
+    return this.driverExecute(toDriver(query));
+  }
+
+  driverQuery(query: SqlQuery): Promise<SqlResultSet> {
+    this.assertOpen();
+    return this.tx.queryRaw(query);
+  }
+
+  driverExecute(query: SqlQuery): Promise<number> {
+    this.assertOpen();
+    return this.tx.executeRaw(query);
+  }
+
+  /** COMMIT or ROLLBACK, then the connection goes back to the pool; later statements throw. */
+  async end(commit: boolean): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'ended';
+    await this.finish(commit);
+  }
+
+  /** The unit of work ran too long: roll back now; its next statement throws TransactionTimeoutError. */
+  async timeOut(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'timedOut';
+    await this.finish(false).catch(() => undefined);
+  }
+
+  private async finish(commit: boolean): Promise<void> {
+    // pg's adapter leaves COMMIT/ROLLBACK to its caller; PGlite's ends its transaction itself.
+    if (!this.tx.options.usePhantomQuery) {
+      try {
+        await this.tx.executeRaw(statement(commit ? 'COMMIT' : 'ROLLBACK'));
+      } catch (error) {
+        await this.tx.rollback();
+        throw error;
+      }
+    }
+    await (commit ? this.tx.commit() : this.tx.rollback());
+  }
+
+  private assertOpen(): void {
+    if (this.state === 'timedOut') throw new TransactionTimeoutError('The unit of work timed out and was rolled back');
+    if (this.state === 'ended') throw new Error('Statement sent after its unit of work ended');
+  }
+}
+
+function toDriver(query: Prisma.Sql): SqlQuery {
+  const args: unknown[] = [];
+  const argTypes: ArgType[] = [];
+  for (const value of query.values) {
+    const [arg, type] = driverArg(value);
+    args.push(arg);
+    argTypes.push(type);
+  }
+  return { sql: query.text, args, argTypes };
+}
+
+const SCALAR = { scalarType: 'unknown', arity: 'scalar' } as const satisfies ArgType;
+const LIST = { scalarType: 'unknown', arity: 'list' } as const satisfies ArgType;
+
+/** Values reach Postgres as text (every placeholder in our SQL carries its own ::cast). */
+function driverArg(value: unknown): [unknown, ArgType] {
+  if (value === undefined || value === null) return [null, SCALAR];
+  if (Array.isArray(value)) return [value.map((v) => driverArg(v)[0]), LIST];
+  if (value instanceof Date) return [value.toISOString(), SCALAR];
+  if (typeof value === 'bigint') return [value.toString(), SCALAR];
+  if (Prisma.Decimal.isDecimal(value)) return [value.toString(), SCALAR];
+  if (typeof value === 'object' && !ArrayBuffer.isView(value)) return [JSON.stringify(value), SCALAR];
+  return [value, SCALAR];
+}
+
+type Decoder = (v: unknown) => unknown;
+const toDate: Decoder = (v) => (typeof v === 'string' ? new Date(v) : v);
+const toJson: Decoder = (v) => (typeof v === 'string' ? JSON.parse(v) : v);
+const toDecimal: Decoder = (v) => new Prisma.Decimal(v as string);
+const toBigInt: Decoder = (v) => BigInt(v as string);
+const each =
+  (d: Decoder): Decoder =>
+  (v) =>
+    Array.isArray(v) ? v.map((x) => (x === null ? null : d(x))) : v;
+
+const DECODERS: Partial<Record<number, Decoder>> = {
+  [ColumnTypeEnum.DateTime]: toDate,
+  [ColumnTypeEnum.DateTimeArray]: each(toDate),
+  [ColumnTypeEnum.Json]: toJson,
+  [ColumnTypeEnum.JsonArray]: each(toJson),
+  [ColumnTypeEnum.Numeric]: toDecimal,
+  [ColumnTypeEnum.NumericArray]: each(toDecimal),
+  [ColumnTypeEnum.Int64]: toBigInt,
+  [ColumnTypeEnum.Int64Array]: each(toBigInt),
+};
+
+function decodeRows<T>({ columnNames, columnTypes, rows }: SqlResultSet): T[] {
+  const decoders = columnTypes.map((t) => DECODERS[t]);
+  return rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < columnNames.length; i++) {
+      const v = row[i];
+      const d = decoders[i];
+      out[columnNames[i]] = v === null || d === undefined ? v : d(v);
+    }
+    return out as T;
+  });
+}
+
+/**
+ * The adapter factory Prisma is given. Outside a unit of work it is `driver` itself (the
+ * readiness probe). Inside one (a CLS context holding a SqlLane), a Prisma interactive
+ * transaction does not take a second connection: it runs on the lane's transaction, which
+ * stays TenantDb's to commit or roll back (Prisma's own end of it is a no-op).
+ */
+export function withSqlLane(driver: SqlDriverAdapter, cls: ClsService): SqlDriverAdapterFactory {
+  const bound = Object.assign(Object.create(driver) as SqlDriverAdapter, {
+    startTransaction(...args: Parameters<SqlDriverAdapter['startTransaction']>): Promise<Transaction> {
+      const lane = cls.isActive() ? cls.get<SqlLane | undefined>(CLS_LANE) : undefined;
+      if (!lane) return driver.startTransaction(...args);
+      return Promise.resolve({
+        provider: driver.provider,
+        adapterName: driver.adapterName,
+        options: { usePhantomQuery: true },
+        queryRaw: (q: SqlQuery) => lane.driverQuery(q),
+        executeRaw: (q: SqlQuery) => lane.driverExecute(q),
+        commit: () => Promise.resolve(),
+        rollback: () => Promise.resolve(),
+      });
+    },
+  });
+  return {
+    provider: driver.provider,
+    adapterName: driver.adapterName,
+    connect: () => Promise.resolve(bound),
+  };
+}
