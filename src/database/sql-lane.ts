@@ -8,14 +8,17 @@ import {
   type Transaction,
 } from '@prisma/driver-adapter-utils';
 import type { ClsService } from 'nestjs-cls';
+import { DomainError, ErrorCode } from '../common/errors.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 /** The CLS key of the open unit of work's lane. */
 export const CLS_LANE = 'sqlLane';
 
-/** Thrown when a unit of work outlived DATABASE_TX_TIMEOUT_MS and its transaction was rolled back. */
-export class TransactionTimeoutError extends Error {
-  override readonly name = 'TransactionTimeoutError';
+/** A unit of work outlived DATABASE_TX_TIMEOUT_MS and was rolled back: 503, the client may retry. */
+export class TransactionTimeoutError extends DomainError {
+  constructor() {
+    super(503, ErrorCode.DatabaseUnavailable, 'The database did not complete the request in time; retry shortly');
+  }
 }
 
 const statement = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] });
@@ -82,7 +85,7 @@ export class SqlLane {
   }
 
   private assertOpen(): void {
-    if (this.state === 'timedOut') throw new TransactionTimeoutError('The unit of work timed out and was rolled back');
+    if (this.state === 'timedOut') throw new TransactionTimeoutError();
     if (this.state === 'ended') throw new Error('Statement sent after its unit of work ended');
   }
 }

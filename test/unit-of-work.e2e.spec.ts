@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mapError } from '../src/common/error-mapper.js';
+import { TransactionTimeoutError, type SqlLane } from '../src/database/sql-lane.js';
+import { MissingTenantContextError, TenantDb } from '../src/database/tenant-db.js';
+import type { TenantContext } from '../src/database/tenant-context.js';
+import { Prisma } from '../src/generated/prisma/client.js';
+import { bootApp, type TestApp } from './helpers/app.js';
+import { as, createLead, createOrg, type Org } from './helpers/fixtures.js';
+
+/**
+ * A unit of work is one transaction on one connection, reached two ways: the SQL lane
+ * (db.sql) and Prisma (db.tx, opened on first use on that same connection). One pooled
+ * connection, so anything left open or leaking would show in the next unit of work.
+ */
+describe('unit of work: one transaction for the SQL lane and Prisma', () => {
+  let t: TestApp;
+  let db: TenantDb;
+  let org: Org;
+  let other: Org;
+  let ctx: TenantContext;
+
+  beforeAll(async () => {
+    t = await bootApp({ DATABASE_POOL_SIZE: '1', DATABASE_TX_TIMEOUT_MS: '300' });
+    db = t.app.get(TenantDb);
+    org = await createOrg(t.http, 'Lane');
+    other = await createOrg(t.http, 'Other');
+    ctx = { userId: org.admin.id, orgId: org.id, role: 'ADMIN' };
+  });
+  afterAll(() => t.close());
+
+  const insertLead = (name: string) =>
+    db.sql.query<{ id: string }>(Prisma.sql`
+      INSERT INTO leads (organization_id, name, created_by_id)
+      VALUES (${org.id}::uuid, ${name}::text, ${org.admin.id}::uuid) RETURNING id`);
+  const leadExists = (id: string) => db.runTrusted(ctx, async () => (await db.tx.lead.count({ where: { id } })) === 1);
+
+  it('refuses both ways in outside a unit of work', () => {
+    expect(() => db.sql).toThrow(MissingTenantContextError);
+    expect(() => db.tx).toThrow(MissingTenantContextError);
+  });
+
+  it('the lane and Prisma share the transaction: same txid, each sees the other\u2019s uncommitted write', async () => {
+    const seen = await db.runTrusted(ctx, async () => {
+      const [{ id }] = await insertLead('Written through the lane');
+      const viaPrisma = await db.tx.lead.findFirst({ where: { id } });
+      const created = await db.tx.lead.create({ data: { organizationId: org.id, name: 'Written through Prisma' } });
+      const [viaLane] = await db.sql.query<{ name: string }>(
+        Prisma.sql`SELECT name FROM leads WHERE id = ${created.id}::uuid`,
+      );
+      const [laneTx] = await db.sql.query<{ txid: string }>(Prisma.sql`SELECT txid_current()::text AS txid`);
+      const [prismaTx] = await db.tx.$queryRaw<{ txid: string }[]>`SELECT txid_current()::text AS txid`;
+      return { id, createdId: created.id, viaPrisma: viaPrisma?.name, viaLane: viaLane?.name, laneTx, prismaTx };
+    });
+    expect(seen.viaPrisma).toBe('Written through the lane');
+    expect(seen.viaLane).toBe('Written through Prisma');
+    expect(seen.laneTx.txid).toBe(seen.prismaTx.txid);
+    // Committed: both rows are there afterwards.
+    expect(await leadExists(seen.id)).toBe(true);
+    expect(await leadExists(seen.createdId)).toBe(true);
+  });
+
+  it('a failure rolls back what both wrote (and the committed control above stays)', async () => {
+    const ids: string[] = [];
+    await expect(
+      db.runTrusted(ctx, async () => {
+        ids.push((await insertLead('Rolled back, lane'))[0].id);
+        ids.push((await db.tx.lead.create({ data: { organizationId: org.id, name: 'Rolled back, Prisma' } })).id);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect(await leadExists(id)).toBe(false);
+  });
+
+  it('the lane runs under RLS: another organization\u2019s lead is invisible to it, its own is not', async () => {
+    const theirs = await createLead(t.http, other.admin, other.id);
+    const ours = await createLead(t.http, org.admin, org.id);
+    const found = await db.runTrusted(ctx, async () => {
+      const ids = [theirs.id, ours.id];
+      const rows = await db.sql.query<{ id: string }>(Prisma.sql`SELECT id FROM leads WHERE id = ANY(${ids}::uuid[])`);
+      return rows.map((r) => r.id);
+    });
+    expect(found).toEqual([ours.id]);
+  });
+
+  it('a lane kept past its unit of work refuses statements', async () => {
+    let kept: SqlLane | undefined;
+    await db.runTrusted(ctx, async () => {
+      kept = db.sql;
+    });
+    await expect(kept!.query(Prisma.sql`SELECT 1`)).rejects.toThrow('after its unit of work ended');
+  });
+
+  it('a unit of work past DATABASE_TX_TIMEOUT_MS is rolled back, its connection freed, and the request gets 503', async () => {
+    let id: string | undefined;
+    const error = await db
+      .runTrusted(ctx, async () => {
+        id = (await insertLead('Too slow'))[0].id;
+        await new Promise((r) => setTimeout(r, 450));
+        await insertLead('After the timeout');
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransactionTimeoutError);
+    expect(mapError(error)).toMatchObject({ statusCode: 503, code: 'DATABASE_UNAVAILABLE' });
+    expect(await leadExists(id!)).toBe(false);
+    // The single pooled connection went back: HTTP works, settings reset.
+    await t.http.get('/v1/leads').set(as(org.admin)).expect(200);
+  });
+});
