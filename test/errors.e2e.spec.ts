@@ -226,6 +226,16 @@ describe('errors', () => {
     });
   });
 
+  it('sends the security headers on API answers and errors alike, with a CSP that lets Swagger UI run', async () => {
+    for (const res of [await t.http.get('/health/live').expect(200), await t.http.get('/v1/me').expect(401)]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(res.headers['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
+      expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    }
+  });
+
   describe('x-request-id', () => {
     it('echoes a sane id in the header and in an error body', async () => {
       const id = `req-${randomUUID()}`;
