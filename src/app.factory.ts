@@ -6,10 +6,11 @@ import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
+import { requestLogging } from './logging.js';
 import { setupOpenApi } from './openapi.js';
 import { refuseUnexpectedMultipart } from './storage/multipart.js';
 import { MAX_ATTACHMENT_BYTES } from './storage/storage.driver.js';
@@ -41,7 +42,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       ...(config.logLevel === 'silent' && { logger: false }),
     },
   );
-  if (config.logLevel !== 'silent') app.useLogger(app.get(PinoLogger));
+  if (config.logLevel !== 'silent') app.useLogger(app.get(NestPinoLogger));
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
@@ -86,6 +87,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  if (config.logLevel !== 'silent') requestLogging(fastify, PinoLogger.root);
   // JSON only: without this, Fastify would accept text/plain bodies as strings.
   fastify.removeContentTypeParser(['text/plain']);
 

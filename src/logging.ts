@@ -1,19 +1,20 @@
-import type { IncomingMessage } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import type { Params } from 'nestjs-pino';
+import type { Logger as Pino } from 'pino';
 import type { AppConfig } from './config/config.js';
 
-/** Structured logs: one line per request with its id; credentials never logged. */
+/**
+ * The application logger (nestjs-pino): JSON lines at LOG_LEVEL, credentials redacted.
+ * nestjs-pino's per-request pino-http middleware is not mounted: a child logger and an
+ * AsyncLocalStorage scope for every request cost ≈ 150 µs of CPU each (bench, docs/performance.md),
+ * which requestLogging below does without. Errors are logged with their request id by the
+ * exception filter.
+ */
 export function loggerOptions(config: AppConfig): Params {
   return {
-    // nestjs-pino's default route pattern ('{/*splat}') matched nothing under Nest 12's Fastify
-    // adapter, so no request was logged; this is the pattern nestjs-cls mounts with.
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    forRoutes: [],
     pinoHttp: {
       level: config.logLevel,
-      // The id was chosen (or accepted from x-request-id) by Fastify's genReqId.
-      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id: string }).id,
-      customAttributeKeys: { reqId: 'requestId' },
       redact: {
         paths: [
           'req.headers.authorization',
@@ -25,17 +26,30 @@ export function loggerOptions(config: AppConfig): Params {
         ],
         censor: '[redacted]',
       },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      // Probes poll constantly; their outcome is visible in the response, not worth a log line.
-      autoLogging: {
-        ignore: (req: IncomingMessage & { originalUrl?: string }) =>
-          (req.originalUrl ?? req.url ?? '').startsWith('/health'),
-      },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     },
   };
+}
+
+/**
+ * One line per answered request — method, URL, status, time and request id; never headers
+ * or bodies — at info (2xx/3xx), warn (4xx) or error (5xx), and only when that level is on.
+ * Probes poll constantly: their outcome is in the response, not worth a line.
+ */
+export function requestLogging(fastify: FastifyInstance, logger: Pino): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const statusCode = reply.statusCode;
+    const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+    if (logger.isLevelEnabled(level) && !request.url.startsWith('/health')) {
+      logger[level](
+        {
+          requestId: request.id,
+          req: { method: request.method, url: request.url },
+          res: { statusCode },
+          responseTime: Math.round(reply.elapsedTime),
+        },
+        'request completed',
+      );
+    }
+    done();
+  });
 }

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { PinoLogger } from 'nestjs-pino';
+import { bootApp, type TestApp } from './helpers/app.js';
+import { as, createOrg, type Org } from './helpers/fixtures.js';
+
+/** One line per request, at a level chosen by status, with its id — and nothing secret in it. */
+describe('request logging', () => {
+  let t: TestApp;
+  let org: Org;
+  const lines: { level: string; fields: Record<string, unknown>; msg: unknown }[] = [];
+
+  beforeAll(async () => {
+    t = await bootApp({ LOG_LEVEL: 'info' });
+    for (const level of ['info', 'warn', 'error'] as const) {
+      jest.spyOn(PinoLogger.root, level).mockImplementation(((fields: Record<string, unknown>, msg: unknown) => {
+        if (msg === 'request completed') lines.push({ level, fields, msg });
+      }) as never);
+    }
+    org = await createOrg(t.http, 'Logged');
+  });
+  afterAll(() => t.close());
+
+  const lineFor = (requestId: string) => lines.find((l) => l.fields.requestId === requestId);
+
+  it('logs a success at info and a client error at warn, with method, url, status and request id', async () => {
+    const ok = await t.http.get('/v1/leads?pageSize=5').set(as(org.admin)).set('x-request-id', 'log-ok-1').expect(200);
+    const bad = await t.http.get('/v1/leads/not-a-uuid').set(as(org.admin)).set('x-request-id', 'log-bad-1');
+    expect(bad.status).toBe(400);
+    expect(lineFor(ok.headers['x-request-id'])).toMatchObject({
+      level: 'info',
+      fields: { req: { method: 'GET', url: '/v1/leads?pageSize=5' }, res: { statusCode: 200 } },
+    });
+    expect(lineFor('log-bad-1')).toMatchObject({ level: 'warn', fields: { res: { statusCode: 400 } } });
+    expect(typeof lineFor('log-ok-1')?.fields.responseTime).toBe('number');
+  });
+
+  it('never logs headers or bodies: no token, no password', async () => {
+    await t.http
+      .post('/v1/auth/login')
+      .set('x-request-id', 'log-login-1')
+      .send({ email: 'nobody@example.com', password: 'Sup3r-secret-pass' });
+    const line = lineFor('log-login-1');
+    expect(line).toBeDefined();
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('Sup3r-secret-pass');
+    expect(text).not.toContain(org.admin.token);
+    expect(Object.keys(line!.fields.req as object)).toEqual(['method', 'url']);
+  });
+
+  it('does not log health probes (the control above shows other requests are)', async () => {
+    await t.http.get('/health/live').set('x-request-id', 'log-health-1').expect(200);
+    expect(lineFor('log-health-1')).toBeUndefined();
+  });
+});
