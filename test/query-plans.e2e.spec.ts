@@ -259,7 +259,8 @@ describe('lead query plans (EXPLAIN as crm_app with a tenant set)', () => {
         .send({ name: 'Dup Probe', email: ' Probe.Unique@Example.com ', phone: '(415) 000-9999' })
         .expect(201),
     );
-    const lookup = statements.find((s) => /email_key/.test(s.sql) && /^\s*WITH/i.test(s.sql));
+    // The check is part of the INSERT (… WHERE NOT EXISTS, over the stored keys).
+    const lookup = statements.find((s) => /email_key/.test(s.sql) && /^\s*INSERT/i.test(s.sql));
     expect(lookup).toBeDefined();
     const plan = await explain(lookup!, { user: org.admin.id, org: org.id });
     expect(seqScansOnLeads(plan)).toEqual([]);

@@ -46,20 +46,27 @@ export class LeadDuplicatesRepository {
       ORDER BY n`);
   }
 
-  /** Live leads with the same normalized email or phone digits (the create-time check). */
+  /**
+   * "A live lead (of those the caller sees) has this normalized email or these phone digits",
+   * over alias `l`: the create-time check. The inputs are normalized with the generated
+   * columns' own expressions, and compared to the stored keys with text equality, so the
+   * (organization_id, key) indexes serve it under RLS.
+   */
+  liveMatch(email: string | null | undefined, phone: string | null | undefined): Prisma.Sql {
+    return Prisma.sql`l.organization_id = ${this.db.orgId}::uuid AND l.deleted_at IS NULL
+        AND (l.email_key = lower(btrim(${email ?? null}::text))
+             OR l.phone_key = nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), ''))`;
+  }
+
+  /** Live leads with the same normalized email or phone digits (what liveMatch found, for the 409). */
   async byContact(email: string | null | undefined, phone: string | null | undefined): Promise<DuplicateHit[]> {
     const rows = await this.db.sql.query<HitRow>(Prisma.sql`
-      WITH k AS (
-        SELECT lower(btrim(${email ?? null}::text)) AS e,
-               nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), '') AS p
-      )
       SELECT l.id,
-             coalesce(l.email_key = k.e, false) AS email,
-             coalesce(l.phone_key = k.p, false) AS phone,
+             coalesce(l.email_key = lower(btrim(${email ?? null}::text)), false) AS email,
+             coalesce(l.phone_key = nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), ''), false) AS phone,
              false AS name, 0 AS total
-      FROM leads l, k
-      WHERE l.organization_id = ${this.db.orgId}::uuid AND l.deleted_at IS NULL
-        AND (l.email_key = k.e OR l.phone_key = k.p)
+      FROM leads l
+      WHERE ${this.liveMatch(email, phone)}
       ORDER BY l.created_at, l.id
       LIMIT 10`);
     return rows.map((r) => ({ id: r.id, matchedOn: matches(r) }));

@@ -187,19 +187,27 @@ export class LeadsRepository {
     return this.db.tx.lead.findMany({ where: { organizationId: this.orgId, id: { in: ids } } });
   }
 
-  async create(data: LeadWrite): Promise<LeadRow> {
+  /**
+   * Inserts a lead; with `unlessExists`, only when no row matches that condition (over alias
+   * `l`), evaluated by the INSERT itself — null then.
+   */
+  async create(data: LeadWrite): Promise<LeadRow>;
+  async create(data: LeadWrite, unlessExists: Prisma.Sql): Promise<LeadRow | null>;
+  async create(data: LeadWrite, unlessExists?: Prisma.Sql): Promise<LeadRow | null> {
     const cols = writeColumns({ ...data, organizationId: undefined });
-    const [row] = await this.db.sql.query<LeadRow>(Prisma.sql`
-      INSERT INTO leads (organization_id, ${Prisma.join(
-        cols.map(([c]) => c),
-        ', ',
-      )})
-      VALUES (${this.orgId}::uuid, ${Prisma.join(
-        cols.map(([, v]) => v),
-        ', ',
-      )})
-      RETURNING ${LEAD_COLUMNS}`);
-    return row;
+    const columns = Prisma.join(
+      cols.map(([c]) => c),
+      ', ',
+    );
+    const values = Prisma.join([Prisma.sql`${this.orgId}::uuid`, ...cols.map(([, v]) => v)], ', ');
+    const [row] = await this.db.sql.query<LeadRow>(
+      unlessExists
+        ? Prisma.sql`INSERT INTO leads (organization_id, ${columns})
+            SELECT ${values} WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE ${unlessExists})
+            RETURNING ${LEAD_COLUMNS}`
+        : Prisma.sql`INSERT INTO leads (organization_id, ${columns}) VALUES (${values}) RETURNING ${LEAD_COLUMNS}`,
+    );
+    return row ?? null;
   }
 
   /** Updates a lead in the given deleted/live state; returns null when no such row is visible. */

@@ -47,25 +47,36 @@ export class LeadsService {
     return this.db.run(async () => {
       assertCreatableStatus(input.status);
       const assigned = await this.assignment.checkChange(input.assignedToId, null, true);
-      if (!options.allowDuplicate) await this.rejectDuplicates(input.email, input.phone);
       const { customFields, ...rest } = input;
-      const lead = await this.leads.create({
-        ...rest,
-        customFields: jsonInput(customFields),
-        createdById: this.db.userId,
-      });
+      const data = { ...rest, customFields: jsonInput(customFields), createdById: this.db.userId };
+      const checked = !options.allowDuplicate && (input.email || input.phone);
+      // The duplicate check is part of the INSERT; the advisory lock before it makes two
+      // concurrent creates of the same email or phone take turns.
+      if (checked) await this.duplicates.lockKeys(input.email, input.phone);
+      const lead = checked
+        ? await this.leads.create(data, this.duplicates.liveMatch(input.email, input.phone))
+        : await this.leads.create(data);
+      if (!lead) return this.rejectDuplicates(input.email, input.phone);
       if (assigned) await this.assignment.notifyAssigned([lead], lead.assignedToId);
       return toLeadOutput(lead);
     });
   }
 
-  /** A status change must follow the workflow (lead-status.ts); the row stays locked until commit. */
+  /**
+   * A status change must follow the workflow (lead-status.ts) and a new assignee must be
+   * allowed: both read the current row under a lock held until commit. Any other change is
+   * one UPDATE, which locks the row itself.
+   */
   update(id: string, input: UpdateLeadInput): Promise<LeadOutput> {
     return this.db.run(async () => {
-      const lead = await this.leads.lockLive(id);
-      if (!lead) throw new NotFound('Lead');
-      if (input.status != null) assertTransition(lead.status, input.status);
-      const reassigned = await this.assignment.checkChange(input.assignedToId, lead.assignedToId);
+      const checksCurrent = input.status != null || input.assignedToId !== undefined;
+      let reassigned = false;
+      if (checksCurrent) {
+        const lead = await this.leads.lockLive(id);
+        if (!lead) throw new NotFound('Lead');
+        if (input.status != null) assertTransition(lead.status, input.status);
+        reassigned = await this.assignment.checkChange(input.assignedToId, lead.assignedToId);
+      }
       const { customFields, name, source, status, scoreValue, tags, ...nullable } = input;
       // Required columns ignore an explicit null (validation already refused it for name).
       const updated = await this.leads.update(id, {
@@ -99,11 +110,8 @@ export class LeadsService {
   }
 
   /** 409 DUPLICATE_LEAD naming the live leads with the same normalized email or phone. */
-  private async rejectDuplicates(email: string | null | undefined, phone: string | null | undefined): Promise<void> {
-    if (!email && !phone) return;
-    await this.duplicates.lockKeys(email, phone);
+  private async rejectDuplicates(email: string | null | undefined, phone: string | null | undefined): Promise<never> {
     const hits = await this.duplicates.byContact(email, phone);
-    if (!hits.length) return;
     throw new Conflict(
       'A live lead with the same email or phone already exists; pass allowDuplicate=true to create it anyway',
       ErrorCode.DuplicateLead,
