@@ -34,7 +34,8 @@ export class AppModule {
       global: true,
       imports: [
         LoggerModule.forRoot(loggerOptions(config)),
-        ClsModule.forRoot({ global: true, middleware: { mount: true } }),
+        // The request's CLS context is opened by a Fastify onRequest hook (app.factory.ts).
+        ClsModule.forRoot({ global: true }),
         DatabaseModule,
         ProfilesModule,
         AuthModule,
