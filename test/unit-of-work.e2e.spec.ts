@@ -72,6 +72,29 @@ describe('unit of work: one transaction for the SQL lane and Prisma', () => {
     for (const id of ids) expect(await leadExists(id)).toBe(false);
   });
 
+  it('on Postgres the lane talks to pg directly, on PGlite through the adapter; both decode alike', async () => {
+    const row = await db.runTrusted(ctx, async () => {
+      expect(db.sql.direct).toBe(Boolean(process.env.TEST_DATABASE_URL));
+      const [r] = await db.sql.query<Record<string, unknown>>(Prisma.sql`
+        SELECT '2026-01-02 03:04:05.678+00'::timestamptz AS tstz, '2026-01-02 03:04:05.678'::timestamp AS ts,
+               '2026-01-02'::date AS d, 12.50::numeric(12,2) AS num, 9007199254740993::int8 AS big,
+               '{"a":[1,2]}'::jsonb AS js, ARRAY['x','y'] AS arr, 7 AS i, true AS b, NULL::text AS nothing`);
+      return r;
+    });
+    expect(row.tstz).toEqual(new Date('2026-01-02T03:04:05.678Z'));
+    expect(row.ts).toEqual(new Date('2026-01-02T03:04:05.678Z'));
+    expect(row.d).toBe('2026-01-02');
+    expect(Prisma.Decimal.isDecimal(row.num) && (row.num as Prisma.Decimal).toFixed(2)).toBe('12.50');
+    expect(row.big).toBe(9007199254740993n);
+    expect(row).toMatchObject({ js: { a: [1, 2] }, arr: ['x', 'y'], i: 7, b: true, nothing: null });
+  });
+
+  it('a database error from the lane maps to the documented error, not a 500 (a valid write is the control)', async () => {
+    await expect(db.runTrusted(ctx, () => insertLead('Fine'))).resolves.toHaveLength(1);
+    const error = await db.runTrusted(ctx, () => insertLead('   ')).catch((e: unknown) => e);
+    expect(mapError(error)).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+  });
+
   it('the lane runs under RLS: another organization\u2019s lead is invisible to it, its own is not', async () => {
     const theirs = await createLead(t.http, other.admin, other.id);
     const ours = await createLead(t.http, org.admin, org.id);

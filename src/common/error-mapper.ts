@@ -53,7 +53,9 @@ export function sqlState(error: unknown): string | undefined {
     const meta = o.meta as Record<string, unknown> | undefined;
     const adapter = meta?.driverAdapterError as Record<string, unknown> | undefined;
     const cause = (adapter?.cause ?? o.cause) as Record<string, unknown> | undefined;
-    for (const c of [cause?.originalCode, cause?.code, o.originalCode]) {
+    // A pg DatabaseError (severity) or a socket error (syscall) carries its code itself.
+    const own = typeof o.severity === 'string' || typeof o.syscall === 'string' ? o.code : undefined;
+    for (const c of [cause?.originalCode, cause?.code, o.originalCode, own]) {
       if (typeof c === 'string' && /^[0-9A-Z]{5}$|^E[A-Z]+$/.test(c)) return c;
     }
     current = adapter ?? o.cause;

@@ -8,6 +8,7 @@ import {
   type Transaction,
 } from '@prisma/driver-adapter-utils';
 import type { ClsService } from 'nestjs-cls';
+import pg from 'pg';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { Prisma } from '../generated/prisma/client.js';
 
@@ -35,16 +36,41 @@ const statement = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] });
 export class SqlLane {
   private state: 'open' | 'ended' | 'timedOut' = 'open';
 
-  constructor(private readonly tx: Transaction) {}
+  /** On Postgres, the pool client under the adapter's transaction: rows straight from pg. */
+  private readonly pgClient?: pg.ClientBase;
+
+  constructor(private readonly tx: Transaction) {
+    const client = (tx as unknown as { client?: unknown }).client;
+    if (tx.adapterName === PG_ADAPTER && client instanceof pg.Client) this.pgClient = client;
+  }
 
   /** Rows as objects keyed by column name, values decoded as Prisma's raw queries decode them. */
   async query<T>(query: Prisma.Sql): Promise<T[]> {
-    return decodeRows<T>(await this.driverQuery(toDriver(query)));
+    const driverQuery = toDriver(query);
+    if (!this.pgClient) return decodeRows<T>(await this.driverQuery(driverQuery));
+    // Postgres: skip the adapter's per-statement work (debug log, a type-parser closure, its
+    // array rows) — ≈ 5 % of a GET's CPU; pg decodes with the same rules (PG_TYPES).
+    this.assertOpen();
+    const result = await this.pgClient.query<T & pg.QueryResultRow>({
+      text: driverQuery.sql,
+      values: driverQuery.args,
+      types: PG_TYPES,
+    });
+    return result.rows;
+  }
+
+  /** Whether statements go straight to pg (Postgres) rather than through the adapter (PGlite). */
+  get direct(): boolean {
+    return this.pgClient !== undefined;
   }
 
   /** The affected row count. */
   async execute(query: Prisma.Sql): Promise<number> {
-    return this.driverExecute(toDriver(query));
+    const driverQuery = toDriver(query);
+    if (!this.pgClient) return this.driverExecute(driverQuery);
+    this.assertOpen();
+    const result = await this.pgClient.query({ text: driverQuery.sql, values: driverQuery.args, types: PG_TYPES });
+    return result.rowCount ?? 0;
   }
 
   driverQuery(query: SqlQuery): Promise<SqlResultSet> {
@@ -89,6 +115,24 @@ export class SqlLane {
     if (this.state === 'ended') throw new Error('Statement sent after its unit of work ended');
   }
 }
+
+const PG_ADAPTER = '@prisma/adapter-pg';
+
+/**
+ * pg's own parsers, made to decode as the lane's adapter path does (decodeRows): numeric as
+ * Prisma.Decimal, int8 as bigint, timestamp without time zone as UTC, date as its text.
+ * timestamptz (a Date), json/jsonb (parsed) and arrays are pg's defaults already.
+ */
+const PG_OVERRIDES: Partial<Record<number, (v: string) => unknown>> = {
+  1700: (v) => new Prisma.Decimal(v),
+  20: (v) => BigInt(v),
+  1114: (v) => new Date(`${v.replace(' ', 'T')}Z`),
+  1082: (v) => v,
+};
+const PG_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    PG_OVERRIDES[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
 
 function toDriver(query: Prisma.Sql): SqlQuery {
   const args: unknown[] = [];
