@@ -549,8 +549,28 @@ function cannon(base, scenario, users, duration, connections) {
   });
 }
 
+/**
+ * Waits (up to 2 minutes) until no autovacuum worker is busy in the bench database: the
+ * create scenario's inserts trigger one, and it would otherwise run inside whichever
+ * window comes next.
+ */
+async function quiesce(monitor) {
+  if (!monitor) return;
+  const started = Date.now();
+  for (;;) {
+    const { rows } = await monitor.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'autovacuum worker'",
+    );
+    if (!rows[0].n || Date.now() - started > 120_000) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const waited = Date.now() - started;
+  if (waited > 1000) log(`waited ${Math.round(waited / 1000)} s for autovacuum to finish`);
+}
+
 async function measure(target, proc, scenario, users, { connections, profileFile, monitor } = {}) {
   const conns = connections ?? cfg.connections;
+  await quiesce(monitor);
   if (cfg.warmup > 0) await cannon(proc.base, scenario, users, cfg.warmup, conns);
   if (profileFile) await ipc(proc, { type: 'cpu-profile:start' }, 'cpu-profile:started');
   const [cpu0, db0] = [cpuMsOf(proc), await dbCpuByPid(monitor)];
@@ -636,7 +656,18 @@ function table(rows, ratios) {
     'errors',
     'API ÷ baseline',
   ];
-  const lines = rows.map((r) => {
+  // Measured in alternating order; shown as api, baseline per scenario, embedded last.
+  const rank = { api: 0, baseline: 1 };
+  const at = (r) => (r.target === 'embedded' ? 1 : 0);
+  const sorted = [...rows].sort(
+    (a, b) =>
+      at(a) - at(b) ||
+      (at(a)
+        ? 0
+        : SCENARIOS.findIndex((s) => s.name === a.scenario) - SCENARIOS.findIndex((s) => s.name === b.scenario)) ||
+      (rank[a.target] ?? 2) - (rank[b.target] ?? 2),
+  );
+  const lines = sorted.map((r) => {
     const ratio = r.target === 'api' && ratios[r.scenario] ? ratios[r.scenario] : null;
     return [
       r.scenario,
@@ -692,25 +723,21 @@ async function main() {
     const api = wants('api') ? await startApi({ profile: cfg.cpuProfile }) : null;
     const baseline = wants('baseline') ? await startBaseline({ profile: cfg.cpuProfile }) : null;
     try {
-      for (const scenario of SCENARIOS) {
-        if (api) {
+      for (const [i, scenario] of SCENARIOS.entries()) {
+        // Alternate who goes first, so neither target always inherits the previous
+        // scenario's aftermath (dead rows, autovacuum, a warm cache).
+        const targets = [
+          ['api', api],
+          ['baseline', baseline],
+        ].filter(([, proc]) => proc);
+        if (i % 2) targets.reverse();
+        for (const [target, proc] of targets) {
           const profileFile = cfg.cpuProfile
-            ? join(RESULTS, `${stamp}.${scenario.name}.api.cpuprofile.json`)
+            ? join(RESULTS, `${stamp}.${scenario.name}.${target}.cpuprofile.json`)
             : undefined;
-          rows.push(await measure('api', api, scenario, users, { profileFile, monitor }));
+          rows.push(await measure(target, proc, scenario, users, { profileFile, monitor }));
           if (profileFile)
-            profiles[`${scenario.name} (api)`] = {
-              file: profileFile,
-              ...summarise(JSON.parse(readFileSync(profileFile, 'utf8')), 15),
-            };
-        }
-        if (baseline) {
-          const profileFile = cfg.cpuProfile
-            ? join(RESULTS, `${stamp}.${scenario.name}.baseline.cpuprofile.json`)
-            : undefined;
-          rows.push(await measure('baseline', baseline, scenario, users, { profileFile, monitor }));
-          if (profileFile)
-            profiles[`${scenario.name} (baseline)`] = {
+            profiles[`${scenario.name} (${target})`] = {
               file: profileFile,
               ...summarise(JSON.parse(readFileSync(profileFile, 'utf8')), 15),
             };
