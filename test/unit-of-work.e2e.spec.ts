@@ -20,7 +20,7 @@ describe('unit of work: one transaction for the SQL lane and Prisma', () => {
   let ctx: TenantContext;
 
   beforeAll(async () => {
-    t = await bootApp({ DATABASE_POOL_SIZE: '1', DATABASE_TX_TIMEOUT_MS: '300' });
+    t = await bootApp({ DATABASE_POOL_SIZE: '1', DATABASE_TX_TIMEOUT_MS: '2000' });
     db = t.app.get(TenantDb);
     org = await createOrg(t.http, 'Lane');
     other = await createOrg(t.http, 'Other');
@@ -119,7 +119,7 @@ describe('unit of work: one transaction for the SQL lane and Prisma', () => {
     const error = await db
       .runTrusted(ctx, async () => {
         id = (await insertLead('Too slow'))[0].id;
-        await new Promise((r) => setTimeout(r, 450));
+        await new Promise((r) => setTimeout(r, 2600));
         await insertLead('After the timeout');
       })
       .catch((e: unknown) => e);

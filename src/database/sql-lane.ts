@@ -100,8 +100,9 @@ export class SqlLane {
   private async finish(commit: boolean): Promise<void> {
     // pg's adapter leaves COMMIT/ROLLBACK to its caller; PGlite's ends its transaction itself.
     if (!this.tx.options.usePhantomQuery) {
+      const end = commit ? 'COMMIT' : 'ROLLBACK';
       try {
-        await this.tx.executeRaw(statement(commit ? 'COMMIT' : 'ROLLBACK'));
+        await (this.pgClient ? this.pgClient.query(end) : this.tx.executeRaw(statement(end)));
       } catch (error) {
         await this.tx.rollback();
         throw error;
