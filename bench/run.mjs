@@ -47,6 +47,7 @@ const cfg = {
   reseed: process.env.BENCH_RESEED === '1',
   connections: num('BENCH_CONNECTIONS', 50),
   duration: num('BENCH_DURATION', 20),
+  slices: num('BENCH_SLICES', 4),
   warmup: num('BENCH_WARMUP', 3),
   poolSize: num('BENCH_POOL_SIZE', 10),
   tokens: num('BENCH_TOKENS', 200),
@@ -534,9 +535,10 @@ async function checkSqlParity(users) {
 // Load
 // ---------------------------------------------------------------------------
 
-function cannon(base, scenario, users, duration, connections) {
+/** One autocannon run; when `latencies` is given, every response time (ms) is pushed to it. */
+function cannon(base, scenario, users, duration, connections, latencies) {
   return new Promise((resolveRun, reject) => {
-    autocannon(
+    const instance = autocannon(
       {
         url: base,
         connections,
@@ -546,8 +548,12 @@ function cannon(base, scenario, users, duration, connections) {
       },
       (err, res) => (err ? reject(err) : resolveRun(res)),
     );
+    if (latencies) instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
   });
 }
+
+const percentile = (sorted, q) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((q / 100) * sorted.length) - 1)] : 0;
 
 /**
  * Waits (up to 2 minutes) until no autovacuum worker is busy in the bench database: the
@@ -568,42 +574,70 @@ async function quiesce(monitor) {
   if (waited > 1000) log(`waited ${Math.round(waited / 1000)} s for autovacuum to finish`);
 }
 
-async function measure(target, proc, scenario, users, { connections, profileFile, monitor } = {}) {
+/**
+ * Measures a scenario on each target. The measured time is cut into BENCH_SLICES slices
+ * that the targets take in turns (api, baseline, baseline, api, …), so a machine whose
+ * speed drifts — this one does, by ±25 % within an hour — drifts under both alike.
+ * req/s = requests ÷ seconds over all slices; p50/p99 over every response's latency.
+ */
+async function measureTogether(targets, scenario, users, { connections, monitor } = {}) {
   const conns = connections ?? cfg.connections;
+  const slices = Math.max(1, Math.round(cfg.slices));
   await quiesce(monitor);
-  if (cfg.warmup > 0) await cannon(proc.base, scenario, users, cfg.warmup, conns);
-  if (profileFile) await ipc(proc, { type: 'cpu-profile:start' }, 'cpu-profile:started');
-  const [cpu0, db0] = [cpuMsOf(proc), await dbCpuByPid(monitor)];
-  const r = await cannon(proc.base, scenario, users, cfg.duration, conns);
-  const [cpuMs, dbMs] = [cpuMsOf(proc) - cpu0, dbCpuDelta(db0, await dbCpuByPid(monitor))];
-  const perReq = (ms) => (r.requests.total && ms !== null ? Math.round((ms * 1000) / r.requests.total) : null);
-  if (profileFile) await ipc(proc, { type: 'cpu-profile:stop', file: profileFile }, 'cpu-profile:written');
-  const errors = r.errors + r.timeouts + r.non2xx;
-  const row = {
-    target,
-    scenario: scenario.name,
-    connections: conns,
-    requests: r.requests.total,
-    rps: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    // CPU per request of the server process alone, and of the Postgres backends serving it.
-    cpuUsPerReq: perReq(cpuMs),
-    dbCpuUsPerReq: perReq(dbMs),
-    errors,
-    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
-  };
-  if (errors) {
-    const sample = await send(proc.base, scenario, pick(users)).catch((e) => ({ status: 0, body: String(e) }));
-    row.sample = sample;
-    log(
-      `${target} ${scenario.name}: ${errors} errors ${JSON.stringify(row.statusCodes)}; a sample request → ${sample.status} ${sample.body.slice(0, 300)}`,
-    );
-  }
-  log(
-    `${target.padEnd(9)} ${scenario.name.padEnd(14)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  CPU ${row.cpuUsPerReq} µs/req (db ${row.dbCpuUsPerReq})  errors ${errors}`,
+  for (const t of targets) if (cfg.warmup > 0) await cannon(t.proc.base, scenario, users, cfg.warmup, conns);
+  const acc = new Map(
+    targets.map((t) => [t, { requests: 0, seconds: 0, errors: 0, codes: {}, latencies: [], cpuMs: 0, dbMs: 0 }]),
   );
-  return row;
+  for (const t of targets) if (t.profileFile) await ipc(t.proc, { type: 'cpu-profile:start' }, 'cpu-profile:started');
+  for (let i = 0; i < slices; i++) {
+    for (const t of i % 2 ? [...targets].reverse() : targets) {
+      const a = acc.get(t);
+      const [cpu0, db0] = [cpuMsOf(t.proc), await dbCpuByPid(monitor)];
+      const r = await cannon(t.proc.base, scenario, users, cfg.duration / slices, conns, a.latencies);
+      const db = dbCpuDelta(db0, await dbCpuByPid(monitor));
+      a.cpuMs += cpuMsOf(t.proc) - cpu0;
+      a.dbMs = db === null || a.dbMs === null ? null : a.dbMs + db;
+      a.requests += r.requests.total;
+      a.seconds += r.duration ?? cfg.duration / slices;
+      a.errors += r.errors + r.timeouts + r.non2xx;
+      for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) a.codes[code] = (a.codes[code] ?? 0) + v.count;
+    }
+  }
+  for (const t of targets)
+    if (t.profileFile) await ipc(t.proc, { type: 'cpu-profile:stop', file: t.profileFile }, 'cpu-profile:written');
+  const rows = [];
+  for (const t of targets) {
+    const a = acc.get(t);
+    const perReq = (ms) => (a.requests && ms !== null ? Math.round((ms * 1000) / a.requests) : null);
+    const sorted = Float64Array.from(a.latencies).sort();
+    const row = {
+      target: t.name,
+      scenario: scenario.name,
+      connections: conns,
+      slices,
+      requests: a.requests,
+      rps: a.seconds ? Math.round(a.requests / a.seconds) : 0,
+      p50: Math.round(percentile(sorted, 50)),
+      p99: Math.round(percentile(sorted, 99)),
+      // CPU per request of the server process alone, and of the Postgres backends serving it.
+      cpuUsPerReq: perReq(a.cpuMs),
+      dbCpuUsPerReq: perReq(a.dbMs),
+      errors: a.errors,
+      statusCodes: a.codes,
+    };
+    if (a.errors) {
+      const sample = await send(t.proc.base, scenario, pick(users)).catch((e) => ({ status: 0, body: String(e) }));
+      row.sample = sample;
+      log(
+        `${t.name} ${scenario.name}: ${a.errors} errors ${JSON.stringify(a.codes)}; a sample request → ${sample.status} ${sample.body.slice(0, 300)}`,
+      );
+    }
+    log(
+      `${t.name.padEnd(9)} ${scenario.name.padEnd(14)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  CPU ${row.cpuUsPerReq} µs/req (db ${row.dbCpuUsPerReq})  errors ${a.errors}`,
+    );
+    rows.push(row);
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------
@@ -656,7 +690,7 @@ function table(rows, ratios) {
     'errors',
     'API ÷ baseline',
   ];
-  // Measured in alternating order; shown as api, baseline per scenario, embedded last.
+  // Shown as api, baseline per scenario, embedded last.
   const rank = { api: 0, baseline: 1 };
   const at = (r) => (r.target === 'embedded' ? 1 : 0);
   const sorted = [...rows].sort(
@@ -723,25 +757,26 @@ async function main() {
     const api = wants('api') ? await startApi({ profile: cfg.cpuProfile }) : null;
     const baseline = wants('baseline') ? await startBaseline({ profile: cfg.cpuProfile }) : null;
     try {
-      for (const [i, scenario] of SCENARIOS.entries()) {
-        // Alternate who goes first, so neither target always inherits the previous
-        // scenario's aftermath (dead rows, autovacuum, a warm cache).
+      for (const scenario of SCENARIOS) {
         const targets = [
           ['api', api],
           ['baseline', baseline],
-        ].filter(([, proc]) => proc);
-        if (i % 2) targets.reverse();
-        for (const [target, proc] of targets) {
-          const profileFile = cfg.cpuProfile
-            ? join(RESULTS, `${stamp}.${scenario.name}.${target}.cpuprofile.json`)
-            : undefined;
-          rows.push(await measure(target, proc, scenario, users, { profileFile, monitor }));
-          if (profileFile)
-            profiles[`${scenario.name} (${target})`] = {
-              file: profileFile,
-              ...summarise(JSON.parse(readFileSync(profileFile, 'utf8')), 15),
+        ]
+          .filter(([, proc]) => proc)
+          .map(([name, proc]) => ({
+            name,
+            proc,
+            profileFile: cfg.cpuProfile
+              ? join(RESULTS, `${stamp}.${scenario.name}.${name}.cpuprofile.json`)
+              : undefined,
+          }));
+        rows.push(...(await measureTogether(targets, scenario, users, { monitor })));
+        for (const t of targets)
+          if (t.profileFile)
+            profiles[`${scenario.name} (${t.name})`] = {
+              file: t.profileFile,
+              ...summarise(JSON.parse(readFileSync(t.profileFile, 'utf8')), 15),
             };
-        }
       }
       if (api) memory.api = memoryOf(api);
       if (baseline) memory.baseline = memoryOf(baseline);
@@ -757,7 +792,8 @@ async function main() {
     const api = await startApi({ embeddedDir: dir });
     try {
       for (const scenario of SCENARIOS) {
-        rows.push(await measure('embedded', api, scenario, users, { connections: cfg.embeddedConnections }));
+        const target = { name: 'embedded', proc: api };
+        rows.push(...(await measureTogether([target], scenario, users, { connections: cfg.embeddedConnections })));
       }
       memory.embedded = memoryOf(api);
     } finally {

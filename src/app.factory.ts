@@ -91,8 +91,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
   });
   refuseUnexpectedMultipart(fastify);
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
   if (config.logLevel !== 'silent') requestLogging(fastify, PinoLogger.root);
   // JSON only: without this, Fastify would accept text/plain bodies as strings.

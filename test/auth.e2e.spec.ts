@@ -174,6 +174,22 @@ describe('auth: embedded sign-up and login', () => {
         .expect(200);
     });
 
+    it('a token accepted once is refused after it expires (verified tokens are cached only until exp)', async () => {
+      const token = localToken({ sub: user.id, exp: nowSeconds() + 2 });
+      await t.http.get('/v1/me').set(bearer(token)).expect(200);
+      await t.http.get('/v1/me').set(bearer(token)).expect(200);
+      await new Promise((r) => setTimeout(r, 2100));
+      await expect401(bearer(token));
+    });
+
+    it('a cached token does not vouch for the same claims under another signature', async () => {
+      const token = localToken({ sub: user.id });
+      await t.http.get('/v1/me').set(bearer(token)).expect(200);
+      const [header, payload, signature] = token.split('.');
+      const tampered = `${header}.${payload}.${signature.slice(0, -4)}${signature.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+      await expect401(bearer(tampered));
+    });
+
     it('refuses a token signed with another secret', async () => {
       await expect401(bearer(localToken({ sub: user.id }, 'another-secret-0123456789-abcdefghijklmnopq')));
       await t.http
