@@ -40,11 +40,14 @@ export function requestLogging(fastify: FastifyInstance, logger: Pino): void {
     const statusCode = reply.statusCode;
     const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
     if (logger.isLevelEnabled(level) && !request.url.startsWith('/health')) {
+      // Flat fields: the root logger keeps pino-http's serializers for `req`/`res`, which
+      // expect live request/response objects (a plain { statusCode } would log null).
       logger[level](
         {
           requestId: request.id,
-          req: { method: request.method, url: request.url },
-          res: { statusCode },
+          method: request.method,
+          url: request.url,
+          statusCode,
           responseTime: Math.round(reply.elapsedTime),
         },
         'request completed',

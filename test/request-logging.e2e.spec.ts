@@ -28,9 +28,9 @@ describe('request logging', () => {
     expect(bad.status).toBe(400);
     expect(lineFor(ok.headers['x-request-id'])).toMatchObject({
       level: 'info',
-      fields: { req: { method: 'GET', url: '/v1/leads?pageSize=5' }, res: { statusCode: 200 } },
+      fields: { method: 'GET', url: '/v1/leads?pageSize=5', statusCode: 200 },
     });
-    expect(lineFor('log-bad-1')).toMatchObject({ level: 'warn', fields: { res: { statusCode: 400 } } });
+    expect(lineFor('log-bad-1')).toMatchObject({ level: 'warn', fields: { statusCode: 400 } });
     expect(typeof lineFor('log-ok-1')?.fields.responseTime).toBe('number');
   });
 
@@ -44,11 +44,34 @@ describe('request logging', () => {
     const text = JSON.stringify(lines);
     expect(text).not.toContain('Sup3r-secret-pass');
     expect(text).not.toContain(org.admin.token);
-    expect(Object.keys(line!.fields.req as object)).toEqual(['method', 'url']);
+    expect(Object.keys(line!.fields).sort()).toEqual(['method', 'requestId', 'responseTime', 'statusCode', 'url']);
   });
 
   it('does not log health probes (the control above shows other requests are)', async () => {
     await t.http.get('/health/live').set('x-request-id', 'log-health-1').expect(200);
     expect(lineFor('log-health-1')).toBeUndefined();
+  });
+
+  it('writes real values through the root logger\u2019s serializers (no req/res keys they would rewrite)', async () => {
+    // pino-http's serializers stay on the root logger; they turn a plain { statusCode } under `res` into null.
+    const serialized: string[] = [];
+    const root = PinoLogger.root as unknown as { [k: symbol]: unknown };
+    const streamSym = Object.getOwnPropertySymbols(root).find((s) => s.description === 'pino.stream');
+    expect(streamSym).toBeDefined();
+    const stream = root[streamSym!] as { write: (s: string) => unknown };
+    const write = jest.spyOn(stream, 'write').mockImplementation((s: string) => {
+      serialized.push(s);
+      return true;
+    });
+    jest.mocked(PinoLogger.root.info).mockRestore();
+    await t.http.get('/v1/leads?pageSize=1').set(as(org.admin)).set('x-request-id', 'log-real-1').expect(200);
+    write.mockRestore();
+    const line = serialized.map((s) => JSON.parse(s)).find((l) => l.requestId === 'log-real-1');
+    expect(line).toMatchObject({
+      msg: 'request completed',
+      method: 'GET',
+      url: '/v1/leads?pageSize=1',
+      statusCode: 200,
+    });
   });
 });
