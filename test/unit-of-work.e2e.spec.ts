@@ -114,6 +114,22 @@ describe('unit of work: one transaction for the SQL lane and Prisma', () => {
     await expect(kept!.query(Prisma.sql`SELECT 1`)).rejects.toThrow('after its unit of work ended');
   });
 
+  it('a unit of work that times out without another statement still fails: its writes were rolled back', async () => {
+    let id: string | undefined;
+    const error = await db
+      .runTrusted(ctx, async () => {
+        id = (await insertLead('Slow, then silent'))[0].id;
+        await new Promise((r) => setTimeout(r, 2600));
+        return 'looked fine';
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransactionTimeoutError);
+    expect(await leadExists(id!)).toBe(false);
+    // Control: a quick unit of work commits.
+    const [{ id: quick }] = await db.runTrusted(ctx, () => insertLead('Quick'));
+    expect(await leadExists(quick)).toBe(true);
+  });
+
   it('a unit of work past DATABASE_TX_TIMEOUT_MS is rolled back, its connection freed, and the request gets 503', async () => {
     let id: string | undefined;
     const error = await db

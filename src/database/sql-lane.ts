@@ -85,6 +85,8 @@ export class SqlLane {
 
   /** COMMIT or ROLLBACK, then the connection goes back to the pool; later statements throw. */
   async end(commit: boolean): Promise<void> {
+    // Timed out meanwhile: the work was rolled back, so a commit must not look like success.
+    if (commit && this.state === 'timedOut') throw new TransactionTimeoutError();
     if (this.state !== 'open') return;
     this.state = 'ended';
     await this.finish(commit);
