@@ -54,7 +54,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // @fastify/request-context does. Cheaper than nestjs-cls's Nest middleware (middie and
   // several awaits per request).
   const cls = app.get(ClsService);
-  fastify.addHook('onRequest', (_request, _reply, done) => cls.run(() => done()));
+  fastify.addHook('onRequest', (_request, _reply, done) => cls.run({ ifNested: 'override' }, () => done()));
   // Security headers. helmet's middleware is built once here: @fastify/helmet rebuilt it —
   // CSP directives parsed again — on every request (≈ 4 % of a GET's CPU; docs/performance.md).
   const securityHeaders = helmet({

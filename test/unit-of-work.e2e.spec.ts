@@ -114,6 +114,17 @@ describe('unit of work: one transaction for the SQL lane and Prisma', () => {
     await expect(kept!.query(Prisma.sql`SELECT 1`)).rejects.toThrow('after its unit of work ended');
   });
 
+  it('a timeout that surfaces through a Prisma call is 503 too, not 500 (the lane path is the control above)', async () => {
+    const error = await db
+      .runTrusted(ctx, async () => {
+        await db.tx.lead.count();
+        await new Promise((r) => setTimeout(r, 2600));
+        await db.tx.lead.count();
+      })
+      .catch((e: unknown) => e);
+    expect(mapError(error)).toMatchObject({ statusCode: 503, code: 'DATABASE_UNAVAILABLE' });
+  });
+
   it('a unit of work that times out without another statement still fails: its writes were rolled back', async () => {
     let id: string | undefined;
     const error = await db

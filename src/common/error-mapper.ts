@@ -87,7 +87,8 @@ function fromPrisma(error: Prisma.PrismaClientKnownRequestError): MappedError {
         message: 'A related record does not exist or is still referenced',
       };
   }
-  if (UNAVAILABLE_PRISMA_CODES.has(error.code)) return unavailable();
+  // A unit-of-work timeout (TransactionTimeoutError) raised under a Prisma call arrives wrapped with its own code.
+  if (UNAVAILABLE_PRISMA_CODES.has(error.code) || error.code === ErrorCode.DatabaseUnavailable) return unavailable();
   return fromSqlState(sqlState(error));
 }
 

@@ -106,7 +106,9 @@ export class SqlLane {
       try {
         await (this.pgClient ? this.pgClient.query(end) : this.tx.executeRaw(statement(end)));
       } catch (error) {
-        await this.tx.rollback();
+        // The connection's state is unknown: on Postgres destroy it rather than pool it again.
+        if (this.pgClient) (this.pgClient as pg.PoolClient).release(error instanceof Error ? error : true);
+        else await this.tx.rollback();
         throw error;
       }
     }

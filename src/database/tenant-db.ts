@@ -237,14 +237,18 @@ export class TenantDb {
   private openClient(uow: UnitOfWork): Promise<Tx> {
     return new Promise<Tx>((resolve, reject) => {
       const ended = new Promise<void>((end) => (uow.endClient = end));
-      uow.clientDone = this.database.prisma
-        .$transaction(
-          async (tx) => {
-            resolve(tx);
-            await ended;
-          },
-          { maxWait: 5000, timeout: this.config.database.txTimeoutMs },
-        )
+      // Bound to this unit of work's lane explicitly, whatever CLS context the first call came from.
+      uow.clientDone = this.cls
+        .run({ ifNested: 'inherit' }, () => {
+          this.cls.set(CLS_LANE, uow.lane);
+          return this.database.prisma.$transaction(
+            async (tx) => {
+              resolve(tx);
+              await ended;
+            },
+            { maxWait: 5000, timeout: this.config.database.txTimeoutMs },
+          );
+        })
         .catch(reject);
     });
   }

@@ -74,7 +74,7 @@ function writeColumns(data: object): [Prisma.Sql, Prisma.Sql][] {
   const out: [Prisma.Sql, Prisma.Sql][] = [];
   for (const [field, raw] of Object.entries(data)) {
     if (raw === undefined) continue;
-    const spec = WRITE_COLUMNS[field];
+    const spec = Object.hasOwn(WRITE_COLUMNS, field) ? WRITE_COLUMNS[field] : undefined;
     const value = raw === Prisma.DbNull || raw === Prisma.JsonNull ? null : (raw as unknown);
     const plain = value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date;
     if (!spec || (!plain && spec[1] !== 'jsonb' && !Prisma.Decimal.isDecimal(value))) {
