@@ -60,6 +60,10 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     const pglite = this.providedPglite ?? (await openPglite(embeddedDataPath(this.config.dataDir)));
     this.pglite = pglite;
     if (migrateOnBoot) await this.runMigrations(() => migrate(pgliteSession(pglite)));
+    // PGlite learns the array types (e.g. "LeadStatus"[]) when it opens: on the first boot
+    // the migrations above created them afterwards, and enum-array parameters would be
+    // serialized as malformed literals until a restart.
+    await pglite.refreshArrayTypes();
     // pglite-prisma-adapter is built against an older @prisma/driver-adapter-utils; same interface.
     await this.connect(new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory);
   }
