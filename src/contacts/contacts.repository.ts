@@ -5,6 +5,7 @@ import { parseSort } from '../common/sort.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ContactSortField, ListContactsQuery } from './dto/list-contacts.query.js';
+import { containsText } from '../common/search.js';
 
 export type ContactRow = Prisma.ContactGetPayload<object>;
 export type ContactWrite = Omit<Prisma.ContactUncheckedCreateInput, 'organizationId' | 'id'>;
@@ -52,7 +53,7 @@ export class ContactsRepository {
     if (q.assignedToId) where.assignedToId = q.assignedToId;
     if (q.tag) where.tags = { has: q.tag };
     if (q.q) {
-      const contains = { contains: q.q, mode: 'insensitive' as const };
+      const contains = containsText(q.q);
       where.OR = [{ name: contains }, { email: contains }, { phone: contains }, { company: contains }];
     }
     return where;

@@ -1,3 +1,4 @@
+import { calendarDate } from '../common/dates.js';
 import { Injectable } from '@nestjs/common';
 import { type PageQuery, skipTake } from '../common/pagination.js';
 import { parseSort } from '../common/sort.js';
@@ -5,6 +6,7 @@ import { TenantDb } from '../database/tenant-db.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { DealStage } from '../generated/prisma/enums.js';
 import type { DealSortField, ListDealsQuery, PipelineQuery } from './dto/list-deals.query.js';
+import { containsText } from '../common/search.js';
 
 export type DealRow = Prisma.DealGetPayload<object>;
 export type DealWrite = Omit<Prisma.DealUncheckedCreateInput, 'organizationId' | 'id'>;
@@ -62,7 +64,7 @@ export class DealsRepository {
     if (q.expectedCloseFrom || q.expectedCloseTo) {
       where.expectedCloseDate = { gte: q.expectedCloseFrom, lte: q.expectedCloseTo };
     }
-    if (q.q) where.title = { contains: q.q, mode: 'insensitive' };
+    if (q.q) where.title = containsText(q.q);
     return where;
   }
 
@@ -129,8 +131,12 @@ export class DealsRepository {
   pipeline(q: PipelineQuery): Promise<PipelineRow[]> {
     const filters = [
       q.assignedToId ? Prisma.sql`AND d.assigned_to_id = ${q.assignedToId}::uuid` : Prisma.empty,
-      q.expectedCloseFrom ? Prisma.sql`AND d.expected_close_date >= ${q.expectedCloseFrom}::timestamptz` : Prisma.empty,
-      q.expectedCloseTo ? Prisma.sql`AND d.expected_close_date <= ${q.expectedCloseTo}::timestamptz` : Prisma.empty,
+      q.expectedCloseFrom
+        ? Prisma.sql`AND d.expected_close_date >= ${calendarDate(q.expectedCloseFrom)}::date`
+        : Prisma.empty,
+      q.expectedCloseTo
+        ? Prisma.sql`AND d.expected_close_date <= ${calendarDate(q.expectedCloseTo)}::date`
+        : Prisma.empty,
     ];
     return this.db.tx.$queryRaw<PipelineRow[]>`
       SELECT s.stage::text AS stage,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ListListingsQuery } from './dto/list-listings.query.js';
-import { containsPattern, listingOrderBy, listingPageSql, listingWhere } from './listing-search.js';
+import { containsPattern } from '../common/search.js';
+import { listingOrderBy, listingPageSql, listingWhere } from './listing-search.js';
 
 const ORG = '00000000-0000-4000-8000-000000000001';
 const query = (q: Partial<ListListingsQuery>) => ({ page: 1, pageSize: 25, ...q }) as ListListingsQuery;

@@ -1,4 +1,6 @@
+import { calendarDate } from '../common/dates.js';
 import { skipTake } from '../common/pagination.js';
+import { containsPattern } from '../common/search.js';
 import { parseSort } from '../common/sort.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ListingSortField, ListListingsQuery } from './dto/list-listings.query.js';
@@ -22,9 +24,6 @@ const SORT_COLUMNS: Record<ListingSortField, { column: string; nullable: boolean
   listingDate: { column: 'l.listing_date', nullable: true },
   squareFeet: { column: 'l.square_feet', nullable: true },
 };
-
-/** `%q%` for ILIKE, with LIKE's wildcards and escape taken literally. */
-export const containsPattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function statusFilter(q: ListListingsQuery): string[] | undefined {
   const fromReso = q.standardStatus?.length ? statusesForStandardStatus(q.standardStatus) : undefined;
@@ -59,8 +58,8 @@ export function listingWhere(orgId: string, q: ListListingsQuery): Prisma.Sql {
   if (q.city) c.push(Prisma.sql`l.city_key = lower(${q.city}::text)`);
   if (q.state) c.push(Prisma.sql`l.state_key = lower(${q.state}::text)`);
   if (q.zipCode) c.push(Prisma.sql`l.zip_code = ${q.zipCode}::text`);
-  if (q.listingDateFrom) c.push(Prisma.sql`l.listing_date >= ${q.listingDateFrom}::timestamptz`);
-  if (q.listingDateTo) c.push(Prisma.sql`l.listing_date <= ${q.listingDateTo}::timestamptz`);
+  if (q.listingDateFrom) c.push(Prisma.sql`l.listing_date >= ${calendarDate(q.listingDateFrom)}::date`);
+  if (q.listingDateTo) c.push(Prisma.sql`l.listing_date <= ${calendarDate(q.listingDateTo)}::date`);
   if (q.assignedToId) c.push(Prisma.sql`l.assigned_to_id = ${q.assignedToId}::uuid`);
   if (q.q) {
     const p = containsPattern(q.q);

@@ -56,7 +56,8 @@ export class PublicTicketsService {
   /** The customer's answer; a ticket waiting on them (PENDING_CUSTOMER) goes back to IN_PROGRESS. */
   comment(token: string, input: CreateCustomerCommentInput): Promise<PublicTicketCommentOutput> {
     return this.inShare(token, async ({ ticketId }) => {
-      const ticket = await this.tickets.find(ticketId);
+      // Locked: a member's transition cannot slip between the status read here and the reply's change.
+      const ticket = await this.tickets.lock(ticketId);
       if (!ticket) throw new NotFound('Ticket');
       if (ticket.status === 'CLOSED') {
         throw new BusinessRuleViolation('This ticket is closed and takes no more replies', ErrorCode.TicketClosed);

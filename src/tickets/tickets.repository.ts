@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { skipTake, type PageQuery } from '../common/pagination.js';
 import { parseSort } from '../common/sort.js';
 import { TenantDb } from '../database/tenant-db.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { TicketStatus } from '../generated/prisma/enums.js';
 import type { ListTicketsQuery, TicketSortField } from './dto/list-tickets.query.js';
 import { OPEN_TICKET_STATUSES, parseTicketNumber } from './ticket-status.js';
+import { containsText } from '../common/search.js';
 
 const withAssignees = {
   assignees: { orderBy: [{ assignedAt: 'asc' }, { userId: 'asc' }] },
@@ -64,7 +65,7 @@ export class TicketsRepository {
       );
     }
     if (q.q) {
-      const contains = { contains: q.q, mode: 'insensitive' as const };
+      const contains = containsText(q.q);
       const number = parseTicketNumber(q.q);
       and.push({
         OR: [{ title: contains }, { description: contains }, ...(number !== undefined ? [{ number }] : [])],
@@ -76,6 +77,16 @@ export class TicketsRepository {
   /** The ticket if the caller can see it (RLS), else null. */
   find(id: string): Promise<TicketRow | null> {
     return this.db.tx.ticket.findFirst({ where: { id, organizationId: this.orgId }, include: withAssignees });
+  }
+
+  /**
+   * find, holding the ticket's row lock until the unit of work ends: a status check made on
+   * it stays true until the change is written (two concurrent transitions take turns).
+   */
+  async lock(id: string): Promise<TicketRow | null> {
+    const locked = await this.db.sql.query<{ id: string }>(Prisma.sql`
+      SELECT id FROM tickets WHERE organization_id = ${this.orgId}::uuid AND id = ${id}::uuid FOR UPDATE`);
+    return locked.length ? this.find(id) : null;
   }
 
   /** Inserts the ticket (its number comes from the per-organization counter, by trigger) and its assignees. */

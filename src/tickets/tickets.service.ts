@@ -56,7 +56,7 @@ export class TicketsService {
 
   update(id: string, input: UpdateTicketInput): Promise<TicketOutput> {
     return this.db.run(async () => {
-      const current = await this.mustFind(id);
+      const current = await this.mustLock(id);
       await this.checkReferences(input);
       const { title, priority, status, ...nullable } = input;
       // Required columns ignore an explicit null (validation refuses it for title's type anyway).
@@ -76,7 +76,7 @@ export class TicketsService {
   /** Moves the ticket along the workflow (see ticket-status.ts); the trigger records it with the note. */
   transition(id: string, input: TransitionTicketInput): Promise<TicketOutput> {
     return this.db.run(async () => {
-      const current = await this.mustFind(id);
+      const current = await this.mustLock(id);
       assertTransition(current.status, input.to);
       const updated = await this.tickets.updateStatus(id, input.to, input.note);
       if (!updated) throw new NotFound('Ticket');
@@ -121,6 +121,14 @@ export class TicketsService {
     });
   }
 
+  getAssignee(id: string, userId: string): Promise<TicketAssigneeOutput> {
+    return this.db.run(async () => {
+      const assignee = (await this.mustFind(id)).assignees.find((a) => a.userId === userId);
+      if (!assignee) throw new NotFound('Assignee');
+      return toAssigneeOutput(assignee);
+    });
+  }
+
   removeAssignee(id: string, userId: string): Promise<void> {
     return this.db.run(async () => {
       await this.mustFind(id);
@@ -130,6 +138,13 @@ export class TicketsService {
 
   private async mustFind(id: string): Promise<TicketRow> {
     const ticket = await this.tickets.find(id);
+    if (!ticket) throw new NotFound('Ticket');
+    return ticket;
+  }
+
+  /** mustFind under the row lock, for changes that depend on the current status. */
+  private async mustLock(id: string): Promise<TicketRow> {
+    const ticket = await this.tickets.lock(id);
     if (!ticket) throw new NotFound('Ticket');
     return ticket;
   }
