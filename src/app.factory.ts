@@ -2,13 +2,16 @@ import type { PGlite } from '@electric-sql/pglite';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import { VersioningType } from '@nestjs/common';
+import { Logger, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { ClsService } from 'nestjs-cls';
 import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { sendError } from './common/all-exceptions.filter.js';
+import { guardInput } from './common/json-body.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { requestLogging } from './logging.js';
@@ -16,6 +19,32 @@ import { setupOpenApi } from './openapi.js';
 import { refuseUnexpectedMultipart } from './storage/multipart.js';
 import { MAX_ATTACHMENT_BYTES } from './storage/storage.driver.js';
 import { requestId } from './request-id.js';
+
+/** Every method a route of the API answers, for cross-origin callers (SPAs). */
+const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const CORS_REQUEST_HEADERS = [
+  'authorization',
+  'content-type',
+  'x-organization-id',
+  'x-request-id',
+  'if-match',
+  'if-none-match',
+  'idempotency-key',
+];
+/** Response headers a browser client may read. */
+const CORS_RESPONSE_HEADERS = [
+  'x-request-id',
+  'retry-after',
+  'etag',
+  'location',
+  'content-disposition',
+  'idempotent-replayed',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+];
+
+const frameworkLogger = new Logger('HttpError');
 
 export interface CreateAppOptions {
   /** An open PGlite (tests); otherwise the app opens DATA_DIR or connects to DATABASE_URL. */
@@ -33,6 +62,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // What the router refuses before any hook runs (a malformed URL such as /v1/leads/%ZZ)
+    // gets the API's error shape and request id too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendError(error, request, reply, frameworkLogger),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options.pglite ?? null),
@@ -40,6 +73,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     {
       bufferLogs: options.bufferLogs ?? true,
       abortOnError: false,
+      // Nest would register JSON and x-www-form-urlencoded parsers; the API takes JSON only
+      // (guardInput below) and multipart on upload routes: anything else is a 415.
+      bodyParser: false,
       ...(config.logLevel === 'silent' && { logger: false }),
     },
   );
@@ -75,8 +111,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   );
   await fastify.register(cors, {
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-    exposedHeaders: ['x-request-id', 'retry-after'],
-    allowedHeaders: ['authorization', 'content-type', 'x-organization-id', 'x-request-id'],
+    methods: CORS_METHODS,
+    allowedHeaders: CORS_REQUEST_HEADERS,
+    exposedHeaders: CORS_RESPONSE_HEADERS,
+    // Browsers cache a preflight this long (Chromium caps it at 2 hours).
+    maxAge: 7200,
   });
   // Opt-in per route with @RateLimited() (auth routes); in-memory, per client IP.
   await fastify.register(rateLimit, {
@@ -98,6 +137,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   if (config.logLevel !== 'silent') requestLogging(fastify, PinoLogger.root);
   // JSON only: without this, Fastify would accept text/plain bodies as strings.
   fastify.removeContentTypeParser(['text/plain']);
+  guardInput(fastify, config.bodyLimitBytes);
 
   setupOpenApi(app);
   return app;

@@ -9,11 +9,13 @@ import { AuthModule } from './auth/auth.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { HttpContractModule } from './http/http-contract.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EMBEDDED_DB } from './database/database.service.js';
 import { DealsModule } from './deals/deals.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { ListingsModule } from './listings/listings.module.js';
 import { loggerOptions } from './logging.js';
@@ -37,6 +39,9 @@ export class AppModule {
         // The request's CLS context is opened by a Fastify onRequest hook (app.factory.ts).
         ClsModule.forRoot({ global: true }),
         DatabaseModule,
+        // Interceptors apply outermost first: ETags see the bodies idempotent replays return.
+        HttpContractModule,
+        IdempotencyModule,
         ProfilesModule,
         AuthModule,
         HealthModule,

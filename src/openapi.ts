@@ -1,21 +1,53 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type {
+  HeaderObject,
+  OperationObject,
+  ParameterObject,
+  ReferenceObject,
+  ResponseObject,
+  SchemaObject,
+} from '@nestjs/swagger';
+import { ERROR_CATALOGUE, ErrorCode } from './common/errors.js';
+import { CONTRACT_EXTENSION, type EndpointContract } from './http/endpoint.decorator.js';
+import { ROLES_EXTENSION } from './tenancy/roles.decorator.js';
+import { ORG_HEADER, ROUTE_KIND_EXTENSION, type RouteKind } from './tenancy/tenant-route.decorator.js';
+
+const DESCRIPTION = `Multi-tenant CRM for real-estate brokerages.
+
+**Authenticate** with a Supabase Auth access token, or with \`POST /v1/auth/signup\` / \`/v1/auth/login\` on the
+embedded auth; then create an organization. Put the token in **Authorize → bearer**, and the organization's id in
+**Authorize → organization** (\`X-Organization-Id\`) when you belong to more than one.
+
+**Conventions** (every route):
+- Errors: \`{statusCode, code, message, details?, ref?, requestId}\`; each operation lists the codes it may answer.
+- Single resources carry an \`ETag\`; send it back as \`If-Match\` on PATCH, DELETE and actions to write only
+  that version (412 \`PRECONDITION_FAILED\` when stale). Without \`If-Match\` the last write wins.
+- \`Idempotency-Key\` on a POST replays the first response for 24 hours (\`Idempotent-Replayed: true\`).
+- Lists answer \`{data, meta}\`; \`page\`, \`pageSize\` (≤ 100), \`sort\`, \`q\`, \`ids\` and filters; \`include=\` adds
+  related records as compact summaries.
+- Every response carries \`RateLimit-Limit\`, \`RateLimit-Remaining\`, \`RateLimit-Reset\`; 429 comes with \`Retry-After\`.`;
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('brokerage-crm API')
-    .setDescription(
-      'Multi-tenant CRM for real-estate brokerages. Authenticate with a Supabase Auth access token, or ' +
-        'with POST /v1/auth/signup and /v1/auth/login on the embedded auth; then create an organization and ' +
-        'send X-Organization-Id when you belong to more than one. Every error has the shape ' +
-        '{statusCode, code, message, details?, requestId}.',
-    )
+    .setDescription(DESCRIPTION)
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Organization-Id',
+        description: 'The organization to act in (a UUID). Optional when you belong to exactly one.',
+      },
+      'organization',
+    )
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
+  return applyContract(document);
 }
 
 /** Swagger UI at /docs, the document at /docs/json. */
@@ -25,4 +57,216 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     yamlDocumentUrl: 'docs/yaml',
     swaggerOptions: { persistAuthorization: true },
   });
+}
+
+// ---------------------------------------------------------------------------
+// The conventions every operation shares, written into the document once
+// ---------------------------------------------------------------------------
+
+const header = (name: string): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
+
+const HEADERS: Record<string, HeaderObject> = {
+  'RateLimit-Limit': {
+    description: 'Requests allowed in the current window',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  'RateLimit-Remaining': {
+    description: 'Requests left in the current window',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  'RateLimit-Reset': {
+    description: 'Seconds until the window resets',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+  ETag: {
+    description: 'The version of this resource: send it back as If-Match to change only this version',
+    schema: { type: 'string', maxLength: 64 },
+  },
+  Location: { description: 'The URL of the created resource', schema: { type: 'string', maxLength: 2048 } },
+  'X-Request-Id': {
+    description: 'The id of this request, also in the logs',
+    schema: { type: 'string', maxLength: 128 },
+  },
+  'Idempotent-Replayed': {
+    description: '"true" when this is the stored response of an earlier request with the same Idempotency-Key',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': header('RateLimit-Limit'),
+  'RateLimit-Remaining': header('RateLimit-Remaining'),
+  'RateLimit-Reset': header('RateLimit-Reset'),
+  'X-Request-Id': header('X-Request-Id'),
+};
+
+const PARAMETERS: Record<string, ParameterObject> = {
+  IdempotencyKey: {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'A unique key for this request (a UUID): sent again with the same request within 24 hours, it replays the ' +
+      'first response instead of acting twice.',
+    schema: { type: 'string', minLength: 1, maxLength: 255 },
+  },
+  IfMatch: {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description: 'The ETag you read: the change applies only if the resource is still that version (else 412).',
+    schema: { type: 'string', maxLength: 1024 },
+  },
+};
+
+interface OperationContext {
+  path: string;
+  method: string;
+  op: OperationObject;
+  kind: RouteKind;
+  contract: EndpointContract;
+}
+
+const UUID_PARAM = /^(id|\w+Id)$/;
+
+function jsonBody(op: OperationObject): boolean {
+  const body = op.requestBody as { content?: Record<string, unknown> } | undefined;
+  return Boolean(body?.content?.['application/json']);
+}
+
+function multipartBody(op: OperationObject): boolean {
+  const body = op.requestBody as { content?: Record<string, unknown> } | undefined;
+  return Boolean(body?.content?.['multipart/form-data']);
+}
+
+/** The codes an operation may answer because of what it is, beside the ones its route declares. */
+function impliedErrors({ path, method, op, kind, contract }: OperationContext): ErrorCode[] {
+  const codes: ErrorCode[] = [ErrorCode.RateLimited, ErrorCode.Internal];
+  if (path !== '/health/live') codes.push(ErrorCode.DatabaseUnavailable);
+  if (op.parameters?.length || op.requestBody) codes.push(ErrorCode.ValidationFailed);
+  if (jsonBody(op)) codes.push(ErrorCode.MalformedJson, ErrorCode.UnsupportedMediaType, ErrorCode.PayloadTooLarge);
+  if (multipartBody(op)) codes.push(ErrorCode.UnsupportedMediaType, ErrorCode.PayloadTooLarge);
+  if (kind !== 'public') codes.push(ErrorCode.Unauthorized);
+  if (kind === 'tenant') codes.push(ErrorCode.Forbidden, ErrorCode.NotAMember, ErrorCode.OrganizationRequired);
+  if (/\{(id|\w+Id)\}/.test(path)) codes.push(ErrorCode.NotFound);
+  if (contract.ifMatch) codes.push(ErrorCode.PreconditionFailed);
+  if (method === 'post' && kind !== 'public' && !multipartBody(op)) {
+    codes.push(ErrorCode.IdempotencyKeyReused, ErrorCode.IdempotencyKeyInUse);
+  }
+  return codes;
+}
+
+function errorResponses(codes: readonly ErrorCode[]): Record<string, ResponseObject> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const [status] = ERROR_CATALOGUE[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses: Record<string, ResponseObject> = {};
+  for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const schema: SchemaObject = {
+      allOf: [{ $ref: '#/components/schemas/ErrorBody' }],
+      properties: { code: { type: 'string', enum: list } },
+    };
+    responses[String(status)] = {
+      description: list.map((c) => `\`${c}\`: ${ERROR_CATALOGUE[c][1]}`).join('\n\n'),
+      headers: {
+        ...RATE_LIMIT_HEADERS,
+        ...((status === 429 || status === 503) && { 'Retry-After': header('Retry-After') }),
+      },
+      content: { 'application/json': { schema } },
+    };
+  }
+  return responses;
+}
+
+/** A success response's schema names a single resource (not a page, not a file). */
+function singleResource(response: ResponseObject, schemas: Record<string, SchemaObject>): boolean {
+  const schema = response.content?.['application/json']?.schema as ReferenceObject | undefined;
+  const name = schema?.$ref?.split('/').pop();
+  return Boolean(name && !schemas[name]?.properties?.meta);
+}
+
+function refineParameters(ctx: OperationContext): void {
+  const { op } = ctx;
+  const parameters = (op.parameters ?? []) as ParameterObject[];
+  op.parameters = parameters
+    .filter((p) => !(p.in === 'header' && p.name.toLowerCase() === ORG_HEADER))
+    .map((p) => {
+      const schema = p.schema as SchemaObject | undefined;
+      if (p.in === 'path' && UUID_PARAM.test(p.name) && schema) return { ...p, schema: { ...schema, format: 'uuid' } };
+      if (p.in === 'query' && schema?.type === 'array') return { ...p, style: 'form', explode: false };
+      return p;
+    });
+  if (ctx.method === 'post' && ctx.kind !== 'public' && !multipartBody(op)) {
+    op.parameters.push({ $ref: '#/components/parameters/IdempotencyKey' } as unknown as ParameterObject);
+  }
+  if (ctx.contract.ifMatch)
+    op.parameters.push({ $ref: '#/components/parameters/IfMatch' } as unknown as ParameterObject);
+  if (!op.parameters.length) delete op.parameters;
+}
+
+function refineResponses(ctx: OperationContext, schemas: Record<string, SchemaObject>): void {
+  const { op, contract } = ctx;
+  for (const [status, response] of Object.entries(op.responses) as [string, ResponseObject][]) {
+    if (!status.startsWith('2')) {
+      Reflect.deleteProperty(op.responses, status); // rebuilt from the codes below
+      continue;
+    }
+    const headers: Record<string, ReferenceObject> = { ...RATE_LIMIT_HEADERS };
+    if (singleResource(response, schemas)) headers.ETag = header('ETag');
+    if (status === '201' && contract.created) headers.Location = header('Location');
+    if (ctx.method === 'post' && ctx.kind !== 'public') headers['Idempotent-Replayed'] = header('Idempotent-Replayed');
+    response.headers = { ...response.headers, ...headers };
+  }
+  Object.assign(op.responses, errorResponses([...impliedErrors(ctx), ...contract.errors]));
+}
+
+function refineSecurity(ctx: OperationContext): void {
+  if (ctx.kind === 'public') {
+    ctx.op.security = [];
+    return;
+  }
+  // X-Organization-Id is optional: with it, or (one organization) without it.
+  ctx.op.security = ctx.kind === 'tenant' ? [{ bearer: [], organization: [] }, { bearer: [] }] : [{ bearer: [] }];
+}
+
+/** Writes the conventions every operation shares into the document, from each route's @Endpoint facts. */
+export function applyContract(document: OpenAPIObject): OpenAPIObject {
+  const components = (document.components ??= {});
+  const schemas = (components.schemas ??= {}) as Record<string, SchemaObject>;
+  components.headers = { ...components.headers, ...HEADERS };
+  components.parameters = { ...components.parameters, ...PARAMETERS };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const op = item[method];
+      if (!op) continue;
+      const extended = op as OperationObject & Record<string, unknown>;
+      const contract = (extended[CONTRACT_EXTENSION] as EndpointContract | undefined) ?? {
+        errors: [],
+        ifMatch: false,
+        created: false,
+      };
+      const kind = (extended[ROUTE_KIND_EXTENSION] as RouteKind | undefined) ?? 'public';
+      const roles = extended[ROLES_EXTENSION] as string[] | undefined;
+      for (const key of [CONTRACT_EXTENSION, ROUTE_KIND_EXTENSION, ROLES_EXTENSION])
+        Reflect.deleteProperty(extended, key);
+      const writes = method !== 'get';
+      const who =
+        kind !== 'tenant'
+          ? undefined
+          : roles
+            ? `Roles: ${roles.join(', ')}.`
+            : writes
+              ? 'Roles: ADMIN, MANAGER, AGENT (a VIEWER reads only).'
+              : 'Roles: any member.';
+      if (who) op.description = op.description ? `${op.description}\n\n${who}` : who;
+      const ctx: OperationContext = { path, method, op, kind, contract };
+      refineParameters(ctx);
+      refineResponses(ctx, schemas);
+      refineSecurity(ctx);
+    }
+  }
+  return document;
 }

@@ -96,13 +96,13 @@ describe('deals', () => {
       const patched = await t.http
         .patch(`/v1/deals/${deal.id}`)
         .set(as(a.admin))
-        .send({ title: 'Renamed', probability: 60, expectedCloseDate: '2027-01-15T00:00:00Z' })
+        .send({ title: 'Renamed', probability: 60, expectedCloseDate: '2027-01-15' })
         .expect(200);
       expect(patched.body).toMatchObject({
         title: 'Renamed',
         probability: 60,
         stage: 'PROPOSAL',
-        expectedCloseDate: '2027-01-15T00:00:00.000Z',
+        expectedCloseDate: '2027-01-15',
       });
       await t.http.delete(`/v1/deals/${deal.id}`).set(as(a.admin)).expect(204);
       await t.http.get(`/v1/deals/${deal.id}`).set(as(a.admin)).expect(404);
@@ -190,10 +190,11 @@ describe('deals', () => {
       const deal = await createDeal(a.admin, a.id, { stage: 'CLOSING' });
       const won = await stage(deal.id, { stage: 'CLOSED_WON' }).expect(200);
       expect(won.body).toMatchObject({ stage: 'CLOSED_WON', status: 'WON', probability: 100, lostReason: null });
-      expect(Date.parse(won.body.actualCloseDate)).toBeGreaterThanOrEqual(before - 1000);
+      // A calendar date: today (UTC), the day it closed.
+      expect(won.body.actualCloseDate).toBe(new Date(before).toISOString().slice(0, 10));
       const other = await createDeal(a.admin, a.id);
-      const given = await stage(other.id, { stage: 'CLOSED_WON', actualCloseDate: '2026-06-30T00:00:00Z' }).expect(200);
-      expect(given.body.actualCloseDate).toBe('2026-06-30T00:00:00.000Z');
+      const given = await stage(other.id, { stage: 'CLOSED_WON', actualCloseDate: '2026-06-30' }).expect(200);
+      expect(given.body.actualCloseDate).toBe('2026-06-30');
     });
 
     it('CLOSED_LOST requires a lost reason and sets LOST', async () => {
@@ -419,10 +420,7 @@ describe('deals', () => {
       expect(await pipeline(org.admin, `?assignedToId=${agent.id}`)).toEqual(
         expected(inserted.filter((r) => r.assigned)),
       );
-      const window = await pipeline(
-        org.admin,
-        '?expectedCloseFrom=2027-01-01T00:00:00Z&expectedCloseTo=2027-01-31T23:59:59Z',
-      );
+      const window = await pipeline(org.admin, '?expectedCloseFrom=2027-01-01&expectedCloseTo=2027-01-31');
       expect(window).toEqual(
         expected(inserted.filter((r) => r.close && r.close >= '2027-01-01' && r.close < '2027-02-01')),
       );
@@ -556,14 +554,14 @@ describe('deals', () => {
       contact = await insertContact(org.id);
       listing = (await createListing(org.admin, org.id)).id;
       const rows: Body[] = [
-        { title: 'Alpha Main St', value: '100000', stage: 'LEAD', expectedCloseDate: '2027-01-05T00:00:00Z' },
+        { title: 'Alpha Main St', value: '100000', stage: 'LEAD', expectedCloseDate: '2027-01-05' },
         { title: 'Bravo Oak Ave', value: '250000', stage: 'PROPOSAL', assignedToId: agent.id, contactId: contact },
         {
           title: 'Charlie MAIN street',
           value: '500000.75',
           stage: 'CLOSED_WON',
           listingId: listing,
-          expectedCloseDate: '2027-03-01T00:00:00Z',
+          expectedCloseDate: '2027-03-01',
         },
         { title: 'Delta Pine', value: '75000', stage: 'CLOSED_LOST', lostReason: 'Price' },
       ];
@@ -581,8 +579,8 @@ describe('deals', () => {
       ['valueMax=250000', ['Alpha Main St', 'Bravo Oak Ave', 'Delta Pine']],
       ['valueMin=100000&valueMax=249999.99', ['Alpha Main St']],
       ['valueMin=500000.76', []],
-      ['expectedCloseFrom=2027-02-01T00:00:00Z', ['Charlie MAIN street']],
-      ['expectedCloseTo=2027-02-01T00:00:00Z', ['Alpha Main St']],
+      ['expectedCloseFrom=2027-02-01', ['Charlie MAIN street']],
+      ['expectedCloseTo=2027-02-01', ['Alpha Main St']],
       ['q=main', ['Alpha Main St', 'Charlie MAIN street']],
       ['q=pine', ['Delta Pine']],
       ['q=nowhere', []],

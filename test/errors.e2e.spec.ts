@@ -19,13 +19,16 @@ function expectError(
   expect(res.headers['content-type']).toMatch(/^application\/json/);
   const body = res.body;
   expect(body).toMatchObject({ statusCode, code, message: expect.any(String), requestId: expect.any(String) });
-  for (const key of Object.keys(body)) expect(['statusCode', 'code', 'message', 'details', 'requestId']).toContain(key);
+  for (const key of Object.keys(body))
+    expect(['statusCode', 'code', 'message', 'details', 'ref', 'requestId']).toContain(key);
   expect(body).not.toHaveProperty('stack');
   expect(body.message).not.toMatch(/SELECT|INSERT|UPDATE .* SET|prisma|\bat .*\.(ts|js):\d+/i);
   expect(JSON.stringify(body)).not.toMatch(/prisma|node_modules|\.ts:\d+|\.js:\d+/i);
   if (body.details !== undefined) {
     expect(body.details).toEqual(expect.any(Array));
-    for (const d of body.details) expect(d).toEqual({ field: expect.any(String), message: expect.any(String) });
+    for (const d of body.details) {
+      expect(d).toEqual({ field: expect.any(String), message: expect.any(String), code: expect.any(String) });
+    }
   }
   expect(body.requestId).toBe(res.headers['x-request-id']);
 }
@@ -55,7 +58,7 @@ describe('errors', () => {
     it('refuses an unknown body field with 400 VALIDATION_FAILED naming it', async () => {
       const res = await t.http.post('/v1/leads').set(as(a.admin)).send({ name: 'Lead', bogus: 1 });
       expectError(res, 400, 'VALIDATION_FAILED');
-      expect(res.body.details).toEqual([{ field: 'bogus', message: expect.any(String) }]);
+      expect(res.body.details).toEqual([{ field: 'bogus', message: 'is not an allowed field', code: 'UNKNOWN_FIELD' }]);
       // Control: the same body without it.
       await t.http.post('/v1/leads').set(as(a.admin)).send({ name: 'Lead' }).expect(201);
     });

@@ -47,7 +47,7 @@ describe('lead conversion and bulk actions', () => {
         [orgId],
       )
     )[0].id;
-  const DEAL = { title: '123 Main St purchase', value: '750000.5', expectedCloseDate: '2027-03-31T00:00:00.000Z' };
+  const DEAL = { title: '123 Main St purchase', value: '750000.5', expectedCloseDate: '2027-03-31' };
 
   beforeAll(async () => {
     t = await bootApp();
@@ -108,7 +108,7 @@ describe('lead conversion and bulk actions', () => {
         stage: 'QUALIFIED',
         status: 'ACTIVE',
         probability: 25, // the stage's default, as for any deal created in QUALIFIED
-        expectedCloseDate: '2027-03-31T00:00:00.000Z',
+        expectedCloseDate: '2027-03-31',
         leadId: source.id,
         contactId: res.body.contact.id,
         listingId,
@@ -133,7 +133,7 @@ describe('lead conversion and bulk actions', () => {
         .set(as(a.admin, a.id))
         .send({ createDeal: true, deal: DEAL });
       expectError(again, 409, 'LEAD_ALREADY_CONVERTED');
-      expect(again.body.details).toEqual([{ field: 'convertedContactId', message: first.body.contact.id }]);
+      expect(again.body.ref).toEqual({ contactIds: [first.body.contact.id] });
       expect(await contactsFrom(source.id)).toHaveLength(1);
       expect(await dealsOf(source.id)).toHaveLength(0);
     });
@@ -158,7 +158,7 @@ describe('lead conversion and bulk actions', () => {
       const res = await t.http.post(`/v1/leads/${source.id}/convert`).set(as(a.admin, a.id)).send({});
       expectError(res, 422, 'INVALID_STATUS_TRANSITION');
       expect(res.body.details).toEqual([
-        { field: 'status', message: expect.stringContaining('NEW_LEAD, IN_CONTACT, QUALIFIED') },
+        { field: 'status', message: expect.stringContaining('NEW_LEAD, IN_CONTACT, QUALIFIED'), code: 'NOT_ALLOWED' },
       ]);
       expect(await contactsFrom(source.id)).toHaveLength(0);
     });
@@ -196,7 +196,9 @@ describe('lead conversion and bulk actions', () => {
           .set(as(a.admin, a.id))
           .send({ createDeal: true, deal: { ...DEAL, listingId } });
         expectError(res, 422, 'INVALID_LISTING');
-        expect(res.body.details).toEqual([{ field: 'deal.listingId', message: expect.any(String) }]);
+        expect(res.body.details).toEqual([
+          expect.objectContaining({ field: 'deal.listingId', message: expect.any(String) }),
+        ]);
         expect(await contactsFrom(source.id)).toHaveLength(0);
         expect(await t.db.admin.query('SELECT id FROM contacts WHERE organization_id = $1', [a.id])).toHaveLength(
           contactsBefore.length,
@@ -290,9 +292,11 @@ describe('lead conversion and bulk actions', () => {
       expect(res.body.details).toEqual([
         {
           field: 'ids',
+          code: 'NOT_ALLOWED',
           message: expect.stringMatching(new RegExp(`^${bad.id}: NEW_LEAD → QUALIFIED .*IN_CONTACT, LOST`)),
         },
       ]);
+      expect(res.body.ref).toEqual({ leadIds: [bad.id] });
       expect(await snapshot([ok.id, bad.id])).toEqual(before);
       expectError(
         await bulk(a.admin, a, { action: 'update', ids: [ok.id], data: { status: 'CONVERTED' } }),
@@ -351,7 +355,7 @@ describe('lead conversion and bulk actions', () => {
       for (const row of await snapshot(leadIds)) expect(row.deleted_at).not.toBeNull();
       const again = await bulk(a.admin, a, { action: 'delete', ids: leadIds });
       expectError(again, 404, 'NOT_FOUND');
-      expect(again.body.details.map((d: any) => d.message).sort()).toEqual([...leadIds].sort());
+      expect([...again.body.ref.leadIds].sort()).toEqual([...leadIds].sort());
       expect((await bulk(a.admin, a, { action: 'restore', ids: leadIds }).expect(200)).body).toEqual({ affected: 2 });
       for (const row of await snapshot(leadIds)) expect(row.deleted_at).toBeNull();
       const live = await bulk(a.admin, a, { action: 'restore', ids: leadIds });
@@ -370,12 +374,12 @@ describe('lead conversion and bulk actions', () => {
       ]) {
         const res = await bulk(a.admin, a, body);
         expectError(res, 404, 'NOT_FOUND');
-        expect(res.body.details).toEqual([{ field: 'ids', message: foreign.id }]);
+        expect(res.body.ref).toEqual({ leadIds: [foreign.id] });
       }
       // The same from B's side: A's ids are unknown there.
       const fromB = await bulk(b.admin, b, { action: 'delete', ids: all });
       expectError(fromB, 404, 'NOT_FOUND');
-      expect(fromB.body.details.map((d: any) => d.message).sort()).toEqual(mine.map((l) => l.id).sort());
+      expect([...fromB.body.ref.leadIds].sort()).toEqual(mine.map((l) => l.id).sort());
       expect(await snapshot(all)).toEqual(before);
       // Control: without the foreign id, A's batch goes through.
       await bulk(a.admin, a, { action: 'update', ids: mine.map((l) => l.id), data: { tags: ['ok'] } }).expect(200);
@@ -396,7 +400,7 @@ describe('lead conversion and bulk actions', () => {
       ]) {
         const res = await bulk(agent, a, body);
         expectError(res, 404, 'NOT_FOUND');
-        expect(res.body.details).toEqual([{ field: 'ids', message: foreign.id }]);
+        expect(res.body.ref).toEqual({ leadIds: [foreign.id] });
       }
       expect(await snapshot(all)).toEqual(before);
       expect(
@@ -438,7 +442,7 @@ describe('lead conversion and bulk actions', () => {
     it('accepts exactly 100 ids (and reports the unknown ones)', async () => {
       const res = await bulk(a.admin, a, { action: 'delete', ids: Array.from({ length: 100 }, id) });
       expectError(res, 404, 'NOT_FOUND');
-      expect(res.body.details).toHaveLength(100);
+      expect(res.body.ref.leadIds).toHaveLength(100);
     });
   });
 });

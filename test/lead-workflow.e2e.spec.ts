@@ -74,7 +74,9 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
         expect(res.body.status).toBe(to);
       } else {
         expectError(res, 422, 'INVALID_STATUS_TRANSITION');
-        expect(res.body.details).toEqual([{ field: 'status', message: expect.stringMatching(/^allowed: /) }]);
+        expect(res.body.details).toEqual([
+          expect.objectContaining({ field: 'status', message: expect.stringMatching(/^allowed: /) }),
+        ]);
         expect((await dbLead(created.id)).status).toBe(from);
       }
     });
@@ -83,7 +85,9 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       const created = await lead(a.admin, a);
       const res = await t.http.patch(`/v1/leads/${created.id}`).set(as(a.admin, a.id)).send({ status: 'QUALIFIED' });
       expectError(res, 422, 'INVALID_STATUS_TRANSITION');
-      expect(res.body.details).toEqual([{ field: 'status', message: 'allowed: IN_CONTACT, LOST' }]);
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ field: 'status', message: 'allowed: IN_CONTACT, LOST' }),
+      ]);
     });
 
     it.each(STATUSES)('refuses %s → CONVERTED through PATCH (only convert gets there)', async (from) => {
@@ -100,7 +104,9 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       for (const to of STATUSES) {
         const res = await t.http.patch(`/v1/leads/${created.id}`).set(as(a.admin, a.id)).send({ status: to });
         expectError(res, 422, 'INVALID_STATUS_TRANSITION');
-        expect(res.body.details).toEqual([{ field: 'status', message: 'allowed: none (CONVERTED is final)' }]);
+        expect(res.body.details).toEqual([
+          expect.objectContaining({ field: 'status', message: 'allowed: none (CONVERTED is final)' }),
+        ]);
       }
       const same = await t.http
         .patch(`/v1/leads/${created.id}`)
@@ -175,7 +181,9 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
         .set(as(a.admin, a.id))
         .send({ scoreValue: 90, notes: 'x' });
       expectError(res, 422, 'INVALID_STATUS_TRANSITION');
-      expect(res.body.details).toEqual([{ field: 'status', message: 'allowed: IN_CONTACT, LOST' }]);
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ field: 'status', message: 'allowed: IN_CONTACT, LOST' }),
+      ]);
       expect(await dbLead(created.id)).toMatchObject({ status: 'NEW_LEAD', score_value: 5, notes: null });
     });
 
@@ -272,7 +280,9 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       for (const assignedToId of [viewer.id, randomUUID(), b.admin.id]) {
         const res = await t.http.post(`/v1/leads/${created.id}/assign`).set(as(a.admin, a.id)).send({ assignedToId });
         expectError(res, 422, 'INVALID_ASSIGNEE');
-        expect(res.body.details).toEqual([{ field: 'assignedToId', message: expect.any(String) }]);
+        expect(res.body.details).toEqual([
+          expect.objectContaining({ field: 'assignedToId', message: expect.any(String) }),
+        ]);
       }
       expect((await dbLead(created.id)).assigned_to_id).toBeNull();
       expectError(
@@ -335,7 +345,10 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
         .set(as(org.admin, org.id))
         .send({ name: 'Someone', ...body });
       expectError(res, 409, 'DUPLICATE_LEAD');
-      expect(res.body.details).toEqual([{ field, message: existing.id }]);
+      expect(res.body.details).toEqual([
+        { field, message: `a live lead already has this ${field}`, code: 'NOT_UNIQUE' },
+      ]);
+      expect(res.body.ref).toEqual({ leadIds: [existing.id] });
       const rows = await t.db.admin.query('SELECT 1 FROM leads WHERE organization_id = $1', [org.id]);
       expect(rows).toHaveLength(1);
     });

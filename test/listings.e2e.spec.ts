@@ -73,8 +73,8 @@ describe('listings', () => {
         price: '1250000',
         status: 'CONTINGENT',
         mlsNumber: 'SF-0001',
-        listingDate: '2026-11-01T00:00:00Z',
-        expirationDate: '2027-05-01T00:00:00Z',
+        listingDate: '2026-11-01',
+        expirationDate: '2027-05-01',
         images: ['https://cdn.example.com/1.jpg', 'https://cdn.example.com/2.jpg'],
         virtualTourUrl: 'https://tours.example.com/123',
         features: ['garden', 'garage'],
@@ -91,11 +91,12 @@ describe('listings', () => {
         lotSize: '2500.00',
         price: '1250000.00',
         pricePerSqft: '675.68', // 1250000 / 1850, derived by the database
-        listingDate: '2026-11-01T00:00:00.000Z',
-        expirationDate: '2027-05-01T00:00:00.000Z',
+        listingDate: '2026-11-01',
+        expirationDate: '2027-05-01',
         createdById: a.admin.id,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
+        version: 1,
         deletedAt: null,
         reso: { standardStatus: 'Active Under Contract', propertyType: 'Residential', propertySubType: 'Condominium' },
       });
@@ -188,19 +189,21 @@ describe('listings', () => {
       const res = await t.http
         .post('/v1/listings')
         .set(as(a.admin))
-        .send({ ...BASE, listingDate: '2027-01-01T00:00:00Z', expirationDate: '2026-01-01T00:00:00Z' })
+        .send({ ...BASE, listingDate: '2027-01-01', expirationDate: '2026-01-01' })
         .expect(422);
-      expect(res.body.details).toEqual([{ field: 'expirationDate', message: 'must not be before listingDate' }]);
-      const listing = await createListing(a.admin, a.id, { listingDate: '2027-01-01T00:00:00Z' });
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ field: 'expirationDate', message: 'must not be before listingDate' }),
+      ]);
+      const listing = await createListing(a.admin, a.id, { listingDate: '2027-01-01' });
       await t.http
         .patch(`/v1/listings/${listing.id}`)
         .set(as(a.admin))
-        .send({ expirationDate: '2026-12-01T00:00:00Z' })
+        .send({ expirationDate: '2026-12-01' })
         .expect(422);
       await t.http
         .patch(`/v1/listings/${listing.id}`)
         .set(as(a.admin))
-        .send({ expirationDate: '2027-12-01T00:00:00Z' })
+        .send({ expirationDate: '2027-12-01' })
         .expect(200);
     });
 
@@ -358,7 +361,7 @@ describe('listings', () => {
           squareFeet: 900,
           status: 'ACTIVE',
           propertyType: 'CONDO',
-          listingDate: '2026-03-01T00:00:00Z',
+          listingDate: '2026-03-01',
           mlsNumber: 'SF-100',
           description: 'Bay views and a roof deck',
         },
@@ -374,7 +377,7 @@ describe('listings', () => {
           squareFeet: 1800,
           status: 'PENDING',
           propertyType: 'RESIDENTIAL',
-          listingDate: '2026-05-01T00:00:00Z',
+          listingDate: '2026-05-01',
           assignedToId: agent.id,
         },
         {
@@ -389,7 +392,7 @@ describe('listings', () => {
           squareFeet: 4000,
           status: 'CONTINGENT',
           propertyType: 'LUXURY',
-          listingDate: '2026-01-01T00:00:00Z',
+          listingDate: '2026-01-01',
           mlsNumber: 'CHI-7',
         },
         {
@@ -440,9 +443,9 @@ describe('listings', () => {
       ['state=NY', []],
       ['zipCode=94110', ['Delta']],
       ['zipCode=9411', []],
-      ['listingDateFrom=2026-02-01T00:00:00Z', ['Bravo', 'Alpha']],
-      ['listingDateTo=2026-03-01T00:00:00Z', ['Alpha', 'Charlie']],
-      ['listingDateFrom=2027-01-01T00:00:00Z', []],
+      ['listingDateFrom=2026-02-01', ['Bravo', 'Alpha']],
+      ['listingDateTo=2026-03-01', ['Alpha', 'Charlie']],
+      ['listingDateFrom=2027-01-01', []],
       ['q=mission', ['Alpha']],
       ['q=BAY%20VIEWS', ['Alpha']],
       ['q=chi-7', ['Charlie']],

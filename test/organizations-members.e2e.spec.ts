@@ -37,6 +37,7 @@ describe('organizations and members', () => {
         role: 'ADMIN',
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
+        version: 1,
       });
       const rows = await t.db.admin.query<{ role: string }>(
         'select role::text from memberships where organization_id = $1 and user_id = $2',
@@ -45,9 +46,10 @@ describe('organizations and members', () => {
       expect(rows).toEqual([{ role: 'ADMIN' }]);
 
       const list = await t.http.get('/v1/organizations').set(as(user)).expect(200);
-      expect(list.body).toEqual([
-        expect.objectContaining({ id: created.body.id, name: 'Harbor Realty', role: 'ADMIN' }),
-      ]);
+      expect(list.body).toEqual({
+        data: [expect.objectContaining({ id: created.body.id, name: 'Harbor Realty', role: 'ADMIN' })],
+        meta: { page: 1, pageSize: 25, total: 1, totalPages: 1 },
+      });
       const one = await t.http.get(`/v1/organizations/${created.body.id}`).set(as(user)).expect(200);
       expect(one.body).toMatchObject({ id: created.body.id, name: 'Harbor Realty', role: 'ADMIN' });
 
@@ -64,15 +66,15 @@ describe('organizations and members', () => {
         400,
         'VALIDATION_FAILED',
       );
-      expect((await t.http.get('/v1/organizations').set(as(user)).expect(200)).body).toEqual([]);
+      expect((await t.http.get('/v1/organizations').set(as(user)).expect(200)).body.data).toEqual([]);
     });
 
     it("lists only the caller's organizations, with their role in each", async () => {
       const agent = await addMember(t.http, a, 'AGENT');
       const list = await t.http.get('/v1/organizations').set(as(agent)).expect(200);
-      expect(list.body).toEqual([expect.objectContaining({ id: a.id, role: 'AGENT' })]);
+      expect(list.body.data).toEqual([expect.objectContaining({ id: a.id, role: 'AGENT' })]);
       const listB = await t.http.get('/v1/organizations').set(as(b.admin)).expect(200);
-      expect(ids(listB.body)).toEqual([b.id]);
+      expect(ids(listB.body.data)).toEqual([b.id]);
     });
 
     it('hides another organization: 404 on GET and PATCH for a non-member, 200 for its admin', async () => {
@@ -132,6 +134,7 @@ describe('organizations and members', () => {
         fullName: 'AGENT user',
         role: 'AGENT',
         joinedAt: expect.any(String),
+        version: 1,
       });
       const page2 = await t.http.get('/v1/members?page=2&pageSize=2').set(as(org.admin, org.id)).expect(200);
       expect(page2.body.meta).toEqual({ page: 2, pageSize: 2, total: 3, totalPages: 2 });
@@ -155,6 +158,7 @@ describe('organizations and members', () => {
         fullName: 'Newcomer',
         role: 'AGENT',
         joinedAt: expect.any(String),
+        version: 1,
       });
       // They now work in the organization.
       await t.http.get('/v1/leads').set(as(user, org.id)).expect(200);

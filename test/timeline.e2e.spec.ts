@@ -245,7 +245,9 @@ describe('timelines', () => {
     await t.http.get(`${path}?limit=101`).set(as(a.admin)).expect(400);
     await t.http.get(`${path}?limit=100`).set(as(a.admin)).expect(200);
     const bad = await t.http.get(`${path}?cursor=not-a-cursor`).set(as(a.admin)).expect(400);
-    expect(bad.body.details).toEqual([{ field: 'cursor', message: 'is not a cursor returned by this endpoint' }]);
+    expect(bad.body.details).toEqual([
+      expect.objectContaining({ field: 'cursor', message: 'is not a cursor returned by this endpoint' }),
+    ]);
     const forged = Buffer.from('2026-01-01T00:00:00.000Z|activity|nope').toString('base64url');
     await t.http.get(`${path}?cursor=${forged}`).set(as(a.admin)).expect(400);
     await t.http.get(`${path}?cursor=a%20b`).set(as(a.admin)).expect(400);

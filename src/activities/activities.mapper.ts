@@ -21,5 +21,6 @@ export function toActivityOutput(a: ActivityRow, now = new Date()): ActivityOutp
     createdById: a.createdById,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
+    version: a.version,
   };
 }

@@ -21,5 +21,6 @@ export function toAppointmentOutput(a: AppointmentRow): AppointmentOutput {
     createdById: a.createdById,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
+    version: a.version,
   };
 }

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { LinkedRecordsService } from '../activities/linked-records.service.js';
 import { AssigneesService } from '../assignees/assignees.service.js';
 import { sqlState } from '../common/error-mapper.js';
-import { BusinessRuleViolation, Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed } from '../common/errors.js';
+import {
+  BusinessRuleViolation,
+  Conflict,
+  ErrorCode,
+  Forbidden,
+  NotFound,
+  ValidationFailed,
+  DetailCode,
+} from '../common/errors.js';
 import { type Page, pageOf } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { AppointmentStatus } from '../generated/prisma/enums.js';
@@ -232,7 +240,8 @@ export class AppointmentsService {
       throw new Conflict(
         'The agent already has an appointment at that time',
         ErrorCode.AppointmentConflict,
-        conflictId ? [{ field: 'conflictingAppointmentId', message: conflictId }] : undefined,
+        [{ field: 'startsAt', message: 'overlaps another appointment of the agent', code: DetailCode.NotAllowed }],
+        conflictId ? { appointmentIds: [conflictId] } : undefined,
       );
     }
   }

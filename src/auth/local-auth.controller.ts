@@ -1,28 +1,15 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-  ApiCreatedResponse,
-} from '@nestjs/swagger';
-import { ErrorBody } from '../common/error-body.js';
+import { Body, Controller, HttpStatus, Inject, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { RateLimited } from '../common/rate-limited.decorator.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { Endpoint } from '../http/endpoint.decorator.js';
 import { LoginInput, SignupInput } from './dto/signup.input.js';
 import { SessionOutput } from './dto/session.output.js';
 import { LocalAuthService } from './local-auth.service.js';
 import { Public } from './public.decorator.js';
 
 @ApiTags('auth')
-@ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid input' })
-@ApiTooManyRequestsResponse({ type: ErrorBody, description: 'Too many attempts; see Retry-After' })
-@ApiNotFoundResponse({ type: ErrorBody, description: 'Embedded auth is switched off (LOCAL_AUTH_ENABLED=false)' })
 @Public()
 @Controller({ path: 'auth', version: '1' })
 export class LocalAuthController {
@@ -43,9 +30,12 @@ export class LocalAuthController {
 
   @Post('signup')
   @RateLimited()
-  @ApiOperation({ summary: 'Create an account (embedded auth) and get an access token' })
-  @ApiCreatedResponse({ type: SessionOutput })
-  @ApiConflictResponse({ type: ErrorBody, description: 'EMAIL_TAKEN' })
+  @Endpoint({
+    summary: 'Create an account (embedded auth) and get an access token',
+    ok: SessionOutput,
+    created: '/v1/me',
+    errors: [ErrorCode.EmailTaken, ErrorCode.LocalAuthDisabled],
+  })
   signup(@Body() input: SignupInput): Promise<SessionOutput> {
     this.ensureEnabled();
     return this.auth.signup(input);
@@ -53,10 +43,12 @@ export class LocalAuthController {
 
   @Post('login')
   @RateLimited()
-  @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Exchange email and password for an access token (embedded auth)' })
-  @ApiOkResponse({ type: SessionOutput })
-  @ApiUnauthorizedResponse({ type: ErrorBody, description: 'INVALID_CREDENTIALS — the same for an unknown email' })
+  @Endpoint({
+    summary: 'Exchange email and password for an access token (embedded auth)',
+    description: 'INVALID_CREDENTIALS is the same answer for an unknown email.',
+    ok: SessionOutput,
+    errors: [ErrorCode.InvalidCredentials, ErrorCode.LocalAuthDisabled],
+  })
   login(@Body() input: LoginInput): Promise<SessionOutput> {
     this.ensureEnabled();
     return this.auth.login(input);

@@ -13,8 +13,9 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       'Database unavailable',
     );
   }
-  const { unexpected: _unexpected, ...body } = mapped;
+  const { unexpected: _unexpected, headers, ...body } = mapped;
   if (mapped.statusCode === 503) void reply.header('retry-after', '5');
+  if (headers) void reply.headers(headers);
   void reply
     .status(mapped.statusCode)
     .header('content-type', 'application/json; charset=utf-8')

@@ -1,12 +1,14 @@
 import { HttpException, HttpStatus, NotFoundException } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
-import { DomainError, ErrorCode, type ErrorDetail } from './errors.js';
+import { DetailCode, DomainError, ErrorCode, type ErrorDetail, type ErrorRef } from './errors.js';
 
 export interface MappedError {
   statusCode: number;
   code: string;
   message: string;
   details?: ErrorDetail[];
+  ref?: ErrorRef;
+  headers?: Record<string, string>;
   /** true when the cause is ours, not the client's: log it with its stack. */
   unexpected?: boolean;
 }
@@ -36,6 +38,33 @@ const UNAVAILABLE_NET_CODES = new Set([
   '57P03',
   '53300',
 ]);
+
+/**
+ * pg's own errors when a connection dies mid-request (a killed backend, a failover, a network
+ * cut): plain Errors with no SQLSTATE, so only their text tells them apart.
+ */
+const CONNECTION_LOST =
+  /Connection terminated|is not queryable|Connection ended|server closed the connection|terminating connection|timeout exceeded when trying to connect/i;
+// Driver-adapter error kinds (Prisma's path) meaning the same.
+const CONNECTION_KINDS = new Set(['ConnectionClosed', 'DatabaseNotReachable', 'TooManyConnections', 'SocketTimeout']);
+
+/** Whether anything in the error's cause chain says the database connection, not the statement, failed. */
+export function isConnectionFailure(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const o = current as Record<string, unknown>;
+    if (typeof o.message === 'string' && CONNECTION_LOST.test(o.message)) return true;
+    if (typeof o.kind === 'string' && CONNECTION_KINDS.has(o.kind)) return true;
+    const adapter = (o.meta as Record<string, unknown> | undefined)?.driverAdapterError as
+      Record<string, unknown> | undefined;
+    const cause = adapter?.cause as Record<string, unknown> | undefined;
+    if (typeof cause?.kind === 'string' && CONNECTION_KINDS.has(cause.kind)) return true;
+    current = adapter ?? o.cause;
+  }
+  return false;
+}
 
 const unavailable = (): MappedError => ({
   statusCode: HttpStatus.SERVICE_UNAVAILABLE,
@@ -70,12 +99,18 @@ function fromPrisma(error: Prisma.PrismaClientKnownRequestError): MappedError {
       const target = (meta.target ??
         (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } })?.cause?.constraint?.fields) as
         string[] | string | undefined;
-      const fields = Array.isArray(target) ? target : target ? [target] : [];
+      const fields = (Array.isArray(target) ? target : target ? [target] : [])
+        .filter((f) => f !== 'organization_id' && f !== 'organizationId')
+        .map(camel);
       return {
         statusCode: 409,
         code: ErrorCode.Conflict,
         message: 'A record with the same unique value already exists',
-        details: fields.map((field) => ({ field, message: 'must be unique' })),
+        details: fields.map((field) => ({
+          field,
+          message: 'is already used by another record',
+          code: DetailCode.NotUnique,
+        })),
       };
     }
     case 'P2025':
@@ -89,15 +124,58 @@ function fromPrisma(error: Prisma.PrismaClientKnownRequestError): MappedError {
   }
   // A unit-of-work timeout (TransactionTimeoutError) raised under a Prisma call arrives wrapped with its own code.
   if (UNAVAILABLE_PRISMA_CODES.has(error.code) || error.code === ErrorCode.DatabaseUnavailable) return unavailable();
-  return fromSqlState(sqlState(error));
+  if (isConnectionFailure(error)) return unavailable();
+  return fromSqlState(sqlState(error), error);
 }
 
-function fromSqlState(state: string | undefined): MappedError {
+const camel = (column: string): string => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * The input field a database error is about, when Postgres says: the column of a NOT NULL
+ * violation, the column a `<table>_<column>_check` constraint is named after, or the last
+ * column of a unique key's `Key (organization_id, email)=…` detail.
+ */
+export function fieldOf(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const o = current as Record<string, unknown>;
+    if (typeof o.column === 'string' && o.column) return camel(o.column);
+    if (typeof o.constraint === 'string' && typeof o.table === 'string') {
+      const m = new RegExp(`^${o.table}_(.+)_check$`).exec(o.constraint);
+      if (m) return camel(m[1]);
+    }
+    if (typeof o.detail === 'string') {
+      const key = /^Key \((.+?)\)=/.exec(o.detail);
+      const columns = key?.[1].split(',').map((c) => /([a-z_]+)\)*$/.exec(c.trim())?.[1]);
+      const last = columns?.filter((c) => c && c !== 'organization_id').pop();
+      if (last) return camel(last.replace(/_key$/, ''));
+    }
+    const adapter = (o.meta as Record<string, unknown> | undefined)?.driverAdapterError as
+      Record<string, unknown> | undefined;
+    current = adapter ?? o.cause;
+  }
+  return undefined;
+}
+
+/** One detail naming the field, when the database told which. */
+function fieldDetail(error: unknown, message: string, code: DetailCode): ErrorDetail[] | undefined {
+  const field = fieldOf(error);
+  return field ? [{ field, message, code }] : undefined;
+}
+
+function fromSqlState(state: string | undefined, error?: unknown): MappedError {
   if (state && UNAVAILABLE_NET_CODES.has(state)) return unavailable();
   if (state === '42501')
     return { statusCode: 403, code: ErrorCode.Forbidden, message: 'Your role does not allow this action' };
   if (state === '23505')
-    return { statusCode: 409, code: ErrorCode.Conflict, message: 'A record with the same unique value already exists' };
+    return {
+      statusCode: 409,
+      code: ErrorCode.Conflict,
+      message: 'A record with the same unique value already exists',
+      details: fieldDetail(error, 'is already used by another record', DetailCode.NotUnique),
+    };
   // An exclusion constraint (e.g. a double-booked slot) that a service did not map itself.
   if (state === '23P01')
     return { statusCode: 409, code: ErrorCode.Conflict, message: 'The change conflicts with an existing record' };
@@ -107,7 +185,16 @@ function fromSqlState(state: string | undefined): MappedError {
       code: ErrorCode.Conflict,
       message: 'A related record does not exist or is still referenced',
     };
-  if (state === '23514' || state === '22P02' || state === '22003' || state === '22001')
+  if (state === '23514' || state === '23502' || state === '22P02' || state === '22003' || state === '22001')
+    return {
+      statusCode: 400,
+      code: ErrorCode.ValidationFailed,
+      message: 'A value is out of range or malformed',
+      details: fieldDetail(error, 'is out of range or malformed', DetailCode.OutOfRange),
+    };
+  // Values Postgres cannot store or compute (a NUL character, a date beyond its range): input
+  // validation refuses them first; this is the net under it.
+  if (state === '22021' || state === '22008' || state === '22007' || state === '22009')
     return { statusCode: 400, code: ErrorCode.ValidationFailed, message: 'A value is out of range or malformed' };
   return { statusCode: 500, code: ErrorCode.Internal, message: 'Internal server error', unexpected: true };
 }
@@ -157,7 +244,13 @@ export function mapError(error: unknown): MappedError {
   // The embedded database was closed under us (shutdown, or a crash of its worker).
   if (error instanceof Error && /PGlite is closed/.test(error.message)) return unavailable();
   if (error instanceof DomainError) {
-    return { statusCode: error.status, code: error.code, message: error.message, details: error.details };
+    return {
+      statusCode: error.status,
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      ref: error.ref,
+    };
   }
   // Our code throws DomainErrors; a bare NotFoundException is Nest's "no such route".
   if (error instanceof NotFoundException) {
@@ -195,5 +288,6 @@ export function mapError(error: unknown): MappedError {
   }
   const fastify = error && typeof error === 'object' ? fromFastify(error as FastifyLikeError) : undefined;
   if (fastify) return fastify;
-  return fromSqlState(sqlState(error));
+  if (isConnectionFailure(error)) return unavailable();
+  return fromSqlState(sqlState(error), error);
 }

@@ -44,30 +44,126 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   LocalAuthDisabled = 'LOCAL_AUTH_DISABLED',
+  // The SPA contract (issue 12)
+  PreconditionFailed = 'PRECONDITION_FAILED',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  IdempotencyKeyInUse = 'IDEMPOTENCY_KEY_IN_USE',
   Internal = 'INTERNAL_ERROR',
 }
 
-export interface ErrorDetail {
-  field: string;
-  message: string;
+/**
+ * Every code's HTTP status and what it means, in one place: the error filter, the OpenAPI
+ * document (each operation's error responses list their codes) and the docs read it.
+ */
+export const ERROR_CATALOGUE = {
+  [ErrorCode.ValidationFailed]: [400, 'A parameter or body field is invalid or unknown; details name each field'],
+  [ErrorCode.MalformedJson]: [400, 'The body is not valid JSON'],
+  [ErrorCode.OrganizationRequired]: [400, 'You belong to several organizations: name one with X-Organization-Id'],
+  [ErrorCode.Unauthorized]: [401, 'No bearer token, or an invalid or expired one'],
+  [ErrorCode.InvalidCredentials]: [401, 'Wrong email or password'],
+  [ErrorCode.Forbidden]: [403, 'Your role does not allow this'],
+  [ErrorCode.NotAMember]: [403, 'You are not a member of the organization'],
+
+  [ErrorCode.InvalidSignedUrl]: [403, 'The signed URL is invalid or expired'],
+  [ErrorCode.NotFound]: [404, 'No such record in this organization, or not one you may see'],
+  [ErrorCode.RouteNotFound]: [404, 'No such route'],
+  [ErrorCode.LocalAuthDisabled]: [404, 'The embedded sign-up and login are switched off on this server'],
+  [ErrorCode.Conflict]: [409, 'A unique value is already used, or a related record is missing or still referenced'],
+  [ErrorCode.EmailTaken]: [409, 'An account with this email already exists'],
+  [ErrorCode.AlreadyMember]: [409, 'This user is already a member'],
+  [ErrorCode.LastAdmin]: [409, 'An organization needs at least one ADMIN'],
+  [ErrorCode.LeadAlreadyConverted]: [409, 'The lead is already converted'],
+  [ErrorCode.DuplicateLead]: [409, 'A live lead has the same email or phone; ref.leadIds names them'],
+  [ErrorCode.ContactEmailTaken]: [409, 'Another live contact has this email'],
+  [ErrorCode.MlsNumberTaken]: [409, 'Another listing of the organization has this MLS number'],
+  [ErrorCode.ActivityAlreadyCompleted]: [409, 'The activity is already completed'],
+  [ErrorCode.ActivityNotCompleted]: [409, 'The activity is not completed'],
+  [ErrorCode.AppointmentConflict]: [409, 'The agent is already booked then; ref.appointmentIds names the appointment'],
+  [ErrorCode.AlreadyAssigned]: [409, 'The member is already assigned'],
+  [ErrorCode.IdempotencyKeyInUse]: [409, 'A request with this Idempotency-Key is still running'],
+  [ErrorCode.PreconditionFailed]: [
+    412,
+    'If-Match names a version that is no longer current; the ETag header has the current one',
+  ],
+  [ErrorCode.PayloadTooLarge]: [413, 'The body is too large'],
+  [ErrorCode.UnsupportedMediaType]: [
+    415,
+    'The body is not JSON (or, on upload routes, multipart/form-data of an accepted type)',
+  ],
+  [ErrorCode.BusinessRule]: [422, 'The request is valid but breaks a business rule; the message says which'],
+  [ErrorCode.InvalidAssignee]: [422, 'The assignee is not a member who may be assigned'],
+  [ErrorCode.InvalidStatusTransition]: [
+    422,
+    'The workflow does not allow this status change; details list the allowed ones',
+  ],
+  [ErrorCode.InvalidMerge]: [422, 'These leads cannot be merged'],
+  [ErrorCode.InvalidListing]: [422, 'The listing is not a live listing of this organization'],
+  [ErrorCode.InvalidReference]: [
+    422,
+    'A linked record is not a live record of this organization; details name the field',
+  ],
+  [ErrorCode.InvalidStageTransition]: [422, 'The deal cannot move to this stage'],
+  [ErrorCode.LostReasonRequired]: [422, 'A lost deal needs a lostReason'],
+  [ErrorCode.ActivitySubjectRequired]: [422, 'An activity needs a lead, contact, deal or listing'],
+  [ErrorCode.TicketClosed]: [422, 'The ticket is closed'],
+  [ErrorCode.IdempotencyKeyReused]: [422, 'This Idempotency-Key was used for a different request'],
+  [ErrorCode.RateLimited]: [429, 'Too many requests; retry after the seconds in Retry-After'],
+  [ErrorCode.Internal]: [500, 'An unexpected error; the requestId finds it in the logs'],
+  [ErrorCode.DatabaseUnavailable]: [503, 'The database is unavailable or too busy; retry after Retry-After'],
+  [ErrorCode.StorageUnavailable]: [503, 'File storage is unavailable; retry later'],
+} as const satisfies Record<ErrorCode, readonly [number, string]>;
+
+/** What went wrong with one field: a code a client can switch on (DetailCode) beside a message a UI can show. */
+export enum DetailCode {
+  Required = 'REQUIRED',
+  UnknownField = 'UNKNOWN_FIELD',
+  InvalidType = 'INVALID_TYPE',
+  InvalidFormat = 'INVALID_FORMAT',
+  InvalidValue = 'INVALID_VALUE',
+  OutOfRange = 'OUT_OF_RANGE',
+  TooLong = 'TOO_LONG',
+  TooShort = 'TOO_SHORT',
+  TooDeep = 'TOO_DEEP',
+  InvalidCharacter = 'INVALID_CHARACTER',
+  NotUnique = 'NOT_UNIQUE',
+  NotFound = 'NOT_FOUND',
+  NotAllowed = 'NOT_ALLOWED',
 }
+
+export interface ErrorDetail {
+  /** The input field, as a dotted path (`customFields.area`, `ids[3]`); absent when the problem is not one field's. */
+  field?: string;
+  message: string;
+  code?: DetailCode;
+}
+
+/** Ids of the rows an error is about, by kind (`leadIds`, `appointmentIds`…): typed, not hidden in messages. */
+export type ErrorRef = Record<string, string | string[]>;
 
 /** A typed error a module throws; the global filter turns it into the API error shape. */
 export class DomainError extends Error {
   constructor(
     readonly status: HttpStatus,
-    readonly code: ErrorCode | string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    readonly ref?: ErrorRef,
   ) {
     super(message);
     this.name = new.target.name;
   }
+
+  /** Response headers that go with this error (a 412's current ETag). */
+  headers?: Record<string, string>;
 }
+
+/** Details as a client sees them: each with a code, the error's own kind when the thrower named none. */
+const withCodes = (details: ErrorDetail[] | undefined, code: DetailCode): ErrorDetail[] | undefined =>
+  details?.map((d) => (d.code ? d : { ...d, code }));
 
 export class ValidationFailed extends DomainError {
   constructor(details: ErrorDetail[], message = 'Request validation failed') {
-    super(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, message, details);
+    super(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, message, withCodes(details, DetailCode.InvalidValue));
   }
 }
 
@@ -90,13 +186,14 @@ export class Unauthorized extends DomainError {
 }
 
 export class Conflict extends DomainError {
-  constructor(message: string, code: ErrorCode | string = ErrorCode.Conflict, details?: ErrorDetail[]) {
-    super(HttpStatus.CONFLICT, code, message, details);
+  constructor(message: string, code: ErrorCode = ErrorCode.Conflict, details?: ErrorDetail[], ref?: ErrorRef) {
+    super(HttpStatus.CONFLICT, code, message, withCodes(details, DetailCode.NotUnique), ref);
   }
 }
 
 export class BusinessRuleViolation extends DomainError {
-  constructor(message: string, code: ErrorCode | string = ErrorCode.BusinessRule, details?: ErrorDetail[]) {
-    super(HttpStatus.UNPROCESSABLE_ENTITY, code, message, details);
+  constructor(message: string, code: ErrorCode = ErrorCode.BusinessRule, details?: ErrorDetail[], ref?: ErrorRef) {
+    const kind = code === ErrorCode.InvalidReference ? DetailCode.NotFound : DetailCode.NotAllowed;
+    super(HttpStatus.UNPROCESSABLE_ENTITY, code, message, withCodes(details, kind), ref);
   }
 }

@@ -1,5 +1,5 @@
 import { Param, type PipeTransform } from '@nestjs/common';
-import { ValidationFailed } from './errors.js';
+import { DetailCode, ValidationFailed } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);
@@ -9,7 +9,8 @@ export class UuidParam implements PipeTransform<string, string> {
   constructor(private readonly field = 'id') {}
 
   transform(value: string): string {
-    if (!isUuid(value)) throw new ValidationFailed([{ field: this.field, message: 'must be a UUID' }]);
+    if (!isUuid(value))
+      throw new ValidationFailed([{ field: this.field, message: 'must be a UUID', code: DetailCode.InvalidFormat }]);
     return value.toLowerCase();
   }
 }

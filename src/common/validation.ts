@@ -1,14 +1,72 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { type ErrorDetail, ValidationFailed } from './errors.js';
+import { DetailCode, type ErrorDetail, ValidationFailed } from './errors.js';
 
-function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
+/**
+ * class-validator constraint names → the detail code a client sees, in the order a field's
+ * failures are reported: the first one that failed is the field's one message (`page=abc`
+ * is "must be an integer", not also "must not be less than 1").
+ */
+const CONSTRAINT_CODES: readonly [string, DetailCode][] = [
+  ['whitelistValidation', DetailCode.UnknownField],
+  ['isDefined', DetailCode.Required],
+  ['nestedValidation', DetailCode.InvalidType],
+  ['isString', DetailCode.InvalidType],
+  ['isInt', DetailCode.InvalidType],
+  ['isNumber', DetailCode.InvalidType],
+  ['isBoolean', DetailCode.InvalidType],
+  ['isArray', DetailCode.InvalidType],
+  ['isObject', DetailCode.InvalidType],
+  ['isDate', DetailCode.InvalidFormat],
+  ['isInstant', DetailCode.InvalidFormat],
+  ['isCalendarDate', DetailCode.InvalidFormat],
+  ['isUuid', DetailCode.InvalidFormat],
+  ['isEmail', DetailCode.InvalidFormat],
+  ['isUrl', DetailCode.InvalidFormat],
+  ['isIso8601', DetailCode.InvalidFormat],
+  ['matches', DetailCode.InvalidFormat],
+  ['isEnum', DetailCode.InvalidValue],
+  ['isIn', DetailCode.InvalidValue],
+  ['arrayNotEmpty', DetailCode.TooShort],
+  ['arrayMinSize', DetailCode.TooShort],
+  ['arrayMaxSize', DetailCode.TooLong],
+  ['arrayUnique', DetailCode.InvalidValue],
+  ['isNotEmpty', DetailCode.TooShort],
+  ['minLength', DetailCode.TooShort],
+  ['maxLength', DetailCode.TooLong],
+  ['isLength', DetailCode.TooLong],
+  ['min', DetailCode.OutOfRange],
+  ['max', DetailCode.OutOfRange],
+  ['dateRange', DetailCode.OutOfRange],
+];
+const RANK = new Map(CONSTRAINT_CODES.map(([name], i) => [name, i]));
+
+/** class-validator's messages start with the property name; a UI shows the message beside the field. */
+const withoutProperty = (message: string, property: string): string =>
+  message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
+
+function detailOf(field: string, property: string, constraints: Record<string, string>): ErrorDetail {
+  const [name, message] = Object.entries(constraints).sort(
+    ([a], [b]) => (RANK.get(a) ?? RANK.size) - (RANK.get(b) ?? RANK.size),
+  )[0];
+  if (name === 'whitelistValidation') {
+    return { field, message: 'is not an allowed field', code: DetailCode.UnknownField };
+  }
+  const code = CONSTRAINT_CODES.find(([n]) => n === name)?.[1] ?? DetailCode.InvalidValue;
+  // isLength fails both ways; its message says which ("must be longer than…" when too short).
+  const tooShort = name === 'isLength' && message.includes('longer than');
+  return { field, message: withoutProperty(message, property), code: tooShort ? DetailCode.TooShort : code };
+}
+
+/** One detail per failing field, nested fields as dotted paths (`attendees[0].contactId`). */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return errors.flatMap((e) => {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) =>
-      // class-validator says "property x should not exist" for unknown fields; say it plainly.
-      ({ field, message: message.replace(/^property .* should not exist$/, 'is not an allowed field') }),
-    );
-    return [...own, ...flatten(e.children ?? [], field)];
+    const field = !prefix
+      ? e.property
+      : /^\d+$/.test(e.property)
+        ? `${prefix}[${e.property}]`
+        : `${prefix}.${e.property}`;
+    const own = e.constraints && Object.keys(e.constraints).length ? [detailOf(field, e.property, e.constraints)] : [];
+    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });
 }
 
@@ -21,6 +79,6 @@ export function createValidationPipe(): ValidationPipe {
     transformOptions: { enableImplicitConversion: false },
     stopAtFirstError: false,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new ValidationFailed(flatten(errors)),
+    exceptionFactory: (errors) => new ValidationFailed(flattenValidationErrors(errors)),
   });
 }

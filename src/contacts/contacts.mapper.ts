@@ -23,6 +23,7 @@ export function toContactOutput(c: ContactRow): ContactOutput {
     sourceLeadId: c.sourceLeadId,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
+    version: c.version,
     lastContactAt: c.lastContactAt?.toISOString() ?? null,
     deletedAt: c.deletedAt?.toISOString() ?? null,
   };

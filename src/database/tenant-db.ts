@@ -185,7 +185,14 @@ export class TenantDb {
         this.cls.set(CLS_LANE, lane);
         this.cls.set(CLS_UOW, uow);
         this.cls.set(CLS_TENANT, ctx);
+        const hooks = this.get<RequestHooks>(CLS_HOOKS);
+        const onBegin = ctx.orgId ? hooks?.onBegin : undefined;
+        if (hooks && onBegin) {
+          hooks.onBegin = undefined;
+          await onBegin();
+        }
         const result = await fn();
+        if (hooks?.beforeCommit) await hooks.beforeCommit(result);
         await this.endClient(uow);
         await lane.end(true);
         return result;
@@ -257,6 +264,29 @@ export class TenantDb {
     uow.endClient?.();
     await uow.clientDone;
   }
+}
+
+/**
+ * What the request (an interceptor) asks of its units of work, in CLS: `onBegin` runs once,
+ * first thing in the request's first unit of work in an organization (an If-Match check,
+ * under the row lock); `beforeCommit` runs with fn's result in every unit of work it opens,
+ * just before COMMIT (the idempotency record, committed with the change it records).
+ */
+export interface RequestHooks {
+  onBegin?: () => Promise<void>;
+  beforeCommit?: (result: unknown) => Promise<void>;
+}
+
+export const CLS_HOOKS = 'requestHooks';
+
+/** The request's hooks, created on first use (interceptors add theirs before the handler runs). */
+export function requestHooks(cls: ClsService): RequestHooks {
+  let hooks = cls.get<RequestHooks | undefined>(CLS_HOOKS);
+  if (!hooks) {
+    hooks = {};
+    cls.set(CLS_HOOKS, hooks);
+  }
+  return hooks;
 }
 
 /** What a unit of work holds: its transaction, and Prisma's view of it once used. */

@@ -1,3 +1,4 @@
+import { calendarDate } from '../common/dates.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { DealOutput, DealStageChangeOutput } from './dto/deal.output.js';
 import type { DealRow, DealStageChangeRow } from './deals.repository.js';
@@ -18,8 +19,8 @@ export function toDealOutput(d: DealRow): DealOutput {
     status: d.status,
     probability: d.probability,
     weightedValue: weightedValue(d.value, d.probability),
-    expectedCloseDate: d.expectedCloseDate?.toISOString() ?? null,
-    actualCloseDate: d.actualCloseDate?.toISOString() ?? null,
+    expectedCloseDate: d.expectedCloseDate && calendarDate(d.expectedCloseDate),
+    actualCloseDate: d.actualCloseDate && calendarDate(d.actualCloseDate),
     lostReason: d.lostReason,
     notes: d.notes,
     tags: d.tags,
@@ -31,6 +32,7 @@ export function toDealOutput(d: DealRow): DealOutput {
     createdById: d.createdById,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
+    version: d.version,
     deletedAt: d.deletedAt?.toISOString() ?? null,
   };
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -8,8 +8,9 @@ import {
   HealthIndicatorService,
 } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator.js';
-import { ErrorBody } from '../common/error-body.js';
 import { DatabaseService } from '../database/database.service.js';
+import { Endpoint } from '../http/endpoint.decorator.js';
+import { LiveOutput, ReadyOutput } from './health.output.js';
 
 @ApiTags('health')
 @Public()
@@ -22,17 +23,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process is up' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @Endpoint({ summary: 'Liveness: the process is up', ok: LiveOutput })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: the database answers' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up', kind: 'postgres' } } } } })
-  @ApiServiceUnavailableResponse({ type: ErrorBody, description: 'Database unavailable' })
+  @Endpoint({ summary: 'Readiness: the database answers', ok: ReadyOutput })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.pingDatabase()]);
   }

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, type ErrorDetail, Forbidden, ValidationFailed } from '../common/errors.js';
+import { DomainError, ErrorCode, type ErrorDetail, Forbidden, ValidationFailed, DetailCode } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { BulkAction, BulkLeadData, BulkLeadsInput } from './dto/bulk-leads.input.js';
@@ -60,7 +60,8 @@ export class LeadBulkService {
           HttpStatus.NOT_FOUND,
           ErrorCode.NotFound,
           `${missing.length} of the ${ids.length} leads were not found${action === 'restore' ? ' among deleted leads' : ''}; nothing was changed`,
-          missing.map((id) => ({ field: 'ids', message: id })),
+          [{ field: 'ids', message: 'ref.leadIds lists the leads not found', code: DetailCode.NotFound }],
+          { leadIds: missing },
         );
       }
       const leads = ids.map((id) => byId.get(id) as LeadRow);
@@ -80,18 +81,19 @@ export class LeadBulkService {
 
   /** 422 INVALID_STATUS_TRANSITION naming each lead that cannot move to `to`, with what it allows. */
   private checkTransitions(leads: LeadRow[], to: NonNullable<BulkLeadData['status']>): void {
-    const refused: ErrorDetail[] = leads
-      .filter((l) => !canTransition(l.status, to))
-      .map((l) => ({
-        field: 'ids',
-        message: `${l.id}: ${l.status} → ${to} not allowed (allowed: ${nextStatuses(l.status).join(', ') || 'none'})`,
-      }));
+    const blocked = leads.filter((l) => !canTransition(l.status, to));
+    const refused: ErrorDetail[] = blocked.map((l) => ({
+      field: 'ids',
+      message: `${l.id}: ${l.status} → ${to} not allowed (allowed: ${nextStatuses(l.status).join(', ') || 'none'})`,
+      code: DetailCode.NotAllowed,
+    }));
     if (refused.length) {
       throw new DomainError(
         HttpStatus.UNPROCESSABLE_ENTITY,
         ErrorCode.InvalidStatusTransition,
         `${refused.length} of the leads cannot move to ${to}; nothing was changed`,
         refused,
+        { leadIds: blocked.map((l) => l.id) },
       );
     }
   }

@@ -1,5 +1,13 @@
+import { calendarDate } from '../common/dates.js';
 import { Injectable } from '@nestjs/common';
-import { BusinessRuleViolation, Conflict, ErrorCode, NotFound, ValidationFailed } from '../common/errors.js';
+import {
+  BusinessRuleViolation,
+  Conflict,
+  ErrorCode,
+  NotFound,
+  ValidationFailed,
+  DetailCode,
+} from '../common/errors.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { ConvertDealInput, ConvertLeadInput } from './dto/lead-actions.input.js';
@@ -17,7 +25,7 @@ const toDealOutput = (d: DealRow): ConvertedDealOutput => ({
   stage: d.stage,
   status: d.status,
   probability: d.probability,
-  expectedCloseDate: d.expectedCloseDate?.toISOString() ?? null,
+  expectedCloseDate: d.expectedCloseDate && calendarDate(d.expectedCloseDate),
   leadId: d.leadId,
   contactId: d.contactId,
   listingId: d.listingId,
@@ -42,9 +50,12 @@ export class LeadConversionService {
       const lead = await this.leads.lockLive(id);
       if (!lead) throw new NotFound('Lead');
       if (lead.status === 'CONVERTED') {
-        throw new Conflict('This lead is already converted', ErrorCode.LeadAlreadyConverted, [
-          { field: 'convertedContactId', message: lead.convertedContactId ?? 'unknown' },
-        ]);
+        throw new Conflict(
+          'This lead is already converted',
+          ErrorCode.LeadAlreadyConverted,
+          undefined,
+          lead.convertedContactId ? { contactIds: [lead.convertedContactId] } : undefined,
+        );
       }
       assertTransition(lead.status, 'CONVERTED', 'convert');
       // Each step may still fail (email taken, listing not found); the transaction then undoes the earlier ones.
@@ -80,7 +91,7 @@ export class LeadConversionService {
       value: input.value,
       stage: 'QUALIFIED',
       probability: DEFAULT_PROBABILITY.QUALIFIED,
-      expectedCloseDate: new Date(input.expectedCloseDate),
+      expectedCloseDate: input.expectedCloseDate ?? null,
       leadId: lead.id,
       contactId,
       listingId: input.listingId ?? null,
@@ -92,7 +103,9 @@ export class LeadConversionService {
 /** createDeal and deal go together: a deal without createDeal (or the reverse) is a 400. */
 function checkDealInput(input: ConvertLeadInput): ConvertDealInput | null {
   if (input.createDeal && !input.deal) {
-    throw new ValidationFailed([{ field: 'deal', message: 'is required when createDeal is true' }]);
+    throw new ValidationFailed([
+      { field: 'deal', message: 'is required when createDeal is true', code: DetailCode.Required },
+    ]);
   }
   if (!input.createDeal && input.deal) {
     throw new ValidationFailed([{ field: 'createDeal', message: 'must be true when a deal is given' }]);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BusinessRuleViolation, NotFound } from '../common/errors.js';
+import { BusinessRuleViolation, NotFound, DetailCode } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { AssignLeadInput, QualifyLeadInput } from './dto/lead-actions.input.js';
@@ -34,7 +34,11 @@ export class LeadWorkflowService {
       const notes = appendNotes(lead.notes, input.notes);
       if (notes && notes.length > NOTES_MAX) {
         throw new BusinessRuleViolation(`The lead notes would exceed ${NOTES_MAX} characters`, undefined, [
-          { field: 'notes', message: `at most ${NOTES_MAX - (lead.notes?.length ?? 0) - 2} more characters fit` },
+          {
+            field: 'notes',
+            message: `at most ${NOTES_MAX - (lead.notes?.length ?? 0) - 2} more characters fit`,
+            code: DetailCode.TooLong,
+          },
         ]);
       }
       return this.save(id, { status: 'QUALIFIED', scoreValue: input.scoreValue, notes });

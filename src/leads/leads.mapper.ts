@@ -22,6 +22,7 @@ export function toLeadOutput(l: LeadListRow): LeadOutput {
     createdById: l.createdById,
     createdAt: l.createdAt.toISOString(),
     updatedAt: l.updatedAt.toISOString(),
+    version: l.version,
     lastContactAt: l.lastContactAt?.toISOString() ?? null,
     deletedAt: l.deletedAt?.toISOString() ?? null,
     convertedContactId: l.convertedContactId,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { skipTake } from '../common/pagination.js';
+import { containsPattern } from '../common/search.js';
 import { parseSort } from '../common/sort.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -39,6 +40,7 @@ const LIST_COLUMN_NAMES = [
   'created_by_id AS "createdById"',
   'created_at AS "createdAt"',
   'updated_at AS "updatedAt"',
+  'version',
   'last_contact_at AS "lastContactAt"',
   'deleted_at AS "deletedAt"',
   'converted_contact_id AS "convertedContactId"',
@@ -98,8 +100,8 @@ export class LeadsRepository {
    * Node CPU plus row mapping; docs/performance.md). The total is a scalar subquery,
    * an init-plan evaluated once, so it keeps its index-only scan on
    * leads_org_live_created_idx (test/query-plans.e2e.spec.ts). Semantics are those of
-   * the former findMany + count: same filters, same order, `q` as Prisma's
-   * `contains` + `mode: 'insensitive'` renders it (ILIKE '%' || q || '%', q unescaped).
+   * the former findMany + count: same filters, same order, `q` as every list takes it
+   * (common/search.ts).
    * bench/baseline.mjs (GET /v1/leads) sends this very text; keep the two in line.
    */
   async list(query: ListLeadsQuery): Promise<[LeadListRow[], number]> {
@@ -143,10 +145,9 @@ export class LeadsRepository {
     if (q.createdFrom) and.push(Prisma.sql`created_at >= ${q.createdFrom}::timestamptz`);
     if (q.createdTo) and.push(Prisma.sql`created_at <= ${q.createdTo}::timestamptz`);
     if (q.q) {
-      // As Prisma's `contains` (insensitive) renders it: % and _ in q stay wildcards.
-      const p = q.q;
+      const p = containsPattern(q.q);
       and.push(
-        Prisma.sql`(name ILIKE ('%' || ${p}::text || '%') OR email ILIKE ('%' || ${p}::text || '%') OR phone ILIKE ('%' || ${p}::text || '%') OR company ILIKE ('%' || ${p}::text || '%'))`,
+        Prisma.sql`(name ILIKE ${p}::text OR email ILIKE ${p}::text OR phone ILIKE ${p}::text OR company ILIKE ${p}::text)`,
       );
     }
     return Prisma.join(and, ' AND ');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Conflict, ErrorCode, NotFound } from '../common/errors.js';
+import { Conflict, DetailCode, ErrorCode, NotFound } from '../common/errors.js';
 import { assertMayIncludeDeleted } from '../common/include-deleted.js';
 import { type Page, pageOf } from '../common/pagination.js';
 import { jsonInput } from '../common/prisma-json.js';
@@ -115,7 +115,12 @@ export class LeadsService {
     throw new Conflict(
       'A live lead with the same email or phone already exists; pass allowDuplicate=true to create it anyway',
       ErrorCode.DuplicateLead,
-      hits.flatMap((h) => h.matchedOn.map((field) => ({ field, message: h.id }))),
+      [...new Set(hits.flatMap((h) => h.matchedOn))].map((field) => ({
+        field,
+        message: `a live lead already has this ${field}`,
+        code: DetailCode.NotUnique,
+      })),
+      { leadIds: hits.map((h) => h.id) },
     );
   }
 }

@@ -1,3 +1,4 @@
+import { calendarDate } from '../common/dates.js';
 import type { ListingOutput, ListingPriceChangeOutput, ListingStatusChangeOutput } from './dto/listing.output.js';
 import type { ListingPriceChangeRow, ListingRow, ListingStatusChangeRow } from './listings.repository.js';
 import { toReso } from './reso.js';
@@ -23,8 +24,8 @@ export function toListingOutput(l: ListingRow): ListingOutput {
     pricePerSqft: l.pricePerSqft?.toFixed(2) ?? null,
     status: l.status,
     mlsNumber: l.mlsNumber,
-    listingDate: l.listingDate?.toISOString() ?? null,
-    expirationDate: l.expirationDate?.toISOString() ?? null,
+    listingDate: l.listingDate && calendarDate(l.listingDate),
+    expirationDate: l.expirationDate && calendarDate(l.expirationDate),
     images: l.images,
     virtualTourUrl: l.virtualTourUrl,
     features: l.features,
@@ -35,6 +36,7 @@ export function toListingOutput(l: ListingRow): ListingOutput {
     createdById: l.createdById,
     createdAt: l.createdAt.toISOString(),
     updatedAt: l.updatedAt.toISOString(),
+    version: l.version,
     deletedAt: l.deletedAt?.toISOString() ?? null,
     reso: toReso(l),
   };

@@ -1,62 +1,66 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ErrorBody } from '../common/error-body.js';
-import { PageOf, PageQuery, type Page } from '../common/pagination.js';
+import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
+import { ErrorCode } from '../common/errors.js';
+import { type Page, PageOf, PageQuery } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
+import { Endpoint } from '../http/endpoint.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { AddMemberInput, UpdateMemberInput } from './dto/member.input.js';
 import { MemberOutput } from './dto/member.output.js';
 import { MembersService } from './members.service.js';
 
-@ApiTags('members')
-@TenantRoute()
+@TenantRoute('members')
 @Controller({ path: 'members', version: '1' })
 export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Get()
-  @ApiOperation({ summary: "The organization's members" })
-  @ApiOkResponse({ type: PageOf(MemberOutput) })
+  @Endpoint({ summary: "The organization's members", ok: PageOf(MemberOutput) })
   list(@Query() query: PageQuery): Promise<Page<MemberOutput>> {
     return this.members.list(query);
   }
 
   @Post()
   @Roles('ADMIN')
-  @ApiOperation({ summary: 'Add an existing user to the organization (ADMIN)' })
-  @ApiCreatedResponse({ type: MemberOutput })
-  @ApiNotFoundResponse({ type: ErrorBody, description: 'No user with this email' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'ALREADY_MEMBER' })
+  @Endpoint({
+    summary: 'Add an existing user to the organization',
+    description: 'NOT_FOUND: no user has this email (they must sign up first).',
+    ok: MemberOutput,
+    created: '/v1/members/{userId}',
+    errors: [ErrorCode.NotFound, ErrorCode.AlreadyMember],
+  })
   add(@Body() input: AddMemberInput): Promise<MemberOutput> {
     return this.members.add(input);
   }
 
+  @Get(':userId')
+  @Endpoint({ summary: 'One member of the organization', ok: MemberOutput })
+  get(@IdParam('userId') userId: string): Promise<MemberOutput> {
+    return this.members.get(userId);
+  }
+
   @Patch(':userId')
   @Roles('ADMIN')
-  @ApiOperation({ summary: "Change a member's role (ADMIN)" })
-  @ApiOkResponse({ type: MemberOutput })
-  @ApiNotFoundResponse({ type: ErrorBody, description: 'Not a member of this organization' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'LAST_ADMIN — the last ADMIN cannot be demoted' })
+  @Endpoint({
+    summary: "Change a member's role",
+    description: 'LAST_ADMIN: the last ADMIN cannot be demoted.',
+    ok: MemberOutput,
+    errors: [ErrorCode.LastAdmin],
+    ifMatch: 'member',
+  })
   update(@IdParam('userId') userId: string, @Body() input: UpdateMemberInput): Promise<MemberOutput> {
     return this.members.updateRole(userId, input);
   }
 
   @Delete(':userId')
   @Roles('ADMIN')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Remove a member (ADMIN); their leads become unassigned' })
-  @ApiNoContentResponse({ description: 'Removed' })
-  @ApiNotFoundResponse({ type: ErrorBody, description: 'Not a member of this organization' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'LAST_ADMIN — the last ADMIN cannot be removed' })
+  @Endpoint({
+    summary: 'Remove a member; their leads become unassigned',
+    description: 'LAST_ADMIN: the last ADMIN cannot be removed.',
+    ok: null,
+    errors: [ErrorCode.LastAdmin],
+    ifMatch: 'member',
+  })
   remove(@IdParam('userId') userId: string): Promise<void> {
     return this.members.remove(userId);
   }

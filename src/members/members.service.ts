@@ -11,6 +11,7 @@ interface MemberRow {
   userId: string;
   role: MemberRole;
   createdAt: Date;
+  version: number;
   profile: { email: string; fullName: string | null };
 }
 
@@ -20,6 +21,7 @@ const toOutput = (m: MemberRow): MemberOutput => ({
   fullName: m.profile.fullName,
   role: m.role,
   joinedAt: m.createdAt.toISOString(),
+  version: m.version,
 });
 
 @Injectable()
@@ -34,6 +36,14 @@ export class MembersService {
       const { skip, take } = skipTake(query);
       const [rows, total] = await this.members.list(skip, take);
       return pageOf(rows.map(toOutput), total, query);
+    });
+  }
+
+  get(userId: string): Promise<MemberOutput> {
+    return this.db.run(async () => {
+      const member = await this.members.find(userId);
+      if (!member) throw new NotFound('Member');
+      return toOutput(member);
     });
   }
 

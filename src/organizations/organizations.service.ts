@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/errors.js';
+import { type Page, type PageQuery, pageOf, skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
 import type { CreateOrganizationInput, UpdateOrganizationInput } from './dto/organization.input.js';
@@ -12,6 +13,7 @@ interface OrgRow {
   name: string;
   createdAt: Date;
   updatedAt: Date;
+  version: number;
 }
 
 const toOutput = (org: OrgRow, role: MemberRole): OrganizationOutput => ({
@@ -20,6 +22,7 @@ const toOutput = (org: OrgRow, role: MemberRole): OrganizationOutput => ({
   role,
   createdAt: org.createdAt.toISOString(),
   updatedAt: org.updatedAt.toISOString(),
+  version: org.version,
 });
 
 @Injectable()
@@ -39,10 +42,13 @@ export class OrganizationsService {
     });
   }
 
-  listMine(userId: string): Promise<OrganizationOutput[]> {
+  /** A user belongs to a handful of organizations: read them all, then page. */
+  listMine(userId: string, query: PageQuery): Promise<Page<OrganizationOutput>> {
     return this.db.runAsUser(async () => {
       const memberships = await this.orgs.membershipsOf(userId);
-      return memberships.map((m) => toOutput(m.organization, m.role));
+      const { skip, take } = skipTake(query);
+      const page = memberships.slice(skip, skip + take).map((m) => toOutput(m.organization, m.role));
+      return pageOf(page, memberships.length, query);
     });
   }
 

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import type { AuthUser } from '../auth/auth-user.js';
 import { IS_PUBLIC } from '../auth/public.decorator.js';
-import { ValidationFailed } from '../common/errors.js';
+import { ValidationFailed, DetailCode } from '../common/errors.js';
 import { isUuid } from '../common/uuid-param.pipe.js';
 import { CLS_SCOPE, type RequestScope } from '../database/tenant-context.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
@@ -39,7 +39,9 @@ export class TenancyGuard implements CanActivate {
       const header = request.headers[ORG_HEADER];
       if (header !== undefined) {
         if (typeof header !== 'string' || !isUuid(header)) {
-          throw new ValidationFailed([{ field: 'X-Organization-Id', message: 'must be a UUID' }]);
+          throw new ValidationFailed([
+            { field: 'X-Organization-Id', message: 'must be a UUID', code: DetailCode.InvalidFormat },
+          ]);
         }
         scope.requestedOrgId = header.toLowerCase();
       }

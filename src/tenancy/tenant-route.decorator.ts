@@ -1,36 +1,17 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiServiceUnavailableResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { ErrorBody } from '../common/error-body.js';
+import { ApiExtension, ApiTags } from '@nestjs/swagger';
 
 export const ORG_HEADER = 'x-organization-id';
 
-/** Documents what every organization-scoped route shares: bearer auth, X-Organization-Id and its errors. */
-export const TenantRoute = (): ClassDecorator =>
-  applyDecorators(
-    ApiBearerAuth(),
-    ApiHeader({
-      name: 'X-Organization-Id',
-      required: false,
-      description: 'Organization to act in (UUID). Optional when you belong to exactly one.',
-      schema: { type: 'string', format: 'uuid' },
-    }),
-    ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid input, or X-Organization-Id missing/not a UUID' }),
-    ApiUnauthorizedResponse({ type: ErrorBody, description: 'Missing, expired or invalid access token' }),
-    ApiForbiddenResponse({ type: ErrorBody, description: 'Not a member of the organization, or role too low' }),
-    ApiServiceUnavailableResponse({ type: ErrorBody, description: 'Database unavailable' }),
-  );
+/** Who may call a route: anyone, a signed-in user on their own data, or a member inside an organization. */
+export type RouteKind = 'public' | 'user' | 'tenant';
+/** Read and removed by openapi.ts, which writes each kind's security and shared errors. */
+export const ROUTE_KIND_EXTENSION = 'x-route-kind';
 
-/** The same for routes on the user's own data. */
-export const UserRoute = (): ClassDecorator =>
-  applyDecorators(
-    ApiBearerAuth(),
-    ApiUnauthorizedResponse({ type: ErrorBody, description: 'Missing, expired or invalid access token' }),
-    ApiServiceUnavailableResponse({ type: ErrorBody, description: 'Database unavailable' }),
-  );
+/** An organization's data: bearer auth and X-Organization-Id (see openapi.ts for what that documents). */
+export const TenantRoute = (tag?: string): ClassDecorator =>
+  applyDecorators(...(tag ? [ApiTags(tag)] : []), ApiExtension(ROUTE_KIND_EXTENSION, 'tenant'));
+
+/** The signed-in user's own data (profile, organization list): bearer auth, no organization. */
+export const UserRoute = (tag: string): ClassDecorator =>
+  applyDecorators(ApiTags(tag), ApiExtension(ROUTE_KIND_EXTENSION, 'user'));

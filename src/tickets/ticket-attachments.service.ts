@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { NotFound, ValidationFailed } from '../common/errors.js';
+import { NotFound, ValidationFailed, DetailCode } from '../common/errors.js';
 import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
@@ -55,7 +55,8 @@ export class TicketAttachmentsService {
       return this.db.orgId;
     });
     const file = await nextFile();
-    if (!file) throw new ValidationFailed([{ field: 'file', message: 'a file part is required' }]);
+    if (!file)
+      throw new ValidationFailed([{ field: 'file', message: 'a file part is required', code: DetailCode.Required }]);
     try {
       const stored = await this.store(orgId, ticketId, file);
       try {
@@ -85,7 +86,7 @@ export class TicketAttachmentsService {
     const fileName = sanitizeFileName(file.fileName);
     const { head, complete, body } = await peekStream(file.stream, SNIFF_BYTES);
     const verdict = resolveAttachmentType({ head, complete, declared: file.declaredType, fileName });
-    if (!verdict.ok) throw new UnsupportedAttachmentType(verdict.reason, [{ field: 'file', message: verdict.reason }]);
+    if (!verdict.ok) throw new UnsupportedAttachmentType(verdict.reason, [{ field: 'file', message: verdict.reason, code: DetailCode.InvalidValue }]);
     const path = `${orgId}/${ticketId}/${randomUUID()}-${storageKeyName(fileName)}`;
     let size: number;
     try {
@@ -100,6 +101,15 @@ export class TicketAttachmentsService {
       throw new AttachmentTooLarge(MAX_ATTACHMENT_BYTES);
     }
     return { fileName, mimeType: verdict.mimeType, size, path };
+  }
+
+  get(ticketId: string, attachmentId: string): Promise<TicketAttachmentOutput> {
+    return this.db.run(async () => {
+      await this.mustSee(ticketId);
+      const found = await this.attachments.find(ticketId, attachmentId);
+      if (!found) throw new NotFound('Attachment');
+      return toAttachmentOutput(found);
+    });
   }
 
   /** A short-lived download URL for one attachment (signed after the unit of work: it may be a network call). */

@@ -16,6 +16,10 @@ export class TicketCommentsRepository {
     ]);
   }
 
+  find(ticketId: string, id: string): Promise<TicketComment | null> {
+    return this.db.tx.ticketComment.findFirst({ where: { id, ticketId, organizationId: this.db.orgId } });
+  }
+
   addMemberComment(ticketId: string, body: string, isInternal: boolean): Promise<TicketComment> {
     return this.db.tx.ticketComment.create({
       data: {

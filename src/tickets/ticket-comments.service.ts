@@ -24,6 +24,15 @@ export class TicketCommentsService {
     });
   }
 
+  get(ticketId: string, id: string): Promise<TicketCommentOutput> {
+    return this.db.run(async () => {
+      await this.mustSee(ticketId);
+      const comment = await this.comments.find(ticketId, id);
+      if (!comment) throw new NotFound('Comment');
+      return toCommentOutput(comment);
+    });
+  }
+
   /**
    * A member's comment. The first one the customer can see sets first_response_at
    * (internal notes are not a response to the customer).

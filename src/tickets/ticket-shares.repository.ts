@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type PageQuery, skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TicketShareLink } from '../generated/prisma/client.js';
 
@@ -17,11 +18,20 @@ export class TicketSharesRepository {
     });
   }
 
-  list(ticketId: string): Promise<TicketShareLink[]> {
-    return this.db.tx.ticketShareLink.findMany({
-      where: { ticketId, organizationId: this.db.orgId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-    });
+  list(ticketId: string, page: PageQuery): Promise<[TicketShareLink[], number]> {
+    const where = { ticketId, organizationId: this.db.orgId };
+    return Promise.all([
+      this.db.tx.ticketShareLink.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+        ...skipTake(page),
+      }),
+      this.db.tx.ticketShareLink.count({ where }),
+    ]);
+  }
+
+  find(ticketId: string, id: string): Promise<TicketShareLink | null> {
+    return this.db.tx.ticketShareLink.findFirst({ where: { id, ticketId, organizationId: this.db.orgId } });
   }
 
   /** Revokes the ticket's active links (or the one named); returns how many. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFound } from '../common/errors.js';
+import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TicketShareLink } from '../generated/prisma/client.js';
@@ -8,7 +9,6 @@ import {
   type CreateTicketShareInput,
   DEFAULT_SHARE_HOURS,
   type TicketShareCreatedOutput,
-  type TicketShareListOutput,
   type TicketShareOutput,
 } from './dto/ticket-share.dto.js';
 import { TicketSharesRepository } from './ticket-shares.repository.js';
@@ -54,11 +54,25 @@ export class TicketSharesService {
     });
   }
 
-  list(ticketId: string): Promise<TicketShareListOutput> {
+  list(ticketId: string, page: PageQuery): Promise<Page<TicketShareOutput>> {
     return this.db.run(async () => {
       await this.mustSee(ticketId);
       const now = new Date();
-      return { data: (await this.shares.list(ticketId)).map((l) => toShareOutput(l, now)) };
+      const [rows, total] = await this.shares.list(ticketId, page);
+      return pageOf(
+        rows.map((l) => toShareOutput(l, now)),
+        total,
+        page,
+      );
+    });
+  }
+
+  get(ticketId: string, linkId: string): Promise<TicketShareOutput> {
+    return this.db.run(async () => {
+      await this.mustSee(ticketId);
+      const link = await this.shares.find(ticketId, linkId);
+      if (!link) throw new NotFound('Share link');
+      return toShareOutput(link);
     });
   }
 

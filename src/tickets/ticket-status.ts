@@ -28,6 +28,13 @@ export const TICKET_TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketSt
 
 export const TICKET_STATUSES = Object.keys(TICKET_TRANSITIONS) as TicketStatus[];
 
+/** The workflow in words, for the API's documentation: written from TICKET_TRANSITIONS, never by hand. */
+export const TICKET_WORKFLOW_TEXT =
+  `Workflow: ${TICKET_STATUSES.map((from) => `${from} → ${TICKET_TRANSITIONS[from].join(' | ')}`).join('; ')}. ` +
+  'Any other move is 422 INVALID_STATUS_TRANSITION with the allowed next statuses in details. Every change is ' +
+  'recorded in the history; resolvedAt is set on RESOLVED (or CLOSED without it) and cleared on REOPENED, ' +
+  'closedAt is set on CLOSED and cleared on REOPENED.';
+
 /** Statuses in which a ticket still needs work: counted as open, and overdue past dueAt. */
 export const OPEN_TICKET_STATUSES: readonly TicketStatus[] = ['OPEN', 'IN_PROGRESS', 'PENDING_CUSTOMER', 'REOPENED'];
 

@@ -37,6 +37,7 @@ export function toTicketOutput(t: TicketRow, now = new Date()): TicketOutput {
     isOverdue: isOpenStatus(t.status) && t.dueAt !== null && t.dueAt < now,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
+    version: t.version,
   };
 }
 

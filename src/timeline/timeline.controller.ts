@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ErrorBody } from '../common/error-body.js';
+import { ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../common/uuid-param.pipe.js';
+import { Endpoint } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { TimelinePage } from './dto/timeline.output.js';
 import { TimelineQuery } from './dto/timeline.query.js';
@@ -17,39 +17,36 @@ export class TimelineController {
 
   @Get('leads/:id/timeline')
   @ApiTags('leads')
-  @ApiOperation({ summary: "A lead's activities and appointments", description: PAGING })
-  @ApiOkResponse({ type: TimelinePage })
-  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such lead (or not visible to an AGENT)' })
+  @Endpoint({ summary: "A lead's activities and appointments", description: PAGING, ok: TimelinePage })
   lead(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.timeline.page('lead', id, query);
   }
 
   @Get('contacts/:id/timeline')
   @ApiTags('contacts')
-  @ApiOperation({ summary: "A contact's activities and the appointments they attend", description: PAGING })
-  @ApiOkResponse({ type: TimelinePage })
-  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such contact' })
+  @Endpoint({
+    summary: "A contact's activities and the appointments they attend",
+    description: PAGING,
+    ok: TimelinePage,
+  })
   contact(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.timeline.page('contact', id, query);
   }
 
   @Get('deals/:id/timeline')
   @ApiTags('deals')
-  @ApiOperation({ summary: "A deal's activities, appointments and stage changes", description: PAGING })
-  @ApiOkResponse({ type: TimelinePage })
-  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such deal (or not visible to an AGENT)' })
+  @Endpoint({ summary: "A deal's activities, appointments and stage changes", description: PAGING, ok: TimelinePage })
   deal(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.timeline.page('deal', id, query);
   }
 
   @Get('listings/:id/timeline')
   @ApiTags('listings')
-  @ApiOperation({
+  @Endpoint({
     summary: "A listing's activities, appointments, price changes and status changes",
     description: PAGING,
+    ok: TimelinePage,
   })
-  @ApiOkResponse({ type: TimelinePage })
-  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such listing' })
   listing(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.timeline.page('listing', id, query);
   }

@@ -1,4 +1,4 @@
-import { ValidationFailed } from '../common/errors.js';
+import { ValidationFailed, DetailCode } from '../common/errors.js';
 import { isUuid } from '../common/uuid-param.pipe.js';
 import { TIMELINE_ITEM_TYPES, type TimelineItemType } from './dto/timeline.output.js';
 import type { TimelineKey } from './timeline.repository.js';
@@ -18,6 +18,9 @@ export function decodeCursor(cursor: string): TimelineKey {
     !Number.isNaN(Date.parse(at)) &&
     TIMELINE_ITEM_TYPES.includes(kind as TimelineItemType) &&
     isUuid(id);
-  if (!valid) throw new ValidationFailed([{ field: 'cursor', message: 'is not a cursor returned by this endpoint' }]);
+  if (!valid)
+    throw new ValidationFailed([
+      { field: 'cursor', message: 'is not a cursor returned by this endpoint', code: DetailCode.InvalidFormat },
+    ]);
   return { at, kind: kind as TimelineItemType, id: id.toLowerCase() };
 }

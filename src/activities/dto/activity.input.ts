@@ -1,20 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsDate,
-  IsEnum,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxDate,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxDate, MaxLength, Min } from 'class-validator';
 import { Trim } from '../../common/query-transforms.js';
 import { ActivityType } from '../../generated/prisma/enums.js';
+import { IsInstant } from '../../common/dates.js';
 
 const UUID_EXAMPLE = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
 // A little clock skew between client and server is not "the future".
@@ -53,8 +41,7 @@ export class CreateActivityInput {
 
   @ApiPropertyOptional({ example: '2026-11-25T17:00:00.000Z', format: 'date-time', nullable: true, type: String })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   dueDate?: Date | null;
 
   @ApiPropertyOptional({
@@ -65,8 +52,7 @@ export class CreateActivityInput {
     description: 'Set when logging something already done (not in the future)',
   })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   @MaxDate(notInFuture, { message: 'completedAt must not be in the future' })
   completedAt?: Date | null;
 

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ActivityType } from '../../generated/prisma/enums.js';
+import { VersionProperty } from '../../http/version.property.js';
 
 export class ActivityOutput {
   @ApiProperty({ format: 'uuid', example: '7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }) id!: string;
@@ -19,4 +20,5 @@ export class ActivityOutput {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdById!: string | null;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @VersionProperty() version!: number;
 }

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { ActivityType } from '../../generated/prisma/enums.js';
+import { IsInstant } from '../../common/dates.js';
 
 export const ACTIVITY_SORT_FIELDS = ['dueDate', 'createdAt', 'completedAt'] as const;
 export type ActivitySortField = (typeof ACTIVITY_SORT_FIELDS)[number];
@@ -48,14 +48,12 @@ export class ListActivitiesQuery extends PageQuery {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'dueDate ≥' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   dueFrom?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-30T23:59:59Z', description: 'dueDate ≤' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   dueTo?: Date;
 
   @ApiPropertyOptional({

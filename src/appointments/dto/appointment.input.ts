@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
-  IsDate,
   IsEnum,
   IsIn,
   IsOptional,
@@ -15,6 +13,7 @@ import {
 } from 'class-validator';
 import { Trim } from '../../common/query-transforms.js';
 import { AppointmentType } from '../../generated/prisma/enums.js';
+import { IsInstant } from '../../common/dates.js';
 
 const UUID_EXAMPLE = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
 
@@ -45,8 +44,7 @@ export class CreateAppointmentInput {
   status?: 'SCHEDULED' | 'CONFIRMED';
 
   @ApiProperty({ example: '2026-11-25T17:00:00.000Z', format: 'date-time', type: String })
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   startsAt!: Date;
 
   @ApiProperty({
@@ -55,8 +53,7 @@ export class CreateAppointmentInput {
     type: String,
     description: 'After startsAt, at most 24 hours later; the slot is [startsAt, endsAt)',
   })
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   endsAt!: Date;
 
   @ApiPropertyOptional({ example: '12 Oak St, San Francisco', nullable: true, type: String })
@@ -129,13 +126,11 @@ export class UpdateAppointmentInput extends PartialType(
 
 export class RescheduleAppointmentInput {
   @ApiProperty({ example: '2026-11-26T17:00:00.000Z', format: 'date-time', type: String })
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   startsAt!: Date;
 
   @ApiProperty({ example: '2026-11-26T18:00:00.000Z', format: 'date-time', type: String })
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   endsAt!: Date;
 }
 

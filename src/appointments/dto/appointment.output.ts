@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AppointmentStatus, AppointmentType } from '../../generated/prisma/enums.js';
+import { VersionProperty } from '../../http/version.property.js';
 
 export class AppointmentOutput {
   @ApiProperty({ format: 'uuid', example: '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }) id!: string;
@@ -26,4 +27,5 @@ export class AppointmentOutput {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdById!: string | null;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @VersionProperty() version!: number;
 }

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { AppointmentStatus, AppointmentType } from '../../generated/prisma/enums.js';
+import { IsInstant } from '../../common/dates.js';
 
 export const APPOINTMENT_SORT_FIELDS = ['startsAt', 'createdAt'] as const;
 export type AppointmentSortField = (typeof APPOINTMENT_SORT_FIELDS)[number];
@@ -19,8 +19,7 @@ export class ListAppointmentsQuery extends PageQuery {
     example: '2026-11-01T00:00:00Z',
     description: `Window start: appointments ending after it. The window spans at most ${MAX_WINDOW_DAYS} days.`,
   })
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   from!: Date;
 
   @ApiProperty({
@@ -29,8 +28,7 @@ export class ListAppointmentsQuery extends PageQuery {
     example: '2026-12-01T00:00:00Z',
     description: 'Window end: appointments starting before it',
   })
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   to!: Date;
 
   @SortParam(APPOINTMENT_SORT_FIELDS, 'startsAt')
@@ -74,13 +72,11 @@ export class CalendarQuery extends OmitType(ListAppointmentsQuery, [
 ] as const) {
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   from?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   to?: Date;
 }

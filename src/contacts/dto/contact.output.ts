@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ContactStatus, ContactType } from '../../generated/prisma/enums.js';
+import { VersionProperty } from '../../http/version.property.js';
 
 export class ContactOutput {
   @ApiProperty({ format: 'uuid', example: '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f' }) id!: string;
@@ -30,6 +31,7 @@ export class ContactOutput {
   sourceLeadId!: string | null;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @VersionProperty() version!: number;
   @ApiProperty({ example: null, nullable: true, type: String }) lastContactAt!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
 }

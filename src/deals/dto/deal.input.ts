@@ -1,7 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
-  IsDate,
   IsEnum,
   IsIn,
   IsInt,
@@ -18,6 +16,7 @@ import { Trim } from '../../common/query-transforms.js';
 import { DealStage } from '../../generated/prisma/enums.js';
 import { SETTABLE_DEAL_STATUSES } from '../deal-stage.js';
 import { CustomFieldsField, NotesField, TagsField } from '../../common/dto-fields.js';
+import { IsCalendarDate } from '../../common/dates.js';
 
 /** numeric(12, 2): up to 10 integer digits and 2 decimals, never negative. */
 export const MONEY = /^\d{1,10}(\.\d{1,2})?$/;
@@ -75,22 +74,20 @@ export class CreateDealInput {
   @Max(100)
   probability?: number;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-02-15T00:00:00.000Z', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', example: '2027-02-15', nullable: true })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   expectedCloseDate?: Date | null;
 
   @ApiPropertyOptional({
     type: String,
-    format: 'date-time',
-    example: '2027-02-20T00:00:00.000Z',
+    format: 'date',
+    example: '2027-02-20',
     nullable: true,
-    description: 'Closed deals only; defaults to the moment the deal closes',
+    description: 'Closed deals only; defaults to the day the deal closes (UTC)',
   })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   actualCloseDate?: Date | null;
 
   @ApiPropertyOptional({
@@ -185,12 +182,11 @@ export class ChangeDealStageInput {
 
   @ApiPropertyOptional({
     type: String,
-    format: 'date-time',
-    example: '2027-02-20T00:00:00.000Z',
-    description: 'For CLOSED_WON / CLOSED_LOST; defaults to now',
+    format: 'date',
+    example: '2027-02-20',
+    description: 'For CLOSED_WON / CLOSED_LOST; defaults to today (UTC)',
   })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   actualCloseDate?: Date;
 }

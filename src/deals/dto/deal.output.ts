@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DealStage, DealStatus } from '../../generated/prisma/enums.js';
+import { VersionProperty } from '../../http/version.property.js';
 
 const ID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
 const WHEN = '2026-11-23T16:00:00.000Z';
@@ -15,9 +16,15 @@ export class DealOutput {
   @ApiProperty({ example: 70, minimum: 0, maximum: 100 }) probability!: number;
   @ApiProperty({ example: '315000.00', description: 'value × probability / 100, decimal string' })
   weightedValue!: string;
-  @ApiProperty({ example: '2027-02-15T00:00:00.000Z', nullable: true, type: String })
+  @ApiProperty({ format: 'date', example: '2027-02-15', nullable: true, type: String })
   expectedCloseDate!: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'Set while the deal is closed' })
+  @ApiProperty({
+    format: 'date',
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'Set while the deal is closed',
+  })
   actualCloseDate!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String, description: 'Set while the deal is CLOSED_LOST' })
   lostReason!: string | null;
@@ -32,6 +39,7 @@ export class DealOutput {
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) createdById!: string | null;
   @ApiProperty({ example: WHEN }) createdAt!: string;
   @ApiProperty({ example: WHEN }) updatedAt!: string;
+  @VersionProperty() version!: number;
   @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
 }
 

@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { DealStage, DealStatus } from '../../generated/prisma/enums.js';
 import { MONEY, MONEY_MESSAGE } from './deal.input.js';
+import { IsCalendarDate } from '../../common/dates.js';
 
 export const DEAL_SORT_FIELDS = ['createdAt', 'updatedAt', 'value', 'expectedCloseDate', 'title'] as const;
 export type DealSortField = (typeof DEAL_SORT_FIELDS)[number];
@@ -19,16 +19,14 @@ export class PipelineQuery {
   @IsUUID()
   assignedToId?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-01-01T00:00:00Z' })
+  @ApiPropertyOptional({ type: String, format: 'date', description: 'First expected close date included' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   expectedCloseFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-03-31T23:59:59Z' })
+  @ApiPropertyOptional({ type: String, format: 'date', description: 'Last expected close date included' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   expectedCloseTo?: Date;
 }
 
@@ -83,16 +81,14 @@ export class ListDealsQuery extends PageQuery {
   @Matches(MONEY, { message: `valueMax ${MONEY_MESSAGE}` })
   valueMax?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-01-01T00:00:00Z' })
+  @ApiPropertyOptional({ type: String, format: 'date', description: 'First expected close date included' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   expectedCloseFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2027-03-31T23:59:59Z' })
+  @ApiPropertyOptional({ type: String, format: 'date', description: 'Last expected close date included' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   expectedCloseTo?: Date;
 
   @ApiPropertyOptional({ description: 'Case-insensitive search in the title', example: 'main st' })

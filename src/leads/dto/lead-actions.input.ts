@@ -1,9 +1,9 @@
+import { IsCalendarDate } from '../../common/dates.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -56,9 +56,10 @@ export class ConvertDealInput {
   })
   value!: string;
 
-  @ApiProperty({ type: String, format: 'date-time', example: '2027-03-31T00:00:00.000Z' })
-  @IsISO8601({ strict: true })
-  expectedCloseDate!: string;
+  @ApiPropertyOptional({ type: String, format: 'date', example: '2027-03-31' })
+  @IsOptional()
+  @IsCalendarDate()
+  expectedCloseDate?: Date;
 
   @ApiPropertyOptional({
     format: 'uuid',
@@ -79,7 +80,7 @@ export class ConvertLeadInput {
   @ApiPropertyOptional({
     type: ConvertDealInput,
     description: 'Required when createDeal is true, refused otherwise',
-    example: { title: '123 Main St purchase', value: '750000.00', expectedCloseDate: '2027-03-31T00:00:00.000Z' },
+    example: { title: '123 Main St purchase', value: '750000.00', expectedCloseDate: '2027-03-31' },
   })
   @IsOptional()
   @ValidateNested()

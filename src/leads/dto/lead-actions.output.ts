@@ -11,7 +11,8 @@ export class ConvertedDealOutput {
   @ApiProperty({ enum: DealStage, enumName: 'DealStage', example: 'QUALIFIED' }) stage!: DealStage;
   @ApiProperty({ enum: DealStatus, enumName: 'DealStatus', example: 'ACTIVE' }) status!: DealStatus;
   @ApiProperty({ example: 50 }) probability!: number;
-  @ApiProperty({ example: '2027-03-31T00:00:00.000Z', nullable: true, type: String }) expectedCloseDate!: string | null;
+  @ApiProperty({ format: 'date', example: '2027-03-31', nullable: true, type: String }) expectedCloseDate!:
+    string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) leadId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) contactId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) listingId!: string | null;

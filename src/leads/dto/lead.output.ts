@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
+import { VersionProperty } from '../../http/version.property.js';
 
 export class LeadOutput {
   @ApiProperty({ format: 'uuid', example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' }) id!: string;
@@ -27,6 +28,7 @@ export class LeadOutput {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdById!: string | null;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @VersionProperty() version!: number;
   @ApiProperty({ example: null, nullable: true, type: String }) lastContactAt!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
   @ApiProperty({

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
+import { IsInstant } from '../../common/dates.js';
 
 export const LEAD_SORT_FIELDS = ['createdAt', 'updatedAt', 'name', 'scoreValue'] as const;
 export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
@@ -49,14 +49,12 @@ export class ListLeadsQuery extends PageQuery {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-01-01T00:00:00Z' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   createdFrom?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-31T23:59:59Z' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   createdTo?: Date;
 
   @ApiPropertyOptional({

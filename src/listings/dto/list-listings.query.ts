@@ -2,7 +2,6 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
-  IsDate,
   IsEnum,
   IsIn,
   IsInt,
@@ -21,6 +20,7 @@ import { SortParam } from '../../common/sort.js';
 import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
 import { RESO_STANDARD_STATUSES, type ResoStandardStatus } from '../reso.js';
 import { BATHROOMS, PRICE } from './listing.input.js';
+import { IsCalendarDate } from '../../common/dates.js';
 
 export const LISTING_SORT_FIELDS = ['createdAt', 'updatedAt', 'price', 'listingDate', 'squareFeet'] as const;
 export type ListingSortField = (typeof LISTING_SORT_FIELDS)[number];
@@ -120,16 +120,14 @@ export class ListListingsQuery extends PageQuery {
   @Length(1, 20)
   zipCode?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-01-01T00:00:00Z' })
+  @ApiPropertyOptional({ type: String, format: 'date', description: 'First listing date included' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   listingDateFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-31T23:59:59Z' })
+  @ApiPropertyOptional({ type: String, format: 'date', description: 'Last listing date included' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   listingDateTo?: Date;
 
   @ApiPropertyOptional({

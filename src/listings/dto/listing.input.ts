@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsDate,
   IsEnum,
   IsInt,
   IsOptional,
@@ -19,6 +17,7 @@ import {
 import { Trim } from '../../common/query-transforms.js';
 import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
 import { CustomFieldsField, NotesField, TagsField } from '../../common/dto-fields.js';
+import { IsCalendarDate } from '../../common/dates.js';
 
 /** numeric(12, 2) */
 export const PRICE = /^\d{1,10}(\.\d{1,2})?$/;
@@ -155,22 +154,20 @@ export class CreateListingInput {
   @Length(1, 50)
   mlsNumber?: string | null;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00.000Z', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', example: '2026-11-01', nullable: true })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   listingDate?: Date | null;
 
   @ApiPropertyOptional({
     type: String,
-    format: 'date-time',
-    example: '2027-05-01T00:00:00.000Z',
+    format: 'date',
+    example: '2027-05-01',
     nullable: true,
     description: 'Not before listingDate',
   })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsCalendarDate()
   expirationDate?: Date | null;
 
   @ApiPropertyOptional({ type: [String], example: ['https://cdn.example.com/listings/123/front.jpg'] })

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
 import { RESO_PROPERTY_TYPES, RESO_STANDARD_STATUSES } from '../reso.js';
+import { VersionProperty } from '../../http/version.property.js';
 
 const ID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
 const WHEN = '2026-11-23T16:00:00.000Z';
@@ -37,8 +38,8 @@ export class ListingOutput {
   @ApiProperty({ example: '675.68', nullable: true, type: String }) pricePerSqft!: string | null;
   @ApiProperty({ enum: ListingStatus, enumName: 'ListingStatus', example: 'ACTIVE' }) status!: ListingStatus;
   @ApiProperty({ example: 'SF-24-001234', nullable: true, type: String }) mlsNumber!: string | null;
-  @ApiProperty({ example: '2026-11-01T00:00:00.000Z', nullable: true, type: String }) listingDate!: string | null;
-  @ApiProperty({ example: '2027-05-01T00:00:00.000Z', nullable: true, type: String }) expirationDate!: string | null;
+  @ApiProperty({ format: 'date', example: '2026-11-01', nullable: true, type: String }) listingDate!: string | null;
+  @ApiProperty({ format: 'date', example: '2027-05-01', nullable: true, type: String }) expirationDate!: string | null;
   @ApiProperty({ type: [String], example: ['https://cdn.example.com/listings/123/front.jpg'] }) images!: string[];
   @ApiProperty({ example: 'https://tours.example.com/123-main', nullable: true, type: String })
   virtualTourUrl!: string | null;
@@ -52,6 +53,7 @@ export class ListingOutput {
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) createdById!: string | null;
   @ApiProperty({ example: WHEN }) createdAt!: string;
   @ApiProperty({ example: WHEN }) updatedAt!: string;
+  @VersionProperty() version!: number;
   @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
   @ApiProperty({ type: ResoOutput }) reso!: ResoOutput;
 }

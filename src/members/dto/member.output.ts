@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { VersionProperty } from '../../http/version.property.js';
 import { MemberRole } from '../../generated/prisma/enums.js';
 
 export class MemberOutput {
@@ -7,4 +8,5 @@ export class MemberOutput {
   @ApiProperty({ example: 'Li Chen', nullable: true, type: String }) fullName!: string | null;
   @ApiProperty({ enum: MemberRole, enumName: 'MemberRole', example: 'AGENT' }) role!: MemberRole;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) joinedAt!: string;
+  @VersionProperty() version!: number;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MemberRole } from '../../generated/prisma/enums.js';
+import { VersionProperty } from '../../http/version.property.js';
 
 export class OrganizationOutput {
   @ApiProperty({ format: 'uuid', example: '7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f' }) id!: string;
@@ -8,4 +9,5 @@ export class OrganizationOutput {
   role!: MemberRole;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @VersionProperty() version!: number;
 }

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
+import { IsInstant } from '../../common/dates.js';
 
 export const TICKET_SORT_FIELDS = ['priority', 'createdAt', 'updatedAt', 'dueAt', 'number'] as const;
 export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
@@ -55,14 +55,12 @@ export class ListTicketsQuery extends PageQuery {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-01-01T00:00:00Z' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   createdFrom?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-31T23:59:59Z' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   createdTo?: Date;
 
   @ApiPropertyOptional({
@@ -79,13 +77,11 @@ export class ListTicketsQuery extends PageQuery {
 export class TicketPeriodQuery {
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'Inclusive' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   from?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z', description: 'Exclusive' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   to?: Date;
 }

@@ -45,10 +45,6 @@ export class TicketShareOutput {
   @ApiProperty({ example: true, description: 'Neither expired nor revoked' }) active!: boolean;
 }
 
-export class TicketShareListOutput {
-  @ApiProperty({ type: [TicketShareOutput] }) data!: TicketShareOutput[];
-}
-
 export class PublicTicketCommentOutput {
   @ApiProperty({ format: 'uuid', example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' }) id!: string;
   @ApiProperty({ example: 'A plumber is booked for Thursday morning.' }) body!: string;

@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
-  IsDate,
   IsEnum,
   IsOptional,
   IsString,
@@ -14,6 +12,7 @@ import {
 } from 'class-validator';
 import { Trim } from '../../common/query-transforms.js';
 import { TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
+import { IsInstant } from '../../common/dates.js';
 
 export class CreateTicketInput {
   @ApiProperty({ example: 'Dishwasher leaking after move-in', minLength: 1, maxLength: 200 })
@@ -69,8 +68,7 @@ export class CreateTicketInput {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2026-12-01T17:00:00.000Z' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   dueAt?: Date | null;
 
   @ApiPropertyOptional({

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MemberRole, TicketCommentAuthor, TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
+import { VersionProperty } from '../../http/version.property.js';
 
 const UUID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
 const AT = '2026-11-23T16:00:00.000Z';
@@ -34,6 +35,7 @@ export class TicketOutput {
   @ApiProperty({ example: false, description: 'Still open and past dueAt' }) isOverdue!: boolean;
   @ApiProperty({ example: AT }) createdAt!: string;
   @ApiProperty({ example: AT }) updatedAt!: string;
+  @VersionProperty() version!: number;
 }
 
 export class TicketStatusChangeOutput {

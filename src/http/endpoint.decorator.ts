@@ -1,0 +1,77 @@
+import { applyDecorators, HttpCode, HttpStatus, SetMetadata, type Type } from '@nestjs/common';
+import { ApiExtension, ApiOperation, ApiProduces, ApiResponse } from '@nestjs/swagger';
+import type { ErrorCode } from '../common/errors.js';
+import { IfMatch, type VersionedResource } from './versioned.js';
+
+export interface EndpointOptions {
+  summary: string;
+  description?: string;
+  /** The success body's class; a media type for a body that is not JSON; null for 204 No Content. */
+  ok: Type<unknown> | MediaBody | null;
+  /**
+   * The route creates a resource: 201 Created, with `Location` built from this template —
+   * `{name}` from the created body, `{:name}` from the request's path (`/v1/tickets/{:id}/comments/{id}`).
+   */
+  created?: string;
+  /** The business error codes the route may answer; the ones every route of its kind shares are added to the document. */
+  errors?: readonly ErrorCode[];
+  /** The route changes this record: If-Match is honoured (412 when stale). */
+  ifMatch?: VersionedResource;
+}
+
+/** A success body that is not JSON (an iCalendar feed, a file). */
+export interface MediaBody {
+  mediaType: string;
+  /** Binary content (a file), or text. */
+  binary?: boolean;
+  example?: string;
+}
+
+const isMedia = (ok: EndpointOptions['ok']): ok is MediaBody => typeof ok === 'object' && ok !== null;
+
+/** What the OpenAPI post-processing (openapi.ts) reads from an operation, then removes. */
+export interface EndpointContract {
+  errors: readonly ErrorCode[];
+  ifMatch: boolean;
+  created: boolean;
+}
+export const CONTRACT_EXTENSION = 'x-contract';
+export const LOCATION = 'location';
+
+function successResponse(status: number, ok: EndpointOptions['ok']): MethodDecorator {
+  if (ok === null) return ApiResponse({ status, description: 'Done; no content' });
+  if (isMedia(ok)) {
+    const schema = ok.binary
+      ? { type: 'string' as const, format: 'binary' }
+      : { type: 'string' as const, ...(ok.example && { example: ok.example }) };
+    return applyDecorators(
+      ApiProduces(ok.mediaType),
+      ApiResponse({ status, description: ok.mediaType, content: { [ok.mediaType]: { schema } } }),
+    );
+  }
+  return ApiResponse({ status, type: ok, description: status === 201 ? 'Created' : 'OK' });
+}
+
+/**
+ * A route's documentation and HTTP contract in one decorator: status, summary, success
+ * body, the error codes it may answer, Location on 201 and If-Match on writes. Everything
+ * every route shares (auth errors, 429, rate-limit headers, ETags…) is added to the
+ * document once, by openapi.ts, from these facts.
+ */
+export function Endpoint(options: EndpointOptions): MethodDecorator {
+  const status = options.ok === null ? HttpStatus.NO_CONTENT : options.created ? HttpStatus.CREATED : HttpStatus.OK;
+  const contract: EndpointContract = {
+    errors: options.errors ?? [],
+    ifMatch: options.ifMatch !== undefined,
+    created: options.created !== undefined,
+  };
+  const decorators = [
+    HttpCode(status),
+    ApiOperation({ summary: options.summary, ...(options.description && { description: options.description }) }),
+    successResponse(status, options.ok),
+    ApiExtension(CONTRACT_EXTENSION, contract),
+  ];
+  if (options.created) decorators.push(SetMetadata(LOCATION, options.created));
+  if (options.ifMatch) decorators.push(IfMatch(options.ifMatch));
+  return applyDecorators(...decorators);
+}
