@@ -73,10 +73,30 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.addHook('onRequest', (request, reply, done) =>
     securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
   );
+  // A browser SPA on another origin: every verb the API uses, the request headers of its
+  // conventions, and the response headers its JS must read. The preflight is cached for 10 minutes.
   await fastify.register(cors, {
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-    exposedHeaders: ['x-request-id', 'retry-after'],
-    allowedHeaders: ['authorization', 'content-type', 'x-organization-id', 'x-request-id'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    maxAge: 600,
+    exposedHeaders: [
+      'x-request-id',
+      'retry-after',
+      'etag',
+      'location',
+      'content-disposition',
+      'ratelimit-limit',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+    ],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'x-organization-id',
+      'x-request-id',
+      'if-match',
+      'idempotency-key',
+    ],
   });
   // Opt-in per route with @RateLimited() (auth routes); in-memory, per client IP.
   await fastify.register(rateLimit, {
