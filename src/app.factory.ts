@@ -109,6 +109,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.addHook('onRequest', (request, reply, done) =>
     securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
   );
+  // A browser SPA on another origin: every verb the API uses, the request headers of its
+  // conventions, and the response headers its JS must read.
   await fastify.register(cors, {
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     methods: CORS_METHODS,
