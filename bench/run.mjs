@@ -1,13 +1,16 @@
-// `npm run bench`: the API against a minimal baseline doing the same SQL, in one run.
+// `npm run bench`: the API against a minimal baseline doing the same SQL and against a
+// PostGraphile peer on the same database, in one run.
 // See docs/performance.md for what it measures, how, and the numbers.
 //
 // 1. builds the API (npm run build), migrates and (once) seeds the `crm_bench`
 //    database: BENCH_ORGS × BENCH_LEADS_PER_ORG leads, 1 ADMIN + 4 AGENTs per org;
 // 2. checks that bench/baseline.mjs still sends the very statements the API sends;
-// 3. starts the API (production mode) and the baseline as child processes, drives
-//    each scenario with autocannon against one, then the other;
+// 3. starts the API (production mode), the baseline and the PostGraphile peer
+//    (bench/postgraphile.mjs) as child processes, checks the peer's answers against the
+//    API's, then drives each scenario with autocannon against each in turns;
 // 4. the same scenarios against the API on embedded PGlite (no baseline);
-// 5. prints the table, writes bench/results/<timestamp>.json; any non-2xx → exit 1.
+// 5. prints the table, writes bench/results/<timestamp>.json; any non-2xx (or GraphQL
+//    error) → exit 1.
 import { spawn, execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,7 +56,7 @@ const cfg = {
   tokens: num('BENCH_TOKENS', 200),
   agentShare: num('BENCH_AGENT_SHARE', 0.2),
   scenarios: list('BENCH_SCENARIOS', null),
-  targets: list('BENCH_TARGETS', ['api', 'baseline', 'embedded']),
+  targets: list('BENCH_TARGETS', ['api', 'baseline', 'postgraphile', 'embedded']),
   embeddedOrgs: num('BENCH_EMBEDDED_ORGS', 5),
   embeddedLeadsPerOrg: num('BENCH_EMBEDDED_LEADS_PER_ORG', 2000),
   // PGlite runs one transaction at a time: many more clients only queue (at 50, some waited > 10 s).
@@ -86,58 +89,145 @@ const LAST = ['Gonzalez', 'Smith', 'Johnson', 'Nguyen', 'Patel', 'Kim', 'Rossi',
 let createSeq = 0;
 const runTag = Date.now().toString(36);
 
-export const SCENARIOS = [
+/** A new lead with a unique email and phone (12-digit phones never collide with the seed's 11-digit ones). */
+function newLead() {
+  const n = ++createSeq;
+  const first = pick(FIRST);
+  const last = pick(LAST);
+  return {
+    name: `${first} ${last}`,
+    email: `${first}.${last}.${runTag}.${n}@bench-new.example`.toLowerCase(),
+    phone: `+44 20 ${String(n % 1e8).padStart(8, '0')}`,
+    company: `${last} Holdings`,
+    source: 'REFERRAL',
+    status: 'NEW_LEAD',
+    scoreValue: randomInt(101),
+    tags: ['bench'],
+  };
+}
+
+// The PostGraphile peer's operations (bench/postgraphile.mjs serves the schema PostGraphile
+// generates from the database). A lead has the fields of the API's LeadOutput, the list's
+// columns in src/leads/leads.repository.ts; soft-deleted leads are excluded by a condition
+// (deleted_at IS NULL), RLS does the rest, as for the API.
+const LEAD_FIELDS = [
+  'id',
+  'name',
+  'email',
+  'phone',
+  'company',
+  'source',
+  'status',
+  'score',
+  'scoreValue',
+  'budget',
+  'timeline',
+  'notes',
+  'tags',
+  'customFields',
+  'assignedToId',
+  'createdById',
+  'createdAt',
+  'updatedAt',
+  'lastContactAt',
+  'deletedAt',
+  'convertedContactId',
+];
+const LEAD = LEAD_FIELDS.join(' ');
+const PAGE = 'first: 25, orderBy: [CREATED_AT_DESC, ID_ASC], condition: { deletedAt: null }';
+// `q` as the API renders it: ILIKE '%' || q || '%' on name, email, phone, company (q unescaped).
+const Q_FILTER = `or: [${['name', 'email', 'phone', 'company'].map((f) => `{ ${f}: { likeInsensitive: $q } }`).join(', ')}]`;
+const GRAPHQL = {
+  list: `query List { allLeads(${PAGE}) { totalCount nodes { ${LEAD} } } }`,
+  listFilterQ: `query ListFilterQ($status: [LeadStatus!]!, $q: String!) {
+    allLeads(${PAGE}, filter: { status: { in: $status }, ${Q_FILTER} }) { totalCount nodes { ${LEAD} } } }`,
+  get: `query Get($id: UUID!) { allLeads(condition: { id: $id, deletedAt: null }) { nodes { ${LEAD} } } }`,
+  create: `mutation Create($lead: LeadInput!) { createLead(input: { lead: $lead }) { lead { ${LEAD} } } }`,
+  patch: `mutation Patch($id: UUID!, $patch: LeadPatch!) {
+    updateLeadById(input: { id: $id, leadPatch: $patch }) { lead { ${LEAD} } } }`,
+};
+// A peer response's `data` in the API's shapes: a list as { data, meta: { total } }, a lead, or null.
+const peerPage = (d) => d?.allLeads && { data: d.allLeads.nodes, meta: { total: d.allLeads.totalCount } };
+
+/**
+ * Each scenario draws its random parameters once (`draw`), then renders them as the REST
+ * request (`path`, `body`) and as the GraphQL one (`graphql`), so the two can be compared.
+ */
+const ALL_SCENARIOS = [
   {
     name: 'list',
     title: 'list leads (page 1, 25, -createdAt)',
     method: 'GET',
+    draw: () => ({}),
     path: () => '/v1/leads?page=1&pageSize=25&sort=-createdAt',
+    graphql: () => ({ query: GRAPHQL.list }),
+    peerResult: peerPage,
   },
   {
     name: 'list-filter-q',
     title: 'list, status=NEW_LEAD,IN_CONTACT & q',
     method: 'GET',
-    path: () => `/v1/leads?page=1&pageSize=25&sort=-createdAt&status=NEW_LEAD,IN_CONTACT&q=${pick(SEARCH_TERMS)}`,
+    draw: () => ({ q: pick(SEARCH_TERMS) }),
+    path: (_u, p) => `/v1/leads?page=1&pageSize=25&sort=-createdAt&status=NEW_LEAD,IN_CONTACT&q=${p.q}`,
+    graphql: (_u, p) => ({
+      query: GRAPHQL.listFilterQ,
+      variables: { status: ['NEW_LEAD', 'IN_CONTACT'], q: `%${p.q}%` },
+    }),
+    peerResult: peerPage,
   },
-  { name: 'get', title: 'get one lead', method: 'GET', path: (u) => `/v1/leads/${pick(u.ids)}` },
+  {
+    name: 'get',
+    title: 'get one lead',
+    method: 'GET',
+    draw: (u) => ({ id: pick(u.ids) }),
+    path: (_u, p) => `/v1/leads/${p.id}`,
+    graphql: (_u, p) => ({ query: GRAPHQL.get, variables: { id: p.id } }),
+    peerResult: (d) => d?.allLeads?.nodes[0] ?? null,
+  },
   {
     name: 'create',
     title: 'create a lead (duplicate check runs)',
     method: 'POST',
+    // Unique email and phone, so the duplicate check runs and finds nothing.
+    draw: () => ({ body: newLead() }),
     path: () => '/v1/leads',
-    // Unique email and phone, so the duplicate check runs and finds nothing. 12-digit
-    // phones never collide with the seed's 11-digit ones.
-    body: () => {
-      const n = ++createSeq;
-      const first = pick(FIRST);
-      const last = pick(LAST);
-      return {
-        name: `${first} ${last}`,
-        email: `${first}.${last}.${runTag}.${n}@bench-new.example`.toLowerCase(),
-        phone: `+44 20 ${String(n % 1e8).padStart(8, '0')}`,
-        company: `${last} Holdings`,
-        source: 'REFERRAL',
-        status: 'NEW_LEAD',
-        scoreValue: randomInt(101),
-        tags: ['bench'],
-      };
-    },
+    body: (_u, p) => p.body,
+    // The API takes the organization and the creator from the request context; a
+    // PostGraphile client sends them (RLS's WITH CHECK refuses another organization).
+    graphql: (u, p) => ({
+      query: GRAPHQL.create,
+      variables: { lead: { ...p.body, organizationId: u.orgId, createdById: u.userId } },
+    }),
+    peerResult: (d) => d?.createLead?.lead ?? null,
   },
   {
     name: 'patch',
     title: 'patch a lead (notes, scoreValue)',
     method: 'PATCH',
-    path: (u) => `/v1/leads/${pick(u.ids)}`,
-    body: () => ({ notes: `Called back, follow up #${randomInt(1000)}`, scoreValue: randomInt(101) }),
+    draw: (u) => ({
+      id: pick(u.ids),
+      body: { notes: `Called back, follow up #${randomInt(1000)}`, scoreValue: randomInt(101) },
+    }),
+    path: (_u, p) => `/v1/leads/${p.id}`,
+    body: (_u, p) => p.body,
+    graphql: (_u, p) => ({ query: GRAPHQL.patch, variables: { id: p.id, patch: p.body } }),
+    peerResult: (d) => d?.updateLeadById?.lead ?? null,
   },
-].filter((s) => !cfg.scenarios || cfg.scenarios.includes(s.name));
+];
+export const SCENARIOS = ALL_SCENARIOS.filter((s) => !cfg.scenarios || cfg.scenarios.includes(s.name));
+const scenarioNamed = (name) => ALL_SCENARIOS.find((s) => s.name === name);
 
-function requestFor(scenario, user) {
+/** The HTTP request for a scenario: REST for the API and the baseline, GraphQL for the PostGraphile peer. */
+function requestFor(scenario, user, kind = 'rest', params = scenario.draw?.(user) ?? {}) {
   const headers = { authorization: `Bearer ${user.token}`, 'x-organization-id': user.orgId };
-  const req = { method: scenario.method, path: scenario.path(user), headers };
+  if (kind === 'graphql') {
+    headers['content-type'] = 'application/json';
+    return { method: 'POST', path: '/graphql', headers, body: JSON.stringify(scenario.graphql(user, params)) };
+  }
+  const req = { method: scenario.method, path: scenario.path(user, params), headers };
   if (scenario.body) {
     headers['content-type'] = 'application/json';
-    req.body = JSON.stringify(scenario.body());
+    req.body = JSON.stringify(scenario.body(user, params));
   }
   return req;
 }
@@ -420,6 +510,29 @@ async function startBaseline({ trace, profile } = {}) {
   return proc;
 }
 
+async function startPostgraphile({ profile } = {}) {
+  const port = await freePort();
+  const args = [];
+  if (profile) args.push('--import', './bench/profiler.mjs');
+  args.push('bench/postgraphile.mjs');
+  const proc = start(
+    'postgraphile',
+    args,
+    {
+      NODE_ENV: 'production',
+      PEER_PORT: String(port),
+      PEER_DATABASE_URL: dbUrl,
+      PEER_POOL_SIZE: String(cfg.poolSize),
+      PEER_JWT_SECRET: JWT_SECRET,
+      PEER_JWT_AUDIENCE: AUDIENCE,
+    },
+    { ipc: profile },
+  );
+  proc.base = `http://127.0.0.1:${port}`;
+  await waitReady(proc, proc.base);
+  return proc;
+}
+
 function memoryOf(proc) {
   const status = readFileSync(`/proc/${proc.child.pid}/status`, 'utf8');
   const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
@@ -481,8 +594,8 @@ function ipc(proc, message, reply) {
 // SQL parity: the baseline must send exactly the API's statements
 // ---------------------------------------------------------------------------
 
-async function send(base, scenario, user) {
-  const r = requestFor(scenario, user);
+async function send(base, scenario, user, kind = 'rest', params = undefined) {
+  const r = requestFor(scenario, user, kind, params);
   const res = await fetch(base + r.path, { method: r.method, headers: r.headers, body: r.body });
   return { status: res.status, body: await res.text() };
 }
@@ -532,21 +645,164 @@ async function checkSqlParity(users) {
 }
 
 // ---------------------------------------------------------------------------
+// PostGraphile peer: before it is measured, its answers must be the API's
+// ---------------------------------------------------------------------------
+
+const INSTANTS = new Set(['createdAt', 'updatedAt', 'lastContactAt', 'deletedAt']);
+/** A field's value as compared across targets: instants as epoch ms (the peer writes +00:00, the API Z). */
+const comparable = (field, v) => (INSTANTS.has(field) && v !== null ? Date.parse(v) : JSON.stringify(v));
+
+/** The fields in which two leads differ; a field only one of them has counts. */
+function leadDiff(a, b) {
+  const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...fields].filter((f) => !(f in a) || !(f in b) || comparable(f, a[f]) !== comparable(f, b[f]));
+}
+
+/** created_at DESC, id ASC, as both order the list. */
+function ordered(rows) {
+  return rows.every((r, i) => {
+    if (i === 0) return true;
+    const [a, b] = [Date.parse(rows[i - 1].createdAt), Date.parse(r.createdAt)];
+    return a > b || (a === b && rows[i - 1].id < r.id);
+  });
+}
+
+/**
+ * Sends every scenario to the peer as an ADMIN and as an AGENT and checks the answers:
+ * pages of 25 (or the whole result), totals, order, no soft-deleted rows, an AGENT's rows
+ * their own, created and patched leads as sent — and, when the API runs too, the very
+ * rows, totals and leads the API answers for the same request. Then isolation: another
+ * organization's header is 403, another organization's lead and (for an AGENT) a
+ * colleague's lead are not found. Throws when anything is off: a wrong peer is not measured.
+ */
+async function checkPostgraphile(peer, api, users, superuser) {
+  const problems = [];
+  let checks = 0;
+  const expect = (ok, what) => {
+    checks++;
+    if (!ok) problems.push(what);
+    return ok;
+  };
+  const viaPeer = async (scenario, user, params) => {
+    const res = await send(peer.base, scenario, user, 'graphql', params);
+    let body = null;
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      // reported below through `raw`
+    }
+    const result = body?.data && !body.errors ? scenario.peerResult(body.data) : undefined;
+    return { status: res.status, result, raw: res.body.slice(0, 300) };
+  };
+  const viaApi = async (scenario, user, params) => {
+    const res = await send(api.base, scenario, user, 'rest', params);
+    return res.status < 300 ? JSON.parse(res.body) : { status: res.status, body: res.body.slice(0, 300) };
+  };
+  const sameLead = (label, got, want) => {
+    const diff = leadDiff(got, want);
+    return expect(!diff.length, `${label}: differs from the API in ${diff.join(', ')}`);
+  };
+  const get = scenarioNamed('get');
+
+  const tested = [users.find((u) => u.role === 'ADMIN'), users.find((u) => u.role === 'AGENT')].filter(Boolean);
+  for (const user of tested) {
+    const owns = (r) => r.assignedToId === user.userId || r.createdById === user.userId;
+    for (const scenario of SCENARIOS) {
+      const label = `${scenario.name} as ${user.role}`;
+      const params = scenario.draw(user);
+      const p = await viaPeer(scenario, user, params);
+      if (!expect(p.status === 200 && p.result, `${label}: HTTP ${p.status} ${p.raw}`)) continue;
+      const lead = p.result;
+      if (scenario.name === 'list' || scenario.name === 'list-filter-q') {
+        const { data: rows, meta } = p.result;
+        expect(rows.length === Math.min(25, meta.total), `${label}: ${rows.length} rows, total ${meta.total}`);
+        if (scenario.name === 'list') expect(meta.total > 0, `${label}: no rows`);
+        expect(
+          rows.every((r) => r.deletedAt === null),
+          `${label}: a soft-deleted row`,
+        );
+        expect(ordered(rows), `${label}: not ordered by createdAt desc, id`);
+        if (user.role === 'AGENT') expect(rows.every(owns), `${label}: a row the AGENT neither owns nor created`);
+        if (api) {
+          const a = await viaApi(scenario, user, params);
+          if (expect(a.data, `${label}: the API answered ${a.status} ${a.body}`)) {
+            expect(meta.total === a.meta.total, `${label}: total ${meta.total}, the API's ${a.meta.total}`);
+            const ids = (xs) => xs.map((r) => r.id).join();
+            if (expect(ids(rows) === ids(a.data), `${label}: not the API's rows`)) {
+              rows.forEach((r, i) => sameLead(`${label}, row ${i + 1}`, r, a.data[i]));
+            }
+          }
+        }
+        continue;
+      }
+      if (scenario.name === 'get') expect(lead?.id === params.id, `${label}: lead ${params.id} not found`);
+      if (scenario.name === 'create') {
+        const sent = Object.keys(params.body).filter((f) => comparable(f, lead[f]) !== comparable(f, params.body[f]));
+        expect(!sent.length, `${label}: ${sent.join(', ')} not as sent`);
+        expect(lead.createdById === user.userId, `${label}: createdById ${lead.createdById}`);
+      }
+      if (scenario.name === 'patch') {
+        expect(
+          lead.notes === params.body.notes && lead.scoreValue === params.body.scoreValue,
+          `${label}: notes/scoreValue not as sent`,
+        );
+      }
+      if (user.role === 'AGENT') expect(owns(lead), `${label}: a lead the AGENT neither owns nor created`);
+      if (api) {
+        // The lead as the API reads it back afterwards.
+        const a = await viaApi(get, user, { id: lead.id });
+        if (expect(a.id, `${label}: the API answered ${a.status} ${a.body}`)) sameLead(label, lead, a);
+      }
+    }
+
+    // Isolation: what RLS and the membership check must hide.
+    const other = users.find((u) => u.orgId !== user.orgId);
+    if (other) {
+      const foreign = await viaPeer(scenarioNamed('list'), { ...user, orgId: other.orgId });
+      expect(foreign.status === 403, `another organization's header as ${user.role}: HTTP ${foreign.status}`);
+      const theirs = await viaPeer(get, user, { id: other.ids[0] });
+      expect(theirs.status === 200 && theirs.result === null, `another organization's lead as ${user.role}: found`);
+    }
+    if (user.role === 'AGENT') {
+      const { rows } = await superuser.query(
+        `SELECT id FROM leads WHERE organization_id = $1 AND deleted_at IS NULL
+           AND assigned_to_id IS DISTINCT FROM $2 AND created_by_id IS DISTINCT FROM $2 LIMIT 1`,
+        [user.orgId, user.userId],
+      );
+      if (rows.length) {
+        const colleague = await viaPeer(get, user, { id: rows[0].id });
+        expect(colleague.status === 200 && colleague.result === null, "a colleague's lead as AGENT: found");
+      }
+    }
+  }
+  const report = { ok: !problems.length, users: tested.map((u) => u.role), checks, comparedWithApi: !!api, problems };
+  if (problems.length) throw new Error(`the PostGraphile peer's answers are wrong:\n  ${problems.join('\n  ')}`);
+  log(
+    `postgraphile: ${checks} checks passed (${tested.map((u) => u.role).join(', ')}${api ? ', against the API' : ''})`,
+  );
+  return report;
+}
+
+// ---------------------------------------------------------------------------
 // Load
 // ---------------------------------------------------------------------------
 
-/** One autocannon run; when `latencies` is given, every response time (ms) is pushed to it. */
-function cannon(base, scenario, users, duration, connections, latencies) {
+/**
+ * One autocannon run; when `latencies` is given, every response time (ms) is pushed to it.
+ * GraphQL answers a failed operation with 200 and an `errors` array: those are counted
+ * in `graphqlErrors`.
+ */
+function cannon(base, scenario, users, duration, connections, latencies, kind = 'rest') {
+  let graphqlErrors = 0;
+  const request = { setupRequest: (req) => ({ ...req, ...requestFor(scenario, pick(users), kind) }) };
+  if (kind === 'graphql') {
+    request.onResponse = (status, body) => {
+      if (status < 300 && body.includes('"errors":[')) graphqlErrors++;
+    };
+  }
   return new Promise((resolveRun, reject) => {
-    const instance = autocannon(
-      {
-        url: base,
-        connections,
-        duration,
-        timeout: 10,
-        requests: [{ setupRequest: (req) => ({ ...req, ...requestFor(scenario, pick(users)) }) }],
-      },
-      (err, res) => (err ? reject(err) : resolveRun(res)),
+    const instance = autocannon({ url: base, connections, duration, timeout: 10, requests: [request] }, (err, res) =>
+      err ? reject(err) : resolveRun({ ...res, graphqlErrors }),
     );
     if (latencies) instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
   });
@@ -576,15 +832,17 @@ async function quiesce(monitor) {
 
 /**
  * Measures a scenario on each target. The measured time is cut into BENCH_SLICES slices
- * that the targets take in turns (api, baseline, baseline, api, …), so a machine whose
- * speed drifts — this one does, by ±25 % within an hour — drifts under both alike.
+ * that the targets take in turns (api, baseline, postgraphile, then postgraphile, baseline,
+ * api, …), so a machine whose speed drifts — this one does, by ±25 % within an hour —
+ * drifts under all alike.
  * req/s = requests ÷ seconds over all slices; p50/p99 over every response's latency.
  */
 async function measureTogether(targets, scenario, users, { connections, monitor } = {}) {
   const conns = connections ?? cfg.connections;
   const slices = Math.max(1, Math.round(cfg.slices));
   await quiesce(monitor);
-  for (const t of targets) if (cfg.warmup > 0) await cannon(t.proc.base, scenario, users, cfg.warmup, conns);
+  for (const t of targets)
+    if (cfg.warmup > 0) await cannon(t.proc.base, scenario, users, cfg.warmup, conns, null, t.kind);
   const acc = new Map(
     targets.map((t) => [t, { requests: 0, seconds: 0, errors: 0, codes: {}, latencies: [], cpuMs: 0, dbMs: 0 }]),
   );
@@ -593,14 +851,15 @@ async function measureTogether(targets, scenario, users, { connections, monitor 
     for (const t of i % 2 ? [...targets].reverse() : targets) {
       const a = acc.get(t);
       const [cpu0, db0] = [cpuMsOf(t.proc), await dbCpuByPid(monitor)];
-      const r = await cannon(t.proc.base, scenario, users, cfg.duration / slices, conns, a.latencies);
+      const r = await cannon(t.proc.base, scenario, users, cfg.duration / slices, conns, a.latencies, t.kind);
       const db = dbCpuDelta(db0, await dbCpuByPid(monitor));
       a.cpuMs += cpuMsOf(t.proc) - cpu0;
       a.dbMs = db === null || a.dbMs === null ? null : a.dbMs + db;
       a.requests += r.requests.total;
       a.seconds += r.duration ?? cfg.duration / slices;
-      a.errors += r.errors + r.timeouts + r.non2xx;
+      a.errors += r.errors + r.timeouts + r.non2xx + r.graphqlErrors;
       for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) a.codes[code] = (a.codes[code] ?? 0) + v.count;
+      if (r.graphqlErrors) a.codes.graphqlErrors = (a.codes.graphqlErrors ?? 0) + r.graphqlErrors;
     }
   }
   for (const t of targets)
@@ -626,14 +885,17 @@ async function measureTogether(targets, scenario, users, { connections, monitor 
       statusCodes: a.codes,
     };
     if (a.errors) {
-      const sample = await send(t.proc.base, scenario, pick(users)).catch((e) => ({ status: 0, body: String(e) }));
+      const sample = await send(t.proc.base, scenario, pick(users), t.kind).catch((e) => ({
+        status: 0,
+        body: String(e),
+      }));
       row.sample = sample;
       log(
         `${t.name} ${scenario.name}: ${a.errors} errors ${JSON.stringify(a.codes)}; a sample request → ${sample.status} ${sample.body.slice(0, 300)}`,
       );
     }
     log(
-      `${t.name.padEnd(9)} ${scenario.name.padEnd(14)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  CPU ${row.cpuUsPerReq} µs/req (db ${row.dbCpuUsPerReq})  errors ${a.errors}`,
+      `${t.name.padEnd(12)} ${scenario.name.padEnd(14)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  CPU ${row.cpuUsPerReq} µs/req (db ${row.dbCpuUsPerReq})  errors ${a.errors}`,
     );
     rows.push(row);
   }
@@ -678,7 +940,8 @@ async function prepareEmbedded() {
 // Report
 // ---------------------------------------------------------------------------
 
-function table(rows, ratios) {
+function table(rows, ratios, ratiosPostgraphile = {}) {
+  const peer = rows.some((r) => r.target === 'postgraphile');
   const head = [
     'scenario',
     'target',
@@ -689,9 +952,10 @@ function table(rows, ratios) {
     'DB CPU µs/req',
     'errors',
     'API ÷ baseline',
+    ...(peer ? ['API ÷ PostGraphile'] : []),
   ];
-  // Shown as api, baseline per scenario, embedded last.
-  const rank = { api: 0, baseline: 1 };
+  // Shown as api, baseline, postgraphile per scenario, embedded last.
+  const rank = { api: 0, baseline: 1, postgraphile: 2 };
   const at = (r) => (r.target === 'embedded' ? 1 : 0);
   const sorted = [...rows].sort(
     (a, b) =>
@@ -699,22 +963,24 @@ function table(rows, ratios) {
       (at(a)
         ? 0
         : SCENARIOS.findIndex((s) => s.name === a.scenario) - SCENARIOS.findIndex((s) => s.name === b.scenario)) ||
-      (rank[a.target] ?? 2) - (rank[b.target] ?? 2),
+      (rank[a.target] ?? 3) - (rank[b.target] ?? 3),
   );
-  const lines = sorted.map((r) => {
-    const ratio = r.target === 'api' && ratios[r.scenario] ? ratios[r.scenario] : null;
-    return [
-      r.scenario,
-      r.target,
-      String(r.rps),
-      String(r.p50),
-      String(r.p99),
-      String(r.cpuUsPerReq),
-      String(r.dbCpuUsPerReq ?? '–'),
-      String(r.errors),
-      ratio ? `${ratio.rps.toFixed(2)}× req/s, ${ratio.p99.toFixed(2)}× p99, ${ratio.cpu.toFixed(1)}× CPU` : '',
-    ];
-  });
+  const ratioText = (all, r) => {
+    const ratio = r.target === 'api' ? all[r.scenario] : null;
+    return ratio ? `${ratio.rps.toFixed(2)}× req/s, ${ratio.p99.toFixed(2)}× p99, ${ratio.cpu.toFixed(1)}× CPU` : '';
+  };
+  const lines = sorted.map((r) => [
+    r.scenario,
+    r.target,
+    String(r.rps),
+    String(r.p50),
+    String(r.p99),
+    String(r.cpuUsPerReq),
+    String(r.dbCpuUsPerReq ?? '–'),
+    String(r.errors),
+    ratioText(ratios, r),
+    ...(peer ? [ratioText(ratiosPostgraphile, r)] : []),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) =>
     `| ${cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
@@ -740,9 +1006,10 @@ async function main() {
   const memory = {};
   const profiles = {};
   let sqlParity = null;
+  let postgraphileCheck = null;
   const wants = (t) => cfg.targets.includes(t);
 
-  if (wants('api') || wants('baseline')) {
+  if (wants('api') || wants('baseline') || wants('postgraphile')) {
     await prepareDatabase();
     const users = await withClient(dbUrl, (c) =>
       loadUsers(async (sql, params) => (await c.query(sql, params)).rows, cfg.orgs, cfg.tokens),
@@ -756,16 +1023,20 @@ async function main() {
     await monitor.connect();
     const api = wants('api') ? await startApi({ profile: cfg.cpuProfile }) : null;
     const baseline = wants('baseline') ? await startBaseline({ profile: cfg.cpuProfile }) : null;
+    const peer = wants('postgraphile') ? await startPostgraphile({ profile: cfg.cpuProfile }) : null;
     try {
+      if (peer) postgraphileCheck = await checkPostgraphile(peer, api, users, monitor);
       for (const scenario of SCENARIOS) {
         const targets = [
           ['api', api],
           ['baseline', baseline],
+          ['postgraphile', peer],
         ]
           .filter(([, proc]) => proc)
           .map(([name, proc]) => ({
             name,
             proc,
+            kind: name === 'postgraphile' ? 'graphql' : 'rest',
             profileFile: cfg.cpuProfile
               ? join(RESULTS, `${stamp}.${scenario.name}.${name}.cpuprofile.json`)
               : undefined,
@@ -780,9 +1051,11 @@ async function main() {
       }
       if (api) memory.api = memoryOf(api);
       if (baseline) memory.baseline = memoryOf(baseline);
+      if (peer) memory.postgraphile = memoryOf(peer);
     } finally {
       await stop(api);
       await stop(baseline);
+      await stop(peer);
       await monitor.end();
     }
   }
@@ -802,18 +1075,24 @@ async function main() {
     }
   }
 
-  const ratios = {};
-  for (const s of SCENARIOS) {
-    const a = rows.find((r) => r.target === 'api' && r.scenario === s.name);
-    const b = rows.find((r) => r.target === 'baseline' && r.scenario === s.name);
-    if (a && b && b.rps > 0) {
-      ratios[s.name] = {
-        rps: a.rps / b.rps,
-        p99: b.p99 > 0 ? a.p99 / b.p99 : Infinity,
-        cpu: a.cpuUsPerReq / b.cpuUsPerReq,
-      };
+  /** API ÷ another target, per scenario: req/s, p99 and CPU ratios. */
+  const ratiosTo = (target) => {
+    const out = {};
+    for (const s of SCENARIOS) {
+      const a = rows.find((r) => r.target === 'api' && r.scenario === s.name);
+      const b = rows.find((r) => r.target === target && r.scenario === s.name);
+      if (a && b && b.rps > 0) {
+        out[s.name] = {
+          rps: a.rps / b.rps,
+          p99: b.p99 > 0 ? a.p99 / b.p99 : Infinity,
+          cpu: a.cpuUsPerReq / b.cpuUsPerReq,
+        };
+      }
     }
-  }
+    return out;
+  };
+  const ratios = ratiosTo('baseline');
+  const ratiosPostgraphile = ratiosTo('postgraphile');
   const errors = rows.reduce((n, r) => n + r.errors, 0);
   const checks = {
     zeroErrors: errors === 0,
@@ -839,8 +1118,10 @@ async function main() {
     config: { ...cfg, serverUrl: cfg.serverUrl.replace(/\/\/[^@]*@/, '//…@') },
     rows,
     ratios,
+    ratiosPostgraphile,
     memory,
     sqlParity,
+    postgraphileCheck,
     checks,
     profiles,
   };
@@ -848,7 +1129,7 @@ async function main() {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 
   const out = process.stdout;
-  out.write(`\n${table(rows, ratios)}\n\n`);
+  out.write(`\n${table(rows, ratios, ratiosPostgraphile)}\n\n`);
   for (const [name, m] of Object.entries(memory))
     out.write(`${name} RSS after the run: ${m.rssMb} MB (peak ${m.peakRssMb} MB)\n`);
   out.write(
