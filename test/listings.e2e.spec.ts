@@ -444,7 +444,10 @@ describe('listings', () => {
       ['zipCode=94110', ['Delta']],
       ['zipCode=9411', []],
       ['listingDateFrom=2026-02-01', ['Bravo', 'Alpha']],
-      ['listingDateTo=2026-03-01', ['Alpha', 'Charlie']],
+      // [from, to): Alpha was listed on 2026-03-01 itself.
+      ['listingDateTo=2026-03-01', ['Charlie']],
+      ['listingDateTo=2026-03-02', ['Alpha', 'Charlie']],
+      ['listingDateFrom=2026-03-01&listingDateTo=2026-03-02', ['Alpha']],
       ['listingDateFrom=2027-01-01', []],
       ['q=mission', ['Alpha']],
       ['q=BAY%20VIEWS', ['Alpha']],

@@ -45,6 +45,7 @@ describe('tickets', () => {
         resolvedAt: null,
         closedAt: null,
         firstResponseAt: null,
+        overdue: false,
         isOverdue: false,
       });
       expect(ticket.reference).toBe(`T-${ticket.number}`);
@@ -181,8 +182,11 @@ describe('tickets', () => {
     });
 
     it('filters by assignee, contact, listing and not overdue', async () => {
-      const byAssignee = await t.http.get(`/v1/tickets?assigneeId=${member.id}`).set(as(org.admin)).expect(200);
+      const byAssignee = await t.http.get(`/v1/tickets?assignedToId=${member.id}`).set(as(org.admin)).expect(200);
       expect(titles(byAssignee)).toEqual(['Charlie keys']);
+      // The old name still works for one release.
+      const byOldName = await t.http.get(`/v1/tickets?assigneeId=${member.id}`).set(as(org.admin)).expect(200);
+      expect(titles(byOldName)).toEqual(['Charlie keys']);
       const byContact = await t.http.get(`/v1/tickets?contactId=${contact}`).set(as(org.admin)).expect(200);
       expect(titles(byContact)).toEqual(['Bravo contract question']);
       const byListing = await t.http.get(`/v1/tickets?listingId=${listing}`).set(as(org.admin)).expect(200);
@@ -220,7 +224,7 @@ describe('tickets', () => {
       expect(page.body.meta).toEqual({ page: 3, pageSize: 2, total: 5, totalPages: 3 });
     });
 
-    it.each(['sort=title', 'status=NOPE', 'priority=urgent', 'overdue=maybe', 'assigneeId=x', 'pageSize=101'])(
+    it.each(['sort=title', 'status=NOPE', 'priority=urgent', 'overdue=maybe', 'assignedToId=x', 'assigneeId=x', 'pageSize=101'])(
       'rejects %s with 400',
       async (query) => {
         const res = await t.http.get(`/v1/tickets?${query}`).set(as(org.admin)).expect(400);

@@ -34,7 +34,12 @@ export class ListAppointmentsQuery extends PageQuery {
   @SortParam(APPOINTMENT_SORT_FIELDS, 'startsAt')
   sort?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this member's appointments (the appointment's agentId)" })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', deprecated: true, description: 'Old name of assignedToId; goes in the next release' })
   @IsOptional()
   @IsUUID()
   agentId?: string;

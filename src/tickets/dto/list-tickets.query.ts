@@ -4,7 +4,7 @@ import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
-import { IsInstant } from '../../common/dates.js';
+import { IsInstant, RangeFrom, RangeTo } from '../../common/dates.js';
 
 export const TICKET_SORT_FIELDS = ['priority', 'createdAt', 'updatedAt', 'dueAt', 'number'] as const;
 export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
@@ -25,7 +25,12 @@ export class ListTicketsQuery extends PageQuery {
   @IsEnum(TicketPriority, { each: true })
   priority?: TicketPriority[];
 
-  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only tickets this member is assigned to' })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', deprecated: true, description: 'Old name of assignedToId; goes in the next release' })
   @IsOptional()
   @IsUUID()
   assigneeId?: string;
@@ -53,14 +58,10 @@ export class ListTicketsQuery extends PageQuery {
   @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-01-01T00:00:00Z' })
-  @IsOptional()
-  @IsInstant()
+  @RangeFrom('createdAt', 'instant')
   createdFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-31T23:59:59Z' })
-  @IsOptional()
-  @IsInstant()
+  @RangeTo('createdAt', 'instant')
   createdTo?: Date;
 
   @ApiPropertyOptional({
