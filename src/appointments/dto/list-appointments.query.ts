@@ -39,7 +39,11 @@ export class ListAppointmentsQuery extends PageQuery {
   @IsUUID()
   assignedToId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', deprecated: true, description: 'Old name of assignedToId; goes in the next release' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    deprecated: true,
+    description: 'Old name of assignedToId; goes in the next release',
+  })
   @IsOptional()
   @IsUUID()
   agentId?: string;

@@ -30,7 +30,11 @@ export class ListTicketsQuery extends PageQuery {
   @IsUUID()
   assignedToId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', deprecated: true, description: 'Old name of assignedToId; goes in the next release' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    deprecated: true,
+    description: 'Old name of assignedToId; goes in the next release',
+  })
   @IsOptional()
   @IsUUID()
   assigneeId?: string;
