@@ -51,6 +51,7 @@ export class TicketsRepository {
     if (q.status?.length) and.push({ status: { in: q.status } });
     if (q.priority?.length) and.push({ priority: { in: q.priority } });
     if (q.assigneeId) and.push({ assignees: { some: { userId: q.assigneeId } } });
+    if (q.ids?.length) and.push({ id: { in: q.ids } });
     if (q.contactId) and.push({ contactId: q.contactId });
     if (q.listingId) and.push({ listingId: q.listingId });
     if (q.category) and.push({ category: { equals: q.category, mode: 'insensitive' } });
