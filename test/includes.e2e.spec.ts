@@ -6,13 +6,7 @@ import type { LeadOutput } from '../src/leads/dto/lead.output.js';
 import { LEAD_INCLUDES } from '../src/leads/leads.includes.js';
 import { bootApp, type TestApp } from './helpers/app.js';
 import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
-import {
-  createActivity,
-  createAppointment,
-  createContact,
-  createDeal,
-  createListing,
-} from './helpers/records.js';
+import { createActivity, createAppointment, createContact, createDeal, createListing } from './helpers/records.js';
 import { countStatements } from './helpers/statements.js';
 import { createTicket, type Json } from './helpers/tickets.js';
 
@@ -303,10 +297,18 @@ describe('include=: related records as compact summaries', () => {
       const lead = await createLead(t.http, a.admin, a.id);
       const converted = await t.http.post(`/v1/leads/${lead.id}/convert`).set(as(a.admin)).send({}).expect(200);
       const forged = () =>
-        ({ assignedToId: agent.id, createdById: a.admin.id, convertedContactId: converted.body.contact.id }) as LeadOutput;
+        ({
+          assignedToId: agent.id,
+          createdById: a.admin.id,
+          convertedContactId: converted.body.contact.id,
+        }) as LeadOutput;
       const expand = (org: Org) =>
         db.runTrusted({ userId: org.admin.id, orgId: org.id, role: 'ADMIN' }, async () => {
-          const [item] = await includes.expand([forged()], ['assignee', 'createdBy', 'convertedContact'], LEAD_INCLUDES);
+          const [item] = await includes.expand(
+            [forged()],
+            ['assignee', 'createdBy', 'convertedContact'],
+            LEAD_INCLUDES,
+          );
           return item;
         });
       expect(await expand(b)).toMatchObject({ assignee: null, createdBy: null, convertedContact: null });
@@ -353,17 +355,19 @@ describe('include=: related records as compact summaries', () => {
       const include = '&include=assignee,createdBy,convertedContact';
       const counter = countStatements(t.app);
       try {
-        const page = (size: number, extra = '') => async () => {
-          const res = await get(`/v1/leads?pageSize=${size}${extra}`, c.admin);
-          expect(res.body.data).toHaveLength(size);
-          if (extra) {
-            for (const lead of res.body.data as Json[]) {
-              expect(lead.assignee).toEqual(person(cAgent, 'AGENT user'));
-              expect(lead.createdBy).toEqual(person(c.admin, 'C Admin'));
-              expect(lead.convertedContact).toMatchObject({ id: lead.convertedContactId });
+        const page =
+          (size: number, extra = '') =>
+          async () => {
+            const res = await get(`/v1/leads?pageSize=${size}${extra}`, c.admin);
+            expect(res.body.data).toHaveLength(size);
+            if (extra) {
+              for (const lead of res.body.data as Json[]) {
+                expect(lead.assignee).toEqual(person(cAgent, 'AGENT user'));
+                expect(lead.createdBy).toEqual(person(c.admin, 'C Admin'));
+                expect(lead.convertedContact).toMatchObject({ id: lead.convertedContactId });
+              }
             }
-          }
-        };
+          };
         const plain5 = await counter.count(page(5));
         const plain25 = await counter.count(page(25));
         const with5 = await counter.count(page(5, include));
