@@ -141,6 +141,11 @@ describe('ids=: only the named rows, on every list', () => {
       expect(ids(await list(withIds(family.path(b), [theirs, mine[0]]), b.admin))).toEqual([theirs]);
     });
 
+    it('takes UUIDs in any case, as path ids', async () => {
+      const res = await list(withIds(family.path(a), [mine[2].toUpperCase()]), a.admin);
+      expect(ids(res)).toEqual([mine[2]]);
+    });
+
     it('takes the parameter repeated as well as comma-separated', async () => {
       const path = family.path(a);
       const res = await list(`${path}${path.includes('?') ? '&' : '?'}ids=${mine[1]}&ids=${mine[2]}`, a.admin);
