@@ -59,6 +59,7 @@ const LIST_COLUMNS = [
   'created_by_id AS "createdById"',
   'created_at AS "createdAt"',
   'updated_at AS "updatedAt"',
+  'version',
   'last_contact_at AS "lastContactAt"',
   'deleted_at AS "deletedAt"',
   'converted_contact_id AS "convertedContactId"',
@@ -79,9 +80,11 @@ function listWhere(orgId, status, q, n) {
     params.push(status);
   }
   if (q) {
-    const like = (col) => `${col} ILIKE ('%' || $${n++}::text || '%')`;
+    // q taken literally, as src/common/search.ts's containsPattern: LIKE's wildcards escaped.
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = (col) => `${col} ILIKE $${n++}::text`;
     and.push(`(${like('name')} OR ${like('email')} OR ${like('phone')} OR ${like('company')})`);
-    params.push(q, q, q, q);
+    params.push(pattern, pattern, pattern, pattern);
   }
   return { sql: and.join(' AND '), params, next: n };
 }
@@ -131,6 +134,7 @@ function toLead(r) {
     createdById: r.createdById,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
+    version: r.version,
     lastContactAt: iso(r.lastContactAt),
     deletedAt: iso(r.deletedAt),
     convertedContactId: r.convertedContactId,

@@ -7,7 +7,7 @@ import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { ActivitiesService } from './activities.service.js';
 import { CompleteActivityInput, CreateActivityInput, UpdateActivityInput } from './dto/activity.input.js';
 import { ActivityOutput } from './dto/activity.output.js';
-import { ListActivitiesQuery } from './dto/list-activities.query.js';
+import { ActivityIncludeQuery, ListActivitiesQuery } from './dto/list-activities.query.js';
 
 /** INVALID_REFERENCE: a linked record does not exist. */
 const WRITE_RULES = [ErrorCode.ActivitySubjectRequired, ErrorCode.InvalidReference, ErrorCode.InvalidAssignee] as const;
@@ -44,8 +44,8 @@ export class ActivitiesController {
 
   @Get(':id')
   @Endpoint({ summary: 'Get an activity', ok: ActivityOutput })
-  get(@IdParam() id: string): Promise<ActivityOutput> {
-    return this.activities.get(id);
+  get(@IdParam() id: string, @Query() query: ActivityIncludeQuery): Promise<ActivityOutput> {
+    return this.activities.get(id, query.include);
   }
 
   @Patch(':id')

@@ -37,6 +37,7 @@ export class ActivitiesRepository {
     const where: Prisma.ActivityWhereInput = { organizationId: this.orgId, AND: and };
     if (q.type?.length) where.type = { in: q.type };
     if (q.assignedToId) where.assignedToId = q.assignedToId;
+    if (q.ids?.length) where.id = { in: q.ids };
     if (q.leadId) where.leadId = q.leadId;
     if (q.contactId) where.contactId = q.contactId;
     if (q.dealId) where.dealId = q.dealId;

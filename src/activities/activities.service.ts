@@ -3,6 +3,8 @@ import { AssigneesService } from '../assignees/assignees.service.js';
 import { BusinessRuleViolation, Conflict, ErrorCode, NotFound } from '../common/errors.js';
 import { type Page, pageOf } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { IncludesService } from '../includes/includes.service.js';
+import { ACTIVITY_INCLUDES, type ActivityInclude } from './activities.includes.js';
 import { toActivityOutput } from './activities.mapper.js';
 import { type ActivityRow, ActivitiesRepository } from './activities.repository.js';
 import type { CompleteActivityInput, CreateActivityInput, UpdateActivityInput } from './dto/activity.input.js';
@@ -32,22 +34,22 @@ export class ActivitiesService {
     private readonly activities: ActivitiesRepository,
     private readonly links: LinkedRecordsService,
     private readonly assignees: AssigneesService,
+    private readonly includes: IncludesService,
   ) {}
 
   list(query: ListActivitiesQuery): Promise<Page<ActivityOutput>> {
     return this.db.run(async () => {
       const now = new Date();
       const [rows, total] = await this.activities.list(query, now);
-      return pageOf(
-        rows.map((r) => toActivityOutput(r, now)),
-        total,
-        query,
-      );
+      const data = rows.map((r) => toActivityOutput(r, now));
+      return pageOf(await this.includes.expand(data, query.include, ACTIVITY_INCLUDES), total, query);
     });
   }
 
-  get(id: string): Promise<ActivityOutput> {
-    return this.db.run(async () => toActivityOutput(await this.mustFind(id)));
+  get(id: string, include?: readonly ActivityInclude[]): Promise<ActivityOutput> {
+    return this.db.run(async () =>
+      this.includes.expandOne(toActivityOutput(await this.mustFind(id)), include, ACTIVITY_INCLUDES),
+    );
   }
 
   create(input: CreateActivityInput): Promise<ActivityOutput> {

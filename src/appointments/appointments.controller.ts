@@ -12,7 +12,7 @@ import {
   UpdateAppointmentInput,
 } from './dto/appointment.input.js';
 import { AppointmentOutput } from './dto/appointment.output.js';
-import { CalendarQuery, ListAppointmentsQuery } from './dto/list-appointments.query.js';
+import { AppointmentIncludeQuery, CalendarQuery, ListAppointmentsQuery } from './dto/list-appointments.query.js';
 
 /** APPOINTMENT_CONFLICT: the agent has another live appointment overlapping the slot (ref.appointmentIds). */
 const BOOKING_RULES = [ErrorCode.AppointmentConflict, ErrorCode.InvalidAssignee, ErrorCode.InvalidReference] as const;
@@ -61,8 +61,8 @@ export class AppointmentsController {
 
   @Get(':id')
   @Endpoint({ summary: 'Get an appointment', ok: AppointmentOutput })
-  get(@IdParam() id: string): Promise<AppointmentOutput> {
-    return this.appointments.get(id);
+  get(@IdParam() id: string, @Query() query: AppointmentIncludeQuery): Promise<AppointmentOutput> {
+    return this.appointments.get(id, query.include);
   }
 
   @Patch(':id')

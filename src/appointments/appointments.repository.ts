@@ -15,6 +15,7 @@ export interface AppointmentFilter {
   to: Date;
   agentId?: string;
   listingId?: string;
+  ids?: string[];
   status?: Prisma.AppointmentWhereInput['status'];
   type?: Prisma.AppointmentWhereInput['type'];
 }
@@ -45,6 +46,7 @@ export class AppointmentsRepository {
     };
     if (f.agentId) where.agentId = f.agentId;
     if (f.listingId) where.listingId = f.listingId;
+    if (f.ids?.length) where.id = { in: f.ids };
     if (f.status) where.status = f.status;
     if (f.type) where.type = f.type;
     return where;

@@ -13,9 +13,11 @@ import {
 } from '../common/errors.js';
 import { type Page, pageOf } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { IncludesService } from '../includes/includes.service.js';
 import type { AppointmentStatus } from '../generated/prisma/enums.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { toICalendar } from './appointments.calendar.js';
+import { APPOINTMENT_INCLUDES, type AppointmentInclude } from './appointments.includes.js';
 import { toAppointmentOutput } from './appointments.mapper.js';
 import {
   type AppointmentFilter,
@@ -83,13 +85,16 @@ export class AppointmentsService {
     private readonly links: LinkedRecordsService,
     private readonly assignees: AssigneesService,
     private readonly notifications: NotificationsService,
+    private readonly includes: IncludesService,
   ) {}
 
   list(query: ListAppointmentsQuery): Promise<Page<AppointmentOutput>> {
     assertWindow(query.from, query.to);
     return this.db.run(async () => {
-      const [rows, total] = await this.appointments.list(this.filter(query, query.from, query.to), query);
-      return pageOf(rows.map(toAppointmentOutput), total, query);
+      const filter = { ...this.filter(query, query.from, query.to), ids: query.ids };
+      const [rows, total] = await this.appointments.list(filter, query);
+      const data = await this.includes.expand(rows.map(toAppointmentOutput), query.include, APPOINTMENT_INCLUDES);
+      return pageOf(data, total, query);
     });
   }
 
@@ -111,8 +116,10 @@ export class AppointmentsService {
     });
   }
 
-  get(id: string): Promise<AppointmentOutput> {
-    return this.db.run(async () => toAppointmentOutput(await this.mustFind(id)));
+  get(id: string, include?: readonly AppointmentInclude[]): Promise<AppointmentOutput> {
+    return this.db.run(async () =>
+      this.includes.expandOne(toAppointmentOutput(await this.mustFind(id)), include, APPOINTMENT_INCLUDES),
+    );
   }
 
   create(input: CreateAppointmentInput): Promise<AppointmentOutput> {

@@ -7,7 +7,7 @@ import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { ContactsService } from './contacts.service.js';
 import { CreateContactInput, UpdateContactInput } from './dto/contact.input.js';
 import { ContactDetailOutput, ContactOutput } from './dto/contact.output.js';
-import { ListContactsQuery } from './dto/list-contacts.query.js';
+import { ContactIncludeQuery, ListContactsQuery } from './dto/list-contacts.query.js';
 
 @TenantRoute('contacts')
 @Controller({ path: 'contacts', version: '1' })
@@ -33,8 +33,8 @@ export class ContactsController {
 
   @Get(':id')
   @Endpoint({ summary: 'Get a contact, with counts of its live deals and open activities', ok: ContactDetailOutput })
-  get(@IdParam() id: string): Promise<ContactDetailOutput> {
-    return this.contacts.get(id);
+  get(@IdParam() id: string, @Query() query: ContactIncludeQuery): Promise<ContactDetailOutput> {
+    return this.contacts.get(id, query.include);
   }
 
   @Patch(':id')

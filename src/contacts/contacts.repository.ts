@@ -51,6 +51,7 @@ export class ContactsRepository {
     if (q.type?.length) where.type = { in: q.type };
     if (q.status?.length) where.status = { in: q.status };
     if (q.assignedToId) where.assignedToId = q.assignedToId;
+    if (q.ids?.length) where.id = { in: q.ids };
     if (q.tag) where.tags = { has: q.tag };
     if (q.q) {
       const contains = containsText(q.q);

@@ -5,9 +5,11 @@ import { assertMayIncludeDeleted } from '../common/include-deleted.js';
 import { type Page, pageOf } from '../common/pagination.js';
 import { jsonInput } from '../common/prisma-json.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { IncludesService } from '../includes/includes.service.js';
 import type { CreateContactInput, UpdateContactInput } from './dto/contact.input.js';
 import type { ContactDetailOutput, ContactOutput } from './dto/contact.output.js';
 import type { ListContactsQuery } from './dto/list-contacts.query.js';
+import { CONTACT_INCLUDES, type ContactInclude } from './contacts.includes.js';
 import { toContactOutput } from './contacts.mapper.js';
 import { type ContactWrite, ContactsRepository } from './contacts.repository.js';
 
@@ -23,21 +25,24 @@ export class ContactsService {
     private readonly db: TenantDb,
     private readonly contacts: ContactsRepository,
     private readonly assignees: AssigneesService,
+    private readonly includes: IncludesService,
   ) {}
 
   list(query: ListContactsQuery): Promise<Page<ContactOutput>> {
     return this.db.run(async () => {
       assertMayIncludeDeleted(query.includeDeleted, this.db.role);
       const [rows, total] = await this.contacts.list(query);
-      return pageOf(rows.map(toContactOutput), total, query);
+      const data = await this.includes.expand(rows.map(toContactOutput), query.include, CONTACT_INCLUDES);
+      return pageOf(data, total, query);
     });
   }
 
-  get(id: string): Promise<ContactDetailOutput> {
+  get(id: string, include?: readonly ContactInclude[]): Promise<ContactDetailOutput> {
     return this.db.run(async () => {
       const contact = await this.contacts.findLive(id);
       if (!contact) throw new NotFound('Contact');
-      return { ...toContactOutput(contact), counts: await this.contacts.counts(id) };
+      const detail = { ...toContactOutput(contact), counts: await this.contacts.counts(id) };
+      return this.includes.expandOne(detail, include, CONTACT_INCLUDES);
     });
   }
 

@@ -36,6 +36,16 @@ const statement = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] });
 export class SqlLane {
   private state: 'open' | 'ended' | 'timedOut' = 'open';
 
+  private sent = 0;
+
+  /**
+   * Statements sent so far, both ways in (COMMIT/ROLLBACK aside): what a request costs the
+   * database, e.g. for the tests proving include= adds one statement per relation, not per row.
+   */
+  get statementsSent(): number {
+    return this.sent;
+  }
+
   /** On Postgres, the pool client under the adapter's transaction: rows straight from pg. */
   private readonly pgClient?: pg.ClientBase;
 
@@ -51,6 +61,7 @@ export class SqlLane {
     // Postgres: skip the adapter's per-statement work (debug log, a type-parser closure, its
     // array rows) — ≈ 5 % of a GET's CPU; pg decodes with the same rules (PG_TYPES).
     this.assertOpen();
+    this.sent++;
     const result = await this.pgClient.query<T & pg.QueryResultRow>({
       text: driverQuery.sql,
       values: driverQuery.args,
@@ -69,17 +80,20 @@ export class SqlLane {
     const driverQuery = toDriver(query);
     if (!this.pgClient) return this.driverExecute(driverQuery);
     this.assertOpen();
+    this.sent++;
     const result = await this.pgClient.query({ text: driverQuery.sql, values: driverQuery.args, types: PG_TYPES });
     return result.rowCount ?? 0;
   }
 
   driverQuery(query: SqlQuery): Promise<SqlResultSet> {
     this.assertOpen();
+    this.sent++;
     return this.tx.queryRaw(query);
   }
 
   driverExecute(query: SqlQuery): Promise<number> {
     this.assertOpen();
+    this.sent++;
     return this.tx.executeRaw(query);
   }
 

@@ -6,7 +6,7 @@ import { Endpoint } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { ChangeDealStageInput, CreateDealInput, UpdateDealInput } from './dto/deal.input.js';
 import { DealOutput, DealStageChangeOutput, PipelineOutput } from './dto/deal.output.js';
-import { ListDealsQuery, PipelineQuery } from './dto/list-deals.query.js';
+import { DealIncludeQuery, ListDealsQuery, PipelineQuery } from './dto/list-deals.query.js';
 import { DealsService } from './deals.service.js';
 
 /** What a deal write may break (INVALID_REFERENCE: leadId/contactId/listingId not a live row of this organization). */
@@ -58,8 +58,8 @@ export class DealsController {
 
   @Get(':id')
   @Endpoint({ summary: 'Get a deal', ok: DealOutput })
-  get(@IdParam() id: string): Promise<DealOutput> {
-    return this.deals.get(id);
+  get(@IdParam() id: string, @Query() query: DealIncludeQuery): Promise<DealOutput> {
+    return this.deals.get(id, query.include);
   }
 
   @Patch(':id')

@@ -57,6 +57,7 @@ export class DealsRepository {
     if (q.stage?.length) where.stage = { in: q.stage };
     if (q.status?.length) where.status = { in: q.status };
     if (q.assignedToId) where.assignedToId = q.assignedToId;
+    if (q.ids?.length) where.id = { in: q.ids };
     if (q.contactId) where.contactId = q.contactId;
     if (q.leadId) where.leadId = q.leadId;
     if (q.listingId) where.listingId = q.listingId;

@@ -5,10 +5,12 @@ import { assertMayIncludeDeleted } from '../common/include-deleted.js';
 import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { jsonInput } from '../common/prisma-json.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { IncludesService } from '../includes/includes.service.js';
 import { type DealStageRequest, resolveDealStage } from './deal-stage.js';
 import type { ChangeDealStageInput, CreateDealInput, UpdateDealInput } from './dto/deal.input.js';
 import type { DealOutput, DealStageChangeOutput, PipelineOutput } from './dto/deal.output.js';
 import type { ListDealsQuery, PipelineQuery } from './dto/list-deals.query.js';
+import { DEAL_INCLUDES, type DealInclude } from './deals.includes.js';
 import { toDealOutput, toDealStageChangeOutput } from './deals.mapper.js';
 import { type DealReferences, type DealRow, DealsRepository } from './deals.repository.js';
 
@@ -31,18 +33,22 @@ export class DealsService {
     private readonly db: TenantDb,
     private readonly deals: DealsRepository,
     private readonly assignees: AssigneesService,
+    private readonly includes: IncludesService,
   ) {}
 
   list(query: ListDealsQuery): Promise<Page<DealOutput>> {
     return this.db.run(async () => {
       assertMayIncludeDeleted(query.includeDeleted, this.db.role);
       const [rows, total] = await this.deals.list(query);
-      return pageOf(rows.map(toDealOutput), total, query);
+      const data = await this.includes.expand(rows.map(toDealOutput), query.include, DEAL_INCLUDES);
+      return pageOf(data, total, query);
     });
   }
 
-  get(id: string): Promise<DealOutput> {
-    return this.db.run(async () => toDealOutput(await this.mustFind(id)));
+  get(id: string, include?: readonly DealInclude[]): Promise<DealOutput> {
+    return this.db.run(async () =>
+      this.includes.expandOne(toDealOutput(await this.mustFind(id)), include, DEAL_INCLUDES),
+    );
   }
 
   create(input: CreateDealInput): Promise<DealOutput> {

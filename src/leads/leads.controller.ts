@@ -6,7 +6,7 @@ import { Endpoint } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { CreateLeadInput, CreateLeadQuery, UpdateLeadInput } from './dto/lead.input.js';
 import { LeadOutput } from './dto/lead.output.js';
-import { ListLeadsQuery } from './dto/list-leads.query.js';
+import { LeadIncludeQuery, ListLeadsQuery } from './dto/list-leads.query.js';
 import { LeadsService } from './leads.service.js';
 
 @TenantRoute('leads')
@@ -39,8 +39,8 @@ export class LeadsController {
 
   @Get(':id')
   @Endpoint({ summary: 'Get a lead', ok: LeadOutput })
-  get(@IdParam() id: string): Promise<LeadOutput> {
-    return this.leads.get(id);
+  get(@IdParam() id: string, @Query() query: LeadIncludeQuery): Promise<LeadOutput> {
+    return this.leads.get(id, query.include);
   }
 
   @Patch(':id')

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AssigneesModule } from '../assignees/assignees.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
+import { IncludesModule } from '../includes/includes.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { LeadActionsController } from './lead-actions.controller.js';
 import { LeadAssignmentService } from './lead-assignment.service.js';
@@ -15,7 +16,7 @@ import { LeadsRepository } from './leads.repository.js';
 import { LeadsService } from './leads.service.js';
 
 @Module({
-  imports: [AssigneesModule, ContactsModule, NotificationsModule],
+  imports: [AssigneesModule, ContactsModule, IncludesModule, NotificationsModule],
   controllers: [LeadsController, LeadActionsController],
   providers: [
     LeadsRepository,

@@ -141,6 +141,7 @@ export class LeadsRepository {
     if (q.source?.length) and.push(Prisma.sql`source = ANY(${q.source}::"LeadSource"[])`);
     if (q.score?.length) and.push(Prisma.sql`score = ANY(${q.score}::"LeadScore"[])`);
     if (q.assignedToId) and.push(Prisma.sql`assigned_to_id = ${q.assignedToId}::uuid`);
+    if (q.ids?.length) and.push(Prisma.sql`id = ANY(${q.ids}::uuid[])`);
     if (q.tag) and.push(Prisma.sql`tags @> ARRAY[${q.tag}::text]`);
     if (q.createdFrom) and.push(Prisma.sql`created_at >= ${q.createdFrom}::timestamptz`);
     if (q.createdTo) and.push(Prisma.sql`created_at < ${q.createdTo}::timestamptz`);

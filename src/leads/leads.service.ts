@@ -4,12 +4,14 @@ import { assertMayIncludeDeleted } from '../common/include-deleted.js';
 import { type Page, pageOf } from '../common/pagination.js';
 import { jsonInput } from '../common/prisma-json.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { IncludesService } from '../includes/includes.service.js';
 import type { CreateLeadInput, UpdateLeadInput } from './dto/lead.input.js';
 import type { LeadOutput } from './dto/lead.output.js';
 import type { ListLeadsQuery } from './dto/list-leads.query.js';
 import { LeadAssignmentService } from './lead-assignment.service.js';
 import { LeadDuplicatesRepository } from './lead-duplicates.repository.js';
 import { assertCreatableStatus, assertTransition } from './lead-status.js';
+import { LEAD_INCLUDES, type LeadInclude } from './leads.includes.js';
 import { toLeadOutput } from './leads.mapper.js';
 import { LeadsRepository } from './leads.repository.js';
 
@@ -25,21 +27,23 @@ export class LeadsService {
     private readonly leads: LeadsRepository,
     private readonly duplicates: LeadDuplicatesRepository,
     private readonly assignment: LeadAssignmentService,
+    private readonly includes: IncludesService,
   ) {}
 
   list(query: ListLeadsQuery): Promise<Page<LeadOutput>> {
     return this.db.run(async () => {
       assertMayIncludeDeleted(query.includeDeleted, this.db.role);
       const [rows, total] = await this.leads.list(query);
-      return pageOf(rows.map(toLeadOutput), total, query);
+      const data = await this.includes.expand(rows.map(toLeadOutput), query.include, LEAD_INCLUDES);
+      return pageOf(data, total, query);
     });
   }
 
-  get(id: string): Promise<LeadOutput> {
+  get(id: string, include?: readonly LeadInclude[]): Promise<LeadOutput> {
     return this.db.run(async () => {
       const lead = await this.leads.findLive(id);
       if (!lead) throw new NotFound('Lead');
-      return toLeadOutput(lead);
+      return this.includes.expandOne(toLeadOutput(lead), include, LEAD_INCLUDES);
     });
   }
 

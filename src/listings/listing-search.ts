@@ -61,6 +61,7 @@ export function listingWhere(orgId: string, q: ListListingsQuery): Prisma.Sql {
   if (q.listingDateFrom) c.push(Prisma.sql`l.listing_date >= ${calendarDate(q.listingDateFrom)}::date`);
   if (q.listingDateTo) c.push(Prisma.sql`l.listing_date < ${calendarDate(q.listingDateTo)}::date`);
   if (q.assignedToId) c.push(Prisma.sql`l.assigned_to_id = ${q.assignedToId}::uuid`);
+  if (q.ids?.length) c.push(Prisma.sql`l.id = ANY(${q.ids}::uuid[])`);
   if (q.q) {
     const p = containsPattern(q.q);
     c.push(

@@ -11,7 +11,7 @@ import {
   ListingPriceChangeOutput,
   ListingStatusChangeOutput,
 } from './dto/listing.output.js';
-import { ListListingsQuery } from './dto/list-listings.query.js';
+import { ListingIncludeQuery, ListListingsQuery } from './dto/list-listings.query.js';
 import { ListingsService } from './listings.service.js';
 
 /** MLS_NUMBER_TAKEN counts deleted listings too; INVALID_ASSIGNEE: the listing agent is not a writing member. */
@@ -48,8 +48,8 @@ export class ListingsController {
 
   @Get(':id')
   @Endpoint({ summary: 'Get a listing', ok: ListingOutput })
-  get(@IdParam() id: string): Promise<ListingOutput> {
-    return this.listings.get(id);
+  get(@IdParam() id: string, @Query() query: ListingIncludeQuery): Promise<ListingOutput> {
+    return this.listings.get(id, query.include);
   }
 
   @Patch(':id')

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AssigneesModule } from '../assignees/assignees.module.js';
+import { IncludesModule } from '../includes/includes.module.js';
 import { ListingsController } from './listings.controller.js';
 import { ListingsRepository } from './listings.repository.js';
 import { ListingsService } from './listings.service.js';
 
 @Module({
-  imports: [AssigneesModule],
+  imports: [AssigneesModule, IncludesModule],
   controllers: [ListingsController],
   providers: [ListingsRepository, ListingsService],
 })

@@ -5,6 +5,7 @@ import { assertMayIncludeDeleted } from '../common/include-deleted.js';
 import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { jsonInput } from '../common/prisma-json.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { IncludesService } from '../includes/includes.service.js';
 import type { ListListingsQuery } from './dto/list-listings.query.js';
 import type { CreateListingInput, UpdateListingInput } from './dto/listing.input.js';
 import type {
@@ -13,6 +14,7 @@ import type {
   ListingPriceChangeOutput,
   ListingStatusChangeOutput,
 } from './dto/listing.output.js';
+import { LISTING_INCLUDES, type ListingInclude } from './listings.includes.js';
 import { toListingOutput, toListingPriceChangeOutput, toListingStatusChangeOutput } from './listings.mapper.js';
 import { type ListingRow, ListingsRepository, mlsNumberTaken } from './listings.repository.js';
 
@@ -31,18 +33,22 @@ export class ListingsService {
     private readonly db: TenantDb,
     private readonly listings: ListingsRepository,
     private readonly assignees: AssigneesService,
+    private readonly includes: IncludesService,
   ) {}
 
   list(query: ListListingsQuery): Promise<Page<ListingOutput>> {
     return this.db.run(async () => {
       assertMayIncludeDeleted(query.includeDeleted, this.db.role);
       const [rows, total] = await this.listings.search(query);
-      return pageOf(rows.map(toListingOutput), total, query);
+      const data = await this.includes.expand(rows.map(toListingOutput), query.include, LISTING_INCLUDES);
+      return pageOf(data, total, query);
     });
   }
 
-  get(id: string): Promise<ListingOutput> {
-    return this.db.run(async () => toListingOutput(await this.mustFind(id)));
+  get(id: string, include?: readonly ListingInclude[]): Promise<ListingOutput> {
+    return this.db.run(async () =>
+      this.includes.expandOne(toListingOutput(await this.mustFind(id)), include, LISTING_INCLUDES),
+    );
   }
 
   create(input: CreateListingInput): Promise<ListingOutput> {

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
+import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { ListMembersQuery } from './dto/list-members.query.js';
 import { AddMemberInput, UpdateMemberInput } from './dto/member.input.js';
 import { MemberOutput } from './dto/member.output.js';
 import { MembersService } from './members.service.js';
@@ -16,7 +17,7 @@ export class MembersController {
 
   @Get()
   @Endpoint({ summary: "The organization's members", ok: PageOf(MemberOutput) })
-  list(@Query() query: PageQuery): Promise<Page<MemberOutput>> {
+  list(@Query() query: ListMembersQuery): Promise<Page<MemberOutput>> {
     return this.members.list(query);
   }
 

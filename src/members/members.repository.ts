@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
+import type { ListMembersQuery } from './dto/list-members.query.js';
 
 const withProfile = { profile: { select: { email: true, fullName: true } } } as const;
 
@@ -12,16 +14,16 @@ export class MembersRepository {
     return this.db.orgId;
   }
 
-  list(skip: number, take: number) {
+  list(query: ListMembersQuery) {
+    const where = { organizationId: this.orgId, ...(query.ids?.length && { userId: { in: query.ids } }) };
     return Promise.all([
       this.db.tx.membership.findMany({
-        where: { organizationId: this.orgId },
+        where,
         include: withProfile,
         orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
-        skip,
-        take,
+        ...skipTake(query),
       }),
-      this.db.tx.membership.count({ where: { organizationId: this.orgId } }),
+      this.db.tx.membership.count({ where }),
     ]);
   }
 

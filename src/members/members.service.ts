@@ -1,8 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Conflict, DomainError, ErrorCode, NotFound } from '../common/errors.js';
-import { type Page, type PageQuery, pageOf, skipTake } from '../common/pagination.js';
+import { type Page, pageOf } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
+import type { ListMembersQuery } from './dto/list-members.query.js';
 import type { AddMemberInput, UpdateMemberInput } from './dto/member.input.js';
 import type { MemberOutput } from './dto/member.output.js';
 import { MembersRepository } from './members.repository.js';
@@ -31,10 +32,9 @@ export class MembersService {
     private readonly members: MembersRepository,
   ) {}
 
-  list(query: PageQuery): Promise<Page<MemberOutput>> {
+  list(query: ListMembersQuery): Promise<Page<MemberOutput>> {
     return this.db.run(async () => {
-      const { skip, take } = skipTake(query);
-      const [rows, total] = await this.members.list(skip, take);
+      const [rows, total] = await this.members.list(query);
       return pageOf(rows.map(toOutput), total, query);
     });
   }

@@ -20,6 +20,7 @@ export class NotificationsRepository {
   async list(query: ListNotificationsQuery) {
     const where: Prisma.NotificationWhereInput = { organizationId: this.db.orgId, userId: this.db.userId };
     if (query.unread) where.readAt = null;
+    if (query.ids?.length) where.id = { in: query.ids };
     return Promise.all([
       this.db.tx.notification.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...skipTake(query) }),
       this.db.tx.notification.count({ where }),

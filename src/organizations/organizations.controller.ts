@@ -2,7 +2,8 @@ import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
+import { IdsPageQuery } from '../common/ids-param.js';
+import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { UserRoute } from '../tenancy/tenant-route.decorator.js';
@@ -32,7 +33,7 @@ export class OrganizationsController {
     summary: 'The organizations you belong to, with your role in each, oldest membership first',
     ok: PageOf(OrganizationOutput),
   })
-  list(@CurrentUser() user: AuthUser, @Query() query: PageQuery): Promise<Page<OrganizationOutput>> {
+  list(@CurrentUser() user: AuthUser, @Query() query: IdsPageQuery): Promise<Page<OrganizationOutput>> {
     return this.orgs.listMine(user.id, query);
   }
 

@@ -14,8 +14,8 @@ export class OrganizationsRepository {
     return this.db.tx.membership.create({ data: { organizationId, userId, role } });
   }
 
-  /** The user's memberships with their organizations (RLS: only their own). */
-  membershipsOf(userId: string, organizationId?: string) {
+  /** The user's memberships with their organizations (RLS: only their own), optionally of some organizations. */
+  membershipsOf(userId: string, organizationId?: string | { in: string[] }) {
     return this.db.tx.membership.findMany({
       where: { userId, organizationId },
       include: { organization: true },

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/errors.js';
-import { type Page, type PageQuery, pageOf, skipTake } from '../common/pagination.js';
+import type { IdsPageQuery } from '../common/ids-param.js';
+import { type Page, pageOf, skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
 import type { CreateOrganizationInput, UpdateOrganizationInput } from './dto/organization.input.js';
@@ -43,9 +44,9 @@ export class OrganizationsService {
   }
 
   /** A user belongs to a handful of organizations: read them all, then page. */
-  listMine(userId: string, query: PageQuery): Promise<Page<OrganizationOutput>> {
+  listMine(userId: string, query: IdsPageQuery): Promise<Page<OrganizationOutput>> {
     return this.db.runAsUser(async () => {
-      const memberships = await this.orgs.membershipsOf(userId);
+      const memberships = await this.orgs.membershipsOf(userId, query.ids?.length ? { in: query.ids } : undefined);
       const { skip, take } = skipTake(query);
       const page = memberships.slice(skip, skip + take).map((m) => toOutput(m.organization, m.role));
       return pageOf(page, memberships.length, query);

@@ -1,7 +1,8 @@
 import { Controller, Delete, Get, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
+import { IdsPageQuery } from '../common/ids-param.js';
+import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { ATTACHMENT_TYPES } from '../storage/content-type.js';
@@ -36,7 +37,7 @@ export class TicketAttachmentsController {
 
   @Get()
   @Endpoint({ summary: 'Attachments of a ticket, oldest first', ok: PageOf(TicketAttachmentOutput) })
-  list(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<TicketAttachmentOutput>> {
+  list(@IdParam() id: string, @Query() page: IdsPageQuery): Promise<Page<TicketAttachmentOutput>> {
     return this.attachments.list(id, page);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type PageQuery, skipTake } from '../common/pagination.js';
+import type { IdsPageQuery } from '../common/ids-param.js';
+import { skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TicketAttachment } from '../generated/prisma/client.js';
 
@@ -15,8 +16,8 @@ export interface NewAttachment {
 export class TicketAttachmentsRepository {
   constructor(private readonly db: TenantDb) {}
 
-  list(ticketId: string, page: PageQuery): Promise<[TicketAttachment[], number]> {
-    const where = { ticketId, organizationId: this.db.orgId };
+  list(ticketId: string, page: IdsPageQuery): Promise<[TicketAttachment[], number]> {
+    const where = { ticketId, organizationId: this.db.orgId, ...(page.ids?.length && { id: { in: page.ids } }) };
     return Promise.all([
       this.db.tx.ticketAttachment.findMany({
         where,

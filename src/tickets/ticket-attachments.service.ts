@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { NotFound, ValidationFailed, DetailCode } from '../common/errors.js';
-import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
+import type { IdsPageQuery } from '../common/ids-param.js';
+import { type Page, pageOf } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { resolveAttachmentType, SNIFF_BYTES } from '../storage/content-type.js';
@@ -41,7 +42,7 @@ export class TicketAttachmentsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  list(ticketId: string, page: PageQuery): Promise<Page<TicketAttachmentOutput>> {
+  list(ticketId: string, page: IdsPageQuery): Promise<Page<TicketAttachmentOutput>> {
     return this.db.run(async () => {
       await this.mustSee(ticketId);
       const [rows, total] = await this.attachments.list(ticketId, page);

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
+import { IdsPageQuery } from '../common/ids-param.js';
+import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
@@ -28,7 +29,7 @@ export class TicketCommentsController {
     summary: 'Comments of a ticket, oldest first (internal ones included, for members)',
     ok: PageOf(TicketCommentOutput),
   })
-  list(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<TicketCommentOutput>> {
+  list(@IdParam() id: string, @Query() page: IdsPageQuery): Promise<Page<TicketCommentOutput>> {
     return this.comments.list(id, page);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type PageQuery, skipTake } from '../common/pagination.js';
+import type { IdsPageQuery } from '../common/ids-param.js';
+import { skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TicketComment } from '../generated/prisma/client.js';
 
@@ -8,8 +9,13 @@ export class TicketCommentsRepository {
   constructor(private readonly db: TenantDb) {}
 
   /** Oldest first. RLS hides internal comments wherever there is no user (the customer view). */
-  list(ticketId: string, page: PageQuery, publicOnly = false): Promise<[TicketComment[], number]> {
-    const where = { ticketId, organizationId: this.db.orgId, ...(publicOnly && { isInternal: false }) };
+  list(ticketId: string, page: IdsPageQuery, publicOnly = false): Promise<[TicketComment[], number]> {
+    const where = {
+      ticketId,
+      organizationId: this.db.orgId,
+      ...(publicOnly && { isInternal: false }),
+      ...(page.ids?.length && { id: { in: page.ids } }),
+    };
     return Promise.all([
       this.db.tx.ticketComment.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...skipTake(page) }),
       this.db.tx.ticketComment.count({ where }),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/errors.js';
-import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
+import type { IdsPageQuery } from '../common/ids-param.js';
+import { type Page, pageOf } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { CreateTicketCommentInput } from './dto/ticket-comment.input.js';
 import type { TicketCommentOutput } from './dto/ticket.output.js';
@@ -16,7 +17,7 @@ export class TicketCommentsService {
     private readonly comments: TicketCommentsRepository,
   ) {}
 
-  list(ticketId: string, page: PageQuery): Promise<Page<TicketCommentOutput>> {
+  list(ticketId: string, page: IdsPageQuery): Promise<Page<TicketCommentOutput>> {
     return this.db.run(async () => {
       await this.mustSee(ticketId);
       const [rows, total] = await this.comments.list(ticketId, page);

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
+import { IdsPageQuery } from '../common/ids-param.js';
+import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
@@ -26,7 +27,7 @@ export class TicketSharesController {
 
   @Get()
   @Endpoint({ summary: 'The ticket’s customer links (without tokens), newest first', ok: PageOf(TicketShareOutput) })
-  list(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<TicketShareOutput>> {
+  list(@IdParam() id: string, @Query() page: IdsPageQuery): Promise<Page<TicketShareOutput>> {
     return this.shares.list(id, page);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type PageQuery, skipTake } from '../common/pagination.js';
+import type { IdsPageQuery } from '../common/ids-param.js';
+import { skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TicketShareLink } from '../generated/prisma/client.js';
 
@@ -18,8 +19,8 @@ export class TicketSharesRepository {
     });
   }
 
-  list(ticketId: string, page: PageQuery): Promise<[TicketShareLink[], number]> {
-    const where = { ticketId, organizationId: this.db.orgId };
+  list(ticketId: string, page: IdsPageQuery): Promise<[TicketShareLink[], number]> {
+    const where = { ticketId, organizationId: this.db.orgId, ...(page.ids?.length && { id: { in: page.ids } }) };
     return Promise.all([
       this.db.tx.ticketShareLink.findMany({
         where,

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFound } from '../common/errors.js';
-import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
+import type { IdsPageQuery } from '../common/ids-param.js';
+import { type Page, pageOf } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TicketShareLink } from '../generated/prisma/client.js';
@@ -54,7 +55,7 @@ export class TicketSharesService {
     });
   }
 
-  list(ticketId: string, page: PageQuery): Promise<Page<TicketShareOutput>> {
+  list(ticketId: string, page: IdsPageQuery): Promise<Page<TicketShareOutput>> {
     return this.db.run(async () => {
       await this.mustSee(ticketId);
       const now = new Date();

@@ -5,7 +5,7 @@ import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
-import { ListTicketsQuery, TicketPeriodQuery } from './dto/list-tickets.query.js';
+import { ListTicketsQuery, TicketIncludeQuery, TicketPeriodQuery } from './dto/list-tickets.query.js';
 import { AddAssigneeInput, CreateTicketInput, TransitionTicketInput, UpdateTicketInput } from './dto/ticket.input.js';
 import {
   TicketAssigneeOutput,
@@ -71,8 +71,8 @@ export class TicketsController {
 
   @Get(':id')
   @Endpoint({ summary: 'Get a ticket', ok: TicketOutput })
-  get(@IdParam() id: string): Promise<TicketOutput> {
-    return this.tickets.get(id);
+  get(@IdParam() id: string, @Query() query: TicketIncludeQuery): Promise<TicketOutput> {
+    return this.tickets.get(id, query.include);
   }
 
   @Patch(':id')

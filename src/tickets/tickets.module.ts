@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IncludesModule } from '../includes/includes.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { PublicTicketsController } from './public-tickets.controller.js';
 import { PublicTicketsService } from './public-tickets.service.js';
@@ -19,7 +20,7 @@ import { TicketsService } from './tickets.service.js';
 
 /** Tickets (issue 7): workflow, assignees, comments, attachments (StorageModule), share links, metrics. */
 @Module({
-  imports: [NotificationsModule],
+  imports: [IncludesModule, NotificationsModule],
   controllers: [
     TicketsController,
     TicketCommentsController,

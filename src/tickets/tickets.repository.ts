@@ -52,6 +52,7 @@ export class TicketsRepository {
     if (q.priority?.length) and.push({ priority: { in: q.priority } });
     const assignee = q.assignedToId ?? q.assigneeId;
     if (assignee) and.push({ assignees: { some: { userId: assignee } } });
+    if (q.ids?.length) and.push({ id: { in: q.ids } });
     if (q.contactId) and.push({ contactId: q.contactId });
     if (q.listingId) and.push({ listingId: q.listingId });
     if (q.category) and.push({ category: { equals: q.category, mode: 'insensitive' } });

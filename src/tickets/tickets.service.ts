@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BusinessRuleViolation, Conflict, ErrorCode, NotFound, type ErrorDetail } from '../common/errors.js';
 import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { IncludesService } from '../includes/includes.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { STORAGE_DRIVER, type StorageDriver } from '../storage/storage.driver.js';
 import type {
@@ -13,6 +14,7 @@ import type {
 import type { TicketAssigneeOutput, TicketOutput, TicketStatusChangeOutput } from './dto/ticket.output.js';
 import type { ListTicketsQuery } from './dto/list-tickets.query.js';
 import { assertTransition, ticketReference } from './ticket-status.js';
+import { TICKET_INCLUDES, type TicketInclude } from './tickets.includes.js';
 import { toAssigneeOutput, toStatusChangeOutput, toTicketOutput } from './tickets.mapper.js';
 import { type TicketRow, TicketsRepository } from './tickets.repository.js';
 
@@ -25,22 +27,22 @@ export class TicketsService {
     private readonly tickets: TicketsRepository,
     private readonly notifications: NotificationsService,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    private readonly includes: IncludesService,
   ) {}
 
   list(query: ListTicketsQuery): Promise<Page<TicketOutput>> {
     return this.db.run(async () => {
       const [rows, total] = await this.tickets.list(query);
       const now = new Date();
-      return pageOf(
-        rows.map((t) => toTicketOutput(t, now)),
-        total,
-        query,
-      );
+      const data = rows.map((t) => toTicketOutput(t, now));
+      return pageOf(await this.includes.expand(data, query.include, TICKET_INCLUDES), total, query);
     });
   }
 
-  get(id: string): Promise<TicketOutput> {
-    return this.db.run(async () => toTicketOutput(await this.mustFind(id)));
+  get(id: string, include?: readonly TicketInclude[]): Promise<TicketOutput> {
+    return this.db.run(async () =>
+      this.includes.expandOne(toTicketOutput(await this.mustFind(id)), include, TICKET_INCLUDES),
+    );
   }
 
   create(input: CreateTicketInput): Promise<TicketOutput> {

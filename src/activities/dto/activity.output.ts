@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ActivityType } from '../../generated/prisma/enums.js';
+import { IncludedOne, PersonSummary, RecordSummary, TitledSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
 
 export class ActivityOutput {
@@ -21,4 +22,16 @@ export class ActivityOutput {
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
   @VersionProperty() version!: number;
+  @IncludedOne(RecordSummary, 'lead', 'the lead leadId names')
+  lead?: RecordSummary | null;
+  @IncludedOne(RecordSummary, 'contact', 'the contact contactId names')
+  contact?: RecordSummary | null;
+  @IncludedOne(TitledSummary, 'deal', 'the deal dealId names')
+  deal?: TitledSummary | null;
+  @IncludedOne(TitledSummary, 'listing', 'the listing listingId names')
+  listing?: TitledSummary | null;
+  @IncludedOne(PersonSummary, 'assignee', 'the member assignedToId names')
+  assignee?: PersonSummary | null;
+  @IncludedOne(PersonSummary, 'createdBy', 'the member who logged the activity')
+  createdBy?: PersonSummary | null;
 }

@@ -1,10 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IdsParam } from '../../common/ids-param.js';
+import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { ActivityType } from '../../generated/prisma/enums.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
+import { ACTIVITY_INCLUDE_NAMES, type ActivityInclude } from '../activities.includes.js';
 
 export const ACTIVITY_SORT_FIELDS = ['dueDate', 'createdAt', 'completedAt'] as const;
 export type ActivitySortField = (typeof ACTIVITY_SORT_FIELDS)[number];
@@ -67,4 +70,16 @@ export class ListActivitiesQuery extends PageQuery {
   @QueryBoolean()
   @IsBoolean()
   completed?: boolean;
+
+  @IdsParam('activities')
+  ids?: string[];
+
+  @IncludeParam(ACTIVITY_INCLUDE_NAMES)
+  include?: ActivityInclude[];
+}
+
+/** GET /v1/activities/{id}: the related records to add. */
+export class ActivityIncludeQuery {
+  @IncludeParam(ACTIVITY_INCLUDE_NAMES)
+  include?: ActivityInclude[];
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AppointmentStatus, AppointmentType } from '../../generated/prisma/enums.js';
+import { IncludedMany, IncludedOne, PersonSummary, RecordSummary, TitledSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
 
 export class AppointmentOutput {
@@ -28,4 +29,16 @@ export class AppointmentOutput {
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
   @VersionProperty() version!: number;
+  @IncludedOne(PersonSummary, 'agent', 'the member agentId names')
+  agent?: PersonSummary | null;
+  @IncludedOne(RecordSummary, 'lead', 'the lead leadId names')
+  lead?: RecordSummary | null;
+  @IncludedOne(TitledSummary, 'deal', 'the deal dealId names')
+  deal?: TitledSummary | null;
+  @IncludedOne(TitledSummary, 'listing', 'the listing listingId names')
+  listing?: TitledSummary | null;
+  @IncludedMany(RecordSummary, 'attendees', 'the contacts attendeeContactIds names')
+  attendees?: RecordSummary[];
+  @IncludedOne(PersonSummary, 'createdBy', 'the member who booked the appointment')
+  createdBy?: PersonSummary | null;
 }

@@ -1,10 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IdsParam } from '../../common/ids-param.js';
+import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { AppointmentStatus, AppointmentType } from '../../generated/prisma/enums.js';
 import { IsInstant } from '../../common/dates.js';
+import { APPOINTMENT_INCLUDE_NAMES, type AppointmentInclude } from '../appointments.includes.js';
 
 export const APPOINTMENT_SORT_FIELDS = ['startsAt', 'createdAt'] as const;
 export type AppointmentSortField = (typeof APPOINTMENT_SORT_FIELDS)[number];
@@ -69,6 +72,12 @@ export class ListAppointmentsQuery extends PageQuery {
   @CommaList()
   @IsEnum(AppointmentType, { each: true })
   type?: AppointmentType[];
+
+  @IdsParam('appointments')
+  ids?: string[];
+
+  @IncludeParam(APPOINTMENT_INCLUDE_NAMES)
+  include?: AppointmentInclude[];
 }
 
 /** The .ics feed: same filters, no paging; the window defaults to 30 days back and 62 ahead. */
@@ -78,6 +87,8 @@ export class CalendarQuery extends OmitType(ListAppointmentsQuery, [
   'page',
   'pageSize',
   'sort',
+  'ids',
+  'include',
 ] as const) {
   @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' })
   @IsOptional()
@@ -88,4 +99,10 @@ export class CalendarQuery extends OmitType(ListAppointmentsQuery, [
   @IsOptional()
   @IsInstant()
   to?: Date;
+}
+
+/** GET /v1/appointments/{id}: the related records to add. */
+export class AppointmentIncludeQuery {
+  @IncludeParam(APPOINTMENT_INCLUDE_NAMES)
+  include?: AppointmentInclude[];
 }

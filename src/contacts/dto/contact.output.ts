@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ContactStatus, ContactType } from '../../generated/prisma/enums.js';
+import { IncludedOne, PersonSummary, RecordSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
 
 export class ContactOutput {
@@ -34,6 +35,12 @@ export class ContactOutput {
   @VersionProperty() version!: number;
   @ApiProperty({ example: null, nullable: true, type: String }) lastContactAt!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
+  @IncludedOne(PersonSummary, 'assignee', 'the member assignedToId names')
+  assignee?: PersonSummary | null;
+  @IncludedOne(PersonSummary, 'createdBy', 'the member who created the contact')
+  createdBy?: PersonSummary | null;
+  @IncludedOne(RecordSummary, 'sourceLead', 'the lead sourceLeadId names')
+  sourceLead?: RecordSummary | null;
 }
 
 export class ContactCountsOutput {

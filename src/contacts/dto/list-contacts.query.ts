@@ -1,9 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IdsParam } from '../../common/ids-param.js';
+import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { ContactStatus, ContactType } from '../../generated/prisma/enums.js';
+import { CONTACT_INCLUDE_NAMES, type ContactInclude } from '../contacts.includes.js';
 
 export const CONTACT_SORT_FIELDS = ['createdAt', 'updatedAt', 'name'] as const;
 export type ContactSortField = (typeof CONTACT_SORT_FIELDS)[number];
@@ -50,4 +53,16 @@ export class ListContactsQuery extends PageQuery {
   @QueryBoolean()
   @IsBoolean()
   includeDeleted?: boolean;
+
+  @IdsParam('contacts')
+  ids?: string[];
+
+  @IncludeParam(CONTACT_INCLUDE_NAMES)
+  include?: ContactInclude[];
+}
+
+/** GET /v1/contacts/{id}: the related records to add. */
+export class ContactIncludeQuery {
+  @IncludeParam(CONTACT_INCLUDE_NAMES)
+  include?: ContactInclude[];
 }

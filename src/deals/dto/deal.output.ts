@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DealStage, DealStatus } from '../../generated/prisma/enums.js';
+import { IncludedOne, PersonSummary, RecordSummary, TitledSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
 
 const ID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
@@ -41,6 +42,16 @@ export class DealOutput {
   @ApiProperty({ example: WHEN }) updatedAt!: string;
   @VersionProperty() version!: number;
   @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
+  @IncludedOne(RecordSummary, 'contact', 'the contact contactId names')
+  contact?: RecordSummary | null;
+  @IncludedOne(TitledSummary, 'listing', 'the listing listingId names')
+  listing?: TitledSummary | null;
+  @IncludedOne(RecordSummary, 'lead', 'the lead leadId names')
+  lead?: RecordSummary | null;
+  @IncludedOne(PersonSummary, 'assignee', 'the member assignedToId names')
+  assignee?: PersonSummary | null;
+  @IncludedOne(PersonSummary, 'createdBy', 'the member who created the deal')
+  createdBy?: PersonSummary | null;
 }
 
 export class DealStageChangeOutput {

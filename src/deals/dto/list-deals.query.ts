@@ -1,11 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IdsParam } from '../../common/ids-param.js';
+import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { DealStage, DealStatus } from '../../generated/prisma/enums.js';
 import { MONEY, MONEY_MESSAGE } from './deal.input.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
+import { DEAL_INCLUDE_NAMES, type DealInclude } from '../deals.includes.js';
 
 export const DEAL_SORT_FIELDS = ['createdAt', 'updatedAt', 'value', 'expectedCloseDate', 'title'] as const;
 export type DealSortField = (typeof DEAL_SORT_FIELDS)[number];
@@ -95,4 +98,16 @@ export class ListDealsQuery extends PageQuery {
   @QueryBoolean()
   @IsBoolean()
   includeDeleted?: boolean;
+
+  @IdsParam('deals')
+  ids?: string[];
+
+  @IncludeParam(DEAL_INCLUDE_NAMES)
+  include?: DealInclude[];
+}
+
+/** GET /v1/deals/{id}: the related records to add. */
+export class DealIncludeQuery {
+  @IncludeParam(DEAL_INCLUDE_NAMES)
+  include?: DealInclude[];
 }

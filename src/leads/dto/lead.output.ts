@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
+import { IncludedOne, PersonSummary, RecordSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
 
 export class LeadOutput {
@@ -38,4 +39,11 @@ export class LeadOutput {
     description: 'The contact this lead was converted into',
   })
   convertedContactId!: string | null;
+
+  @IncludedOne(PersonSummary, 'assignee', 'the member assignedToId names')
+  assignee?: PersonSummary | null;
+  @IncludedOne(PersonSummary, 'createdBy', 'the member who created the lead')
+  createdBy?: PersonSummary | null;
+  @IncludedOne(RecordSummary, 'convertedContact', 'the contact convertedContactId names')
+  convertedContact?: RecordSummary | null;
 }

@@ -1,10 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IdsParam } from '../../common/ids-param.js';
+import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
+import { LEAD_INCLUDE_NAMES, type LeadInclude } from '../leads.includes.js';
 
 export const LEAD_SORT_FIELDS = ['createdAt', 'updatedAt', 'name', 'scoreValue'] as const;
 export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
@@ -68,4 +71,16 @@ export class ListLeadsQuery extends PageQuery {
   @QueryBoolean()
   @IsBoolean()
   includeDeleted?: boolean;
+
+  @IdsParam('leads')
+  ids?: string[];
+
+  @IncludeParam(LEAD_INCLUDE_NAMES)
+  include?: LeadInclude[];
+}
+
+/** GET /v1/leads/{id}: the related records to add. */
+export class LeadIncludeQuery {
+  @IncludeParam(LEAD_INCLUDE_NAMES)
+  include?: LeadInclude[];
 }

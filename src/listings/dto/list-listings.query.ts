@@ -14,6 +14,8 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IdsParam } from '../../common/ids-param.js';
+import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
@@ -21,6 +23,7 @@ import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
 import { RESO_STANDARD_STATUSES, type ResoStandardStatus } from '../reso.js';
 import { BATHROOMS, PRICE } from './listing.input.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
+import { LISTING_INCLUDE_NAMES, type ListingInclude } from '../listings.includes.js';
 
 export const LISTING_SORT_FIELDS = ['createdAt', 'updatedAt', 'price', 'listingDate', 'squareFeet'] as const;
 export type ListingSortField = (typeof LISTING_SORT_FIELDS)[number];
@@ -150,4 +153,16 @@ export class ListListingsQuery extends PageQuery {
   @QueryBoolean()
   @IsBoolean()
   includeDeleted?: boolean;
+
+  @IdsParam('listings')
+  ids?: string[];
+
+  @IncludeParam(LISTING_INCLUDE_NAMES)
+  include?: ListingInclude[];
+}
+
+/** GET /v1/listings/{id}: the related records to add. */
+export class ListingIncludeQuery {
+  @IncludeParam(LISTING_INCLUDE_NAMES)
+  include?: ListingInclude[];
 }

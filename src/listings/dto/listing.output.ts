@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
 import { RESO_PROPERTY_TYPES, RESO_STANDARD_STATUSES } from '../reso.js';
+import { IncludedOne, PersonSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
 
 const ID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
@@ -56,6 +57,10 @@ export class ListingOutput {
   @VersionProperty() version!: number;
   @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
   @ApiProperty({ type: ResoOutput }) reso!: ResoOutput;
+  @IncludedOne(PersonSummary, 'assignee', 'the listing agent assignedToId names')
+  assignee?: PersonSummary | null;
+  @IncludedOne(PersonSummary, 'createdBy', 'the member who created the listing')
+  createdBy?: PersonSummary | null;
 }
 
 export class ListingPriceChangeOutput {

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
+import { IdsParam } from '../../common/ids-param.js';
 import { PageQuery } from '../../common/pagination.js';
 import { QueryBoolean } from '../../common/query-transforms.js';
 
@@ -9,4 +10,7 @@ export class ListNotificationsQuery extends PageQuery {
   @QueryBoolean()
   @IsBoolean()
   unread?: boolean;
+
+  @IdsParam('notifications')
+  ids?: string[];
 }

@@ -1,10 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IdsParam } from '../../common/ids-param.js';
+import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
 import { IsInstant, RangeFrom, RangeTo } from '../../common/dates.js';
+import { TICKET_INCLUDE_NAMES, type TicketInclude } from '../tickets.includes.js';
 
 export const TICKET_SORT_FIELDS = ['priority', 'createdAt', 'updatedAt', 'dueAt', 'number'] as const;
 export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
@@ -77,6 +80,12 @@ export class ListTicketsQuery extends PageQuery {
   @IsString()
   @MaxLength(200)
   q?: string;
+
+  @IdsParam('tickets')
+  ids?: string[];
+
+  @IncludeParam(TICKET_INCLUDE_NAMES)
+  include?: TicketInclude[];
 }
 
 export class TicketPeriodQuery {
@@ -89,4 +98,10 @@ export class TicketPeriodQuery {
   @IsOptional()
   @IsInstant()
   to?: Date;
+}
+
+/** GET /v1/tickets/{id}: the related records to add. */
+export class TicketIncludeQuery {
+  @IncludeParam(TICKET_INCLUDE_NAMES)
+  include?: TicketInclude[];
 }

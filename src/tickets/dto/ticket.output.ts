@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MemberRole, TicketCommentAuthor, TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
+import { IncludedOne, PersonSummary, RecordSummary, TitledSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
 
 const UUID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
@@ -9,6 +10,8 @@ export class TicketAssigneeOutput {
   @ApiProperty({ format: 'uuid', example: UUID }) userId!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) assignedById!: string | null;
   @ApiProperty({ example: AT }) assignedAt!: string;
+  @IncludedOne(PersonSummary, 'assignees', 'the assigned member')
+  user?: PersonSummary | null;
 }
 
 export class TicketOutput {
@@ -38,6 +41,12 @@ export class TicketOutput {
   @ApiProperty({ example: AT }) createdAt!: string;
   @ApiProperty({ example: AT }) updatedAt!: string;
   @VersionProperty() version!: number;
+  @IncludedOne(RecordSummary, 'contact', 'the contact contactId names')
+  contact?: RecordSummary | null;
+  @IncludedOne(TitledSummary, 'listing', 'the listing listingId names')
+  listing?: TitledSummary | null;
+  @IncludedOne(PersonSummary, 'createdBy', 'the member who opened the ticket')
+  createdBy?: PersonSummary | null;
 }
 
 export class TicketStatusChangeOutput {
