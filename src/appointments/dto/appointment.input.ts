@@ -28,16 +28,20 @@ export class CreateAppointmentInput {
   @Length(1, 200)
   title!: string;
 
-  @ApiPropertyOptional({ enum: AppointmentType, enumName: 'AppointmentType', default: 'MEETING', example: 'SHOWING' })
+  @ApiPropertyOptional({
+    enum: AppointmentType,
+    enumName: 'AppointmentType',
+    example: 'SHOWING',
+    description: 'Default: MEETING.',
+  })
   @IsOptional()
   @IsEnum(AppointmentType)
   type?: AppointmentType;
 
   @ApiPropertyOptional({
     enum: ['SCHEDULED', 'CONFIRMED'],
-    default: 'SCHEDULED',
     example: 'CONFIRMED',
-    description: 'A new appointment is SCHEDULED or already CONFIRMED',
+    description: 'A new appointment is SCHEDULED or already CONFIRMED. Default: SCHEDULED.',
   })
   @IsOptional()
   @IsIn(['SCHEDULED', 'CONFIRMED'])

@@ -34,12 +34,12 @@ export class ListAppointmentsQuery extends PageQuery {
   @SortParam(APPOINTMENT_SORT_FIELDS, 'startsAt')
   sort?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   agentId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   listingId?: string;
@@ -47,15 +47,14 @@ export class ListAppointmentsQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: AppointmentStatus,
     isArray: true,
-    description: 'Comma-separated',
-    example: 'SCHEDULED,CONFIRMED',
+    description: 'Comma-separated, e.g. SCHEDULED,CONFIRMED',
   })
   @IsOptional()
   @CommaList()
   @IsEnum(AppointmentStatus, { each: true })
   status?: AppointmentStatus[];
 
-  @ApiPropertyOptional({ enum: AppointmentType, isArray: true, description: 'Comma-separated', example: 'SHOWING' })
+  @ApiPropertyOptional({ enum: AppointmentType, isArray: true, description: 'Comma-separated, e.g. SHOWING' })
   @IsOptional()
   @CommaList()
   @IsEnum(AppointmentType, { each: true })
@@ -70,12 +69,12 @@ export class CalendarQuery extends OmitType(ListAppointmentsQuery, [
   'pageSize',
   'sort',
 ] as const) {
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @IsInstant()
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @IsInstant()
   to?: Date;

@@ -13,59 +13,58 @@ export class ListTicketsQuery extends PageQuery {
   @SortParam(TICKET_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({ enum: TicketStatus, isArray: true, description: 'Comma-separated', example: 'OPEN,REOPENED' })
+  @ApiPropertyOptional({ enum: TicketStatus, isArray: true, description: 'Comma-separated, e.g. OPEN,REOPENED' })
   @IsOptional()
   @CommaList()
   @IsEnum(TicketStatus, { each: true })
   status?: TicketStatus[];
 
-  @ApiPropertyOptional({ enum: TicketPriority, isArray: true, description: 'Comma-separated', example: 'HIGH,URGENT' })
+  @ApiPropertyOptional({ enum: TicketPriority, isArray: true, description: 'Comma-separated, e.g. HIGH,URGENT' })
   @IsOptional()
   @CommaList()
   @IsEnum(TicketPriority, { each: true })
   priority?: TicketPriority[];
 
-  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   assigneeId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '6a1f3c2e-9b4d-4e7a-8c5f-1d2e3f4a5b6c' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   contactId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '9c8b7a6f-5e4d-4c3b-8a29-1f0e9d8c7b6a' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   listingId?: string;
 
-  @ApiPropertyOptional({ example: 'maintenance', description: 'Exact category, case-insensitive' })
+  @ApiPropertyOptional({ description: 'Exact category, case-insensitive' })
   @IsOptional()
   @Trim()
   @IsString()
   @Length(1, 100)
   category?: string;
 
-  @ApiPropertyOptional({ example: true, description: 'true: open and past dueAt; false: not overdue' })
+  @ApiPropertyOptional({ description: 'true: open and past dueAt; false: not overdue' })
   @IsOptional()
   @QueryBoolean()
   @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-01-01T00:00:00Z' })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @IsInstant()
   createdFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-31T23:59:59Z' })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @IsInstant()
   createdTo?: Date;
 
   @ApiPropertyOptional({
     description: 'A ticket number ("T-1042" or "1042"), or case-insensitive text in title or description',
-    example: 'T-1042',
   })
   @IsOptional()
   @Trim()
@@ -75,12 +74,12 @@ export class ListTicketsQuery extends PageQuery {
 }
 
 export class TicketPeriodQuery {
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'Inclusive' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Inclusive' })
   @IsOptional()
   @IsInstant()
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z', description: 'Exclusive' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Exclusive' })
   @IsOptional()
   @IsInstant()
   to?: Date;

@@ -9,9 +9,8 @@ export class CreateTicketShareInput {
   @ApiPropertyOptional({
     minimum: 1,
     maximum: MAX_SHARE_HOURS,
-    default: DEFAULT_SHARE_HOURS,
     example: 48,
-    description: 'How long the link works',
+    description: `How long the link works. Default: ${DEFAULT_SHARE_HOURS}.`,
   })
   @IsOptional()
   @IsInt()
