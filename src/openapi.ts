@@ -302,13 +302,15 @@ export function applyContract(document: OpenAPIObject): OpenAPIObject {
         Reflect.deleteProperty(extended, key);
       const writes = method !== 'get';
       const who =
-        kind !== 'tenant'
-          ? undefined
-          : roles
-            ? `Roles: ${roles.join(', ')}.`
-            : writes
-              ? 'Roles: ADMIN, MANAGER, AGENT (a VIEWER reads only).'
-              : 'Roles: any member.';
+        kind === 'public'
+          ? 'Public: no token needed.'
+          : kind === 'user'
+            ? 'Any signed-in user; no organization needed.'
+            : roles
+              ? `Roles: ${roles.join(', ')}.`
+              : writes
+                ? 'Roles: ADMIN, MANAGER, AGENT (a VIEWER reads only).'
+                : 'Roles: any member.';
       if (who) op.description = op.description ? `${op.description}\n\n${who}` : who;
       const ctx: OperationContext = { path, method, op, kind, contract };
       refineParameters(ctx);

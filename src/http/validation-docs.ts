@@ -11,7 +11,7 @@ import { getMetadataStorage, ValidationTypes } from 'class-validator';
  */
 
 type Schema = Record<string, unknown>;
-type Rule = (constraints: readonly unknown[]) => Schema;
+type Rule = (constraints: readonly unknown[], each: boolean) => Schema;
 
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -23,14 +23,80 @@ const RULES: Record<string, Rule> = {
   isUuid: () => ({ format: 'uuid' }),
   isEmail: () => ({ format: 'email' }),
   // JSON Schema patterns have no flags: a case-insensitive rule is left to the description.
-  matches: ([pattern]) => (pattern instanceof RegExp && !pattern.flags ? { pattern: pattern.source } : {}),
+  matches: ([pattern]) => {
+    if (!(pattern instanceof RegExp)) return {};
+    const longest = longestMatch(pattern.source);
+    return { ...(!pattern.flags && { pattern: pattern.source }), ...(longest !== undefined && { maxLength: longest }) };
+  },
   arrayMaxSize: ([max]) => ({ maxItems: max }),
   arrayMinSize: ([min]) => ({ minItems: min }),
   arrayUnique: () => ({ uniqueItems: true }),
+  // A list of enum values (CommaList drops repeats): at most one of each.
+  isEnum: ([entity], each) => (each && entity ? { maxItems: new Set(Object.values(entity)).size } : {}),
+  isIn: ([values], each) => (each && Array.isArray(values) ? { maxItems: new Set(values).size } : {}),
   isInt: () => ({ type: 'integer' }),
   min: ([min]) => ({ minimum: min }),
   max: ([max]) => ({ maximum: max }),
 };
+
+/**
+ * The longest text an anchored pattern can match, when its quantifiers are all bounded
+ * (`^\d{1,10}(\.\d{1,2})?$` → 13); undefined when it is unbounded or not anchored at both ends.
+ */
+export function longestMatch(source: string): number | undefined {
+  if (!source.startsWith('^') || !source.endsWith('$') || source.endsWith('\\$')) return undefined;
+  let i = 1;
+  const end = source.length - 1;
+  const atom = (): number => {
+    const c = source[i];
+    if (c === '\\') {
+      i += 2;
+      return 1;
+    }
+    if (c === '[') {
+      i = source.indexOf(']', i + 2) + 1; // a class starting with ] is not used here
+      return 1;
+    }
+    if (c === '(') {
+      i += source.startsWith('(?:', i) ? 3 : 1;
+      const inner = alternatives();
+      i += 1; // )
+      return inner;
+    }
+    i += 1;
+    return 1;
+  };
+  const quantified = (length: number): number => {
+    const rest = source.slice(i, end);
+    const braces = /^\{(\d+)(,(\d*))?\}/.exec(rest);
+    if (braces) {
+      i += braces[0].length;
+      if (braces[2] !== undefined && braces[3] === '') return Infinity;
+      return length * Number(braces[3] ?? braces[1]);
+    }
+    if (rest[0] === '?') {
+      i += 1;
+      return length;
+    }
+    if (rest[0] === '*' || rest[0] === '+') return Infinity;
+    return length;
+  };
+  const sequence = (): number => {
+    let total = 0;
+    while (i < end && source[i] !== '|' && source[i] !== ')') total += quantified(atom());
+    return total;
+  };
+  const alternatives = (): number => {
+    let longest = sequence();
+    while (source[i] === '|') {
+      i += 1;
+      longest = Math.max(longest, sequence());
+    }
+    return longest;
+  };
+  const longest = alternatives();
+  return i === end && Number.isFinite(longest) ? longest : undefined;
+}
 
 const BUILTIN: readonly unknown[] = [String, Number, Boolean, Object, Array, Date, Promise, Function];
 
@@ -70,7 +136,10 @@ function declaredBounds(target: Type<unknown>): Map<Type<unknown>, Map<string, S
     if (!derive || typeof rule.target !== 'function') continue;
     const owner = rule.target as Type<unknown>;
     const bounds = byClass.get(owner) ?? new Map<string, Schema>();
-    bounds.set(rule.propertyName, { ...bounds.get(rule.propertyName), ...derive(rule.constraints ?? []) });
+    bounds.set(rule.propertyName, {
+      ...bounds.get(rule.propertyName),
+      ...derive(rule.constraints ?? [], Boolean(rule.each)),
+    });
     byClass.set(owner, bounds);
   }
   for (const schema of [...byClass.values()].flatMap((bounds) => [...bounds.values()])) {

@@ -86,7 +86,10 @@ export class TicketAttachmentsService {
     const fileName = sanitizeFileName(file.fileName);
     const { head, complete, body } = await peekStream(file.stream, SNIFF_BYTES);
     const verdict = resolveAttachmentType({ head, complete, declared: file.declaredType, fileName });
-    if (!verdict.ok) throw new UnsupportedAttachmentType(verdict.reason, [{ field: 'file', message: verdict.reason, code: DetailCode.InvalidValue }]);
+    if (!verdict.ok)
+      throw new UnsupportedAttachmentType(verdict.reason, [
+        { field: 'file', message: verdict.reason, code: DetailCode.InvalidValue },
+      ]);
     const path = `${orgId}/${ticketId}/${randomUUID()}-${storageKeyName(fileName)}`;
     let size: number;
     try {

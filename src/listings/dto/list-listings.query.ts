@@ -74,6 +74,7 @@ export class ListListingsQuery extends PageQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(100_000_000)
   @Max(1000)
   bedroomsMin?: number;
 
@@ -87,6 +88,7 @@ export class ListListingsQuery extends PageQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(100_000_000)
   squareFeetMin?: number;
 
   @ApiPropertyOptional({ minimum: 0 })
@@ -94,6 +96,7 @@ export class ListListingsQuery extends PageQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(100_000_000)
   squareFeetMax?: number;
 
   @ApiPropertyOptional({ description: 'Exact, case-insensitive' })
