@@ -1,7 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import { Logger, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -12,6 +11,7 @@ import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { sendError } from './common/all-exceptions.filter.js';
 import { guardInput } from './common/json-body.js';
+import { registerRateLimits } from './common/rate-limit.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { requestLogging } from './logging.js';
@@ -119,12 +119,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // Browsers cache a preflight this long (Chromium caps it at 2 hours).
     maxAge: 7200,
   });
-  // Opt-in per route with @RateLimited() (auth routes); in-memory, per client IP.
-  await fastify.register(rateLimit, {
-    global: false,
-    max: config.auth.rateLimitPerMinute,
-    timeWindow: 60_000,
-  });
+  await registerRateLimits(fastify, config);
   // multipart/form-data for attachment uploads, read as a stream by the route (never
   // buffered): one file of at most 50 MiB — past it the stream is truncated and the route
   // answers 413 — and a few small fields at most. BODY_LIMIT_BYTES does not apply here.

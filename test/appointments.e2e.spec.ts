@@ -144,7 +144,7 @@ describe('appointments', () => {
       // Another agent is free at that time; nothing of the refused booking was written.
       await createAppointment(t.http, a.admin, a.id, { ...slot(10, 10, 11) });
       const day = await t.http
-        .get(`/v1/appointments?from=2030-01-10T00:00:00Z&to=2030-01-11T00:00:00Z&agentId=${agent.id}`)
+        .get(`/v1/appointments?from=2030-01-10T00:00:00Z&to=2030-01-11T00:00:00Z&assignedToId=${agent.id}`)
         .set(as(a.admin))
         .expect(200);
       expect(ids(day)).toEqual([first.id, next.id]);
@@ -277,6 +277,8 @@ describe('appointments', () => {
       );
     expect(await get('')).toEqual([early.id, late.id, call.id]);
     expect(await get('sort=-startsAt')).toEqual([call.id, late.id, early.id]);
+    expect(await get(`assignedToId=${agent.id}`)).toEqual([early.id]);
+    // The old name still works for one release.
     expect(await get(`agentId=${agent.id}`)).toEqual([early.id]);
     expect(await get('status=CANCELLED')).toEqual([call.id]);
     expect(await get('status=SCHEDULED,CONFIRMED')).toEqual([early.id, late.id]);
@@ -333,7 +335,7 @@ describe('appointments', () => {
     expect(byUid.get(`${cancelled.id}@brokerage-crm`)!.status).toBe('CANCELLED');
 
     const mine = await t.http
-      .get(`/v1/appointments/calendar.ics?${JAN}&agentId=${agent.id}`)
+      .get(`/v1/appointments/calendar.ics?${JAN}&assignedToId=${agent.id}`)
       .set(as(org.admin, org.id))
       .expect(200);
     const only = new ICAL.Component(ICAL.parse(mine.text)).getAllSubcomponents('vevent');

@@ -162,12 +162,26 @@ describe('listings', () => {
       await t.http.get(`/v1/listings/${listing.id}`).set(as(a.admin)).expect(200);
     });
 
+    it('takes bathrooms as a JSON number or a decimal string alike', async () => {
+      const asNumber = await createListing(a.admin, a.id, { bathrooms: 2.5 });
+      const asString = await createListing(a.admin, a.id, { bathrooms: '2.5' });
+      expect([asNumber.bathrooms, asString.bathrooms]).toEqual(['2.5', '2.5']);
+      const whole = await t.http
+        .patch(`/v1/listings/${asNumber.id}`)
+        .set(as(a.admin))
+        .send({ bathrooms: 3 })
+        .expect(200);
+      expect(whole.body.bathrooms).toBe('3.0');
+    });
+
     it('validates the body', async () => {
       for (const body of [
         { ...BASE, price: '1.999' },
         { ...BASE, price: '-5' },
-        { ...BASE, bathrooms: 2.5 },
+        { ...BASE, bathrooms: 2.25 },
         { ...BASE, bathrooms: '2.25' },
+        { ...BASE, bathrooms: -1 },
+        { ...BASE, bathrooms: true },
         { ...BASE, images: ['not a url'] },
         { ...BASE, images: 'https://x.example.com/a.jpg' },
         { ...BASE, virtualTourUrl: 'ftp://x.example.com' },
@@ -289,6 +303,20 @@ describe('listings', () => {
         [null, 'ACTIVE', a.admin.id],
       ]);
       expect(res.body.price[0]).not.toHaveProperty('organizationId');
+
+      // The same as pages, like every other list.
+      const price = await t.http
+        .get(`/v1/listings/${listing.id}/price-history?pageSize=2`)
+        .set(as(a.admin))
+        .expect(200);
+      expect(price.body.data).toEqual(res.body.price.slice(0, 2));
+      expect(price.body.meta).toEqual({ page: 1, pageSize: 2, total: 3, totalPages: 2 });
+      const status = await t.http
+        .get(`/v1/listings/${listing.id}/status-history?page=2&pageSize=2`)
+        .set(as(a.admin))
+        .expect(200);
+      expect(status.body.data).toEqual(res.body.status.slice(2));
+      expect(status.body.meta.total).toBe(3);
     });
 
     it('listing_price_history and listing_status_history keep tenants apart in SQL', async () => {
@@ -444,7 +472,10 @@ describe('listings', () => {
       ['zipCode=94110', ['Delta']],
       ['zipCode=9411', []],
       ['listingDateFrom=2026-02-01', ['Bravo', 'Alpha']],
-      ['listingDateTo=2026-03-01', ['Alpha', 'Charlie']],
+      // [from, to): Alpha was listed on 2026-03-01 itself.
+      ['listingDateTo=2026-03-01', ['Charlie']],
+      ['listingDateTo=2026-03-02', ['Alpha', 'Charlie']],
+      ['listingDateFrom=2026-03-01&listingDateTo=2026-03-02', ['Alpha']],
       ['listingDateFrom=2027-01-01', []],
       ['q=mission', ['Alpha']],
       ['q=BAY%20VIEWS', ['Alpha']],
@@ -509,6 +540,8 @@ describe('listings', () => {
         (h: Record<string, string>) => t.http.get(`/v1/listings/${listing.id}`).set(h),
         (h: Record<string, string>) => t.http.patch(`/v1/listings/${listing.id}`).set(h).send({ price: '1' }),
         (h: Record<string, string>) => t.http.get(`/v1/listings/${listing.id}/history`).set(h),
+        (h: Record<string, string>) => t.http.get(`/v1/listings/${listing.id}/price-history`).set(h),
+        (h: Record<string, string>) => t.http.get(`/v1/listings/${listing.id}/status-history`).set(h),
       ];
       for (const route of routes) {
         expect((await route(as(b.admin, b.id))).status).toBe(404);

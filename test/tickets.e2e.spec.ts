@@ -5,6 +5,7 @@ import { usingPostgres } from './helpers/database.js';
 import { addMember, as, createOrg, type Org, type User } from './helpers/fixtures.js';
 import { asApp } from './helpers/sql-as-app.js';
 import { createTicket, ids, insertContact, insertListing, type Json } from './helpers/tickets.js';
+import { TICKET_TRANSITIONS } from '../src/tickets/ticket-status.js';
 
 const hoursFromNow = (h: number): string => new Date(Date.now() + h * 3_600_000).toISOString();
 
@@ -45,6 +46,7 @@ describe('tickets', () => {
         resolvedAt: null,
         closedAt: null,
         firstResponseAt: null,
+        overdue: false,
         isOverdue: false,
       });
       expect(ticket.reference).toBe(`T-${ticket.number}`);
@@ -181,8 +183,11 @@ describe('tickets', () => {
     });
 
     it('filters by assignee, contact, listing and not overdue', async () => {
-      const byAssignee = await t.http.get(`/v1/tickets?assigneeId=${member.id}`).set(as(org.admin)).expect(200);
+      const byAssignee = await t.http.get(`/v1/tickets?assignedToId=${member.id}`).set(as(org.admin)).expect(200);
       expect(titles(byAssignee)).toEqual(['Charlie keys']);
+      // The old name still works for one release.
+      const byOldName = await t.http.get(`/v1/tickets?assigneeId=${member.id}`).set(as(org.admin)).expect(200);
+      expect(titles(byOldName)).toEqual(['Charlie keys']);
       const byContact = await t.http.get(`/v1/tickets?contactId=${contact}`).set(as(org.admin)).expect(200);
       expect(titles(byContact)).toEqual(['Bravo contract question']);
       const byListing = await t.http.get(`/v1/tickets?listingId=${listing}`).set(as(org.admin)).expect(200);
@@ -220,13 +225,18 @@ describe('tickets', () => {
       expect(page.body.meta).toEqual({ page: 3, pageSize: 2, total: 5, totalPages: 3 });
     });
 
-    it.each(['sort=title', 'status=NOPE', 'priority=urgent', 'overdue=maybe', 'assigneeId=x', 'pageSize=101'])(
-      'rejects %s with 400',
-      async (query) => {
-        const res = await t.http.get(`/v1/tickets?${query}`).set(as(org.admin)).expect(400);
-        expect(res.body.code).toBe('VALIDATION_FAILED');
-      },
-    );
+    it.each([
+      'sort=title',
+      'status=NOPE',
+      'priority=urgent',
+      'overdue=maybe',
+      'assignedToId=x',
+      'assigneeId=x',
+      'pageSize=101',
+    ])('rejects %s with 400', async (query) => {
+      const res = await t.http.get(`/v1/tickets?${query}`).set(as(org.admin)).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    });
   });
 
   describe('workflow', () => {
@@ -320,6 +330,65 @@ describe('tickets', () => {
       await expect(sql.query('UPDATE tickets SET resolved_at = NULL WHERE id = $1', [ticket.id])).rejects.toThrow(
         /tickets_resolved_at_matches_status/,
       );
+    });
+
+    it('takes concurrent status changes in turn: the history is always a path the workflow allows', async () => {
+      const allowed = (from: string, to: string) =>
+        (TICKET_TRANSITIONS as Record<string, readonly string[]>)[from]?.includes(to) ?? false;
+      for (let round = 0; round < 6; round++) {
+        const ticket = await createTicket(t.http, a.admin, a.id);
+        const move = (to: string) => t.http.post(`/v1/tickets/${ticket.id}/transition`).set(as(a.admin)).send({ to });
+        // OPEN → RESOLVED and OPEN → IN_PROGRESS both pass on OPEN; RESOLVED → IN_PROGRESS does not.
+        const results = await Promise.all([move('RESOLVED'), move('IN_PROGRESS')]);
+        expect(results.map((r) => r.status).every((s) => s === 200 || s === 422)).toBe(true);
+        expect(results.some((r) => r.status === 200)).toBe(true);
+        const history = await sql.query<{ from_status: string | null; to_status: string }>(
+          `SELECT from_status::text, to_status::text FROM ticket_status_history
+           WHERE ticket_id = $1 ORDER BY changed_at, id`,
+          [ticket.id],
+        );
+        for (let i = 1; i < history.length; i++) {
+          expect({ step: history[i], previous: history[i - 1].to_status }).toEqual({
+            step: { from_status: history[i - 1].to_status, to_status: history[i].to_status },
+            previous: history[i].from_status,
+          });
+          expect({
+            from: history[i].from_status,
+            to: history[i].to_status,
+            allowed: allowed(history[i].from_status!, history[i].to_status),
+          }).toMatchObject({ allowed: true });
+        }
+      }
+    });
+
+    it('takes a customer reply and a member closing the ticket in turn', async () => {
+      for (let round = 0; round < 4; round++) {
+        const ticket = await createTicket(t.http, a.admin, a.id);
+        await t.http
+          .post(`/v1/tickets/${ticket.id}/transition`)
+          .set(as(a.admin))
+          .send({ to: 'PENDING_CUSTOMER' })
+          .expect(200);
+        const share = await t.http.post(`/v1/tickets/${ticket.id}/share`).set(as(a.admin)).send({}).expect(201);
+        const [close, reply] = await Promise.all([
+          t.http.post(`/v1/tickets/${ticket.id}/transition`).set(as(a.admin)).send({ to: 'CLOSED' }),
+          t.http.post(`/v1/public/tickets/${share.body.token}/comments`).send({ body: 'Any news?' }),
+        ]);
+        expect(close.status).toBe(200);
+        // Closed first: the reply is refused; replied first: it moved the ticket on, then it closed.
+        expect([201, 422]).toContain(reply.status);
+        const final = await t.http.get(`/v1/tickets/${ticket.id}`).set(as(a.admin)).expect(200);
+        expect(final.body.status).toBe('CLOSED');
+        const history = await sql.query<{ to_status: string }>(
+          'SELECT to_status::text FROM ticket_status_history WHERE ticket_id = $1 ORDER BY changed_at, id',
+          [ticket.id],
+        );
+        expect(history.map((h) => h.to_status)).toEqual(
+          reply.status === 201
+            ? ['OPEN', 'PENDING_CUSTOMER', 'IN_PROGRESS', 'CLOSED']
+            : ['OPEN', 'PENDING_CUSTOMER', 'CLOSED'],
+        );
+      }
     });
   });
 

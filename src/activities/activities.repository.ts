@@ -41,7 +41,7 @@ export class ActivitiesRepository {
     if (q.contactId) where.contactId = q.contactId;
     if (q.dealId) where.dealId = q.dealId;
     if (q.listingId) where.listingId = q.listingId;
-    if (q.dueFrom || q.dueTo) and.push({ dueDate: { gte: q.dueFrom, lte: q.dueTo } });
+    if (q.dueFrom || q.dueTo) and.push({ dueDate: { gte: q.dueFrom, lt: q.dueTo } });
     if (q.completed !== undefined) and.push({ completedAt: q.completed ? { not: null } : null });
     if (q.overdue === true) and.push({ dueDate: { lt: now }, completedAt: null });
     // Spelled out rather than NOT(…): SQL's NOT of a null comparison would drop undated rows.

@@ -105,7 +105,7 @@ export class AppointmentsService {
         throw new ValidationFailed([
           {
             field: 'from',
-            message: `more than ${MAX_CALENDAR_EVENTS} appointments: narrow the window or filter by agentId`,
+            message: `more than ${MAX_CALENDAR_EVENTS} appointments: narrow the window or filter by assignedToId`,
           },
         ]);
       return toICalendar(rows, 'Appointments');
@@ -251,7 +251,7 @@ export class AppointmentsService {
     return {
       from,
       to,
-      agentId: q.agentId,
+      agentId: q.assignedToId ?? q.agentId,
       listingId: q.listingId,
       status: q.status?.length ? { in: q.status } : undefined,
       type: q.type?.length ? { in: q.type } : undefined,

@@ -42,6 +42,16 @@ const JWKS_CACHE_MS = 10 * 60 * 1000;
 const verified = new LRUCache<string, AuthUser>({ max: 10_000 });
 
 /**
+ * The user of a bearer token verified earlier and not expired since, without verifying it
+ * again: lets the rate limiter, which runs before authentication, count a request against
+ * its user. A token not seen yet counts against its IP address once.
+ */
+export function alreadyVerified(authorization: string | undefined): AuthUser | undefined {
+  const token = authorization && /^bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  return token ? verified.get(token) : undefined;
+}
+
+/**
  * Verifies Supabase Auth access tokens (HS256 with the project's JWT secret, or
  * RS256/ES256 through its JWKS) and tokens issued by the embedded auth (HS256).
  * The key is chosen from the token's alg and issuer, never the other way round,

@@ -17,6 +17,8 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   if (mapped.statusCode === 503) void reply.header('retry-after', '5');
   if (headers) void reply.headers(headers);
   void reply
+    // Also for errors raised before the hook that sets it runs (the router's malformed URL).
+    .header('x-request-id', request.id)
     .status(mapped.statusCode)
     .header('content-type', 'application/json; charset=utf-8')
     .send({ ...body, requestId: request.id });

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** Years the API accepts in any date: well inside Postgres's range, and any a CRM record needs. */
 export const MIN_YEAR = 1900;
@@ -87,3 +88,31 @@ export const IsCalendarDate = (options?: ValidationOptions): PropertyDecorator =
 
 /** A `date` column's value as the API writes it: `2027-03-31`. */
 export const calendarDate = (date: Date): string => date.toISOString().slice(0, 10);
+
+/**
+ * The one rule of every range filter (`createdFrom`/`createdTo`, `dueFrom`/`dueTo`,
+ * `expectedCloseFrom`/`expectedCloseTo`…): `…From` is inclusive and `…To` exclusive,
+ * `[from, to)`, whether the bounds are instants or calendar dates — adjacent ranges never
+ * count a record twice.
+ */
+export const RangeFrom = (of: string, kind: 'instant' | 'date'): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      format: kind === 'date' ? 'date' : 'date-time',
+      description: `${of} on or after this ${kind === 'date' ? 'day' : 'instant'} (inclusive)`,
+    }),
+    IsOptional(),
+    kind === 'date' ? IsCalendarDate() : IsInstant(),
+  );
+
+export const RangeTo = (of: string, kind: 'instant' | 'date'): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      format: kind === 'date' ? 'date' : 'date-time',
+      description: `${of} before this ${kind === 'date' ? 'day' : 'instant'} (exclusive)`,
+    }),
+    IsOptional(),
+    kind === 'date' ? IsCalendarDate() : IsInstant(),
+  );

@@ -244,13 +244,8 @@ export function mapError(error: unknown): MappedError {
   // The embedded database was closed under us (shutdown, or a crash of its worker).
   if (error instanceof Error && /PGlite is closed/.test(error.message)) return unavailable();
   if (error instanceof DomainError) {
-    return {
-      statusCode: error.status,
-      code: error.code,
-      message: error.message,
-      details: error.details,
-      ref: error.ref,
-    };
+    const { status, code, message, details, ref, headers } = error;
+    return { statusCode: status, code, message, details, ref, headers };
   }
   // Our code throws DomainErrors; a bare NotFoundException is Nest's "no such route".
   if (error instanceof NotFoundException) {

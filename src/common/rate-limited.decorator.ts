@@ -1,7 +1,11 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
 
+/** The route config key common/rate-limit.ts reads to pick a route's budget. */
+export const RATE_LIMIT_POLICY = 'rateLimitPolicy';
+
 /**
- * Applies the @fastify/rate-limit defaults (AUTH_RATE_LIMIT_PER_MINUTE per IP) to a route.
+ * The strict budget (AUTH_RATE_LIMIT_PER_MINUTE per client IP, signed in or not) for routes
+ * that guess-and-check attacks aim at: sign-up, login, customer share links.
  * Method-level only: Nest's Fastify adapter reads route config from the handler, not the class.
  */
-export const RateLimited = (): MethodDecorator => RouteConfig({ rateLimit: {} });
+export const RateLimited = (): MethodDecorator => RouteConfig({ [RATE_LIMIT_POLICY]: 'strict' });

@@ -34,7 +34,13 @@ const schema = z.object({
   LOCAL_AUTH_ENABLED: bool.default(true),
   LOCAL_AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3600),
-  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   CORS_ORIGINS: csv.default(['*']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
@@ -71,7 +77,17 @@ export interface AppConfig {
     /** Signs and verifies tokens issued by the embedded /v1/auth routes. */
     localJwtSecret?: string;
     tokenTtlSeconds: number;
-    rateLimitPerMinute: number;
+  };
+  /** Requests per minute (common/rate-limit.ts). */
+  rateLimit: {
+    /** A signed-in user in one organization. */
+    perUser: number;
+    /** An anonymous client IP. */
+    perIp: number;
+    /** A client IP on sign-up, login and share links. */
+    strict: number;
+    /** Counters in Redis, shared by every replica; unset → in memory. */
+    redisUrl?: string;
   };
   corsOrigins: string[];
   logLevel: Env['LOG_LEVEL'];
@@ -168,7 +184,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       localEnabled: e.LOCAL_AUTH_ENABLED,
       localJwtSecret,
       tokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
-      rateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    },
+    rateLimit: {
+      perUser: e.RATE_LIMIT_PER_MINUTE,
+      perIp: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+      strict: e.AUTH_RATE_LIMIT_PER_MINUTE,
+      redisUrl: e.REDIS_URL,
     },
     corsOrigins: e.CORS_ORIGINS,
     logLevel: e.LOG_LEVEL,

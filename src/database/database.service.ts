@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { ClsService } from 'nestjs-cls';
+import pg from 'pg';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
@@ -31,6 +32,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private client?: PrismaClient;
   private driver?: SqlDriverAdapter;
   private pglite?: PGlite;
+  private pool?: pg.Pool;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,7 +56,8 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
         const session = await pgSession(url);
         await this.runMigrations(() => migrate(session)).finally(() => session.close());
       }
-      await this.connect(new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }));
+      this.pool = this.createPool(url, poolSize);
+      await this.connect(new PrismaPg(this.pool));
       return;
     }
     const pglite = this.providedPglite ?? (await openPglite(embeddedDataPath(this.config.dataDir)));
@@ -66,6 +69,21 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     await pglite.refreshArrayTypes();
     // pglite-prisma-adapter is built against an older @prisma/driver-adapter-utils; same interface.
     await this.connect(new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory);
+  }
+
+  /**
+   * The API's own pg pool, handed to Prisma's adapter. Every connection gets an error
+   * listener the moment it exists: a backend that dies while a connection is changing
+   * hands (killed right after it connected, before anyone listens) would otherwise raise
+   * an unhandled 'error' event and take the process down. The request using it fails on
+   * its own, with 503.
+   */
+  private createPool(url: string, max: number): pg.Pool {
+    const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+    const lost = (error: Error) => this.logger.warn(`A database connection was lost: ${error.message}`);
+    pool.on('connect', (client) => client.on('error', lost));
+    pool.on('error', lost);
+    return pool;
   }
 
   /** One driver adapter (one pool) serves both the units of work and the Prisma client. */
@@ -100,6 +118,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     await this.client?.$disconnect();
+    await this.pool?.end();
     // A PGlite handed in by a test is the test's to close.
     if (this.pglite && !this.providedPglite) await this.pglite.close();
     if (signal) this.logger.log(`Database connections closed after ${signal}`);

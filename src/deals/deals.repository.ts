@@ -62,7 +62,7 @@ export class DealsRepository {
     if (q.listingId) where.listingId = q.listingId;
     if (q.valueMin !== undefined || q.valueMax !== undefined) where.value = { gte: q.valueMin, lte: q.valueMax };
     if (q.expectedCloseFrom || q.expectedCloseTo) {
-      where.expectedCloseDate = { gte: q.expectedCloseFrom, lte: q.expectedCloseTo };
+      where.expectedCloseDate = { gte: q.expectedCloseFrom, lt: q.expectedCloseTo };
     }
     if (q.q) where.title = containsText(q.q);
     return where;
@@ -135,7 +135,7 @@ export class DealsRepository {
         ? Prisma.sql`AND d.expected_close_date >= ${calendarDate(q.expectedCloseFrom)}::date`
         : Prisma.empty,
       q.expectedCloseTo
-        ? Prisma.sql`AND d.expected_close_date <= ${calendarDate(q.expectedCloseTo)}::date`
+        ? Prisma.sql`AND d.expected_close_date < ${calendarDate(q.expectedCloseTo)}::date`
         : Prisma.empty,
     ];
     return this.db.tx.$queryRaw<PipelineRow[]>`

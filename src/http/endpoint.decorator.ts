@@ -17,6 +17,8 @@ export interface EndpointOptions {
   errors?: readonly ErrorCode[];
   /** The route changes this record: If-Match is honoured (412 when stale). */
   ifMatch?: VersionedResource;
+  /** Kept for one release; the description says what replaces it. */
+  deprecated?: boolean;
 }
 
 /** A success body that is not JSON (an iCalendar feed, a file). */
@@ -69,7 +71,11 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
   };
   const decorators = [
     HttpCode(status),
-    ApiOperation({ summary: options.summary, ...(options.description && { description: options.description }) }),
+    ApiOperation({
+      summary: options.summary,
+      ...(options.description && { description: options.description }),
+      ...(options.deprecated && { deprecated: true }),
+    }),
     successResponse(status, options.ok),
     ApiExtension(CONTRACT_EXTENSION, contract),
   ];

@@ -54,9 +54,9 @@ describe('lead status workflow', () => {
     const error = new InvalidStatusTransition('NEW_LEAD', 'QUALIFIED');
     expect(error.status).toBe(422);
     expect(error.code).toBe(ErrorCode.InvalidStatusTransition);
-    expect(error.details).toEqual([{ field: 'status', message: 'allowed: IN_CONTACT, LOST' }]);
+    expect(error.details).toEqual([{ field: 'status', message: 'allowed: IN_CONTACT, LOST', code: 'NOT_ALLOWED' }]);
     expect(new InvalidStatusTransition('CONVERTED', 'LOST').details).toEqual([
-      { field: 'status', message: 'allowed: none (CONVERTED is final)' },
+      { field: 'status', message: 'allowed: none (CONVERTED is final)', code: 'NOT_ALLOWED' },
     ]);
     expect(new InvalidStatusTransition('IN_CONTACT', 'CONVERTED').message).toMatch(/convert/);
   });

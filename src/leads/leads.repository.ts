@@ -143,7 +143,7 @@ export class LeadsRepository {
     if (q.assignedToId) and.push(Prisma.sql`assigned_to_id = ${q.assignedToId}::uuid`);
     if (q.tag) and.push(Prisma.sql`tags @> ARRAY[${q.tag}::text]`);
     if (q.createdFrom) and.push(Prisma.sql`created_at >= ${q.createdFrom}::timestamptz`);
-    if (q.createdTo) and.push(Prisma.sql`created_at <= ${q.createdTo}::timestamptz`);
+    if (q.createdTo) and.push(Prisma.sql`created_at < ${q.createdTo}::timestamptz`);
     if (q.q) {
       const p = containsPattern(q.q);
       and.push(

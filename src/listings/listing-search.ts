@@ -59,7 +59,7 @@ export function listingWhere(orgId: string, q: ListListingsQuery): Prisma.Sql {
   if (q.state) c.push(Prisma.sql`l.state_key = lower(${q.state}::text)`);
   if (q.zipCode) c.push(Prisma.sql`l.zip_code = ${q.zipCode}::text`);
   if (q.listingDateFrom) c.push(Prisma.sql`l.listing_date >= ${calendarDate(q.listingDateFrom)}::date`);
-  if (q.listingDateTo) c.push(Prisma.sql`l.listing_date <= ${calendarDate(q.listingDateTo)}::date`);
+  if (q.listingDateTo) c.push(Prisma.sql`l.listing_date < ${calendarDate(q.listingDateTo)}::date`);
   if (q.assignedToId) c.push(Prisma.sql`l.assigned_to_id = ${q.assignedToId}::uuid`);
   if (q.q) {
     const p = containsPattern(q.q);

@@ -1,11 +1,16 @@
 import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf } from '../common/pagination.js';
+import { type Page, PageOf, PageQuery } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { CreateListingInput, UpdateListingInput } from './dto/listing.input.js';
-import { ListingHistoryOutput, ListingOutput } from './dto/listing.output.js';
+import {
+  ListingHistoryOutput,
+  ListingOutput,
+  ListingPriceChangeOutput,
+  ListingStatusChangeOutput,
+} from './dto/listing.output.js';
 import { ListListingsQuery } from './dto/list-listings.query.js';
 import { ListingsService } from './listings.service.js';
 
@@ -70,10 +75,30 @@ export class ListingsController {
     return this.listings.restore(id);
   }
 
+  @Get(':id/price-history')
+  @Endpoint({
+    summary: "A listing's price changes, newest first (the last is its initial price)",
+    ok: PageOf(ListingPriceChangeOutput),
+  })
+  priceHistory(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<ListingPriceChangeOutput>> {
+    return this.listings.priceHistory(id, page);
+  }
+
+  @Get(':id/status-history')
+  @Endpoint({
+    summary: "A listing's status changes, newest first (the last is its initial status)",
+    ok: PageOf(ListingStatusChangeOutput),
+  })
+  statusHistory(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<ListingStatusChangeOutput>> {
+    return this.listings.statusHistory(id, page);
+  }
+
   @Get(':id/history')
   @Endpoint({
-    summary: "A listing's price and status changes, each newest first, starting from its initial values",
+    summary: "A listing's price and status changes, unpaged",
+    description: 'Deprecated: use price-history and status-history, which are pages like every other list.',
     ok: ListingHistoryOutput,
+    deprecated: true,
   })
   history(@IdParam() id: string): Promise<ListingHistoryOutput> {
     return this.listings.history(id);

@@ -1,3 +1,4 @@
+import { type PageQuery, skipTake } from '../common/pagination.js';
 import { Injectable } from '@nestjs/common';
 import { Conflict, ErrorCode } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
@@ -14,6 +15,8 @@ export const mlsNumberTaken = (mlsNumber: string): Conflict =>
   new Conflict(`MLS number ${mlsNumber} is already used by a listing of this organization`, ErrorCode.MlsNumberTaken, [
     { field: 'mlsNumber', message: 'is already used by another listing (deleted ones included)' },
   ]);
+
+const HISTORY_ORDER = [{ changedAt: 'desc' as const }, { id: 'desc' as const }];
 
 @Injectable()
 export class ListingsRepository {
@@ -66,12 +69,29 @@ export class ListingsRepository {
     return rows[0] ?? null;
   }
 
+  /** One page of price changes, newest first, and their total. */
+  priceHistory(listingId: string, page: PageQuery): Promise<[ListingPriceChangeRow[], number]> {
+    const where = { organizationId: this.orgId, listingId };
+    return Promise.all([
+      this.db.tx.listingPriceHistory.findMany({ where, orderBy: HISTORY_ORDER, ...skipTake(page) }),
+      this.db.tx.listingPriceHistory.count({ where }),
+    ]);
+  }
+
+  /** One page of status changes, newest first, and their total. */
+  statusHistory(listingId: string, page: PageQuery): Promise<[ListingStatusChangeRow[], number]> {
+    const where = { organizationId: this.orgId, listingId };
+    return Promise.all([
+      this.db.tx.listingStatusHistory.findMany({ where, orderBy: HISTORY_ORDER, ...skipTake(page) }),
+      this.db.tx.listingStatusHistory.count({ where }),
+    ]);
+  }
+
   async history(listingId: string): Promise<[ListingPriceChangeRow[], ListingStatusChangeRow[]]> {
     const where = { organizationId: this.orgId, listingId };
-    const orderBy = [{ changedAt: 'desc' as const }, { id: 'desc' as const }];
     return Promise.all([
-      this.db.tx.listingPriceHistory.findMany({ where, orderBy }),
-      this.db.tx.listingStatusHistory.findMany({ where, orderBy }),
+      this.db.tx.listingPriceHistory.findMany({ where, orderBy: HISTORY_ORDER }),
+      this.db.tx.listingStatusHistory.findMany({ where, orderBy: HISTORY_ORDER }),
     ]);
   }
 

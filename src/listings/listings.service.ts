@@ -2,12 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { AssigneesService } from '../assignees/assignees.service.js';
 import { BusinessRuleViolation, NotFound } from '../common/errors.js';
 import { assertMayIncludeDeleted } from '../common/include-deleted.js';
-import { type Page, pageOf } from '../common/pagination.js';
+import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { jsonInput } from '../common/prisma-json.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { ListListingsQuery } from './dto/list-listings.query.js';
 import type { CreateListingInput, UpdateListingInput } from './dto/listing.input.js';
-import type { ListingHistoryOutput, ListingOutput } from './dto/listing.output.js';
+import type {
+  ListingHistoryOutput,
+  ListingOutput,
+  ListingPriceChangeOutput,
+  ListingStatusChangeOutput,
+} from './dto/listing.output.js';
 import { toListingOutput, toListingPriceChangeOutput, toListingStatusChangeOutput } from './listings.mapper.js';
 import { type ListingRow, ListingsRepository, mlsNumberTaken } from './listings.repository.js';
 
@@ -123,6 +128,22 @@ export class ListingsService {
       await this.mustFind(id);
       const [price, status] = await this.listings.history(id);
       return { price: price.map(toListingPriceChangeOutput), status: status.map(toListingStatusChangeOutput) };
+    });
+  }
+
+  priceHistory(id: string, page: PageQuery): Promise<Page<ListingPriceChangeOutput>> {
+    return this.db.run(async () => {
+      await this.mustFind(id);
+      const [rows, total] = await this.listings.priceHistory(id, page);
+      return pageOf(rows.map(toListingPriceChangeOutput), total, page);
+    });
+  }
+
+  statusHistory(id: string, page: PageQuery): Promise<Page<ListingStatusChangeOutput>> {
+    return this.db.run(async () => {
+      await this.mustFind(id);
+      const [rows, total] = await this.listings.statusHistory(id, page);
+      return pageOf(rows.map(toListingStatusChangeOutput), total, page);
     });
   }
 

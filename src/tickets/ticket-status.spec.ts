@@ -51,7 +51,7 @@ describe('ticket status workflow', () => {
     expect(caught).toBeInstanceOf(InvalidTicketTransition);
     expect(caught!.status).toBe(422);
     expect(caught!.code).toBe(ErrorCode.InvalidStatusTransition);
-    expect(caught!.details).toEqual([{ field: 'to', message: 'allowed: REOPENED' }]);
+    expect(caught!.details).toEqual([{ field: 'to', message: 'allowed: REOPENED', code: 'NOT_ALLOWED' }]);
     expect(nextStatuses('RESOLVED')).toEqual(['CLOSED', 'REOPENED']);
   });
 

@@ -17,6 +17,7 @@ export function toAssigneeOutput(a: TicketAssigneeRow): TicketAssigneeOutput {
 
 /** Exactly the fields that leave the server (no organization_id). */
 export function toTicketOutput(t: TicketRow, now = new Date()): TicketOutput {
+  const overdue = isOpenStatus(t.status) && t.dueAt !== null && t.dueAt < now;
   return {
     id: t.id,
     number: t.number,
@@ -34,7 +35,8 @@ export function toTicketOutput(t: TicketRow, now = new Date()): TicketOutput {
     firstResponseAt: iso(t.firstResponseAt),
     resolvedAt: iso(t.resolvedAt),
     closedAt: iso(t.closedAt),
-    isOverdue: isOpenStatus(t.status) && t.dueAt !== null && t.dueAt < now,
+    overdue,
+    isOverdue: overdue,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     version: t.version,

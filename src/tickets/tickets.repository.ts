@@ -50,11 +50,12 @@ export class TicketsRepository {
     const and: Prisma.TicketWhereInput[] = [{ organizationId: this.orgId }];
     if (q.status?.length) and.push({ status: { in: q.status } });
     if (q.priority?.length) and.push({ priority: { in: q.priority } });
-    if (q.assigneeId) and.push({ assignees: { some: { userId: q.assigneeId } } });
+    const assignee = q.assignedToId ?? q.assigneeId;
+    if (assignee) and.push({ assignees: { some: { userId: assignee } } });
     if (q.contactId) and.push({ contactId: q.contactId });
     if (q.listingId) and.push({ listingId: q.listingId });
     if (q.category) and.push({ category: { equals: q.category, mode: 'insensitive' } });
-    if (q.createdFrom || q.createdTo) and.push({ createdAt: { gte: q.createdFrom, lte: q.createdTo } });
+    if (q.createdFrom || q.createdTo) and.push({ createdAt: { gte: q.createdFrom, lt: q.createdTo } });
     if (q.overdue !== undefined) {
       const now = new Date();
       // Spelled out for false: NOT (… AND due_at < now) would be null, not true, without a due date.

@@ -29,7 +29,10 @@ export async function bootApp(env: Record<string, string> = {}): Promise<TestApp
     DATA_DIR: dataDir,
     LOCAL_AUTH_JWT_SECRET: LOCAL_SECRET,
     SUPABASE_JWT_SECRET: SUPABASE_SECRET,
-    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    // Suites send hundreds of requests a minute as one user; test/rate-limits.e2e.spec.ts sets its own.
+    AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
     ...(db.url ? { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '4' } : {}),
     ...env,
   });

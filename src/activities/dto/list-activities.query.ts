@@ -4,7 +4,7 @@ import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { ActivityType } from '../../generated/prisma/enums.js';
-import { IsInstant } from '../../common/dates.js';
+import { RangeFrom, RangeTo } from '../../common/dates.js';
 
 export const ACTIVITY_SORT_FIELDS = ['dueDate', 'createdAt', 'completedAt'] as const;
 export type ActivitySortField = (typeof ACTIVITY_SORT_FIELDS)[number];
@@ -44,14 +44,10 @@ export class ListActivitiesQuery extends PageQuery {
   @IsUUID()
   listingId?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'dueDate ≥' })
-  @IsOptional()
-  @IsInstant()
+  @RangeFrom('dueDate', 'instant')
   dueFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'dueDate ≤' })
-  @IsOptional()
-  @IsInstant()
+  @RangeTo('dueDate', 'instant')
   dueTo?: Date;
 
   @ApiPropertyOptional({

@@ -34,7 +34,16 @@ export class ListAppointmentsQuery extends PageQuery {
   @SortParam(APPOINTMENT_SORT_FIELDS, 'startsAt')
   sort?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this member's appointments (the appointment's agentId)" })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    deprecated: true,
+    description: 'Old name of assignedToId; goes in the next release',
+  })
   @IsOptional()
   @IsUUID()
   agentId?: string;

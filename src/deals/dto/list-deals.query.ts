@@ -5,7 +5,7 @@ import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js'
 import { SortParam } from '../../common/sort.js';
 import { DealStage, DealStatus } from '../../generated/prisma/enums.js';
 import { MONEY, MONEY_MESSAGE } from './deal.input.js';
-import { IsCalendarDate } from '../../common/dates.js';
+import { RangeFrom, RangeTo } from '../../common/dates.js';
 
 export const DEAL_SORT_FIELDS = ['createdAt', 'updatedAt', 'value', 'expectedCloseDate', 'title'] as const;
 export type DealSortField = (typeof DEAL_SORT_FIELDS)[number];
@@ -17,14 +17,10 @@ export class PipelineQuery {
   @IsUUID()
   assignedToId?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date', description: 'First expected close date included' })
-  @IsOptional()
-  @IsCalendarDate()
+  @RangeFrom('expectedCloseDate', 'date')
   expectedCloseFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date', description: 'Last expected close date included' })
-  @IsOptional()
-  @IsCalendarDate()
+  @RangeTo('expectedCloseDate', 'date')
   expectedCloseTo?: Date;
 }
 
@@ -78,14 +74,10 @@ export class ListDealsQuery extends PageQuery {
   @Matches(MONEY, { message: `valueMax ${MONEY_MESSAGE}` })
   valueMax?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date', description: 'First expected close date included' })
-  @IsOptional()
-  @IsCalendarDate()
+  @RangeFrom('expectedCloseDate', 'date')
   expectedCloseFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date', description: 'Last expected close date included' })
-  @IsOptional()
-  @IsCalendarDate()
+  @RangeTo('expectedCloseDate', 'date')
   expectedCloseTo?: Date;
 
   @ApiPropertyOptional({ description: 'Case-insensitive search in the title' })

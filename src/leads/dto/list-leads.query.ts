@@ -4,7 +4,7 @@ import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
-import { IsInstant } from '../../common/dates.js';
+import { RangeFrom, RangeTo } from '../../common/dates.js';
 
 export const LEAD_SORT_FIELDS = ['createdAt', 'updatedAt', 'name', 'scoreValue'] as const;
 export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
@@ -46,14 +46,10 @@ export class ListLeadsQuery extends PageQuery {
   @MaxLength(50)
   tag?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @IsInstant()
+  @RangeFrom('createdAt', 'instant')
   createdFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @IsInstant()
+  @RangeTo('createdAt', 'instant')
   createdTo?: Date;
 
   @ApiPropertyOptional({

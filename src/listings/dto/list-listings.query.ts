@@ -20,7 +20,7 @@ import { SortParam } from '../../common/sort.js';
 import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
 import { RESO_STANDARD_STATUSES, type ResoStandardStatus } from '../reso.js';
 import { BATHROOMS, PRICE } from './listing.input.js';
-import { IsCalendarDate } from '../../common/dates.js';
+import { RangeFrom, RangeTo } from '../../common/dates.js';
 
 export const LISTING_SORT_FIELDS = ['createdAt', 'updatedAt', 'price', 'listingDate', 'squareFeet'] as const;
 export type ListingSortField = (typeof LISTING_SORT_FIELDS)[number];
@@ -120,14 +120,10 @@ export class ListListingsQuery extends PageQuery {
   @Length(1, 20)
   zipCode?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date', description: 'First listing date included' })
-  @IsOptional()
-  @IsCalendarDate()
+  @RangeFrom('listingDate', 'date')
   listingDateFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date', description: 'Last listing date included' })
-  @IsOptional()
-  @IsCalendarDate()
+  @RangeTo('listingDate', 'date')
   listingDateTo?: Date;
 
   @ApiPropertyOptional({

@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -90,14 +91,21 @@ export class CreateListingInput {
   bedrooms?: number | null;
 
   @ApiPropertyOptional({
-    example: '2.5',
+    oneOf: [
+      { type: 'number', minimum: 0, maximum: 99.9 },
+      { type: 'string', maxLength: 4 },
+    ],
+    example: 2.5,
     nullable: true,
-    type: String,
-    description: 'Decimal string with at most one decimal ("2.5")',
+    description: 'A number (2.5) or a decimal string ("2.5"), at most 99.9, with at most one decimal',
   })
   @IsOptional()
-  @IsString()
-  @Matches(BATHROOMS, { message: 'bathrooms must be a decimal string such as "2.5" (≤ 99.9, one decimal)' })
+  // A JSON number is taken as the decimal it reads as; anything else is left for the checks below.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'number' && Number.isFinite(value) ? String(value) : value,
+  )
+  @IsString({ message: 'bathrooms must be a number or a decimal string such as "2.5"' })
+  @Matches(BATHROOMS, { message: 'bathrooms must be a number or a decimal string such as "2.5" (≤ 99.9, one decimal)' })
   bathrooms?: string | null;
 
   @ApiPropertyOptional({ example: 1850, minimum: 1, nullable: true, type: Number })

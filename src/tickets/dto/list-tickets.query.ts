@@ -4,7 +4,7 @@ import { PageQuery } from '../../common/pagination.js';
 import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
 import { SortParam } from '../../common/sort.js';
 import { TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
-import { IsInstant } from '../../common/dates.js';
+import { IsInstant, RangeFrom, RangeTo } from '../../common/dates.js';
 
 export const TICKET_SORT_FIELDS = ['priority', 'createdAt', 'updatedAt', 'dueAt', 'number'] as const;
 export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
@@ -25,7 +25,16 @@ export class ListTicketsQuery extends PageQuery {
   @IsEnum(TicketPriority, { each: true })
   priority?: TicketPriority[];
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only tickets this member is assigned to' })
+  @IsOptional()
+  @IsUUID()
+  assignedToId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    deprecated: true,
+    description: 'Old name of assignedToId; goes in the next release',
+  })
   @IsOptional()
   @IsUUID()
   assigneeId?: string;
@@ -53,14 +62,10 @@ export class ListTicketsQuery extends PageQuery {
   @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @IsInstant()
+  @RangeFrom('createdAt', 'instant')
   createdFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @IsInstant()
+  @RangeTo('createdAt', 'instant')
   createdTo?: Date;
 
   @ApiPropertyOptional({

@@ -52,7 +52,9 @@ export class TicketOutput {
   resolvedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null, description: 'Set while CLOSED' })
   closedAt!: string | null;
-  @ApiProperty({ example: false, description: 'Still open and past dueAt' }) isOverdue!: boolean;
+  @ApiProperty({ example: false, description: 'Still open and past dueAt' }) overdue!: boolean;
+  @ApiProperty({ example: false, deprecated: true, description: 'Old name of overdue; goes in the next release' })
+  isOverdue!: boolean;
   @ApiProperty({ format: 'date-time', example: AT }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: AT }) updatedAt!: string;
   @VersionProperty() version!: number;

@@ -1,0 +1,71 @@
+import rateLimit from '@fastify/rate-limit';
+import { Logger } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
+import { alreadyVerified } from '../auth/jwt.strategy.js';
+import type { AppConfig } from '../config/config.js';
+import { RATE_LIMIT_POLICY } from './rate-limited.decorator.js';
+import { isUuid } from './uuid-param.pipe.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set by @RateLimited(). */
+    [RATE_LIMIT_POLICY]?: 'strict';
+  }
+}
+
+const logger = new Logger('RateLimit');
+
+/** Which budget a request draws from, as the prefix of its key. */
+const enum Budget {
+  /** A signed-in user in one organization: RATE_LIMIT_PER_MINUTE. */
+  User = 'u',
+  /** Anyone else, by client IP: PUBLIC_RATE_LIMIT_PER_MINUTE. */
+  Anonymous = 'ip',
+  /** Sign-up, login and share links, by route and client IP whoever asks: AUTH_RATE_LIMIT_PER_MINUTE. */
+  Strict = 'strict',
+}
+
+function keyOf(request: FastifyRequest): string {
+  // Per route: a sign-up does not use up the attempts at logging in.
+  if (request.routeOptions.config[RATE_LIMIT_POLICY] === 'strict') {
+    return `${Budget.Strict}:${request.routeOptions.url ?? ''}:${request.ip}`;
+  }
+  const user = alreadyVerified(request.headers.authorization);
+  if (!user) return `${Budget.Anonymous}:${request.ip}`;
+  const org = request.headers['x-organization-id'];
+  return `${Budget.User}:${user.id}:${typeof org === 'string' && isUuid(org) ? org.toLowerCase() : '-'}`;
+}
+
+/**
+ * Rate limits on every route (@fastify/rate-limit, one-minute windows): per user and
+ * organization once signed in, per client IP otherwise, and a strict per-IP budget on the
+ * routes marked @RateLimited. Every response carries RateLimit-Limit, -Remaining and
+ * -Reset (IETF draft); a 429 adds Retry-After. With REDIS_URL the counters live in Redis,
+ * so every replica draws from one budget; a Redis outage lets requests through (logged)
+ * rather than taking the API down with it. Probes (/health) are not counted.
+ */
+export async function registerRateLimits(fastify: FastifyInstance, config: AppConfig): Promise<void> {
+  const { perUser, perIp, strict, redisUrl } = config.rateLimit;
+  const redis = redisUrl
+    ? new Redis(redisUrl, {
+        connectTimeout: 2000,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        lazyConnect: false,
+      })
+    : undefined;
+  redis?.on('error', (error: Error) => logger.warn(`Redis for rate limits: ${error.message}`));
+  if (redis) fastify.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+  await fastify.register(rateLimit, {
+    global: true,
+    hook: 'onRequest',
+    timeWindow: 60_000,
+    keyGenerator: keyOf,
+    max: (_request, key) =>
+      key.startsWith(`${Budget.User}:`) ? perUser : key.startsWith(`${Budget.Strict}:`) ? strict : perIp,
+    allowList: (request) => request.url.startsWith('/health'),
+    enableDraftSpec: true,
+    ...(redis && { redis, nameSpace: 'crm-rate-limit:', skipOnError: true }),
+  });
+}
