@@ -214,6 +214,7 @@ function errorResponses(codes: readonly ErrorCode[]): Record<string, ResponseObj
     const schema: SchemaObject = {
       allOf: [{ $ref: '#/components/schemas/ErrorBody' }],
       properties: { code: { type: 'string', enum: list } },
+      required: ['code'],
     };
     responses[String(status)] = {
       description: list.map((c) => `\`${c}\`: ${ERROR_CATALOGUE[c][1]}`).join('\n\n'),

@@ -15,12 +15,18 @@ export class ActivityOutput {
     string | null;
   @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) completedAt!: string | null;
   @ApiProperty({ example: false, description: 'Due before now and not completed' }) overdue!: boolean;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) leadId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) contactId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) dealId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) listingId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assignedToId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdById!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  leadId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  contactId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  dealId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  listingId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  assignedToId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  createdById!: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
   @VersionProperty() version!: number;

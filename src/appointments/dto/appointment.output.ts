@@ -16,6 +16,7 @@ export class AppointmentOutput {
     string | null;
   @ApiProperty({
     format: 'uuid',
+    example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e',
     nullable: true,
     type: String,
     description: 'Null only after the agent left the organization',
@@ -23,11 +24,15 @@ export class AppointmentOutput {
   agentId!: string | null;
   @ApiProperty({ format: 'uuid', type: [String], maxItems: 50, example: ['5d6e7f80-1a2b-4c3d-8e9f-0a1b2c3d4e5f'] })
   attendeeContactIds!: string[];
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) leadId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) dealId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) listingId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  leadId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  dealId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  listingId!: string | null;
   @ApiProperty({ maxLength: 1000, example: null, nullable: true, type: String }) cancelReason!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdById!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  createdById!: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
   @VersionProperty() version!: number;

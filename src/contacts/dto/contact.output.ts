@@ -23,10 +23,13 @@ export class ContactOutput {
   @ApiProperty({ maxLength: 500, example: null, nullable: true, type: String }) twitterUrl!: string | null;
   @ApiProperty({ example: 'phone', nullable: true, type: String, enum: ['email', 'phone', 'text'] })
   preferredContactMethod!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assignedToId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdById!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  assignedToId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  createdById!: string | null;
   @ApiProperty({
     format: 'uuid',
+    example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e',
     nullable: true,
     type: String,
     description: 'The lead this contact was converted from',

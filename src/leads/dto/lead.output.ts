@@ -27,8 +27,10 @@ export class LeadOutput {
   @ApiProperty({ maxItems: 50, maxLength: 50, type: [String], example: ['first-time-buyer'] }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { preferredArea: 'Noe Valley' } })
   customFields!: Record<string, unknown> | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assignedToId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdById!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  assignedToId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  createdById!: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
   @VersionProperty() version!: number;
@@ -36,6 +38,7 @@ export class LeadOutput {
   @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) deletedAt!: string | null;
   @ApiProperty({
     format: 'uuid',
+    example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e',
     nullable: true,
     type: String,
     description: 'The contact this lead was converted into',

@@ -149,6 +149,7 @@ export class TimelinePage {
     nullable: true,
     type: String,
     maxLength: 200,
+    example: 'MjAyNi0xMS0yM1QxNjowMDowMC4wMDAwMDBafGFjdGl2aXR5fDNmNmMxYjll',
     description: 'Pass as cursor for the next page; null at the end',
   })
   nextCursor!: string | null;
