@@ -111,7 +111,7 @@ describe('A typed client generated from the served OpenAPI document', () => {
       ticketStatus: 'IN_PROGRESS',
       attachmentType: 'text/plain',
       downloaded: 'leak under the sink\n',
-      publicComments: 1,
+      publicComments: 2, // the member's public reply and the customer's
     });
     expect(result.leadsListed).toBeGreaterThanOrEqual(1);
     expect(result.pipelineStages).toBeGreaterThan(1);

@@ -229,7 +229,7 @@ export async function exercise(baseUrl: string, run: string): Promise<Exercised>
   );
   const listingHistory = ok(
     'listing history',
-    await api.GET('/v1/listings/{id}/history', { params: { path: { id: listing.id } } }),
+    await api.GET('/v1/listings/{id}/price-history', { params: { path: { id: listing.id } } }),
   );
   ok('list listings', await api.GET('/v1/listings', { params: { query: { priceMax: '2000000' } } }));
 
@@ -407,7 +407,7 @@ export async function exercise(baseUrl: string, run: string): Promise<Exercised>
     duplicatesFound: duplicates.data.length,
     dealStage: staged.stage,
     pipelineStages: pipeline.stages.length,
-    listingHistory: listingHistory.price.length,
+    listingHistory: listingHistory.data.length,
     activityCompletedAt: reopened.completedAt,
     appointmentStatuses: [completed.status, cancelled.status],
     calendarStartsWith: calendar.slice(0, 15),
