@@ -128,6 +128,20 @@ function inputClasses(modules: ModulesContainer): Set<Type<unknown>> {
   return found;
 }
 
+const UPPER = ['maxLength', 'maxItems', 'maximum'];
+const LOWER = ['minLength', 'minItems', 'minimum'];
+
+/** Two rules' keywords together: where both bound the same thing, the tighter bound is the one enforced. */
+function tighter(a: Schema = {}, b: Schema): Schema {
+  const merged = { ...a, ...b };
+  for (const key of [...UPPER, ...LOWER]) {
+    const [x, y] = [a[key], b[key]];
+    if (typeof x === 'number' && typeof y === 'number')
+      merged[key] = UPPER.includes(key) ? Math.min(x, y) : Math.max(x, y);
+  }
+  return merged;
+}
+
 /** What each property's validation rules say, as schema keywords, by the class that declares the rules. */
 function declaredBounds(target: Type<unknown>): Map<Type<unknown>, Map<string, Schema>> {
   const byClass = new Map<Type<unknown>, Map<string, Schema>>();
@@ -136,10 +150,10 @@ function declaredBounds(target: Type<unknown>): Map<Type<unknown>, Map<string, S
     if (!derive || typeof rule.target !== 'function') continue;
     const owner = rule.target as Type<unknown>;
     const bounds = byClass.get(owner) ?? new Map<string, Schema>();
-    bounds.set(rule.propertyName, {
-      ...bounds.get(rule.propertyName),
-      ...derive(rule.constraints ?? [], Boolean(rule.each)),
-    });
+    bounds.set(
+      rule.propertyName,
+      tighter(bounds.get(rule.propertyName), derive(rule.constraints ?? [], Boolean(rule.each))),
+    );
     byClass.set(owner, bounds);
   }
   for (const schema of [...byClass.values()].flatMap((bounds) => [...bounds.values()])) {

@@ -74,7 +74,6 @@ export class ListListingsQuery extends PageQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
-  @Max(100_000_000)
   @Max(1000)
   bedroomsMin?: number;
 
