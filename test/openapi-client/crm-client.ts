@@ -8,6 +8,12 @@ import type { components, paths } from './schema.js';
 type Schemas = components['schemas'];
 type Api = Client<paths>;
 
+/** true only for a closed set of string literals: `string` itself (an open set) gives false. */
+type Closed<T> = string extends T ? false : true;
+// Compile-time checks: error codes and notification types are literal unions, not `string`.
+export const errorCodesClosed: Closed<Schemas['ErrorBody']['code']> = true;
+export const notificationTypesClosed: Closed<Schemas['NotificationOutput']['type']> = true;
+
 interface Outcome<T> {
   data?: T;
   error?: unknown;
@@ -187,7 +193,8 @@ export async function exercise(baseUrl: string, run: string): Promise<Exercised>
   const missing = await api.GET('/v1/leads/{id}', {
     params: { path: { id: '00000000-0000-4000-8000-000000000000' } },
   });
-  // The error body's code is a union of string literals: comparing it to a code the route cannot answer would not compile.
+  // The error body's code is a union of the codes this route may answer, not any string.
+  const routeCodesClosed: Closed<NonNullable<typeof missing.error>['code']> = true;
   const missingLeadCode = missing.error?.code === 'NOT_FOUND' ? missing.error.code : missing.error?.code;
   const converted = ok(
     'convert lead',
@@ -401,7 +408,7 @@ export async function exercise(baseUrl: string, run: string): Promise<Exercised>
     organizationName: renamed.name,
     memberRole: members.data.find((m) => m.userId === agent.userId)?.role ?? 'VIEWER',
     leadsListed: leads.meta.total,
-    missingLeadCode,
+    missingLeadCode: routeCodesClosed ? missingLeadCode : undefined,
     convertedContactId: converted.lead.convertedContactId,
     bulkAffected: bulk.affected,
     duplicatesFound: duplicates.data.length,
