@@ -1,3 +1,4 @@
+import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type {
@@ -8,8 +9,11 @@ import type {
   ResponseObject,
   SchemaObject,
 } from '@nestjs/swagger';
+import { ErrorBody } from './common/error-body.js';
 import { ERROR_CATALOGUE, ErrorCode } from './common/errors.js';
+import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { CONTRACT_EXTENSION, type EndpointContract } from './http/endpoint.decorator.js';
+import { documentValidationRules } from './http/validation-docs.js';
 import { ROLES_EXTENSION } from './tenancy/roles.decorator.js';
 import { ORG_HEADER, ROUTE_KIND_EXTENSION, type RouteKind } from './tenancy/tenant-route.decorator.js';
 
@@ -28,12 +32,53 @@ embedded auth; then create an organization. Put the token in **Authorize → bea
   related records as compact summaries.
 - Every response carries \`RateLimit-Limit\`, \`RateLimit-Remaining\`, \`RateLimit-Reset\`; 429 comes with \`Retry-After\`.`;
 
+/** What each tag groups, in the order Swagger UI lists them. */
+const TAGS: Record<string, string> = {
+  auth: 'Sign up and log in on the embedded auth (Supabase Auth issues the same tokens in production)',
+  me: 'The signed-in user and the organizations they belong to',
+  organizations: 'Brokerages: create one, read and rename yours',
+  members: "An organization's members and their roles",
+  leads: 'Prospects: qualify, assign, convert into contacts and deals, merge duplicates',
+  contacts: 'People the brokerage works with',
+  deals: 'Opportunities through the pipeline stages',
+  listings: 'Properties for sale or rent, with their price and status history',
+  activities: 'Calls, emails, meetings and tasks on any record',
+  appointments: 'Showings and meetings on the calendar, also as an iCalendar feed',
+  Timeline: "Each record's activities, appointments and changes, newest first",
+  notifications: "The signed-in member's notifications",
+  tickets: 'Support tickets: workflow, assignees, comments, attachments and share links',
+  public: 'What a ticket share link shows to someone outside the organization',
+  files: 'Downloads through signed, expiring URLs (local storage driver)',
+  health: 'Liveness and readiness probes',
+};
+
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const { publicApiUrl } = app.get<AppConfig>(APP_CONFIG).storage;
+  const builder = new DocumentBuilder()
     .setTitle('brokerage-crm API')
     .setDescription(DESCRIPTION)
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    // Relative when PUBLIC_API_URL is unset: the server that serves this document.
+    .addServer(
+      publicApiUrl ?? '/',
+      publicApiUrl
+        ? 'This deployment (production or staging), at PUBLIC_API_URL'
+        : 'The server this document is served from (local development, or production behind PUBLIC_API_URL)',
+      undefined,
+      { 'x-internal': false }, // a public API, for SPAs and integrations
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A Supabase Auth access token, or one from /v1/auth/signup or /v1/auth/login. Verified as RFC8725 ' +
+          'advises: the algorithm is pinned per issuer (HS256 with the shared secret, RS256/ES256 through the ' +
+          'JWKS), `none` is refused, and exp and aud are checked.',
+      },
+      'bearer',
+    )
     .addApiKey(
       {
         type: 'apiKey',
@@ -42,10 +87,12 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         description: 'The organization to act in (a UUID). Optional when you belong to exactly one.',
       },
       'organization',
-    )
-    .build();
-  const document = SwaggerModule.createDocument(app, config, {
+    );
+  for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
+  documentValidationRules(app.get(ModulesContainer));
+  const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+    extraModels: [ErrorBody],
   });
   return applyContract(document);
 }
@@ -65,20 +112,17 @@ export function setupOpenApi(app: NestFastifyApplication): void {
 
 const header = (name: string): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
 
+const COUNT: SchemaObject = { type: 'integer', format: 'int32', minimum: 0, maximum: 2 ** 31 - 1 };
+
 const HEADERS: Record<string, HeaderObject> = {
-  'RateLimit-Limit': {
-    description: 'Requests allowed in the current window',
-    schema: { type: 'integer', minimum: 0 },
+  'RateLimit-Limit': { description: 'Requests allowed in the current window', schema: COUNT },
+  'RateLimit-Remaining': { description: 'Requests left in the current window', schema: COUNT },
+  'RateLimit-Reset': { description: 'Seconds until the window resets', schema: COUNT },
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: COUNT },
+  'Access-Control-Allow-Origin': {
+    description: "The request's Origin, when it is one of CORS_ORIGINS (or * when CORS_ORIGINS is *)",
+    schema: { type: 'string', maxLength: 2048 },
   },
-  'RateLimit-Remaining': {
-    description: 'Requests left in the current window',
-    schema: { type: 'integer', minimum: 0 },
-  },
-  'RateLimit-Reset': {
-    description: 'Seconds until the window resets',
-    schema: { type: 'integer', minimum: 0 },
-  },
-  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
   ETag: {
     description: 'The version of this resource: send it back as If-Match to change only this version',
     schema: { type: 'string', maxLength: 64 },
@@ -94,11 +138,13 @@ const HEADERS: Record<string, HeaderObject> = {
   },
 };
 
-const RATE_LIMIT_HEADERS = {
+/** The headers of every response. */
+const COMMON_HEADERS = {
   'RateLimit-Limit': header('RateLimit-Limit'),
   'RateLimit-Remaining': header('RateLimit-Remaining'),
   'RateLimit-Reset': header('RateLimit-Reset'),
   'X-Request-Id': header('X-Request-Id'),
+  'Access-Control-Allow-Origin': header('Access-Control-Allow-Origin'),
 };
 
 const PARAMETERS: Record<string, ParameterObject> = {
@@ -168,11 +214,12 @@ function errorResponses(codes: readonly ErrorCode[]): Record<string, ResponseObj
     const schema: SchemaObject = {
       allOf: [{ $ref: '#/components/schemas/ErrorBody' }],
       properties: { code: { type: 'string', enum: list } },
+      required: ['code'],
     };
     responses[String(status)] = {
       description: list.map((c) => `\`${c}\`: ${ERROR_CATALOGUE[c][1]}`).join('\n\n'),
       headers: {
-        ...RATE_LIMIT_HEADERS,
+        ...COMMON_HEADERS,
         ...((status === 429 || status === 503) && { 'Retry-After': header('Retry-After') }),
       },
       content: { 'application/json': { schema } },
@@ -214,7 +261,7 @@ function refineResponses(ctx: OperationContext, schemas: Record<string, SchemaOb
       Reflect.deleteProperty(op.responses, status); // rebuilt from the codes below
       continue;
     }
-    const headers: Record<string, ReferenceObject> = { ...RATE_LIMIT_HEADERS };
+    const headers: Record<string, ReferenceObject> = { ...COMMON_HEADERS };
     if (singleResource(response, schemas)) headers.ETag = header('ETag');
     if (status === '201' && contract.created) headers.Location = header('Location');
     if (ctx.method === 'post' && ctx.kind !== 'public') headers['Idempotent-Replayed'] = header('Idempotent-Replayed');
@@ -225,7 +272,9 @@ function refineResponses(ctx: OperationContext, schemas: Record<string, SchemaOb
 
 function refineSecurity(ctx: OperationContext): void {
   if (ctx.kind === 'public') {
-    ctx.op.security = [];
+    // The empty requirement: anyone may call it, said explicitly (the same as [] here, but a
+    // reader and a linter both see that no scheme was forgotten).
+    ctx.op.security = [{}];
     return;
   }
   // X-Organization-Id is optional: with it, or (one organization) without it.
@@ -254,13 +303,15 @@ export function applyContract(document: OpenAPIObject): OpenAPIObject {
         Reflect.deleteProperty(extended, key);
       const writes = method !== 'get';
       const who =
-        kind !== 'tenant'
-          ? undefined
-          : roles
-            ? `Roles: ${roles.join(', ')}.`
-            : writes
-              ? 'Roles: ADMIN, MANAGER, AGENT (a VIEWER reads only).'
-              : 'Roles: any member.';
+        kind === 'public'
+          ? 'Public: no token needed.'
+          : kind === 'user'
+            ? 'Any signed-in user; no organization needed.'
+            : roles
+              ? `Roles: ${roles.join(', ')}.`
+              : writes
+                ? 'Roles: ADMIN, MANAGER, AGENT (a VIEWER reads only).'
+                : 'Roles: any member.';
       if (who) op.description = op.description ? `${op.description}\n\n${who}` : who;
       const ctx: OperationContext = { path, method, op, kind, contract };
       refineParameters(ctx);
@@ -268,5 +319,24 @@ export function applyContract(document: OpenAPIObject): OpenAPIObject {
       refineSecurity(ctx);
     }
   }
+  boundFormattedStrings(document);
   return document;
+}
+
+/** The longest text of each string format the API reads or writes. */
+const FORMAT_LENGTH: Record<string, number> = {
+  uuid: 36,
+  date: 10,
+  // 2026-11-25T17:00:00.123456789+05:30: nanoseconds and an offset (src/common/dates.ts)
+  'date-time': 35,
+};
+
+/** A string with a fixed-shape format is as long as that shape: every such schema says so. */
+function boundFormattedStrings(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(boundFormattedStrings);
+  if (!node || typeof node !== 'object') return;
+  const schema = node as SchemaObject;
+  const length = schema.type === 'string' && schema.format ? FORMAT_LENGTH[schema.format] : undefined;
+  if (length !== undefined && schema.maxLength === undefined) schema.maxLength = length;
+  Object.values(node).forEach(boundFormattedStrings);
 }

@@ -11,6 +11,12 @@ const STATUS: Record<AppointmentStatus, ICalEventStatus> = {
   CANCELLED: ICalEventStatus.CANCELLED,
 };
 
+/**
+ * An upper bound of one VEVENT's text: its fixed lines, and title, location and notes at their
+ * longest (200 + 500 + 10,000 characters) with every character escaped and the lines folded.
+ */
+export const MAX_ICS_EVENT_LENGTH = 24_000;
+
 /** The appointments as an iCalendar (RFC 5545) document, one VEVENT each, times in UTC. */
 export function toICalendar(rows: readonly AppointmentRow[], name: string): string {
   const calendar = ical({

@@ -4,7 +4,8 @@ import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
-import { AppointmentsService } from './appointments.service.js';
+import { MAX_ICS_EVENT_LENGTH } from './appointments.calendar.js';
+import { AppointmentsService, MAX_CALENDAR_EVENTS } from './appointments.service.js';
 import {
   CancelAppointmentInput,
   CreateAppointmentInput,
@@ -52,7 +53,11 @@ export class AppointmentsController {
     summary: 'The appointments as an iCalendar (RFC 5545) feed',
     description:
       'Window defaults to 30 days back through 62 days ahead (at most 92 days); cancelled ones are STATUS:CANCELLED.',
-    ok: { mediaType: 'text/calendar', example: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\n…' },
+    ok: {
+      mediaType: 'text/calendar',
+      maxLength: MAX_CALENDAR_EVENTS * MAX_ICS_EVENT_LENGTH,
+      example: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\n…',
+    },
     errors: [ErrorCode.BusinessRule],
   })
   calendar(@Query() query: CalendarQuery): Promise<string> {

@@ -16,6 +16,7 @@ import { TenantDb } from '../database/tenant-db.js';
 import { IncludesService } from '../includes/includes.service.js';
 import type { AppointmentStatus } from '../generated/prisma/enums.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationType } from '../notifications/dto/notification.output.js';
 import { toICalendar } from './appointments.calendar.js';
 import { APPOINTMENT_INCLUDES, type AppointmentInclude } from './appointments.includes.js';
 import { toAppointmentOutput } from './appointments.mapper.js';
@@ -288,7 +289,12 @@ export class AppointmentsService {
   }
 
   /** Tells the agent when someone else changed their calendar (nobody is notified of their own acts). */
-  private async notifyAgent(row: AppointmentRow, type: string, title: string, body?: string | null): Promise<void> {
+  private async notifyAgent(
+    row: AppointmentRow,
+    type: NotificationType,
+    title: string,
+    body?: string | null,
+  ): Promise<void> {
     if (!row.agentId) return;
     await this.notifications.notify({
       userId: row.agentId,

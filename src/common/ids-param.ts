@@ -21,7 +21,6 @@ export function IdsParam(what = 'records', idsName = 'ids'): PropertyDecorator {
       description:
         `Only the ${what} with these ${idsName}: comma-separated UUIDs, at most ${MAX_IDS}; combined with the other ` +
         'filters. Ids you may not see are left out, never an error.',
-      example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b,8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5f6e',
     }),
     IsOptional(),
     CommaList(),

@@ -15,7 +15,6 @@ export function IncludeParam(names: readonly string[]): PropertyDecorator {
       description:
         'Related records to add as compact summaries, comma-separated; each appears on the item under its own ' +
         'name beside the id it expands. One query per relation for the whole page, whatever its size.',
-      example: names.slice(0, 2).join(','),
     }),
     IsOptional(),
     CommaList(),

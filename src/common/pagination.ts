@@ -3,8 +3,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+export const MAX_PAGE_SIZE = 100;
+
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
+  @ApiPropertyOptional({ minimum: 1, description: 'Default: 1.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -12,20 +14,22 @@ export class PageQuery {
   @Max(1_000_000)
   page = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25, example: 25 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'Default: 25.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(MAX_PAGE_SIZE)
   pageSize = 25;
 }
 
+const COUNT = { type: 'integer', format: 'int32', minimum: 0, maximum: 2 ** 31 - 1 } as const;
+
 export class PageMeta {
-  @ApiProperty({ example: 1 }) page!: number;
-  @ApiProperty({ example: 25 }) pageSize!: number;
-  @ApiProperty({ example: 42 }) total!: number;
-  @ApiProperty({ example: 2 }) totalPages!: number;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000, example: 1 }) page!: number;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_PAGE_SIZE, example: 25 }) pageSize!: number;
+  @ApiProperty({ ...COUNT, example: 42 }) total!: number;
+  @ApiProperty({ ...COUNT, example: 2 }) totalPages!: number;
 }
 
 export interface Page<T> {
@@ -48,7 +52,7 @@ export const skipTake = (q: PageQuery): { skip: number; take: number } => ({
 /** A named `{data, meta}` schema per item type, for OpenAPI. */
 export function PageOf<T>(item: ClassType<T>): ClassType<Page<T>> {
   class PageDto {
-    @ApiProperty({ type: [item] }) data!: T[];
+    @ApiProperty({ type: [item], maxItems: MAX_PAGE_SIZE }) data!: T[];
     @ApiProperty({ type: PageMeta }) meta!: PageMeta;
   }
   Object.defineProperty(PageDto, 'name', { value: `${item.name.replace(/Output$/, '')}Page` });

@@ -1,10 +1,10 @@
 import { Transform } from 'class-transformer';
 
-/** `status=A,B&status=C` → ['A', 'B', 'C'] */
+/** `status=A,B&status=C&status=A` → ['A', 'B', 'C']: a repeat adds nothing to a filter, so it is dropped. */
 export const CommaList = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) => {
     const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
-    return parts.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
+    return [...new Set(parts.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== ''))];
   });
 
 export const Trim = (): PropertyDecorator =>

@@ -9,20 +9,26 @@ const ID = '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d';
  */
 export class PersonSummary {
   @ApiProperty({ format: 'uuid', example: ID }) id!: string;
-  @ApiProperty({ example: 'Li Chen', nullable: true, type: String, description: 'null when the profile has no name' })
+  @ApiProperty({
+    example: 'Li Chen',
+    nullable: true,
+    type: String,
+    maxLength: 200,
+    description: 'null when the profile has no name',
+  })
   fullName!: string | null;
 }
 
 /** A lead or contact as another record names it. */
 export class RecordSummary {
   @ApiProperty({ format: 'uuid', example: ID }) id!: string;
-  @ApiProperty({ example: 'Maria Gonzalez' }) name!: string;
+  @ApiProperty({ example: 'Maria Gonzalez', maxLength: 200 }) name!: string;
 }
 
 /** A deal or listing as another record names it. */
 export class TitledSummary {
   @ApiProperty({ format: 'uuid', example: ID }) id!: string;
-  @ApiProperty({ example: '123 Main St — buyer representation' }) title!: string;
+  @ApiProperty({ example: '123 Main St — buyer representation', maxLength: 300 }) title!: string;
 }
 
 export type Summary = PersonSummary | RecordSummary | TitledSummary;
@@ -44,8 +50,9 @@ export const IncludedOne = (type: Type<Summary>, name: string, what: string): Pr
  * An output array present only when `include=<name>` asks for it: the summaries of the related
  * records you may see, in the order of their ids; soft-deleted or hidden ones are left out.
  */
-export const IncludedMany = (type: Type<Summary>, name: string, what: string): PropertyDecorator =>
+export const IncludedMany = (type: Type<Summary>, name: string, what: string, maxItems: number): PropertyDecorator =>
   ApiPropertyOptional({
     type: [type],
+    maxItems,
     description: `With include=${name}: ${what}. Soft-deleted ones and ones you may not see are left out`,
   });

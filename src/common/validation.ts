@@ -57,8 +57,20 @@ function detailOf(field: string, property: string, constraints: Record<string, s
   return { field, message: withoutProperty(message, property), code: tooShort ? DetailCode.TooShort : code };
 }
 
-/** One detail per failing field, nested fields as dotted paths (`attendees[0].contactId`). */
+/** What an error body repeats of a hostile request at most: unknown keys are the caller's text. */
+export const MAX_DETAILS = 100;
+export const MAX_FIELD_LENGTH = 300;
+
+/** One detail per failing field (the first MAX_DETAILS), nested fields as dotted paths (`attendees[0].contactId`). */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): ErrorDetail[] {
+  return flattenAll(errors, prefix)
+    .slice(0, MAX_DETAILS)
+    .map((d) =>
+      d.field && d.field.length > MAX_FIELD_LENGTH ? { ...d, field: d.field.slice(0, MAX_FIELD_LENGTH) } : d,
+    );
+}
+
+function flattenAll(errors: ValidationError[], prefix: string): ErrorDetail[] {
   return errors.flatMap((e) => {
     const field = !prefix
       ? e.property
@@ -66,7 +78,7 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
         ? `${prefix}[${e.property}]`
         : `${prefix}.${e.property}`;
     const own = e.constraints && Object.keys(e.constraints).length ? [detailOf(field, e.property, e.constraints)] : [];
-    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
+    return [...own, ...flattenAll(e.children ?? [], field)];
   });
 }
 

@@ -26,6 +26,8 @@ export interface MediaBody {
   mediaType: string;
   /** Binary content (a file), or text. */
   binary?: boolean;
+  /** The largest body, in bytes for a file, characters for text. */
+  maxLength: number;
   example?: string;
 }
 
@@ -44,8 +46,8 @@ function successResponse(status: number, ok: EndpointOptions['ok']): MethodDecor
   if (ok === null) return ApiResponse({ status, description: 'Done; no content' });
   if (isMedia(ok)) {
     const schema = ok.binary
-      ? { type: 'string' as const, format: 'binary' }
-      : { type: 'string' as const, ...(ok.example && { example: ok.example }) };
+      ? { type: 'string' as const, format: 'binary', maxLength: ok.maxLength }
+      : { type: 'string' as const, maxLength: ok.maxLength, ...(ok.example && { example: ok.example }) };
     return applyDecorators(
       ApiProduces(ok.mediaType),
       ApiResponse({ status, description: ok.mediaType, content: { [ok.mediaType]: { schema } } }),

@@ -4,11 +4,12 @@ import { Forbidden } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationType } from '../notifications/dto/notification.output.js';
 
 /** Roles that decide who works a lead (seed 002: managers assign, agents work their own). */
 export const ASSIGNING_ROLES: readonly MemberRole[] = ['ADMIN', 'MANAGER'];
 
-export const LEAD_ASSIGNED = 'LEAD_ASSIGNED';
+export const LEAD_ASSIGNED: NotificationType = 'LEAD_ASSIGNED';
 
 /**
  * The one place that rules on a lead's assignee, whichever route changes it

@@ -37,7 +37,13 @@ export const RESO_PROPERTY_TYPES = [
 export type ResoPropertyType = (typeof RESO_PROPERTY_TYPES)[number];
 
 /** The PropertySubType values we emit (a subset of the RESO DD 2.0 lookup). */
-export type ResoPropertySubType = 'Single Family Residence' | 'Condominium' | 'Townhouse' | 'Unimproved Land';
+export const RESO_PROPERTY_SUB_TYPES = [
+  'Single Family Residence',
+  'Condominium',
+  'Townhouse',
+  'Unimproved Land',
+] as const;
+export type ResoPropertySubType = (typeof RESO_PROPERTY_SUB_TYPES)[number];
 
 export const STANDARD_STATUS: Readonly<Record<ListingStatus, ResoStandardStatus>> = {
   ACTIVE: 'Active',

@@ -3,13 +3,14 @@ import { skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ListNotificationsQuery } from './dto/list-notifications.query.js';
+import type { NotificationData, NotificationType } from './dto/notification.output.js';
 
 export interface NewNotification {
   userId: string;
-  type: string;
+  type: NotificationType;
   title: string;
   body?: string;
-  data?: Record<string, unknown>;
+  data?: NotificationData;
 }
 
 @Injectable()

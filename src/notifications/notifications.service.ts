@@ -4,15 +4,16 @@ import { type Page, pageOf } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { Notification } from '../generated/prisma/client.js';
 import type { ListNotificationsQuery } from './dto/list-notifications.query.js';
-import type { NotificationOutput } from './dto/notification.output.js';
+import type { NotificationData, NotificationOutput, NotificationType } from './dto/notification.output.js';
 import { type NewNotification, NotificationsRepository } from './notifications.repository.js';
 
+// Rows are written only by notify(), whose NewNotification types both columns.
 const toOutput = (n: Notification): NotificationOutput => ({
   id: n.id,
-  type: n.type,
+  type: n.type as NotificationType,
   title: n.title,
   body: n.body,
-  data: (n.data as Record<string, unknown> | null) ?? null,
+  data: (n.data as NotificationData | null) ?? null,
   readAt: n.readAt?.toISOString() ?? null,
   createdAt: n.createdAt.toISOString(),
 });

@@ -6,7 +6,7 @@ import { Endpoint } from '../http/endpoint.decorator.js';
 import { FileQuery } from './dto/file-query.js';
 import { attachmentDisposition } from './file-name.js';
 import { LocalStorageDriver } from './local-storage.driver.js';
-import { STORAGE_DRIVER, type StorageDriver } from './storage.driver.js';
+import { MAX_ATTACHMENT_BYTES, STORAGE_DRIVER, type StorageDriver } from './storage.driver.js';
 
 /** Serves the local driver's signed URLs; the signature is the credential, so no token is needed. */
 @ApiTags('files')
@@ -20,7 +20,7 @@ export class FilesController {
   @Endpoint({
     summary: 'Download a file through a signed, expiring URL (local storage driver)',
     description: 'The file comes as an attachment with its stored Content-Type. NOT_FOUND: the file is gone.',
-    ok: { mediaType: 'application/octet-stream', binary: true },
+    ok: { mediaType: 'application/octet-stream', binary: true, maxLength: MAX_ATTACHMENT_BYTES },
     errors: [ErrorCode.InvalidSignedUrl, ErrorCode.NotFound],
   })
   async download(@Query() query: FileQuery): Promise<StreamableFile> {

@@ -1,15 +1,20 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
 import { ErrorCode } from '../common/errors.js';
 import { RateLimited } from '../common/rate-limited.decorator.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { CreateCustomerCommentInput } from './dto/ticket-comment.input.js';
-import { PublicTicketCommentOutput, PublicTicketOutput } from './dto/ticket-share.dto.js';
+import { PublicTicketCommentOutput, PublicTicketOutput, SHARE_TOKEN_PATTERN } from './dto/ticket-share.dto.js';
 import { PublicTicketsService } from './public-tickets.service.js';
 
 /** The customer view: the share-link token is the only credential (NOT_FOUND: unknown, expired or revoked). */
 @ApiTags('public')
+@ApiParam({
+  name: 'token',
+  description: 'The token of the share link',
+  schema: { type: 'string', pattern: SHARE_TOKEN_PATTERN, maxLength: 43 },
+})
 @Public()
 @Controller({ path: 'public/tickets', version: '1' })
 export class PublicTicketsController {

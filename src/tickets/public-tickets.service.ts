@@ -10,7 +10,7 @@ import { hashShareToken, SHARE_TOKEN } from './ticket-shares.service.js';
 import { ticketReference } from './ticket-status.js';
 import { TicketsRepository } from './tickets.repository.js';
 
-const MAX_PUBLIC_COMMENTS = 500;
+export const MAX_PUBLIC_COMMENTS = 500;
 
 const toPublicComment = (c: TicketComment): PublicTicketCommentOutput => ({
   id: c.id,

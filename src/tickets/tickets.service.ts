@@ -181,7 +181,7 @@ export class TicketsService {
     return this.notifications.notify(
       ...userIds.map((userId) => ({
         userId,
-        type: 'TICKET_ASSIGNED',
+        type: 'TICKET_ASSIGNED' as const,
         title: `You were assigned to ${reference}: ${ticket.title}`.slice(0, 300),
         data: { ticketId: ticket.id, reference, assignedById: this.db.userId },
       })),

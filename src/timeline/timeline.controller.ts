@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
-import { TimelinePage } from './dto/timeline.output.js';
+import { TIMELINE_ITEM_MODELS, TimelinePage } from './dto/timeline.output.js';
 import { TimelineQuery } from './dto/timeline.query.js';
 import { TimelineService } from './timeline.service.js';
 
@@ -11,6 +11,7 @@ const PAGING = 'Newest first; page with limit and the nextCursor of the previous
 
 /** The timelines of leads, contacts, deals and listings, beside those resources' own controllers. */
 @TenantRoute()
+@ApiExtraModels(...Object.values(TIMELINE_ITEM_MODELS))
 @Controller({ version: '1' })
 export class TimelineController {
   constructor(private readonly timeline: TimelineService) {}

@@ -10,7 +10,7 @@ const label = (value: unknown): string => {
 
 /** One line a person reads in the feed; `data` has the details. */
 function summarize(row: TimelineRow): string {
-  const d = row.data;
+  const d: Record<string, unknown> = { ...row.data };
   switch (row.kind) {
     case 'activity':
       return `${label(d.type)}: ${String(d.title)}${d.completedAt ? '' : ' (open)'}`;
@@ -28,6 +28,7 @@ function summarize(row: TimelineRow): string {
 }
 
 export function toTimelineItem(row: TimelineRow): TimelineItem {
+  // Each branch of the repository's query builds exactly its kind's data (timeline.repository.ts).
   return {
     type: row.kind,
     // The keyset text has microseconds; the API speaks milliseconds.
@@ -35,5 +36,5 @@ export function toTimelineItem(row: TimelineRow): TimelineItem {
     actor: row.actorId ? { id: row.actorId, name: row.actorName } : null,
     summary: summarize(row),
     data: row.data,
-  };
+  } as TimelineItem;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RecordKind } from '../activities/linked-records.repository.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { TimelineItemType } from './dto/timeline.output.js';
+import type { TimelineItem, TimelineItemType } from './dto/timeline.output.js';
 
 /** Where the previous page stopped: the last item's (occurred_at, kind, id). */
 export interface TimelineKey {
@@ -15,7 +15,8 @@ export interface TimelineKey {
 export interface TimelineRow extends TimelineKey {
   actorId: string | null;
   actorName: string | null;
-  data: Record<string, unknown>;
+  /** The kind's data, as each branch's jsonb_build_object below writes it. */
+  data: TimelineItem['data'];
 }
 
 interface RawRow {
@@ -24,7 +25,7 @@ interface RawRow {
   at: string;
   actor_id: string | null;
   actor_name: string | null;
-  data: Record<string, unknown>;
+  data: TimelineItem['data'];
 }
 
 /** ISO-8601 UTC with milliseconds, like the rest of the API. */

@@ -6,21 +6,30 @@ import { VersionProperty } from '../../http/version.property.js';
 export class ActivityOutput {
   @ApiProperty({ format: 'uuid', example: '7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }) id!: string;
   @ApiProperty({ enum: ActivityType, enumName: 'ActivityType', example: 'CALL' }) type!: ActivityType;
-  @ApiProperty({ example: 'Intro call about the Noe Valley listing' }) title!: string;
-  @ApiProperty({ example: 'Discussed budget and timing', nullable: true, type: String }) description!: string | null;
-  @ApiProperty({ example: 'Wants a showing next week', nullable: true, type: String }) outcome!: string | null;
+  @ApiProperty({ maxLength: 200, example: 'Intro call about the Noe Valley listing' }) title!: string;
+  @ApiProperty({ maxLength: 20000, example: 'Discussed budget and timing', nullable: true, type: String })
+  description!: string | null;
+  @ApiProperty({ maxLength: 2000, example: 'Wants a showing next week', nullable: true, type: String }) outcome!:
+    string | null;
   @ApiProperty({ example: 15, nullable: true, type: Number }) durationMinutes!: number | null;
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z', nullable: true, type: String }) dueDate!: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String }) completedAt!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z', nullable: true, type: String }) dueDate!:
+    string | null;
+  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) completedAt!: string | null;
   @ApiProperty({ example: false, description: 'Due before now and not completed' }) overdue!: boolean;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) leadId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) contactId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) dealId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) listingId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assignedToId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdById!: string | null;
-  @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
-  @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  leadId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  contactId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  dealId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  listingId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  assignedToId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  createdById!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
   @VersionProperty() version!: number;
   @IncludedOne(RecordSummary, 'lead', 'the lead leadId names')
   lead?: RecordSummary | null;

@@ -12,39 +12,37 @@ import { ACTIVITY_INCLUDE_NAMES, type ActivityInclude } from '../activities.incl
 export const ACTIVITY_SORT_FIELDS = ['dueDate', 'createdAt', 'completedAt'] as const;
 export type ActivitySortField = (typeof ACTIVITY_SORT_FIELDS)[number];
 
-const UUID_EXAMPLE = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
-
 export class ListActivitiesQuery extends PageQuery {
   @SortParam(ACTIVITY_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({ enum: ActivityType, isArray: true, description: 'Comma-separated', example: 'CALL,MEETING' })
+  @ApiPropertyOptional({ enum: ActivityType, isArray: true, description: 'Comma-separated, e.g. CALL,MEETING' })
   @IsOptional()
   @CommaList()
   @IsEnum(ActivityType, { each: true })
   type?: ActivityType[];
 
-  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   assignedToId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: UUID_EXAMPLE })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   leadId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: UUID_EXAMPLE })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   contactId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: UUID_EXAMPLE })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   dealId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: UUID_EXAMPLE })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   listingId?: string;
@@ -57,7 +55,6 @@ export class ListActivitiesQuery extends PageQuery {
 
   @ApiPropertyOptional({
     type: Boolean,
-    example: true,
     description: 'true: due before now and not completed; false: everything else',
   })
   @IsOptional()
@@ -65,7 +62,7 @@ export class ListActivitiesQuery extends PageQuery {
   @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ type: Boolean, example: false, description: 'true: completed; false: still open' })
+  @ApiPropertyOptional({ type: Boolean, description: 'true: completed; false: still open' })
   @IsOptional()
   @QueryBoolean()
   @IsBoolean()

@@ -15,6 +15,9 @@ import { Trim } from '../../common/query-transforms.js';
 import { AppointmentType } from '../../generated/prisma/enums.js';
 import { IsInstant } from '../../common/dates.js';
 
+/** Contacts one appointment may invite. */
+export const MAX_ATTENDEES = 50;
+
 const UUID_EXAMPLE = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
 
 /** Statuses a client sets directly; COMPLETED and CANCELLED have their own actions. */
@@ -28,16 +31,20 @@ export class CreateAppointmentInput {
   @Length(1, 200)
   title!: string;
 
-  @ApiPropertyOptional({ enum: AppointmentType, enumName: 'AppointmentType', default: 'MEETING', example: 'SHOWING' })
+  @ApiPropertyOptional({
+    enum: AppointmentType,
+    enumName: 'AppointmentType',
+    example: 'SHOWING',
+    description: 'Default: MEETING.',
+  })
   @IsOptional()
   @IsEnum(AppointmentType)
   type?: AppointmentType;
 
   @ApiPropertyOptional({
     enum: ['SCHEDULED', 'CONFIRMED'],
-    default: 'SCHEDULED',
     example: 'CONFIRMED',
-    description: 'A new appointment is SCHEDULED or already CONFIRMED',
+    description: 'A new appointment is SCHEDULED or already CONFIRMED. Default: SCHEDULED.',
   })
   @IsOptional()
   @IsIn(['SCHEDULED', 'CONFIRMED'])
@@ -89,7 +96,7 @@ export class CreateAppointmentInput {
   })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(MAX_ATTENDEES)
   @ArrayUnique()
   @IsUUID('all', { each: true })
   attendeeContactIds?: string[];

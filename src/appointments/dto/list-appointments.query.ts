@@ -51,7 +51,7 @@ export class ListAppointmentsQuery extends PageQuery {
   @IsUUID()
   agentId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   listingId?: string;
@@ -59,15 +59,14 @@ export class ListAppointmentsQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: AppointmentStatus,
     isArray: true,
-    description: 'Comma-separated',
-    example: 'SCHEDULED,CONFIRMED',
+    description: 'Comma-separated, e.g. SCHEDULED,CONFIRMED',
   })
   @IsOptional()
   @CommaList()
   @IsEnum(AppointmentStatus, { each: true })
   status?: AppointmentStatus[];
 
-  @ApiPropertyOptional({ enum: AppointmentType, isArray: true, description: 'Comma-separated', example: 'SHOWING' })
+  @ApiPropertyOptional({ enum: AppointmentType, isArray: true, description: 'Comma-separated, e.g. SHOWING' })
   @IsOptional()
   @CommaList()
   @IsEnum(AppointmentType, { each: true })
@@ -90,12 +89,12 @@ export class CalendarQuery extends OmitType(ListAppointmentsQuery, [
   'ids',
   'include',
 ] as const) {
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z' })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @IsInstant()
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z' })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
   @IsInstant()
   to?: Date;

@@ -58,12 +58,22 @@ export class CreateContactInput {
   @MaxLength(200)
   position?: string | null;
 
-  @ApiPropertyOptional({ enum: ContactType, enumName: 'ContactType', default: 'PROSPECT', example: 'CLIENT' })
+  @ApiPropertyOptional({
+    enum: ContactType,
+    enumName: 'ContactType',
+    example: 'CLIENT',
+    description: 'Default: PROSPECT.',
+  })
   @IsOptional()
   @IsEnum(ContactType)
   type?: ContactType;
 
-  @ApiPropertyOptional({ enum: ContactStatus, enumName: 'ContactStatus', default: 'ACTIVE', example: 'ACTIVE' })
+  @ApiPropertyOptional({
+    enum: ContactStatus,
+    enumName: 'ContactStatus',
+    example: 'ACTIVE',
+    description: 'Default: ACTIVE.',
+  })
   @IsOptional()
   @IsEnum(ContactStatus)
   status?: ContactStatus;

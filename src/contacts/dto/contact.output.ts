@@ -5,36 +5,42 @@ import { VersionProperty } from '../../http/version.property.js';
 
 export class ContactOutput {
   @ApiProperty({ format: 'uuid', example: '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f' }) id!: string;
-  @ApiProperty({ example: 'Maria Gonzalez' }) name!: string;
-  @ApiProperty({ example: 'maria.gonzalez@example.com', nullable: true, type: String }) email!: string | null;
-  @ApiProperty({ example: '+1 415 555 0134', nullable: true, type: String }) phone!: string | null;
-  @ApiProperty({ example: 'Gonzalez Family Trust', nullable: true, type: String }) company!: string | null;
-  @ApiProperty({ example: 'Trustee', nullable: true, type: String }) position!: string | null;
+  @ApiProperty({ maxLength: 200, example: 'Maria Gonzalez' }) name!: string;
+  @ApiProperty({ maxLength: 320, example: 'maria.gonzalez@example.com', nullable: true, type: String }) email!:
+    string | null;
+  @ApiProperty({ maxLength: 50, example: '+1 415 555 0134', nullable: true, type: String }) phone!: string | null;
+  @ApiProperty({ maxLength: 200, example: 'Gonzalez Family Trust', nullable: true, type: String }) company!:
+    string | null;
+  @ApiProperty({ maxLength: 200, example: 'Trustee', nullable: true, type: String }) position!: string | null;
   @ApiProperty({ enum: ContactType, enumName: 'ContactType', example: 'CLIENT' }) type!: ContactType;
   @ApiProperty({ enum: ContactStatus, enumName: 'ContactStatus', example: 'ACTIVE' }) status!: ContactStatus;
-  @ApiProperty({ example: 'Prefers calls after 5pm', nullable: true, type: String }) notes!: string | null;
-  @ApiProperty({ type: [String], example: ['buyer'] }) tags!: string[];
+  @ApiProperty({ maxLength: 10000, example: 'Prefers calls after 5pm', nullable: true, type: String }) notes!:
+    string | null;
+  @ApiProperty({ maxItems: 50, maxLength: 50, type: [String], example: ['buyer'] }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { spouse: 'Luis Gonzalez' } })
   customFields!: Record<string, unknown> | null;
-  @ApiProperty({ example: 'https://www.linkedin.com/in/mariagonzalez', nullable: true, type: String })
+  @ApiProperty({ maxLength: 500, example: 'https://www.linkedin.com/in/mariagonzalez', nullable: true, type: String })
   linkedinUrl!: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String }) twitterUrl!: string | null;
+  @ApiProperty({ maxLength: 500, example: null, nullable: true, type: String }) twitterUrl!: string | null;
   @ApiProperty({ example: 'phone', nullable: true, type: String, enum: ['email', 'phone', 'text'] })
   preferredContactMethod!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assignedToId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdById!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  assignedToId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  createdById!: string | null;
   @ApiProperty({
     format: 'uuid',
+    example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e',
     nullable: true,
     type: String,
     description: 'The lead this contact was converted from',
   })
   sourceLeadId!: string | null;
-  @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
-  @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
   @VersionProperty() version!: number;
-  @ApiProperty({ example: null, nullable: true, type: String }) lastContactAt!: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
+  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) lastContactAt!: string | null;
+  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) deletedAt!: string | null;
   @IncludedOne(PersonSummary, 'assignee', 'the member assignedToId names')
   assignee?: PersonSummary | null;
   @IncludedOne(PersonSummary, 'createdBy', 'the member who created the contact')

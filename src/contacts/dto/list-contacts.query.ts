@@ -15,24 +15,24 @@ export class ListContactsQuery extends PageQuery {
   @SortParam(CONTACT_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({ enum: ContactType, isArray: true, description: 'Comma-separated', example: 'CLIENT,PROSPECT' })
+  @ApiPropertyOptional({ enum: ContactType, isArray: true, description: 'Comma-separated, e.g. CLIENT,PROSPECT' })
   @IsOptional()
   @CommaList()
   @IsEnum(ContactType, { each: true })
   type?: ContactType[];
 
-  @ApiPropertyOptional({ enum: ContactStatus, isArray: true, description: 'Comma-separated', example: 'ACTIVE' })
+  @ApiPropertyOptional({ enum: ContactStatus, isArray: true, description: 'Comma-separated, e.g. ACTIVE' })
   @IsOptional()
   @CommaList()
   @IsEnum(ContactStatus, { each: true })
   status?: ContactStatus[];
 
-  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   assignedToId?: string;
 
-  @ApiPropertyOptional({ example: 'buyer' })
+  @ApiPropertyOptional({})
   @IsOptional()
   @IsString()
   @MaxLength(50)
@@ -40,7 +40,6 @@ export class ListContactsQuery extends PageQuery {
 
   @ApiPropertyOptional({
     description: 'Case-insensitive search over name, email, phone and company',
-    example: 'gonzalez',
   })
   @IsOptional()
   @Trim()
@@ -48,7 +47,7 @@ export class ListContactsQuery extends PageQuery {
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Also list soft-deleted contacts (ADMIN only)', example: false })
+  @ApiPropertyOptional({ description: 'Also list soft-deleted contacts (ADMIN only)' })
   @IsOptional()
   @QueryBoolean()
   @IsBoolean()

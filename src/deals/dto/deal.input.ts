@@ -45,9 +45,8 @@ export class CreateDealInput {
   @ApiPropertyOptional({
     enum: DealStage,
     enumName: 'DealStage',
-    default: 'LEAD',
     example: 'QUALIFIED',
-    description: 'Stage rules as for POST /v1/deals/{id}/stage (CLOSED_LOST needs lostReason)',
+    description: 'Stage rules as for POST /v1/deals/{id}/stage (CLOSED_LOST needs lostReason). Default: LEAD.',
   })
   @IsOptional()
   @IsEnum(DealStage)

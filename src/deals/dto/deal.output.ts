@@ -8,14 +8,14 @@ const WHEN = '2026-11-23T16:00:00.000Z';
 
 export class DealOutput {
   @ApiProperty({ format: 'uuid', example: ID }) id!: string;
-  @ApiProperty({ example: '123 Main St — buyer representation' }) title!: string;
-  @ApiProperty({ example: 'Buyer wants to close before school starts', nullable: true, type: String })
+  @ApiProperty({ maxLength: 200, example: '123 Main St — buyer representation' }) title!: string;
+  @ApiProperty({ maxLength: 20000, example: 'Buyer wants to close before school starts', nullable: true, type: String })
   description!: string | null;
-  @ApiProperty({ example: '450000.00', description: 'Decimal string' }) value!: string;
+  @ApiProperty({ maxLength: 13, example: '450000.00', description: 'Decimal string' }) value!: string;
   @ApiProperty({ enum: DealStage, enumName: 'DealStage', example: 'NEGOTIATION' }) stage!: DealStage;
   @ApiProperty({ enum: DealStatus, enumName: 'DealStatus', example: 'ACTIVE' }) status!: DealStatus;
   @ApiProperty({ example: 70, minimum: 0, maximum: 100 }) probability!: number;
-  @ApiProperty({ example: '315000.00', description: 'value × probability / 100, decimal string' })
+  @ApiProperty({ maxLength: 13, example: '315000.00', description: 'value × probability / 100, decimal string' })
   weightedValue!: string;
   @ApiProperty({ format: 'date', example: '2027-02-15', nullable: true, type: String })
   expectedCloseDate!: string | null;
@@ -27,10 +27,17 @@ export class DealOutput {
     description: 'Set while the deal is closed',
   })
   actualCloseDate!: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'Set while the deal is CLOSED_LOST' })
+  @ApiProperty({
+    maxLength: 1000,
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'Set while the deal is CLOSED_LOST',
+  })
   lostReason!: string | null;
-  @ApiProperty({ example: 'Pre-approved for 500k', nullable: true, type: String }) notes!: string | null;
-  @ApiProperty({ type: [String], example: ['first-time-buyer'] }) tags!: string[];
+  @ApiProperty({ maxLength: 10000, example: 'Pre-approved for 500k', nullable: true, type: String }) notes!:
+    string | null;
+  @ApiProperty({ maxItems: 50, maxLength: 50, type: [String], example: ['first-time-buyer'] }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { commissionPct: 2.5 } })
   customFields!: Record<string, unknown> | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) leadId!: string | null;
@@ -38,10 +45,10 @@ export class DealOutput {
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) listingId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) assignedToId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) createdById!: string | null;
-  @ApiProperty({ example: WHEN }) createdAt!: string;
-  @ApiProperty({ example: WHEN }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', example: WHEN }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: WHEN }) updatedAt!: string;
   @VersionProperty() version!: number;
-  @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
+  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) deletedAt!: string | null;
   @IncludedOne(RecordSummary, 'contact', 'the contact contactId names')
   contact?: RecordSummary | null;
   @IncludedOne(TitledSummary, 'listing', 'the listing listingId names')
@@ -73,20 +80,22 @@ export class DealStageChangeOutput {
     description: 'Who made the change (null for changes made outside the API)',
   })
   changedById!: string | null;
-  @ApiProperty({ example: WHEN }) changedAt!: string;
+  @ApiProperty({ format: 'date-time', example: WHEN }) changedAt!: string;
 }
 
 export class PipelineStageOutput {
   @ApiProperty({ enum: DealStage, enumName: 'DealStage', example: 'PROPOSAL' }) stage!: DealStage;
   @ApiProperty({ example: 4 }) count!: number;
-  @ApiProperty({ example: '1800000.00', description: 'Sum of value, decimal string' }) totalValue!: string;
-  @ApiProperty({ example: '900000.00', description: 'Sum of value × probability / 100, decimal string' })
+  @ApiProperty({ maxLength: 16, example: '1800000.00', description: 'Sum of value, decimal string' })
+  totalValue!: string;
+  @ApiProperty({ maxLength: 13, example: '900000.00', description: 'Sum of value × probability / 100, decimal string' })
   weightedValue!: string;
 }
 
 export class PipelineOutput {
   @ApiProperty({
     type: [PipelineStageOutput],
+    maxItems: Object.keys(DealStage).length,
     description: 'Every stage in pipeline order, empty ones with count 0',
   })
   stages!: PipelineStageOutput[];

@@ -13,11 +13,9 @@ import { DEAL_INCLUDE_NAMES, type DealInclude } from '../deals.includes.js';
 export const DEAL_SORT_FIELDS = ['createdAt', 'updatedAt', 'value', 'expectedCloseDate', 'title'] as const;
 export type DealSortField = (typeof DEAL_SORT_FIELDS)[number];
 
-const ID_EXAMPLE = '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d';
-
 /** GET /v1/deals/pipeline: live deals, optionally one assignee's and/or an expected-close window. */
 export class PipelineQuery {
-  @ApiPropertyOptional({ format: 'uuid', example: ID_EXAMPLE })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   assignedToId?: string;
@@ -36,46 +34,45 @@ export class ListDealsQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: DealStage,
     isArray: true,
-    description: 'Comma-separated',
-    example: 'PROPOSAL,NEGOTIATION',
+    description: 'Comma-separated, e.g. PROPOSAL,NEGOTIATION',
   })
   @IsOptional()
   @CommaList()
   @IsEnum(DealStage, { each: true })
   stage?: DealStage[];
 
-  @ApiPropertyOptional({ enum: DealStatus, isArray: true, description: 'Comma-separated', example: 'ACTIVE,WON' })
+  @ApiPropertyOptional({ enum: DealStatus, isArray: true, description: 'Comma-separated, e.g. ACTIVE,WON' })
   @IsOptional()
   @CommaList()
   @IsEnum(DealStatus, { each: true })
   status?: DealStatus[];
 
-  @ApiPropertyOptional({ format: 'uuid', example: ID_EXAMPLE })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   assignedToId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: ID_EXAMPLE })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   contactId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: ID_EXAMPLE })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   leadId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: ID_EXAMPLE })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   listingId?: string;
 
-  @ApiPropertyOptional({ example: '100000', description: 'Minimum value (inclusive), decimal string' })
+  @ApiPropertyOptional({ description: 'Minimum value (inclusive), decimal string' })
   @IsOptional()
   @Matches(MONEY, { message: `valueMin ${MONEY_MESSAGE}` })
   valueMin?: string;
 
-  @ApiPropertyOptional({ example: '750000.50', description: 'Maximum value (inclusive), decimal string' })
+  @ApiPropertyOptional({ description: 'Maximum value (inclusive), decimal string' })
   @IsOptional()
   @Matches(MONEY, { message: `valueMax ${MONEY_MESSAGE}` })
   valueMax?: string;
@@ -86,14 +83,14 @@ export class ListDealsQuery extends PageQuery {
   @RangeTo('expectedCloseDate', 'date')
   expectedCloseTo?: Date;
 
-  @ApiPropertyOptional({ description: 'Case-insensitive search in the title', example: 'main st' })
+  @ApiPropertyOptional({ description: 'Case-insensitive search in the title' })
   @IsOptional()
   @Trim()
   @IsString()
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Also list soft-deleted deals (ADMIN only)', example: false })
+  @ApiPropertyOptional({ description: 'Also list soft-deleted deals (ADMIN only)' })
   @IsOptional()
   @QueryBoolean()
   @IsBoolean()

@@ -72,7 +72,7 @@ export class ConvertDealInput {
 }
 
 export class ConvertLeadInput {
-  @ApiPropertyOptional({ default: false, example: true, description: 'Also open a deal (stage QUALIFIED)' })
+  @ApiPropertyOptional({ example: true, description: 'Also open a deal (stage QUALIFIED). Default: false.' })
   @IsOptional()
   @IsBoolean()
   createDeal?: boolean;

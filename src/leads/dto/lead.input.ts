@@ -45,12 +45,22 @@ export class CreateLeadInput {
   @MaxLength(200)
   company?: string | null;
 
-  @ApiPropertyOptional({ enum: LeadSource, enumName: 'LeadSource', default: 'WEBSITE', example: 'REFERRAL' })
+  @ApiPropertyOptional({
+    enum: LeadSource,
+    enumName: 'LeadSource',
+    example: 'REFERRAL',
+    description: 'Default: WEBSITE.',
+  })
   @IsOptional()
   @IsEnum(LeadSource)
   source?: LeadSource;
 
-  @ApiPropertyOptional({ enum: LeadStatus, enumName: 'LeadStatus', default: 'NEW_LEAD', example: 'NEW_LEAD' })
+  @ApiPropertyOptional({
+    enum: LeadStatus,
+    enumName: 'LeadStatus',
+    example: 'NEW_LEAD',
+    description: 'Default: NEW_LEAD.',
+  })
   @IsOptional()
   @IsEnum(LeadStatus)
   status?: LeadStatus;
@@ -58,9 +68,8 @@ export class CreateLeadInput {
   @ApiPropertyOptional({
     minimum: 0,
     maximum: 100,
-    default: 0,
     example: 55,
-    description: 'score (HOT/WARM/COLD) is derived from it',
+    description: 'score (HOT/WARM/COLD) is derived from it. Default: 0.',
   })
   @IsOptional()
   @IsInt()
@@ -114,7 +123,6 @@ export class UpdateLeadInput extends PartialType(CreateLeadInput) {}
 export class CreateLeadQuery {
   @ApiPropertyOptional({
     description: 'Create the lead even if a live lead has the same email or phone (otherwise 409 DUPLICATE_LEAD)',
-    example: false,
   })
   @IsOptional()
   @QueryBoolean()

@@ -5,10 +5,12 @@ import { VersionProperty } from '../../http/version.property.js';
 
 export class LeadOutput {
   @ApiProperty({ format: 'uuid', example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' }) id!: string;
-  @ApiProperty({ example: 'Maria Gonzalez' }) name!: string;
-  @ApiProperty({ example: 'maria.gonzalez@example.com', nullable: true, type: String }) email!: string | null;
-  @ApiProperty({ example: '+1 415 555 0134', nullable: true, type: String }) phone!: string | null;
-  @ApiProperty({ example: 'Gonzalez Family Trust', nullable: true, type: String }) company!: string | null;
+  @ApiProperty({ maxLength: 200, example: 'Maria Gonzalez' }) name!: string;
+  @ApiProperty({ maxLength: 320, example: 'maria.gonzalez@example.com', nullable: true, type: String }) email!:
+    string | null;
+  @ApiProperty({ maxLength: 50, example: '+1 415 555 0134', nullable: true, type: String }) phone!: string | null;
+  @ApiProperty({ maxLength: 200, example: 'Gonzalez Family Trust', nullable: true, type: String }) company!:
+    string | null;
   @ApiProperty({ enum: LeadSource, enumName: 'LeadSource', example: 'REFERRAL' }) source!: LeadSource;
   @ApiProperty({ enum: LeadStatus, enumName: 'LeadStatus', example: 'NEW_LEAD' }) status!: LeadStatus;
   @ApiProperty({
@@ -19,21 +21,25 @@ export class LeadOutput {
   })
   score!: LeadScore;
   @ApiProperty({ example: 55 }) scoreValue!: number;
-  @ApiProperty({ example: '750000.00', nullable: true, type: String }) budget!: string | null;
-  @ApiProperty({ example: '3-6 months', nullable: true, type: String }) timeline!: string | null;
-  @ApiProperty({ example: 'Wants a 3-bed near good schools', nullable: true, type: String }) notes!: string | null;
-  @ApiProperty({ type: [String], example: ['first-time-buyer'] }) tags!: string[];
+  @ApiProperty({ maxLength: 13, example: '750000.00', nullable: true, type: String }) budget!: string | null;
+  @ApiProperty({ maxLength: 200, example: '3-6 months', nullable: true, type: String }) timeline!: string | null;
+  @ApiProperty({ maxLength: 10000, example: 'Wants a 3-bed near good schools', nullable: true, type: String }) notes!:
+    string | null;
+  @ApiProperty({ maxItems: 50, maxLength: 50, type: [String], example: ['first-time-buyer'] }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { preferredArea: 'Noe Valley' } })
   customFields!: Record<string, unknown> | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assignedToId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) createdById!: string | null;
-  @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
-  @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  assignedToId!: string | null;
+  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
+  createdById!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
   @VersionProperty() version!: number;
-  @ApiProperty({ example: null, nullable: true, type: String }) lastContactAt!: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String }) deletedAt!: string | null;
+  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) lastContactAt!: string | null;
+  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) deletedAt!: string | null;
   @ApiProperty({
     format: 'uuid',
+    example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e',
     nullable: true,
     type: String,
     description: 'The contact this lead was converted into',

@@ -19,32 +19,31 @@ export class ListLeadsQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: LeadStatus,
     isArray: true,
-    description: 'Comma-separated',
-    example: 'NEW_LEAD,IN_CONTACT',
+    description: 'Comma-separated, e.g. NEW_LEAD,IN_CONTACT',
   })
   @IsOptional()
   @CommaList()
   @IsEnum(LeadStatus, { each: true })
   status?: LeadStatus[];
 
-  @ApiPropertyOptional({ enum: LeadSource, isArray: true, description: 'Comma-separated', example: 'WEBSITE,REFERRAL' })
+  @ApiPropertyOptional({ enum: LeadSource, isArray: true, description: 'Comma-separated, e.g. WEBSITE,REFERRAL' })
   @IsOptional()
   @CommaList()
   @IsEnum(LeadSource, { each: true })
   source?: LeadSource[];
 
-  @ApiPropertyOptional({ enum: LeadScore, isArray: true, description: 'Comma-separated', example: 'HOT,WARM' })
+  @ApiPropertyOptional({ enum: LeadScore, isArray: true, description: 'Comma-separated, e.g. HOT,WARM' })
   @IsOptional()
   @CommaList()
   @IsEnum(LeadScore, { each: true })
   score?: LeadScore[];
 
-  @ApiPropertyOptional({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   assignedToId?: string;
 
-  @ApiPropertyOptional({ example: 'pre-approved' })
+  @ApiPropertyOptional({})
   @IsOptional()
   @IsString()
   @MaxLength(50)
@@ -58,7 +57,6 @@ export class ListLeadsQuery extends PageQuery {
 
   @ApiPropertyOptional({
     description: 'Case-insensitive search over name, email, phone and company',
-    example: 'gonzalez',
   })
   @IsOptional()
   @Trim()
@@ -66,7 +64,7 @@ export class ListLeadsQuery extends PageQuery {
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Also list soft-deleted leads (ADMIN only)', example: false })
+  @ApiPropertyOptional({ description: 'Also list soft-deleted leads (ADMIN only)' })
   @IsOptional()
   @QueryBoolean()
   @IsBoolean()

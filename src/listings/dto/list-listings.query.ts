@@ -35,8 +35,7 @@ export class ListListingsQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: ListingStatus,
     isArray: true,
-    description: 'Comma-separated',
-    example: 'ACTIVE,PENDING',
+    description: 'Comma-separated, e.g. ACTIVE,PENDING',
   })
   @IsOptional()
   @CommaList()
@@ -47,7 +46,6 @@ export class ListListingsQuery extends PageQuery {
     enum: RESO_STANDARD_STATUSES,
     isArray: true,
     description: 'RESO StandardStatus values, comma-separated (docs/reso-mapping.md)',
-    example: 'Active Under Contract',
   })
   @IsOptional()
   @CommaList()
@@ -57,25 +55,24 @@ export class ListListingsQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: PropertyType,
     isArray: true,
-    description: 'Comma-separated',
-    example: 'CONDO,TOWNHOUSE',
+    description: 'Comma-separated, e.g. CONDO,TOWNHOUSE',
   })
   @IsOptional()
   @CommaList()
   @IsEnum(PropertyType, { each: true })
   propertyType?: PropertyType[];
 
-  @ApiPropertyOptional({ example: '500000', description: 'Minimum price (inclusive), decimal string' })
+  @ApiPropertyOptional({ description: 'Minimum price (inclusive), decimal string' })
   @IsOptional()
   @Matches(PRICE, { message: 'priceMin must be a non-negative decimal string such as "500000.00"' })
   priceMin?: string;
 
-  @ApiPropertyOptional({ example: '1500000', description: 'Maximum price (inclusive), decimal string' })
+  @ApiPropertyOptional({ description: 'Maximum price (inclusive), decimal string' })
   @IsOptional()
   @Matches(PRICE, { message: 'priceMax must be a non-negative decimal string such as "1500000.00"' })
   priceMax?: string;
 
-  @ApiPropertyOptional({ example: 3, minimum: 0 })
+  @ApiPropertyOptional({ minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -83,40 +80,42 @@ export class ListListingsQuery extends PageQuery {
   @Max(1000)
   bedroomsMin?: number;
 
-  @ApiPropertyOptional({ example: '1.5', description: 'Decimal string' })
+  @ApiPropertyOptional({ description: 'Decimal string' })
   @IsOptional()
   @Matches(BATHROOMS, { message: 'bathroomsMin must be a decimal string such as "1.5"' })
   bathroomsMin?: string;
 
-  @ApiPropertyOptional({ example: 1000, minimum: 0 })
+  @ApiPropertyOptional({ minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(100_000_000)
   squareFeetMin?: number;
 
-  @ApiPropertyOptional({ example: 3000, minimum: 0 })
+  @ApiPropertyOptional({ minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(100_000_000)
   squareFeetMax?: number;
 
-  @ApiPropertyOptional({ example: 'San Francisco', description: 'Exact, case-insensitive' })
+  @ApiPropertyOptional({ description: 'Exact, case-insensitive' })
   @IsOptional()
   @Trim()
   @IsString()
   @Length(1, 100)
   city?: string;
 
-  @ApiPropertyOptional({ example: 'CA', description: 'Exact, case-insensitive' })
+  @ApiPropertyOptional({ description: 'Exact, case-insensitive' })
   @IsOptional()
   @Trim()
   @IsString()
   @Length(1, 100)
   state?: string;
 
-  @ApiPropertyOptional({ example: '94114', description: 'Exact' })
+  @ApiPropertyOptional({ description: 'Exact' })
   @IsOptional()
   @Trim()
   @IsString()
@@ -131,7 +130,6 @@ export class ListListingsQuery extends PageQuery {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
     description: 'Listing agent',
   })
   @IsOptional()
@@ -140,7 +138,6 @@ export class ListListingsQuery extends PageQuery {
 
   @ApiPropertyOptional({
     description: 'Case-insensitive search in title, address, MLS number and description',
-    example: 'victorian',
   })
   @IsOptional()
   @Trim()
@@ -148,7 +145,7 @@ export class ListListingsQuery extends PageQuery {
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Also list soft-deleted listings (ADMIN only)', example: false })
+  @ApiPropertyOptional({ description: 'Also list soft-deleted listings (ADMIN only)' })
   @IsOptional()
   @QueryBoolean()
   @IsBoolean()

@@ -66,14 +66,19 @@ export class CreateListingInput {
   @Length(1, 20)
   zipCode!: string;
 
-  @ApiPropertyOptional({ example: 'USA', default: 'USA', maxLength: 100 })
+  @ApiPropertyOptional({ example: 'USA', maxLength: 100, description: 'Default: USA.' })
   @IsOptional()
   @Trim()
   @IsString()
   @Length(1, 100)
   country?: string;
 
-  @ApiPropertyOptional({ enum: PropertyType, enumName: 'PropertyType', default: 'RESIDENTIAL', example: 'CONDO' })
+  @ApiPropertyOptional({
+    enum: PropertyType,
+    enumName: 'PropertyType',
+    example: 'CONDO',
+    description: 'Default: RESIDENTIAL.',
+  })
   @IsOptional()
   @IsEnum(PropertyType)
   propertyType?: PropertyType;
@@ -145,7 +150,12 @@ export class CreateListingInput {
   })
   pricePerSqft?: string | null;
 
-  @ApiPropertyOptional({ enum: ListingStatus, enumName: 'ListingStatus', default: 'ACTIVE', example: 'ACTIVE' })
+  @ApiPropertyOptional({
+    enum: ListingStatus,
+    enumName: 'ListingStatus',
+    example: 'ACTIVE',
+    description: 'Default: ACTIVE.',
+  })
   @IsOptional()
   @IsEnum(ListingStatus)
   status?: ListingStatus;

@@ -5,7 +5,7 @@ import { PageQuery } from '../../common/pagination.js';
 import { QueryBoolean } from '../../common/query-transforms.js';
 
 export class ListNotificationsQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Only unread notifications', example: true })
+  @ApiPropertyOptional({ description: 'Only unread notifications' })
   @IsOptional()
   @QueryBoolean()
   @IsBoolean()

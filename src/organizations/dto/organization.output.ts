@@ -4,10 +4,10 @@ import { VersionProperty } from '../../http/version.property.js';
 
 export class OrganizationOutput {
   @ApiProperty({ format: 'uuid', example: '7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f' }) id!: string;
-  @ApiProperty({ example: 'Harbor Realty' }) name!: string;
+  @ApiProperty({ maxLength: 200, example: 'Harbor Realty' }) name!: string;
   @ApiProperty({ enum: MemberRole, enumName: 'MemberRole', example: 'ADMIN', description: 'Your role in it' })
   role!: MemberRole;
-  @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
-  @ApiProperty({ example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
   @VersionProperty() version!: number;
 }

@@ -19,7 +19,10 @@ export class FileQuery {
   @Max(2 ** 40)
   expires!: number;
 
-  @ApiProperty({ description: 'HMAC-SHA256 of token and expiry, base64url', example: 'q3Jm0w2Vt9Yb…' })
+  @ApiProperty({
+    description: 'HMAC-SHA256 of token and expiry, base64url',
+    example: 'q3Jm0w2Vt9YbX1c8LkN4pR7sT0uV2wY5zA6bC9dE1fG',
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'signature is malformed' })
   signature!: string;

@@ -16,13 +16,13 @@ export class ListTicketsQuery extends PageQuery {
   @SortParam(TICKET_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({ enum: TicketStatus, isArray: true, description: 'Comma-separated', example: 'OPEN,REOPENED' })
+  @ApiPropertyOptional({ enum: TicketStatus, isArray: true, description: 'Comma-separated, e.g. OPEN,REOPENED' })
   @IsOptional()
   @CommaList()
   @IsEnum(TicketStatus, { each: true })
   status?: TicketStatus[];
 
-  @ApiPropertyOptional({ enum: TicketPriority, isArray: true, description: 'Comma-separated', example: 'HIGH,URGENT' })
+  @ApiPropertyOptional({ enum: TicketPriority, isArray: true, description: 'Comma-separated, e.g. HIGH,URGENT' })
   @IsOptional()
   @CommaList()
   @IsEnum(TicketPriority, { each: true })
@@ -42,24 +42,24 @@ export class ListTicketsQuery extends PageQuery {
   @IsUUID()
   assigneeId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '6a1f3c2e-9b4d-4e7a-8c5f-1d2e3f4a5b6c' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   contactId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '9c8b7a6f-5e4d-4c3b-8a29-1f0e9d8c7b6a' })
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   listingId?: string;
 
-  @ApiPropertyOptional({ example: 'maintenance', description: 'Exact category, case-insensitive' })
+  @ApiPropertyOptional({ description: 'Exact category, case-insensitive' })
   @IsOptional()
   @Trim()
   @IsString()
   @Length(1, 100)
   category?: string;
 
-  @ApiPropertyOptional({ example: true, description: 'true: open and past dueAt; false: not overdue' })
+  @ApiPropertyOptional({ description: 'true: open and past dueAt; false: not overdue' })
   @IsOptional()
   @QueryBoolean()
   @IsBoolean()
@@ -73,7 +73,6 @@ export class ListTicketsQuery extends PageQuery {
 
   @ApiPropertyOptional({
     description: 'A ticket number ("T-1042" or "1042"), or case-insensitive text in title or description',
-    example: 'T-1042',
   })
   @IsOptional()
   @Trim()
@@ -89,12 +88,12 @@ export class ListTicketsQuery extends PageQuery {
 }
 
 export class TicketPeriodQuery {
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'Inclusive' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Inclusive' })
   @IsOptional()
   @IsInstant()
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-12-01T00:00:00Z', description: 'Exclusive' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Exclusive' })
   @IsOptional()
   @IsInstant()
   to?: Date;

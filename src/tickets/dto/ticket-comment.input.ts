@@ -10,9 +10,8 @@ export class CreateTicketCommentInput {
   body!: string;
 
   @ApiPropertyOptional({
-    default: false,
     example: false,
-    description: 'Internal comments are for members only: never shown through the customer view',
+    description: 'Internal comments are for members only: never shown through the customer view. Default: false.',
   })
   @IsOptional()
   @IsBoolean()

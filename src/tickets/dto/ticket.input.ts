@@ -32,7 +32,12 @@ export class CreateTicketInput {
   @MaxLength(20_000)
   description?: string | null;
 
-  @ApiPropertyOptional({ enum: TicketPriority, enumName: 'TicketPriority', default: 'MEDIUM', example: 'HIGH' })
+  @ApiPropertyOptional({
+    enum: TicketPriority,
+    enumName: 'TicketPriority',
+    example: 'HIGH',
+    description: 'Default: MEDIUM.',
+  })
   @IsOptional()
   @IsEnum(TicketPriority)
   priority?: TicketPriority;

@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { MemberRole, TicketCommentAuthor, TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
 import { IncludedOne, PersonSummary, RecordSummary, TitledSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
+import { ATTACHMENT_TYPES } from '../../storage/content-type.js';
+import { TICKET_REFERENCE_PATTERN } from './ticket-share.dto.js';
 
 const UUID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
 const AT = '2026-11-23T16:00:00.000Z';
@@ -9,7 +11,7 @@ const AT = '2026-11-23T16:00:00.000Z';
 export class TicketAssigneeOutput {
   @ApiProperty({ format: 'uuid', example: UUID }) userId!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) assignedById!: string | null;
-  @ApiProperty({ example: AT }) assignedAt!: string;
+  @ApiProperty({ format: 'date-time', example: AT }) assignedAt!: string;
   @IncludedOne(PersonSummary, 'assignees', 'the assigned member')
   user?: PersonSummary | null;
 }
@@ -17,29 +19,47 @@ export class TicketAssigneeOutput {
 export class TicketOutput {
   @ApiProperty({ format: 'uuid', example: UUID }) id!: string;
   @ApiProperty({ example: 1042, description: 'Sequential per organization' }) number!: number;
-  @ApiProperty({ example: 'T-1042' }) reference!: string;
-  @ApiProperty({ example: 'Dishwasher leaking after move-in' }) title!: string;
-  @ApiProperty({ example: 'Tenant reports water under the dishwasher.', nullable: true, type: String })
+  @ApiProperty({ pattern: TICKET_REFERENCE_PATTERN, maxLength: 20, example: 'T-1042' }) reference!: string;
+  @ApiProperty({ maxLength: 200, example: 'Dishwasher leaking after move-in' }) title!: string;
+  @ApiProperty({
+    maxLength: 20000,
+    example: 'Tenant reports water under the dishwasher.',
+    nullable: true,
+    type: String,
+  })
   description!: string | null;
   @ApiProperty({ enum: TicketPriority, enumName: 'TicketPriority', example: 'HIGH' }) priority!: TicketPriority;
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus', example: 'OPEN' }) status!: TicketStatus;
-  @ApiProperty({ example: 'maintenance', nullable: true, type: String }) category!: string | null;
+  @ApiProperty({ maxLength: 100, example: 'maintenance', nullable: true, type: String }) category!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) contactId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) listingId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) createdById!: string | null;
   @ApiProperty({ type: [TicketAssigneeOutput] }) assignees!: TicketAssigneeOutput[];
-  @ApiProperty({ nullable: true, type: String, example: '2026-12-01T17:00:00.000Z' }) dueAt!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'First public comment by a member' })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-12-01T17:00:00.000Z' }) dueAt!:
+    string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'First public comment by a member',
+  })
   firstResponseAt!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'Set while RESOLVED or CLOSED' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Set while RESOLVED or CLOSED',
+  })
   resolvedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'Set while CLOSED' })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null, description: 'Set while CLOSED' })
   closedAt!: string | null;
   @ApiProperty({ example: false, description: 'Still open and past dueAt' }) overdue!: boolean;
   @ApiProperty({ example: false, deprecated: true, description: 'Old name of overdue; goes in the next release' })
   isOverdue!: boolean;
-  @ApiProperty({ example: AT }) createdAt!: string;
-  @ApiProperty({ example: AT }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', example: AT }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: AT }) updatedAt!: string;
   @VersionProperty() version!: number;
   @IncludedOne(RecordSummary, 'contact', 'the contact contactId names')
   contact?: RecordSummary | null;
@@ -54,7 +74,8 @@ export class TicketStatusChangeOutput {
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus', nullable: true, example: 'OPEN' })
   fromStatus!: TicketStatus | null;
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus', example: 'IN_PROGRESS' }) toStatus!: TicketStatus;
-  @ApiProperty({ nullable: true, type: String, example: 'Picked up by the maintenance team' }) note!: string | null;
+  @ApiProperty({ maxLength: 2000, nullable: true, type: String, example: 'Picked up by the maintenance team' }) note!:
+    string | null;
   @ApiProperty({
     format: 'uuid',
     nullable: true,
@@ -63,36 +84,38 @@ export class TicketStatusChangeOutput {
     description: 'null for the customer (share link) or a change made directly in SQL',
   })
   changedById!: string | null;
-  @ApiProperty({ example: AT }) changedAt!: string;
+  @ApiProperty({ format: 'date-time', example: AT }) changedAt!: string;
 }
 
 export class TicketCommentOutput {
   @ApiProperty({ format: 'uuid', example: UUID }) id!: string;
-  @ApiProperty({ example: 'A plumber is booked for Thursday morning.' }) body!: string;
+  @ApiProperty({ maxLength: 10000, example: 'A plumber is booked for Thursday morning.' }) body!: string;
   @ApiProperty({ example: false, description: 'Internal comments are never shown to the customer' })
   isInternal!: boolean;
   @ApiProperty({ enum: TicketCommentAuthor, enumName: 'TicketCommentAuthor', example: 'MEMBER' })
   authorType!: TicketCommentAuthor;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) createdById!: string | null;
-  @ApiProperty({ example: AT }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: AT }) createdAt!: string;
 }
 
 export class TicketAttachmentOutput {
   @ApiProperty({ format: 'uuid', example: UUID }) id!: string;
-  @ApiProperty({ example: 'leak-photo.jpg' }) fileName!: string;
+  @ApiProperty({ maxLength: 200, example: 'leak-photo.jpg' }) fileName!: string;
   @ApiProperty({ example: 248_331, description: 'Bytes' }) fileSize!: number;
-  @ApiProperty({ example: 'image/jpeg', description: 'Detected from the content' }) mimeType!: string;
+  @ApiProperty({ enum: ATTACHMENT_TYPES, example: 'image/jpeg', description: 'Detected from the content' })
+  mimeType!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) uploadedById!: string | null;
-  @ApiProperty({ example: AT }) uploadedAt!: string;
+  @ApiProperty({ format: 'date-time', example: AT }) uploadedAt!: string;
 }
 
 export class SignedUrlOutput {
   @ApiProperty({
+    maxLength: 8192,
     example: '/v1/files?token=eyJwIjoi…&expires=1795459200&signature=q3Jm…',
     description: 'Short-lived download URL (absolute for Supabase Storage or when PUBLIC_API_URL is set)',
   })
   url!: string;
-  @ApiProperty({ example: '2026-11-23T16:05:00.000Z' }) expiresAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:05:00.000Z' }) expiresAt!: string;
 }
 
 export class TicketStatusCounts {
@@ -112,8 +135,10 @@ export class TicketPriorityCounts {
 }
 
 export class TicketStatsOutput {
-  @ApiProperty({ nullable: true, type: String, example: '2026-11-01T00:00:00.000Z' }) from!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '2026-12-01T00:00:00.000Z' }) to!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-11-01T00:00:00.000Z' }) from!:
+    string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-12-01T00:00:00.000Z' }) to!:
+    string | null;
   @ApiProperty({ example: 19, description: 'Tickets created in the period' }) total!: number;
   @ApiProperty({ type: TicketStatusCounts }) byStatus!: TicketStatusCounts;
   @ApiProperty({ type: TicketPriorityCounts }) byPriority!: TicketPriorityCounts;
@@ -132,8 +157,8 @@ export class TicketStatsOutput {
 
 export class WorkloadRowOutput {
   @ApiProperty({ format: 'uuid', example: UUID }) userId!: string;
-  @ApiProperty({ example: 'Dana Agent', nullable: true, type: String }) fullName!: string | null;
-  @ApiProperty({ example: 'dana@brokerage.example' }) email!: string;
+  @ApiProperty({ maxLength: 200, example: 'Dana Agent', nullable: true, type: String }) fullName!: string | null;
+  @ApiProperty({ maxLength: 320, example: 'dana@brokerage.example' }) email!: string;
   @ApiProperty({ enum: MemberRole, enumName: 'MemberRole', example: 'AGENT' }) role!: MemberRole;
   @ApiProperty({ example: 3, description: 'Assigned tickets still open' }) open!: number;
   @ApiProperty({ example: 1, description: 'Assigned tickets open and past dueAt' }) overdue!: number;
@@ -141,7 +166,9 @@ export class WorkloadRowOutput {
 }
 
 export class WorkloadOutput {
-  @ApiProperty({ nullable: true, type: String, example: '2026-11-01T00:00:00.000Z' }) from!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '2026-12-01T00:00:00.000Z' }) to!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-11-01T00:00:00.000Z' }) from!:
+    string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-12-01T00:00:00.000Z' }) to!:
+    string | null;
   @ApiProperty({ type: [WorkloadRowOutput] }) data!: WorkloadRowOutput[];
 }

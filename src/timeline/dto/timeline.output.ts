@@ -1,4 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import {
+  ActivityType,
+  AppointmentStatus,
+  AppointmentType,
+  DealStage,
+  ListingStatus,
+} from '../../generated/prisma/enums.js';
 
 export const TIMELINE_ITEM_TYPES = [
   'activity',
@@ -9,9 +16,14 @@ export const TIMELINE_ITEM_TYPES = [
 ] as const;
 export type TimelineItemType = (typeof TIMELINE_ITEM_TYPES)[number];
 
+const ID = '7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const AT = '2026-11-23T16:00:00.000Z';
+const MONEY = { maxLength: 13, description: 'Decimal string' };
+
 export class TimelineActor {
   @ApiProperty({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' }) id!: string;
   @ApiProperty({
+    maxLength: 200,
     example: 'Dana Broker',
     nullable: true,
     type: String,
@@ -20,30 +32,125 @@ export class TimelineActor {
   name!: string | null;
 }
 
-export class TimelineItem {
-  @ApiProperty({ enum: TIMELINE_ITEM_TYPES, example: 'activity' }) type!: TimelineItemType;
+// What every item shares; each kind below adds its `type` and its `data`.
+abstract class TimelineItemBase {
   @ApiProperty({
-    example: '2026-11-23T16:00:00.000Z',
+    format: 'date-time',
+    example: AT,
     description:
       'activity: completedAt, else createdAt; appointment: startsAt; stage/price/status change: when it changed',
   })
   occurredAt!: string;
   @ApiProperty({ type: TimelineActor, nullable: true }) actor!: TimelineActor | null;
-  @ApiProperty({ example: 'Call: Intro call about the Noe Valley listing' }) summary!: string;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    example: { id: '7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d', type: 'CALL', title: 'Intro call', completedAt: null },
-    description:
-      'By type — activity: id, type, title, outcome, dueDate, completedAt, assignedToId; appointment: id, type, ' +
-      'status, title, startsAt, endsAt, location, agentId; stage_change: id, fromStage, toStage; price_change: id, ' +
-      'oldPrice, newPrice; status_change: id, fromStatus, toStatus',
-  })
-  data!: Record<string, unknown>;
+  @ApiProperty({ maxLength: 500, example: 'Call: Intro call about the Noe Valley listing' }) summary!: string;
 }
 
+export class TimelineActivityData {
+  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @ApiProperty({ enum: ActivityType, enumName: 'ActivityType', example: 'CALL' }) type!: ActivityType;
+  @ApiProperty({ maxLength: 200, example: 'Intro call' }) title!: string;
+  @ApiProperty({ maxLength: 2000, nullable: true, type: String, example: null }) outcome!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: AT }) dueDate!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) completedAt!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) assignedToId!: string | null;
+}
+
+export class TimelineAppointmentData {
+  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @ApiProperty({ enum: AppointmentType, enumName: 'AppointmentType', example: 'SHOWING' }) type!: AppointmentType;
+  @ApiProperty({ enum: AppointmentStatus, enumName: 'AppointmentStatus', example: 'SCHEDULED' })
+  status!: AppointmentStatus;
+  @ApiProperty({ maxLength: 200, example: 'Showing: 12 Oak St' }) title!: string;
+  @ApiProperty({ format: 'date-time', example: AT }) startsAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T17:00:00.000Z' }) endsAt!: string;
+  @ApiProperty({ maxLength: 500, nullable: true, type: String, example: '12 Oak St' }) location!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) agentId!: string | null;
+}
+
+export class TimelineStageChangeData {
+  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @ApiProperty({ enum: DealStage, enumName: 'DealStage', nullable: true, example: 'QUALIFIED' })
+  fromStage!: DealStage | null;
+  @ApiProperty({ enum: DealStage, enumName: 'DealStage', example: 'PROPOSAL' }) toStage!: DealStage;
+}
+
+export class TimelinePriceChangeData {
+  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @ApiProperty({ ...MONEY, nullable: true, type: String, example: '1300000.00' }) oldPrice!: string | null;
+  @ApiProperty({ ...MONEY, example: '1250000.00' }) newPrice!: string;
+}
+
+export class TimelineStatusChangeData {
+  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @ApiProperty({ enum: ListingStatus, enumName: 'ListingStatus', nullable: true, example: 'ACTIVE' })
+  fromStatus!: ListingStatus | null;
+  @ApiProperty({ enum: ListingStatus, enumName: 'ListingStatus', example: 'PENDING' }) toStatus!: ListingStatus;
+}
+
+export class TimelineActivityItem extends TimelineItemBase {
+  @ApiProperty({ enum: ['activity'], example: 'activity' }) type!: 'activity';
+  @ApiProperty({ type: TimelineActivityData }) data!: TimelineActivityData;
+}
+
+export class TimelineAppointmentItem extends TimelineItemBase {
+  @ApiProperty({ enum: ['appointment'], example: 'appointment' }) type!: 'appointment';
+  @ApiProperty({ type: TimelineAppointmentData }) data!: TimelineAppointmentData;
+}
+
+export class TimelineStageChangeItem extends TimelineItemBase {
+  @ApiProperty({ enum: ['stage_change'], example: 'stage_change' }) type!: 'stage_change';
+  @ApiProperty({ type: TimelineStageChangeData }) data!: TimelineStageChangeData;
+}
+
+export class TimelinePriceChangeItem extends TimelineItemBase {
+  @ApiProperty({ enum: ['price_change'], example: 'price_change' }) type!: 'price_change';
+  @ApiProperty({ type: TimelinePriceChangeData }) data!: TimelinePriceChangeData;
+}
+
+export class TimelineStatusChangeItem extends TimelineItemBase {
+  @ApiProperty({ enum: ['status_change'], example: 'status_change' }) type!: 'status_change';
+  @ApiProperty({ type: TimelineStatusChangeData }) data!: TimelineStatusChangeData;
+}
+
+/** One item of a timeline: `type` says which, and so what `data` holds. */
+export type TimelineItem =
+  | TimelineActivityItem
+  | TimelineAppointmentItem
+  | TimelineStageChangeItem
+  | TimelinePriceChangeItem
+  | TimelineStatusChangeItem;
+
+/** Each kind's schema, for the document's discriminator (the controller registers them as extra models). */
+export const TIMELINE_ITEM_MODELS = {
+  activity: TimelineActivityItem,
+  appointment: TimelineAppointmentItem,
+  stage_change: TimelineStageChangeItem,
+  price_change: TimelinePriceChangeItem,
+  status_change: TimelineStatusChangeItem,
+} as const satisfies Record<TimelineItemType, unknown>;
+
 export class TimelinePage {
-  @ApiProperty({ type: [TimelineItem] }) data!: TimelineItem[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null at the end' })
+  @ApiProperty({
+    type: 'array',
+    maxItems: 100,
+    items: {
+      oneOf: Object.values(TIMELINE_ITEM_MODELS).map((model) => ({ $ref: getSchemaPath(model) })),
+      discriminator: {
+        propertyName: 'type',
+        mapping: Object.fromEntries(
+          Object.entries(TIMELINE_ITEM_MODELS).map(([type, model]) => [type, getSchemaPath(model)]),
+        ),
+      },
+    },
+    description: 'Newest first; each item is one of the kinds named by its type',
+  })
+  data!: TimelineItem[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    maxLength: 200,
+    example: 'MjAyNi0xMS0yM1QxNjowMDowMC4wMDAwMDBafGFjdGl2aXR5fDNmNmMxYjll',
+    description: 'Pass as cursor for the next page; null at the end',
+  })
   nextCursor!: string | null;
 }

@@ -5,7 +5,6 @@ import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class
 export class TimelineQuery {
   @ApiPropertyOptional({
     description: 'Opaque: the nextCursor of the previous page',
-    example: 'MjAyNi0xMS0yM1QxNjowMDowMC4wMDAwMDBafGFjdGl2aXR5fDNmNmMxYjllLTJkNGEtNGU4Zi05YjFjLTVhN2QyZTNmNGE2Yg',
   })
   @IsOptional()
   @IsString()
@@ -13,7 +12,7 @@ export class TimelineQuery {
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor returned by this endpoint' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25, example: 25 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'Default: 25.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
