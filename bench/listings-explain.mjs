@@ -1,7 +1,7 @@
 // EXPLAIN (ANALYZE, BUFFERS) of the most common listing searches at 100,000 listings
 // in one organization (plus a few smaller organizations), run exactly as the API runs
-// them: the SQL comes from the built listing-search module, executed as crm_app with
-// the tenant set.
+// them: the SQL is compiled by the built listing-search module (Kysely, no connection),
+// executed as crm_app with the tenant set.
 //
 //   npm run build && node bench/listings-explain.mjs
 //
@@ -13,7 +13,8 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { migrate } from '../dist/database/migrator.js';
 import { pgSession } from '../dist/database/sql-session.js';
-import { listingCountSql, listingPageSql } from '../dist/listings/listing-search.js';
+import { createSql } from '../dist/database/sql.js';
+import { listingCount, listingPage } from '../dist/listings/listing-search.js';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DATABASE = 'crm_explain';
@@ -86,6 +87,15 @@ const STREETS = [
 ];
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
+
+// Kysely compiles without a connection; the API's driver sends bigints (price cents) as text.
+const compiler = createSql(() => {
+  throw new Error('listings-explain only compiles statements');
+});
+const compiled = (query) => {
+  const { sql, parameters } = query.compile();
+  return { text: sql, values: parameters.map((v) => (typeof v === 'bigint' ? v.toString() : v)) };
+};
 
 const arr = (xs) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(',')}]`;
 const pick = (salt, n) => `(abs(hashint8(g * 31 + ${salt})) % ${n})`;
@@ -182,8 +192,8 @@ async function main() {
   const [{ org, usr }] = (await db.query(`SELECT ${orgId(1)}::text AS org, ${userId(1)}::text AS usr`)).rows;
   for (const { name, query } of SEARCHES) {
     for (const [kind, sql] of [
-      ['page', listingPageSql(org, query)],
-      ['count', listingCountSql(org, query)],
+      ['page', compiled(listingPage(compiler, org, query))],
+      ['count', compiled(listingCount(compiler, org, query))],
     ]) {
       await db.query('BEGIN');
       try {

@@ -23,6 +23,7 @@ import { MembersModule } from './members/members.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
+import { RecordsModule } from './records/records.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         // Interceptors apply outermost first: ETags see the bodies idempotent replays return.
         HttpContractModule,
         IdempotencyModule,
+        RecordsModule,
         ProfilesModule,
         AuthModule,
         HealthModule,

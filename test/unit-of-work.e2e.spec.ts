@@ -1,18 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mapError } from '../src/common/error-mapper.js';
-import { TransactionTimeoutError, type SqlLane } from '../src/database/sql-lane.js';
+import { sql } from 'kysely';
+import type { Sql } from '../src/database/sql.js';
 import { MissingTenantContextError, TenantDb } from '../src/database/tenant-db.js';
 import type { TenantContext } from '../src/database/tenant-context.js';
+import { TransactionTimeoutError } from '../src/database/unit-of-work.js';
 import { Prisma } from '../src/generated/prisma/client.js';
 import { bootApp, type TestApp } from './helpers/app.js';
 import { as, createLead, createOrg, type Org } from './helpers/fixtures.js';
 
 /**
- * A unit of work is one transaction on one connection, reached two ways: the SQL lane
- * (db.sql) and Prisma (db.tx, opened on first use on that same connection). One pooled
- * connection, so anything left open or leaking would show in the next unit of work.
+ * A unit of work is one transaction on one connection the API checked out itself, reached two
+ * ways: the typed SQL layer (db.sql) and Prisma (db.tx), both running on that connection. One
+ * pooled connection, so anything left open or leaking would show in the next unit of work.
  */
-describe('unit of work: one transaction for the SQL lane and Prisma', () => {
+describe('unit of work: one transaction for the SQL layer and Prisma', () => {
   let t: TestApp;
   let db: TenantDb;
   let org: Org;
@@ -29,9 +31,11 @@ describe('unit of work: one transaction for the SQL lane and Prisma', () => {
   afterAll(() => t.close());
 
   const insertLead = (name: string) =>
-    db.sql.query<{ id: string }>(Prisma.sql`
-      INSERT INTO leads (organization_id, name, created_by_id)
-      VALUES (${org.id}::uuid, ${name}::text, ${org.admin.id}::uuid) RETURNING id`);
+    db.sql
+      .insertInto('leads')
+      .values({ organizationId: org.id, name, createdById: org.admin.id })
+      .returning('id')
+      .execute();
   const leadExists = (id: string) => db.runTrusted(ctx, async () => (await db.tx.lead.count({ where: { id } })) === 1);
 
   it('refuses both ways in outside a unit of work', () => {
@@ -39,21 +43,19 @@ describe('unit of work: one transaction for the SQL lane and Prisma', () => {
     expect(() => db.tx).toThrow(MissingTenantContextError);
   });
 
-  it('the lane and Prisma share the transaction: same txid, each sees the other\u2019s uncommitted write', async () => {
+  it('the SQL layer and Prisma share the transaction: same txid, each sees the other\u2019s uncommitted write', async () => {
     const seen = await db.runTrusted(ctx, async () => {
-      const [{ id }] = await insertLead('Written through the lane');
+      const [{ id }] = await insertLead('Written through the SQL layer');
       const viaPrisma = await db.tx.lead.findFirst({ where: { id } });
       const created = await db.tx.lead.create({ data: { organizationId: org.id, name: 'Written through Prisma' } });
-      const [viaLane] = await db.sql.query<{ name: string }>(
-        Prisma.sql`SELECT name FROM leads WHERE id = ${created.id}::uuid`,
-      );
-      const [laneTx] = await db.sql.query<{ txid: string }>(Prisma.sql`SELECT txid_current()::text AS txid`);
+      const viaSql = await db.sql.selectFrom('leads').select('name').where('id', '=', created.id).executeTakeFirst();
+      const { rows } = await sql<{ txid: string }>`SELECT txid_current()::text AS txid`.execute(db.sql);
       const [prismaTx] = await db.tx.$queryRaw<{ txid: string }[]>`SELECT txid_current()::text AS txid`;
-      return { id, createdId: created.id, viaPrisma: viaPrisma?.name, viaLane: viaLane?.name, laneTx, prismaTx };
+      return { id, createdId: created.id, viaPrisma: viaPrisma?.name, viaSql: viaSql?.name, sqlTx: rows[0], prismaTx };
     });
-    expect(seen.viaPrisma).toBe('Written through the lane');
-    expect(seen.viaLane).toBe('Written through Prisma');
-    expect(seen.laneTx.txid).toBe(seen.prismaTx.txid);
+    expect(seen.viaPrisma).toBe('Written through the SQL layer');
+    expect(seen.viaSql).toBe('Written through Prisma');
+    expect(seen.sqlTx.txid).toBe(seen.prismaTx.txid);
     // Committed: both rows are there afterwards.
     expect(await leadExists(seen.id)).toBe(true);
     expect(await leadExists(seen.createdId)).toBe(true);
@@ -63,7 +65,7 @@ describe('unit of work: one transaction for the SQL lane and Prisma', () => {
     const ids: string[] = [];
     await expect(
       db.runTrusted(ctx, async () => {
-        ids.push((await insertLead('Rolled back, lane'))[0].id);
+        ids.push((await insertLead('Rolled back, SQL layer'))[0].id);
         ids.push((await db.tx.lead.create({ data: { organizationId: org.id, name: 'Rolled back, Prisma' } })).id);
         throw new Error('boom');
       }),
@@ -72,49 +74,87 @@ describe('unit of work: one transaction for the SQL lane and Prisma', () => {
     for (const id of ids) expect(await leadExists(id)).toBe(false);
   });
 
-  it('on Postgres the lane talks to pg directly, on PGlite through the adapter; both decode alike', async () => {
-    const row = await db.runTrusted(ctx, async () => {
-      expect(db.sql.direct).toBe(Boolean(process.env.TEST_DATABASE_URL));
-      const [r] = await db.sql.query<Record<string, unknown>>(Prisma.sql`
-        SELECT '2026-01-02 03:04:05.678+00'::timestamptz AS tstz, '2026-01-02 03:04:05.678'::timestamp AS ts,
-               '2026-01-02'::date AS d, 12.50::numeric(12,2) AS num, 9007199254740993::int8 AS big,
-               '{"a":[1,2]}'::jsonb AS js, ARRAY['x','y'] AS arr, 7 AS i, true AS b, NULL::text AS nothing`);
-      return r;
+  it('rows of the SQL layer decode as the Prisma model declares them: the same record reads the same both ways', async () => {
+    const both = await db.runTrusted(ctx, async () => {
+      const deal = await db.tx.deal.create({
+        data: {
+          organizationId: org.id,
+          title: 'Decoded alike',
+          value: '1250000.50',
+          expectedCloseDate: new Date('2027-03-31T00:00:00.000Z'),
+          customFields: { a: [1, 2] },
+          tags: ['x', 'y'],
+        },
+      });
+      const viaSql = await db.sql.selectFrom('deals').selectAll().where('id', '=', deal.id).executeTakeFirstOrThrow();
+      const listing = await db.tx.listing.create({
+        data: {
+          organizationId: org.id,
+          title: 'Big',
+          address: 'a',
+          city: 'c',
+          state: 's',
+          zipCode: 'z',
+          price: '9999999999.99', // numeric(12, 2)'s largest: cents past 2^32
+        },
+      });
+      const listingViaSql = await db.sql
+        .selectFrom('listings')
+        .select(['priceCents', 'price'])
+        .where('id', '=', listing.id)
+        .executeTakeFirstOrThrow();
+      return { deal, viaSql, listing, listingViaSql };
     });
-    expect(row.tstz).toEqual(new Date('2026-01-02T03:04:05.678Z'));
-    expect(row.ts).toEqual(new Date('2026-01-02T03:04:05.678Z'));
-    expect(row.d).toBe('2026-01-02');
-    expect(Prisma.Decimal.isDecimal(row.num) && (row.num as Prisma.Decimal).toFixed(2)).toBe('12.50');
-    expect(row.big).toBe(9007199254740993n);
-    expect(row).toMatchObject({ js: { a: [1, 2] }, arr: ['x', 'y'], i: 7, b: true, nothing: null });
+    // Decimal, Date (a calendar date as UTC midnight), JSON, arrays: equal to what Prisma returned.
+    expect(both.viaSql).toEqual(both.deal);
+    expect(Prisma.Decimal.isDecimal(both.viaSql.value)).toBe(true);
+    expect(both.viaSql.expectedCloseDate).toEqual(new Date('2027-03-31T00:00:00.000Z'));
+    // int8 as bigint.
+    expect(both.listingViaSql).toEqual({ priceCents: both.listing.priceCents, price: both.listing.price });
+    expect(typeof both.listingViaSql.priceCents).toBe('bigint');
   });
 
-  it('a database error from the lane maps to the documented error, not a 500 (a valid write is the control)', async () => {
+  it('a Prisma transaction inside a unit of work is a savepoint: its failure undoes only its own writes', async () => {
+    const [kept, undone] = await db.runTrusted(ctx, async () => {
+      const [{ id: outer }] = await insertLead('Outer write, kept');
+      let inner: string | undefined;
+      await db.tx
+        .$transaction(async (tx) => {
+          inner = (await tx.lead.create({ data: { organizationId: org.id, name: 'Inner write, undone' } })).id;
+          throw new Error('inner failure');
+        })
+        .catch(() => undefined);
+      return [outer, inner!];
+    });
+    expect(await leadExists(kept)).toBe(true);
+    expect(await leadExists(undone)).toBe(false);
+  });
+
+  it('a database error from the SQL layer maps to the documented error, not a 500 (a valid write is the control)', async () => {
     await expect(db.runTrusted(ctx, () => insertLead('Fine'))).resolves.toHaveLength(1);
     const error = await db.runTrusted(ctx, () => insertLead('   ')).catch((e: unknown) => e);
     expect(mapError(error)).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
   });
 
-  it('the lane runs under RLS: another organization\u2019s lead is invisible to it, its own is not', async () => {
+  it('the SQL layer runs under RLS: another organization\u2019s lead is invisible to it, its own is not', async () => {
     const theirs = await createLead(t.http, other.admin, other.id);
     const ours = await createLead(t.http, org.admin, org.id);
     const found = await db.runTrusted(ctx, async () => {
-      const ids = [theirs.id, ours.id];
-      const rows = await db.sql.query<{ id: string }>(Prisma.sql`SELECT id FROM leads WHERE id = ANY(${ids}::uuid[])`);
+      const rows = await db.sql.selectFrom('leads').select('id').where('id', 'in', [theirs.id, ours.id]).execute();
       return rows.map((r) => r.id);
     });
     expect(found).toEqual([ours.id]);
   });
 
-  it('a lane kept past its unit of work refuses statements', async () => {
-    let kept: SqlLane | undefined;
+  it('the SQL layer kept past its unit of work refuses statements', async () => {
+    let kept: Sql | undefined;
     await db.runTrusted(ctx, async () => {
       kept = db.sql;
     });
-    await expect(kept!.query(Prisma.sql`SELECT 1`)).rejects.toThrow('after its unit of work ended');
+    await expect(kept!.selectFrom('leads').select('id').execute()).rejects.toThrow('outside a unit of work');
   });
 
-  it('a timeout that surfaces through a Prisma call is 503 too, not 500 (the lane path is the control above)', async () => {
+  it('a timeout that surfaces through a Prisma call is 503 too, not 500 (the SQL layer is the control below)', async () => {
     const error = await db
       .runTrusted(ctx, async () => {
         await db.tx.lead.count();

@@ -4,13 +4,11 @@ import { IncludesModule } from '../includes/includes.module.js';
 import { ActivitiesController } from './activities.controller.js';
 import { ActivitiesRepository } from './activities.repository.js';
 import { ActivitiesService } from './activities.service.js';
-import { LinkedRecordsRepository } from './linked-records.repository.js';
-import { LinkedRecordsService } from './linked-records.service.js';
 
 @Module({
   imports: [AssigneesModule, IncludesModule],
   controllers: [ActivitiesController],
-  providers: [ActivitiesRepository, ActivitiesService, LinkedRecordsRepository, LinkedRecordsService],
-  exports: [LinkedRecordsService],
+  providers: [ActivitiesRepository, ActivitiesService],
+  exports: [ActivitiesService],
 })
 export class ActivitiesModule {}

@@ -16,6 +16,15 @@ export class ActivitiesRepository {
     return this.db.orgId;
   }
 
+  /** Re-points a lead's activitys at another lead (a merge); RLS decides which the caller moves. */
+  async relinkLead(fromLeadId: string, toLeadId: string): Promise<number> {
+    const { count } = await this.db.tx.activity.updateMany({
+      where: { organizationId: this.orgId, leadId: fromLeadId },
+      data: { leadId: toLeadId },
+    });
+    return count;
+  }
+
   async list(query: ListActivitiesQuery, now: Date): Promise<[ActivityRow[], number]> {
     const where = this.listWhere(query, now);
     const orderBy: Prisma.ActivityOrderByWithRelationInput[] = [

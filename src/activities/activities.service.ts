@@ -10,7 +10,7 @@ import { type ActivityRow, ActivitiesRepository } from './activities.repository.
 import type { CompleteActivityInput, CreateActivityInput, UpdateActivityInput } from './dto/activity.input.js';
 import type { ActivityOutput } from './dto/activity.output.js';
 import type { ListActivitiesQuery } from './dto/list-activities.query.js';
-import { LinkedRecordsService, type RecordLinks } from './linked-records.service.js';
+import { LiveRecordsService, type RecordLinks } from '../records/live-records.service.js';
 
 function assertHasSubject(links: RecordLinks): void {
   if (links.leadId || links.contactId || links.dealId || links.listingId) return;
@@ -32,10 +32,15 @@ export class ActivitiesService {
   constructor(
     private readonly db: TenantDb,
     private readonly activities: ActivitiesRepository,
-    private readonly links: LinkedRecordsService,
+    private readonly links: LiveRecordsService,
     private readonly assignees: AssigneesService,
     private readonly includes: IncludesService,
   ) {}
+
+  /** Re-points a lead's activities at another lead (a merge). Joins the caller's unit of work. */
+  relinkLead(fromLeadId: string, toLeadId: string): Promise<number> {
+    return this.db.run(() => this.activities.relinkLead(fromLeadId, toLeadId));
+  }
 
   list(query: ListActivitiesQuery): Promise<Page<ActivityOutput>> {
     return this.db.run(async () => {

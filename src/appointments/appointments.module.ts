@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ActivitiesModule } from '../activities/activities.module.js';
 import { AssigneesModule } from '../assignees/assignees.module.js';
 import { IncludesModule } from '../includes/includes.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -8,8 +7,9 @@ import { AppointmentsRepository } from './appointments.repository.js';
 import { AppointmentsService } from './appointments.service.js';
 
 @Module({
-  imports: [ActivitiesModule, AssigneesModule, IncludesModule, NotificationsModule],
+  imports: [AssigneesModule, IncludesModule, NotificationsModule],
   controllers: [AppointmentsController],
   providers: [AppointmentsRepository, AppointmentsService],
+  exports: [AppointmentsService],
 })
 export class AppointmentsModule {}

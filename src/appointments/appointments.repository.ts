@@ -37,6 +37,15 @@ export class AppointmentsRepository {
     return this.db.orgId;
   }
 
+  /** Re-points a lead's appointments at another lead (a merge); RLS decides which the caller moves. */
+  async relinkLead(fromLeadId: string, toLeadId: string): Promise<number> {
+    const { count } = await this.db.tx.appointment.updateMany({
+      where: { organizationId: this.orgId, leadId: fromLeadId },
+      data: { leadId: toLeadId },
+    });
+    return count;
+  }
+
   private where(f: AppointmentFilter): Prisma.AppointmentWhereInput {
     // Overlap with the half-open window [from, to).
     const where: Prisma.AppointmentWhereInput = {

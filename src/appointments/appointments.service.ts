@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LinkedRecordsService } from '../activities/linked-records.service.js';
+import { LiveRecordsService } from '../records/live-records.service.js';
 import { AssigneesService } from '../assignees/assignees.service.js';
 import { sqlState } from '../common/error-mapper.js';
 import {
@@ -83,11 +83,16 @@ export class AppointmentsService {
   constructor(
     private readonly db: TenantDb,
     private readonly appointments: AppointmentsRepository,
-    private readonly links: LinkedRecordsService,
+    private readonly links: LiveRecordsService,
     private readonly assignees: AssigneesService,
     private readonly notifications: NotificationsService,
     private readonly includes: IncludesService,
   ) {}
+
+  /** Re-points a lead's appointments at another lead (a merge). Joins the caller's unit of work. */
+  relinkLead(fromLeadId: string, toLeadId: string): Promise<number> {
+    return this.db.run(() => this.appointments.relinkLead(fromLeadId, toLeadId));
+  }
 
   list(query: ListAppointmentsQuery): Promise<Page<AppointmentOutput>> {
     assertWindow(query.from, query.to);

@@ -15,6 +15,16 @@ export class AssigneesRepository {
     return m?.role ?? null;
   }
 
+  /** The members of the current organization among userIds. */
+  async membersAmong(userIds: readonly string[]): Promise<Set<string>> {
+    if (!userIds.length) return new Set();
+    const rows = await this.db.tx.membership.findMany({
+      where: { organizationId: this.db.orgId, userId: { in: [...userIds] } },
+      select: { userId: true },
+    });
+    return new Set(rows.map((r) => r.userId));
+  }
+
   /** A display name for the acting user (their profile is always visible to them). */
   async actorName(): Promise<string | null> {
     const p = await this.db.tx.profile.findUnique({

@@ -24,6 +24,19 @@ export class AssigneesService {
     );
   }
 
+  /** 422 INVALID_ASSIGNEE naming every id that is not a member of the current organization (any role). */
+  async assertMembers(userIds: readonly string[], field: string): Promise<void> {
+    const members = await this.assignees.membersAmong(userIds);
+    const strangers = userIds.filter((u) => !members.has(u));
+    if (strangers.length) {
+      throw new BusinessRuleViolation(
+        'Assignees must be members of this organization',
+        ErrorCode.InvalidAssignee,
+        strangers.map((u) => ({ field, message: `${u} is not a member of this organization` })),
+      );
+    }
+  }
+
   actorName(): Promise<string | null> {
     return this.assignees.actorName();
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { TenantDb } from '../database/tenant-db.js';
 
 @Injectable()
@@ -10,9 +11,10 @@ export class AuthRepository {
   }
 
   /** Through a definer function: login runs before anyone is known. */
-  async credentialForLogin(email: string): Promise<{ user_id: string; password_hash: string } | undefined> {
-    const rows = await this.db.tx.$queryRaw<{ user_id: string; password_hash: string }[]>`
-      SELECT user_id, password_hash FROM app.credential_for_login(${email})`;
-    return rows[0];
+  credentialForLogin(email: string): Promise<{ userId: string; passwordHash: string } | undefined> {
+    return this.db.sql
+      .selectFrom(sql<{ userId: string; passwordHash: string }>`app.credential_for_login(${email})`.as('c'))
+      .select(['c.userId', 'c.passwordHash'])
+      .executeTakeFirst();
   }
 }

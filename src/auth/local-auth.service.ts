@@ -45,10 +45,10 @@ export class LocalAuthService {
     const email = input.email.toLowerCase();
     const credential = await this.db.runTrusted({}, () => this.auth.credentialForLogin(email));
     // Same work and same answer whether or not the email exists.
-    const ok = await verifyPassword(input.password, credential?.password_hash ?? (await DUMMY_HASH_PROMISE));
+    const ok = await verifyPassword(input.password, credential?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!credential || !ok) throw new Unauthorized('Invalid email or password', ErrorCode.InvalidCredentials);
-    const profile = await this.db.runTrusted({ userId: credential.user_id }, () =>
-      this.profiles.findById(credential.user_id),
+    const profile = await this.db.runTrusted({ userId: credential.userId }, () =>
+      this.profiles.findById(credential.userId),
     );
     if (!profile) throw new Unauthorized('Invalid email or password', ErrorCode.InvalidCredentials);
     return this.session(profile.id, profile.email, profile.fullName);

@@ -2,16 +2,17 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { ClsService } from 'nestjs-cls';
-import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { migrate } from './migrator.js';
-import { SqlLane, withSqlLane } from './sql-lane.js';
+import { pgliteRouter, UnitOfWorkPool } from './prisma-routing.js';
+import { createSql, type Sql } from './sql.js';
 import { openPglite, pgliteSession, pgSession } from './sql-session.js';
+import { PgliteUnitOfWork, PgUnitOfWork, type UnitOfWork } from './unit-of-work.js';
 
 // Columns the database maintains for its own lookups (generated match keys): never read
 // back by the client, so no query ships them.
@@ -22,31 +23,50 @@ export const embeddedDataPath = (dataDir: string): string => join(dataDir, 'pgli
 /** Lets tests hand the app an already-open (e.g. in-memory, pre-migrated) PGlite. */
 export const EMBEDDED_DB = Symbol('EMBEDDED_DB');
 
+/** The CLS key of the open unit of work. */
+export const CLS_UOW = 'unitOfWork';
+
 /**
- * Owns the Prisma client: pg pool when DATABASE_URL is set, embedded PGlite otherwise.
- * Application code reaches data through TenantDb, never through this client directly.
+ * Owns the database: the pg pool (DATABASE_URL) or the embedded PGlite, the Prisma client and
+ * the SQL layer over them, and the units of work TenantDb opens on them. Application code
+ * reaches data through TenantDb, never through this service.
  */
 @Injectable()
 export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
   private client?: PrismaClient;
-  private driver?: SqlDriverAdapter;
+  private pool?: UnitOfWorkPool;
   private pglite?: PGlite;
-  private pool?: pg.Pool;
+  /** Settles once Prisma's routing onto the unit of work is proven (verifyPrismaRouting). */
+  private routing?: Promise<void>;
+  /** The SQL layer, running on whichever unit of work is open in the calling context. */
+  readonly sql: Sql;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EMBEDDED_DB) private readonly providedPglite: PGlite | null,
     private readonly cls: ClsService,
-  ) {}
+  ) {
+    this.sql = createSql(() => {
+      const uow = this.current();
+      if (!uow) throw new Error('The SQL layer was used outside a unit of work');
+      return uow;
+    });
+  }
 
   get kind(): 'postgres' | 'pglite' {
     return this.config.database.url ? 'postgres' : 'pglite';
   }
 
+  /** Prisma, running on the open unit of work (prisma-routing.ts). */
   get prisma(): PrismaClient {
     if (!this.client) throw new Error('DatabaseService used before initialisation');
     return this.client;
+  }
+
+  /** The unit of work open in the calling (CLS) context, if any. */
+  current(): UnitOfWork | undefined {
+    return this.cls.isActive() ? this.cls.get<UnitOfWork | undefined>(CLS_UOW) : undefined;
   }
 
   async onModuleInit(): Promise<void> {
@@ -57,18 +77,25 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
         await this.runMigrations(() => migrate(session)).finally(() => session.close());
       }
       this.pool = this.createPool(url, poolSize);
-      await this.connect(new PrismaPg(this.pool));
-      return;
+      await this.connectPrisma(new PrismaPg(this.pool));
+    } else {
+      const pglite = this.providedPglite ?? (await openPglite(embeddedDataPath(this.config.dataDir)));
+      this.pglite = pglite;
+      if (migrateOnBoot) await this.runMigrations(() => migrate(pgliteSession(pglite)));
+      // PGlite learns the array types (e.g. "LeadStatus"[]) when it opens: on the first boot
+      // the migrations above created them afterwards, and enum-array parameters would be
+      // serialized as malformed literals until a restart.
+      await pglite.refreshArrayTypes();
+      const routed = pgliteRouter(pglite, () => this.current() as PgliteUnitOfWork | undefined);
+      // pglite-prisma-adapter is built against an older @prisma/driver-adapter-utils; same interface.
+      await this.connectPrisma(new PrismaPGlite(routed) as unknown as SqlDriverAdapterFactory);
     }
-    const pglite = this.providedPglite ?? (await openPglite(embeddedDataPath(this.config.dataDir)));
-    this.pglite = pglite;
-    if (migrateOnBoot) await this.runMigrations(() => migrate(pgliteSession(pglite)));
-    // PGlite learns the array types (e.g. "LeadStatus"[]) when it opens: on the first boot
-    // the migrations above created them afterwards, and enum-array parameters would be
-    // serialized as malformed literals until a restart.
-    await pglite.refreshArrayTypes();
-    // pglite-prisma-adapter is built against an older @prisma/driver-adapter-utils; same interface.
-    await this.connect(new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory);
+    // An unreachable database does not stop the boot (the API answers 503 until it is back);
+    // the routing is then proven before the first unit of work that opens.
+    await this.routingVerified().catch((error: unknown) => {
+      if (!(error instanceof DomainError && error.status === 503)) throw error;
+      this.logger.warn('The database is unreachable at boot: requests answer 503 until it is back');
+    });
   }
 
   /**
@@ -78,31 +105,78 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
    * an unhandled 'error' event and take the process down. The request using it fails on
    * its own, with 503.
    */
-  private createPool(url: string, max: number): pg.Pool {
-    const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  private createPool(url: string, max: number): UnitOfWorkPool {
+    const pool = new UnitOfWorkPool(
+      { connectionString: url, max, connectionTimeoutMillis: 5000 },
+      () => this.current() as PgUnitOfWork | undefined,
+    );
     const lost = (error: Error) => this.logger.warn(`A database connection was lost: ${error.message}`);
     pool.on('connect', (client) => client.on('error', lost));
     pool.on('error', lost);
     return pool;
   }
 
-  /** One driver adapter (one pool) serves both the units of work and the Prisma client. */
-  private async connect(factory: SqlDriverAdapterFactory): Promise<void> {
-    this.driver = await factory.connect();
-    this.client = new PrismaClient({ adapter: withSqlLane(this.driver, this.cls), omit: INTERNAL_COLUMNS });
+  private async connectPrisma(adapter: SqlDriverAdapterFactory): Promise<void> {
+    this.client = new PrismaClient({ adapter, omit: INTERNAL_COLUMNS });
+    await this.client.$connect();
   }
 
   /**
    * Opens a unit of work's transaction on a connection of its own (TenantDb's only caller).
    * No connection within the pool's wait, or no database: 503, as any client would be told.
    */
-  async begin(): Promise<SqlLane> {
-    if (!this.driver) throw new Error('DatabaseService used before initialisation');
+  async begin(): Promise<UnitOfWork> {
+    await this.routingVerified();
+    return this.open();
+  }
+
+  private async open(): Promise<UnitOfWork> {
     try {
-      return new SqlLane(await this.driver.startTransaction());
+      if (this.pool) return await PgUnitOfWork.open(await this.pool.checkout());
+      if (this.pglite) return await PgliteUnitOfWork.open(this.pglite);
     } catch (error) {
       this.logger.warn(`Could not open a transaction: ${error instanceof Error ? error.message : String(error)}`);
       throw new DomainError(503, ErrorCode.DatabaseUnavailable, 'The database is unavailable; retry shortly');
+    }
+    throw new Error('DatabaseService used before initialisation');
+  }
+
+  /**
+   * Proves, once before the first unit of work (at boot unless the database is down), that Prisma's statements — plain and inside its own transactions —
+   * run in the unit of work's transaction: a setting made there must be visible to them.
+   * This is what prisma-routing.ts relies on from the driver adapters; if an upgrade
+   * changes it, the API refuses to start instead of running queries outside the tenant.
+   */
+  private routingVerified(): Promise<void> {
+    this.routing ??= this.verifyPrismaRouting().catch((error: unknown) => {
+      this.routing = undefined;
+      throw error;
+    });
+    return this.routing;
+  }
+
+  private async verifyPrismaRouting(): Promise<void> {
+    const uow = await this.open();
+    try {
+      const seen = await this.cls.run({ ifNested: 'inherit' }, async () => {
+        this.cls.set(CLS_UOW, uow);
+        await uow.query("SELECT set_config('app.routing_probe', 'in-unit-of-work', true)", []);
+        const [plain] = await this.prisma.$queryRaw<{ probe: string }[]>`
+          SELECT current_setting('app.routing_probe', true) AS probe`;
+        const [nested] = await this.prisma.$transaction(
+          (tx) => tx.$queryRaw<{ probe: string }[]>`
+          SELECT current_setting('app.routing_probe', true) AS probe`,
+        );
+        return [plain?.probe, nested?.probe];
+      });
+      if (seen.some((probe) => probe !== 'in-unit-of-work')) {
+        throw new Error(
+          `Prisma's statements no longer run on the unit of work's connection (saw ${JSON.stringify(seen)}): ` +
+            'a Prisma or driver-adapter upgrade changed what src/database/prisma-routing.ts relies on',
+        );
+      }
+    } finally {
+      await uow.end(false);
     }
   }
 

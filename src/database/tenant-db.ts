@@ -1,14 +1,14 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { ClsService } from 'nestjs-cls';
 import { DomainError, ErrorCode, Forbidden } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { Prisma } from '../generated/prisma/client.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
-import { DatabaseService } from './database.service.js';
-import { CLS_LANE, type SqlLane } from './sql-lane.js';
+import { CLS_UOW, DatabaseService } from './database.service.js';
+import type { Sql } from './sql.js';
 import { CLS_SCOPE, CLS_TENANT, type RequestScope, type TenantContext } from './tenant-context.js';
-
-export type Tx = Prisma.TransactionClient;
+import type { UnitOfWork } from './unit-of-work.js';
 
 /** Thrown when tenant data is reached without a tenant context: a programming error, never unfiltered data. */
 export class MissingTenantContextError extends Error {
@@ -94,9 +94,10 @@ export class TenantDb {
   /** Runs fn as the current user with no organization (their profile and memberships only). */
   async runAsUser<T>(fn: () => Promise<T>): Promise<T> {
     const { userId } = this.scope;
-    return this.transaction(async (sql) => {
-      await sql.execute(
-        Prisma.sql`SELECT set_config('role', 'crm_app', true), set_config('app.current_user_id', ${userId}, true)`,
+    return this.transaction(async (uow) => {
+      await this.send(
+        uow,
+        sql`SELECT set_config('role', 'crm_app', true), set_config('app.current_user_id', ${userId}, true)`,
       );
       return { userId };
     }, fn);
@@ -108,35 +109,38 @@ export class TenantDb {
    * organization (its creator is its first ADMIN).
    */
   async runTrusted<T>(ctx: TenantContext, fn: () => Promise<T>): Promise<T> {
-    return this.transaction(async (sql) => {
-      await sql.execute(Prisma.sql`SELECT set_config('role', 'crm_app', true),
-        set_config('app.current_user_id', ${ctx.userId ?? ''}, true),
-        set_config('app.current_org_id', ${ctx.orgId ?? ''}, true),
-        set_config('app.current_role', ${ctx.role ?? ''}, true)`);
+    return this.transaction(async (uow) => {
+      await this.send(
+        uow,
+        sql`SELECT set_config('role', 'crm_app', true),
+          set_config('app.current_user_id', ${ctx.userId ?? ''}, true),
+          set_config('app.current_org_id', ${ctx.orgId ?? ''}, true),
+          set_config('app.current_role', ${ctx.role ?? ''}, true)`,
+      );
       return ctx;
     }, fn);
   }
 
-  /**
-   * Prisma, inside the open unit of work's transaction; repositories call this inside run().
-   * Its interactive transaction is opened on first use, on the unit of work's own
-   * connection (withSqlLane): routes that only use `sql` never pay for it.
-   */
-  get tx(): Tx {
-    const uow = this.get<UnitOfWork>(CLS_UOW);
-    if (!uow) throw new MissingTenantContextError('Repository used outside a TenantDb unit of work');
-    uow.client ??= this.lazyClient(uow);
-    return uow.client;
+  /** Prisma, inside the open unit of work's transaction: for ordinary CRUD and relations. */
+  get tx(): PrismaClient {
+    this.unitOfWork();
+    return this.database.prisma;
   }
 
   /**
-   * Raw SQL on the open unit of work's transaction, without Prisma's per-statement cost
-   * (sql-lane.ts): for the hot paths. Same transaction, same tenant, same RLS as `tx`.
+   * The typed SQL layer (sql.ts), inside the open unit of work's transaction: for every
+   * statement Prisma's query API does not fit — hot paths, dynamic filters, locks,
+   * aggregates. Same transaction, same tenant, same RLS as `tx`.
    */
-  get sql(): SqlLane {
+  get sql(): Sql {
+    this.unitOfWork();
+    return this.database.sql;
+  }
+
+  private unitOfWork(): UnitOfWork {
     const uow = this.get<UnitOfWork>(CLS_UOW);
     if (!uow) throw new MissingTenantContextError('Repository used outside a TenantDb unit of work');
-    return uow.lane;
+    return uow;
   }
 
   private inOrg<T>(
@@ -145,9 +149,10 @@ export class TenantDb {
     fn: () => Promise<T>,
     options: OrgRunOptions,
   ): Promise<T> {
-    return this.transaction(async (sql) => {
-      const [r] = await sql.query<Resolution>(
-        Prisma.sql`SELECT * FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid)`,
+    return this.transaction(async (uow) => {
+      const [r] = await this.send<Resolution>(
+        uow,
+        sql`SELECT org_id, member_role, membership_count FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid)`,
       );
       if (!r?.org_id || !r.member_role) {
         if (orgId)
@@ -168,21 +173,25 @@ export class TenantDb {
     }, fn);
   }
 
+  /** A statement of the unit of work's opening, compiled by the SQL layer and sent before anything else. */
+  private async send<R>(uow: UnitOfWork, statement: ReturnType<typeof sql<R>>): Promise<R[]> {
+    const { sql: text, parameters } = statement.compile(this.database.sql);
+    return (await uow.query<R>(text, parameters)).rows;
+  }
+
   /**
    * Opens the transaction, runs `begin` as its first statement, then fn with the context in
    * a child CLS scope; commits when fn resolves, rolls back when it throws or outlives
    * DATABASE_TX_TIMEOUT_MS.
    */
-  private async transaction<T>(begin: (sql: SqlLane) => Promise<TenantContext>, fn: () => Promise<T>): Promise<T> {
+  private async transaction<T>(begin: (uow: UnitOfWork) => Promise<TenantContext>, fn: () => Promise<T>): Promise<T> {
     // A nested unit of work joins the open transaction (same user, same organization).
     if (this.get<UnitOfWork>(CLS_UOW)) return fn();
     return this.cls.run({ ifNested: 'inherit' }, async () => {
-      const lane = await this.database.begin();
-      const uow: UnitOfWork = { lane };
-      const timer = setTimeout(() => void lane.timeOut(), this.config.database.txTimeoutMs);
+      const uow = await this.database.begin();
+      const timer = setTimeout(() => void uow.timeOut(), this.config.database.txTimeoutMs);
       try {
-        const ctx = await begin(lane);
-        this.cls.set(CLS_LANE, lane);
+        const ctx = await begin(uow);
         this.cls.set(CLS_UOW, uow);
         this.cls.set(CLS_TENANT, ctx);
         const hooks = this.get<RequestHooks>(CLS_HOOKS);
@@ -193,76 +202,15 @@ export class TenantDb {
         }
         const result = await fn();
         if (hooks?.beforeCommit) await hooks.beforeCommit(result);
-        await this.endClient(uow);
-        await lane.end(true);
+        await uow.end(true);
         return result;
       } catch (error) {
-        await this.endClient(uow);
-        await lane.end(false).catch(() => undefined);
+        await uow.end(false).catch(() => undefined);
         throw error;
       } finally {
         clearTimeout(timer);
       }
     });
-  }
-
-  /** A TransactionClient whose calls first open the unit of work's Prisma transaction. */
-  private lazyClient(uow: UnitOfWork): Tx {
-    const open = (): Promise<Tx> => (uow.opening ??= this.openClient(uow));
-    const call =
-      (path: readonly [string, string?]) =>
-      (...args: unknown[]) =>
-        open().then((tx) => {
-          const [first, second] = path;
-          const client = tx as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>;
-          // Called as methods (this = the client or the delegate), as Prisma expects.
-          return second === undefined
-            ? (client as unknown as Record<string, (...a: unknown[]) => unknown>)[first](...args)
-            : client[first][second](...args);
-        });
-    const delegates = new Map<string, unknown>();
-    return new Proxy({} as Tx, {
-      get: (_target, prop) => {
-        if (typeof prop !== 'string') return undefined;
-        // $queryRaw, $executeRaw…: functions of the client itself.
-        if (prop.startsWith('$')) return call([prop]);
-        // lead, contact…: a model delegate whose methods wait for the transaction.
-        let delegate = delegates.get(prop);
-        if (!delegate) {
-          delegate = new Proxy(
-            {},
-            { get: (_t, method) => (typeof method === 'string' ? call([prop, method]) : undefined) },
-          );
-          delegates.set(prop, delegate);
-        }
-        return delegate;
-      },
-    });
-  }
-
-  /** Prisma's interactive transaction, kept open (on the lane's connection) until the unit of work ends. */
-  private openClient(uow: UnitOfWork): Promise<Tx> {
-    return new Promise<Tx>((resolve, reject) => {
-      const ended = new Promise<void>((end) => (uow.endClient = end));
-      // Bound to this unit of work's lane explicitly, whatever CLS context the first call came from.
-      uow.clientDone = this.cls
-        .run({ ifNested: 'inherit' }, () => {
-          this.cls.set(CLS_LANE, uow.lane);
-          return this.database.prisma.$transaction(
-            async (tx) => {
-              resolve(tx);
-              await ended;
-            },
-            { maxWait: 5000, timeout: this.config.database.txTimeoutMs },
-          );
-        })
-        .catch(reject);
-    });
-  }
-
-  private async endClient(uow: UnitOfWork): Promise<void> {
-    uow.endClient?.();
-    await uow.clientDone;
   }
 }
 
@@ -288,14 +236,3 @@ export function requestHooks(cls: ClsService): RequestHooks {
   }
   return hooks;
 }
-
-/** What a unit of work holds: its transaction, and Prisma's view of it once used. */
-interface UnitOfWork {
-  lane: SqlLane;
-  client?: Tx;
-  opening?: Promise<Tx>;
-  endClient?: () => void;
-  clientDone?: Promise<unknown>;
-}
-
-const CLS_UOW = 'unitOfWork';

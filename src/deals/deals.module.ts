@@ -9,5 +9,6 @@ import { DealsService } from './deals.service.js';
   imports: [AssigneesModule, IncludesModule],
   controllers: [DealsController],
   providers: [DealsRepository, DealsService],
+  exports: [DealsService],
 })
 export class DealsModule {}

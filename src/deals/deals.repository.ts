@@ -1,10 +1,10 @@
-import { calendarDate } from '../common/dates.js';
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { type PageQuery, skipTake } from '../common/pagination.js';
 import { parseSort } from '../common/sort.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { DealStage } from '../generated/prisma/enums.js';
+import { DealStage } from '../generated/prisma/enums.js';
 import type { DealSortField, ListDealsQuery, PipelineQuery } from './dto/list-deals.query.js';
 import { containsText } from '../common/search.js';
 
@@ -76,11 +76,15 @@ export class DealsRepository {
 
   /** findLive, holding the row lock until the unit of work ends, so stage rules see the state they change. */
   async lockLive(id: string): Promise<DealRow | null> {
-    await this.db.tx.$queryRaw`
-      SELECT 1 FROM deals
-      WHERE organization_id = ${this.orgId}::uuid AND id = ${id}::uuid AND deleted_at IS NULL
-      FOR UPDATE`;
-    return this.findLive(id);
+    const row = await this.db.sql
+      .selectFrom('deals')
+      .selectAll()
+      .where('organizationId', '=', this.orgId)
+      .where('id', '=', id)
+      .where('deletedAt', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    return row ?? null;
   }
 
   create(data: DealWrite): Promise<DealRow> {
@@ -96,20 +100,13 @@ export class DealsRepository {
     return rows[0] ?? null;
   }
 
-  /** The fields of refs that do not name a live row of this organization (as visible to the caller). */
-  async invalidReferences(refs: DealReferences): Promise<(keyof DealReferences)[]> {
-    const live = { organizationId: this.orgId, deletedAt: null };
-    const select = { id: true } as const;
-    const [lead, contact, listing] = await Promise.all([
-      refs.leadId ? this.db.tx.lead.findFirst({ where: { id: refs.leadId, ...live }, select }) : true,
-      refs.contactId ? this.db.tx.contact.findFirst({ where: { id: refs.contactId, ...live }, select }) : true,
-      refs.listingId ? this.db.tx.listing.findFirst({ where: { id: refs.listingId, ...live }, select }) : true,
-    ]);
-    return [
-      ...(lead ? [] : (['leadId'] as const)),
-      ...(contact ? [] : (['contactId'] as const)),
-      ...(listing ? [] : (['listingId'] as const)),
-    ];
+  /** Re-points a lead's deals (deleted ones too) at another lead; RLS decides which the caller moves. */
+  async relinkLead(fromLeadId: string, toLeadId: string): Promise<number> {
+    const { count } = await this.db.tx.deal.updateMany({
+      where: { organizationId: this.orgId, leadId: fromLeadId },
+      data: { leadId: toLeadId },
+    });
+    return count;
   }
 
   async stageHistory(dealId: string, page: PageQuery): Promise<[DealStageChangeRow[], number]> {
@@ -126,32 +123,37 @@ export class DealsRepository {
   }
 
   /**
-   * One query: every stage in enum order (empty ones included) with the count, total and
-   * weighted value of the live, non-abandoned deals the caller can see (RLS scopes an AGENT).
+   * One query: the count, total and weighted value per stage of the live, non-abandoned deals
+   * the caller can see (RLS scopes an AGENT); every stage is listed, empty ones as zeros, in
+   * the enum's (the pipeline's) order.
    */
-  pipeline(q: PipelineQuery): Promise<PipelineRow[]> {
-    const filters = [
-      q.assignedToId ? Prisma.sql`AND d.assigned_to_id = ${q.assignedToId}::uuid` : Prisma.empty,
-      q.expectedCloseFrom
-        ? Prisma.sql`AND d.expected_close_date >= ${calendarDate(q.expectedCloseFrom)}::date`
-        : Prisma.empty,
-      q.expectedCloseTo
-        ? Prisma.sql`AND d.expected_close_date < ${calendarDate(q.expectedCloseTo)}::date`
-        : Prisma.empty,
-    ];
-    return this.db.tx.$queryRaw<PipelineRow[]>`
-      SELECT s.stage::text AS stage,
-             count(d.id)::int AS count,
-             round(coalesce(sum(d.value), 0), 2)::text AS "totalValue",
-             round(coalesce(sum(d.value * d.probability / 100.0), 0), 2)::text AS "weightedValue"
-      FROM unnest(enum_range(NULL::"DealStage")) WITH ORDINALITY AS s (stage, ord)
-      LEFT JOIN deals d
-        ON d.stage = s.stage
-       AND d.organization_id = ${this.orgId}::uuid
-       AND d.deleted_at IS NULL
-       AND d.status <> 'ABANDONED'
-       ${Prisma.join(filters, ' ')}
-      GROUP BY s.stage, s.ord
-      ORDER BY s.ord`;
+  async pipeline(q: PipelineQuery): Promise<PipelineRow[]> {
+    let query = this.db.sql
+      .selectFrom('deals')
+      .select((eb) => [
+        'stage',
+        sql<number>`count(*)::int`.as('count'),
+        eb.fn<Prisma.Decimal>('round', [eb.fn.sum('value'), eb.lit(2)]).as('totalValue'),
+        eb
+          .fn<Prisma.Decimal>('round', [sql`sum(${eb.ref('value')} * ${eb.ref('probability')} / 100.0)`, eb.lit(2)])
+          .as('weightedValue'),
+      ])
+      .where('organizationId', '=', this.orgId)
+      .where('deletedAt', 'is', null)
+      .where('status', '<>', 'ABANDONED')
+      .groupBy('stage');
+    if (q.assignedToId) query = query.where('assignedToId', '=', q.assignedToId);
+    if (q.expectedCloseFrom) query = query.where('expectedCloseDate', '>=', q.expectedCloseFrom);
+    if (q.expectedCloseTo) query = query.where('expectedCloseDate', '<', q.expectedCloseTo);
+    const byStage = new Map((await query.execute()).map((r) => [r.stage, r]));
+    return Object.values(DealStage).map((stage) => {
+      const row = byStage.get(stage);
+      return {
+        stage,
+        count: row?.count ?? 0,
+        totalValue: (row?.totalValue ?? new Prisma.Decimal(0)).toFixed(2),
+        weightedValue: (row?.weightedValue ?? new Prisma.Decimal(0)).toFixed(2),
+      };
+    });
   }
 }

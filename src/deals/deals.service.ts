@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AssigneesService } from '../assignees/assignees.service.js';
-import { BusinessRuleViolation, ErrorCode, NotFound } from '../common/errors.js';
+import { NotFound } from '../common/errors.js';
 import { assertMayIncludeDeleted } from '../common/include-deleted.js';
 import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { jsonInput } from '../common/prisma-json.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { IncludesService } from '../includes/includes.service.js';
+import { LiveRecordsService } from '../records/live-records.service.js';
 import { type DealStageRequest, resolveDealStage } from './deal-stage.js';
 import type { ChangeDealStageInput, CreateDealInput, UpdateDealInput } from './dto/deal.input.js';
 import type { DealOutput, DealStageChangeOutput, PipelineOutput } from './dto/deal.output.js';
@@ -14,11 +15,16 @@ import { DEAL_INCLUDES, type DealInclude } from './deals.includes.js';
 import { toDealOutput, toDealStageChangeOutput } from './deals.mapper.js';
 import { type DealReferences, type DealRow, DealsRepository } from './deals.repository.js';
 
-const REFERENCE_NAMES: Record<keyof DealReferences, string> = {
-  leadId: 'lead',
-  contactId: 'contact',
-  listingId: 'listing',
-};
+/** What a lead's conversion asks of its deal (DealsService.createFromLead). */
+export interface DealFromLead {
+  title: string;
+  value: string;
+  expectedCloseDate: Date | null;
+  leadId: string;
+  contactId: string;
+  listingId: string | null;
+  assignedToId: string | null;
+}
 
 /** The stage-rule fields of an input; undefined when the input does not touch any of them. */
 function stageRequest(input: DealStageRequest): DealStageRequest | undefined {
@@ -34,6 +40,7 @@ export class DealsService {
     private readonly deals: DealsRepository,
     private readonly assignees: AssigneesService,
     private readonly includes: IncludesService,
+    private readonly records: LiveRecordsService,
   ) {}
 
   list(query: ListDealsQuery): Promise<Page<DealOutput>> {
@@ -65,6 +72,25 @@ export class DealsService {
       });
       return toDealOutput(deal);
     });
+  }
+
+  /**
+   * The deal a lead's conversion opens, in stage QUALIFIED under the same stage rules as any
+   * new deal (its default probability included). Joins the caller's unit of work, so the
+   * conversion's writes commit or roll back together. `listingId` must be a live listing:
+   * checked by the caller, which names its own field.
+   */
+  createFromLead(input: DealFromLead): Promise<DealOutput> {
+    return this.db.run(async () => {
+      const state = resolveDealStage(null, { stage: 'QUALIFIED' });
+      const deal = await this.deals.create({ ...input, ...state, createdById: this.db.userId });
+      return toDealOutput(deal);
+    });
+  }
+
+  /** Re-points a lead's deals (deleted ones too) at another lead: a merge. Joins the caller's unit of work. */
+  relinkLead(fromLeadId: string, toLeadId: string): Promise<number> {
+    return this.db.run(() => this.deals.relinkLead(fromLeadId, toLeadId));
   }
 
   update(id: string, input: UpdateDealInput): Promise<DealOutput> {
@@ -137,14 +163,8 @@ export class DealsService {
     return deal;
   }
 
-  /** 422 INVALID_REFERENCE naming every lead/contact/listing id that is not a live row of this organization. */
-  private async checkReferences(refs: DealReferences): Promise<void> {
-    const invalid = await this.deals.invalidReferences(refs);
-    if (!invalid.length) return;
-    throw new BusinessRuleViolation(
-      `No such live ${invalid.map((f) => REFERENCE_NAMES[f]).join(', ')} in this organization`,
-      ErrorCode.InvalidReference,
-      invalid.map((field) => ({ field, message: `is not a live ${REFERENCE_NAMES[field]} of this organization` })),
-    );
+  /** 422 INVALID_REFERENCE naming every lead/contact/listing id that is not a live record of this organization. */
+  private checkReferences({ leadId, contactId, listingId }: DealReferences): Promise<void> {
+    return this.records.assertLinks({ leadId, contactId, listingId });
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db.js';
-import { Prisma } from '../generated/prisma/client.js';
 import { VERSIONED, type VersionedResource } from './versioned.js';
 
 @Injectable()
@@ -13,10 +12,13 @@ export class ConditionalRepository {
    */
   async lockVersion(resource: VersionedResource, id: string): Promise<number | null> {
     const { table, key, tenant } = VERSIONED[resource];
-    const [row] = await this.db.sql.query<{ version: number }>(Prisma.sql`
-      SELECT version FROM ${Prisma.raw(table)}
-      WHERE ${Prisma.raw(tenant)} = ${this.db.orgId}::uuid AND ${Prisma.raw(key)} = ${id}::uuid
-      FOR UPDATE`);
+    const row = await this.db.sql
+      .selectFrom(table)
+      .select('version')
+      .where(tenant, '=', this.db.orgId)
+      .where(key, '=', id)
+      .forUpdate()
+      .executeTakeFirst();
     return row?.version ?? null;
   }
 }

@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import type { DB } from '../database/schema.js';
 
 /**
  * The records that carry a version (migration 20261206000000: bumped by every UPDATE):
@@ -6,15 +7,15 @@ import { SetMetadata } from '@nestjs/common';
  */
 export const VERSIONED = {
   organization: { table: 'organizations', key: 'id', tenant: 'id', param: 'id' },
-  member: { table: 'memberships', key: 'user_id', tenant: 'organization_id', param: 'userId' },
-  lead: { table: 'leads', key: 'id', tenant: 'organization_id', param: 'id' },
-  contact: { table: 'contacts', key: 'id', tenant: 'organization_id', param: 'id' },
-  listing: { table: 'listings', key: 'id', tenant: 'organization_id', param: 'id' },
-  deal: { table: 'deals', key: 'id', tenant: 'organization_id', param: 'id' },
-  activity: { table: 'activities', key: 'id', tenant: 'organization_id', param: 'id' },
-  appointment: { table: 'appointments', key: 'id', tenant: 'organization_id', param: 'id' },
-  ticket: { table: 'tickets', key: 'id', tenant: 'organization_id', param: 'id' },
-} as const;
+  member: { table: 'memberships', key: 'userId', tenant: 'organizationId', param: 'userId' },
+  lead: { table: 'leads', key: 'id', tenant: 'organizationId', param: 'id' },
+  contact: { table: 'contacts', key: 'id', tenant: 'organizationId', param: 'id' },
+  listing: { table: 'listings', key: 'id', tenant: 'organizationId', param: 'id' },
+  deal: { table: 'deals', key: 'id', tenant: 'organizationId', param: 'id' },
+  activity: { table: 'activities', key: 'id', tenant: 'organizationId', param: 'id' },
+  appointment: { table: 'appointments', key: 'id', tenant: 'organizationId', param: 'id' },
+  ticket: { table: 'tickets', key: 'id', tenant: 'organizationId', param: 'id' },
+} as const satisfies Record<string, { table: keyof DB; key: string; tenant: string; param: string }>;
 
 export type VersionedResource = keyof typeof VERSIONED;
 

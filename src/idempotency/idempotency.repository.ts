@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { sql } from 'kysely';
 
 /** Where a key stands when a request arrives with it. */
 export type Claim =
@@ -14,13 +14,6 @@ export interface KeyRef {
   key: string;
 }
 
-interface KeyRow {
-  request_hash: string;
-  status: 'IN_PROGRESS' | 'COMPLETED';
-  response_status: number | null;
-  response_body: string | null;
-}
-
 /** idempotency_keys of the current user (RLS: a user's keys are theirs alone). */
 @Injectable()
 export class IdempotencyRepository {
@@ -31,45 +24,74 @@ export class IdempotencyRepository {
    * claim abandoned by a dead process for this same request, gives way first.
    */
   async claim({ scope, key }: KeyRef, hash: string, lockSeconds: number): Promise<Claim> {
-    const user = this.db.userId;
-    await this.db.sql.execute(Prisma.sql`
-      DELETE FROM idempotency_keys
-      WHERE user_id = ${user}::uuid AND scope = ${scope}::text AND key = ${key}::text
-        AND (expires_at < now() OR (status = 'IN_PROGRESS' AND locked_until < now() AND request_hash = ${hash}::text))`);
-    const inserted = await this.db.sql.execute(Prisma.sql`
-      INSERT INTO idempotency_keys (user_id, scope, key, request_hash, status, locked_until)
-      VALUES (${user}::uuid, ${scope}::text, ${key}::text, ${hash}::text, 'IN_PROGRESS',
-              now() + make_interval(secs => ${lockSeconds}::int))
-      ON CONFLICT DO NOTHING`);
-    if (inserted) return { state: 'claimed' };
-    const [row] = await this.db.sql.query<KeyRow>(Prisma.sql`
-      SELECT request_hash, status, response_status, response_body FROM idempotency_keys
-      WHERE user_id = ${user}::uuid AND scope = ${scope}::text AND key = ${key}::text`);
+    const userId = this.db.userId;
+    const same = { userId, scope, key };
+    await this.db.sql
+      .deleteFrom('idempotency_keys')
+      .where('userId', '=', userId)
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .where((eb) =>
+        eb.or([
+          eb('expiresAt', '<', sql<Date>`now()`),
+          eb.and([
+            eb('status', '=', 'IN_PROGRESS'),
+            eb('lockedUntil', '<', sql<Date>`now()`),
+            eb('requestHash', '=', hash),
+          ]),
+        ]),
+      )
+      .execute();
+    const inserted = await this.db.sql
+      .insertInto('idempotency_keys')
+      .values({
+        ...same,
+        requestHash: hash,
+        status: 'IN_PROGRESS',
+        lockedUntil: sql<Date>`now() + make_interval(secs => ${lockSeconds})`,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows) return { state: 'claimed' };
+    const row = await this.db.sql
+      .selectFrom('idempotency_keys')
+      .select(['requestHash', 'status', 'responseStatus', 'responseBody'])
+      .where('userId', '=', userId)
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .executeTakeFirst();
     // Deleted meanwhile (expired between the two statements): the client may simply retry.
     if (!row) return { state: 'inProgress' };
-    if (row.request_hash !== hash) return { state: 'reused' };
-    if (row.status === 'IN_PROGRESS' || row.response_status === null) return { state: 'inProgress' };
-    return { state: 'completed', status: row.response_status, body: row.response_body ?? '' };
+    if (row.requestHash !== hash) return { state: 'reused' };
+    if (row.status === 'IN_PROGRESS' || row.responseStatus === null) return { state: 'inProgress' };
+    return { state: 'completed', status: row.responseStatus, body: row.responseBody ?? '' };
   }
 
   /** Records the response: from then on the key replays it. */
   async complete({ scope, key }: KeyRef, status: number, body: string): Promise<void> {
-    await this.db.sql.execute(Prisma.sql`
-      UPDATE idempotency_keys SET status = 'COMPLETED', response_status = ${status}::int, response_body = ${body}::text
-      WHERE user_id = ${this.db.userId}::uuid AND scope = ${scope}::text AND key = ${key}::text`);
+    await this.db.sql
+      .updateTable('idempotency_keys')
+      .set({ status: 'COMPLETED', responseStatus: status, responseBody: body })
+      .where('userId', '=', this.db.userId)
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .execute();
   }
 
   /** Gives the key back (the request failed in a way a retry may fix). */
   async release({ scope, key }: KeyRef): Promise<void> {
-    await this.db.sql.execute(Prisma.sql`
-      DELETE FROM idempotency_keys
-      WHERE user_id = ${this.db.userId}::uuid AND scope = ${scope}::text AND key = ${key}::text
-        AND status = 'IN_PROGRESS'`);
+    await this.db.sql
+      .deleteFrom('idempotency_keys')
+      .where('userId', '=', this.db.userId)
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .where('status', '=', 'IN_PROGRESS')
+      .execute();
   }
 
   /** Deletes expired keys of every user (a definer function touching expired rows only). */
   async purgeExpired(): Promise<number> {
-    const [row] = await this.db.sql.query<{ n: number }>(Prisma.sql`SELECT app.purge_idempotency_keys() AS n`);
-    return row?.n ?? 0;
+    const { rows } = await sql<{ n: number }>`SELECT app.purge_idempotency_keys() AS n`.execute(this.db.sql);
+    return rows[0]?.n ?? 0;
   }
 }

@@ -1,15 +1,14 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type ErrorDetail, Forbidden, ValidationFailed, DetailCode } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import type { BulkAction, BulkLeadData, BulkLeadsInput } from './dto/bulk-leads.input.js';
 import type { BulkResultOutput } from './dto/lead-actions.output.js';
 import { LeadAssignmentService } from './lead-assignment.service.js';
 import { canTransition, nextStatuses } from './lead-status.js';
-import { type LeadRow, LeadsRepository } from './leads.repository.js';
+import { type LeadChanges, type LeadRow, LeadsRepository } from './leads.repository.js';
 
 /** Which fields each action takes in `data`. */
-function checkShape(action: BulkAction, data: BulkLeadData | undefined): Prisma.LeadUncheckedUpdateManyInput {
+function checkShape(action: BulkAction, data: BulkLeadData | undefined): LeadChanges {
   const fields = Object.entries(data ?? {}).filter(([, v]) => v !== undefined);
   switch (action) {
     case 'delete':

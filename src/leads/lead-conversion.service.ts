@@ -1,4 +1,3 @@
-import { calendarDate } from '../common/dates.js';
 import { Injectable } from '@nestjs/common';
 import {
   BusinessRuleViolation,
@@ -11,28 +10,13 @@ import {
 import { ContactsService } from '../contacts/contacts.service.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { ConvertDealInput, ConvertLeadInput } from './dto/lead-actions.input.js';
-import type { ConvertedDealOutput, ConvertLeadOutput } from './dto/lead-actions.output.js';
-import { type DealRow, LeadLinksRepository } from './lead-links.repository.js';
+import type { ConvertLeadOutput } from './dto/lead-actions.output.js';
 import { assertTransition } from './lead-status.js';
 import { toLeadOutput } from './leads.mapper.js';
 import { type LeadRow, LeadsRepository } from './leads.repository.js';
-import { DEFAULT_PROBABILITY } from '../deals/deal-stage.js';
-
-const toDealOutput = (d: DealRow): ConvertedDealOutput => ({
-  id: d.id,
-  title: d.title,
-  value: d.value.toFixed(2),
-  stage: d.stage,
-  status: d.status,
-  probability: d.probability,
-  expectedCloseDate: d.expectedCloseDate && calendarDate(d.expectedCloseDate),
-  leadId: d.leadId,
-  contactId: d.contactId,
-  listingId: d.listingId,
-  assignedToId: d.assignedToId,
-  createdById: d.createdById,
-  createdAt: d.createdAt.toISOString(),
-});
+import type { DealOutput } from '../deals/dto/deal.output.js';
+import { DealsService } from '../deals/deals.service.js';
+import { LiveRecordsService } from '../records/live-records.service.js';
 
 /** Lead → contact (+ deal): all of it or none of it, in one transaction. */
 @Injectable()
@@ -40,8 +24,9 @@ export class LeadConversionService {
   constructor(
     private readonly db: TenantDb,
     private readonly leads: LeadsRepository,
-    private readonly links: LeadLinksRepository,
     private readonly contacts: ContactsService,
+    private readonly deals: DealsService,
+    private readonly records: LiveRecordsService,
   ) {}
 
   convert(id: string, input: ConvertLeadInput): Promise<ConvertLeadOutput> {
@@ -73,24 +58,22 @@ export class LeadConversionService {
       const deal = dealInput ? await this.openDeal(lead, contact.id, dealInput) : null;
       const converted = await this.leads.update(id, { status: 'CONVERTED', convertedContactId: contact.id });
       if (!converted) throw new NotFound('Lead');
-      return { lead: toLeadOutput(converted), contact, deal: deal && toDealOutput(deal) };
+      return { lead: toLeadOutput(converted), contact, deal };
     });
   }
 
-  /** A deal in stage QUALIFIED for the new contact, linked to the lead and, optionally, a live listing. */
-  private async openDeal(lead: LeadRow, contactId: string, input: ConvertDealInput): Promise<DealRow> {
-    if (input.listingId && !(await this.links.isLiveListing(input.listingId))) {
+  /** A deal for the new contact, linked to the lead and, optionally, a live listing (the deals module's rules). */
+  private async openDeal(lead: LeadRow, contactId: string, input: ConvertDealInput): Promise<DealOutput> {
+    if (input.listingId && (await this.records.missing({ listingId: input.listingId })).length) {
       throw new BusinessRuleViolation(
         'The deal listing must be a live listing of this organization',
         ErrorCode.InvalidListing,
         [{ field: 'deal.listingId', message: 'no such listing in this organization' }],
       );
     }
-    return this.links.createDeal({
+    return this.deals.createFromLead({
       title: input.title,
       value: input.value,
-      stage: 'QUALIFIED',
-      probability: DEFAULT_PROBABILITY.QUALIFIED,
       expectedCloseDate: input.expectedCloseDate ?? null,
       leadId: lead.id,
       contactId,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import { TenantDb } from '../database/tenant-db.js';
-import { Prisma } from '../generated/prisma/client.js';
 import type { DuplicateMatch } from './dto/lead-actions.output.js';
+import type { LeadCondition } from './leads.repository.js';
 
 export interface DuplicateHit {
   id: string;
@@ -10,21 +11,24 @@ export interface DuplicateHit {
 
 interface HitRow {
   id: string;
-  email: boolean;
-  phone: boolean;
-  name: boolean;
-  total: bigint | number;
+  email: SqlBool;
+  phone: SqlBool;
+  name: SqlBool;
 }
 
-const matches = (r: HitRow): DuplicateMatch[] =>
-  (['email', 'phone', 'name'] as const).filter((k) => (k === 'name' ? r.name : r[k]));
+const matches = (r: HitRow): DuplicateMatch[] => (['email', 'phone', 'name'] as const).filter((k) => Boolean(r[k]));
+
+// The input normalized with the generated columns' own expressions (migration
+// 20261123070000: email_key, phone_key); keep them in sync.
+const emailKey = (email: string | null | undefined): RawBuilder<string | null> =>
+  sql`lower(btrim(${email ?? null}::text))`;
+const phoneKey = (phone: string | null | undefined): RawBuilder<string | null> =>
+  sql`nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), '')`;
 
 /**
  * Duplicate lookups over the live leads the caller can see (RLS: tenant and AGENT scope).
- * Leads carry stored match keys (email_key, phone_key, name_key; migration 20261123070000):
- * comparing them with text equality — leakproof — lets the (organization_id, key) indexes
- * serve the lookup under RLS. The input is normalized with the same expressions as the
- * generated columns; keep them in sync.
+ * Leads carry stored match keys (email_key, phone_key, name_key): comparing them with text
+ * equality — leakproof — lets the (organization_id, key) indexes serve the lookup under RLS.
  */
 @Injectable()
 export class LeadDuplicatesRepository {
@@ -37,38 +41,43 @@ export class LeadDuplicatesRepository {
    */
   async lockKeys(email: string | null | undefined, phone: string | null | undefined): Promise<void> {
     const org = this.db.orgId;
-    await this.db.sql.execute(Prisma.sql`
+    await sql`
       SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
-      FROM (VALUES (1, 'lead-email:' || ${org}::text || ':' || lower(btrim(${email ?? null}::text))),
-                   (2, 'lead-phone:' || ${org}::text || ':' || nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), ''))
-           ) AS keys (n, k)
+      FROM (VALUES (1, 'lead-email:' || ${org}::text || ':' || ${emailKey(email)}),
+                   (2, 'lead-phone:' || ${org}::text || ':' || ${phoneKey(phone)})) AS keys (n, k)
       WHERE k IS NOT NULL
-      ORDER BY n`);
+      ORDER BY n`.execute(this.db.sql);
   }
 
   /**
    * "A live lead (of those the caller sees) has this normalized email or these phone digits",
-   * over alias `l`: the create-time check. The inputs are normalized with the generated
-   * columns' own expressions, and compared to the stored keys with text equality, so the
-   * (organization_id, key) indexes serve it under RLS.
+   * over alias `l`: the create-time check, evaluated by the INSERT itself.
    */
-  liveMatch(email: string | null | undefined, phone: string | null | undefined): Prisma.Sql {
-    return Prisma.sql`l.organization_id = ${this.db.orgId}::uuid AND l.deleted_at IS NULL
-        AND (l.email_key = lower(btrim(${email ?? null}::text))
-             OR l.phone_key = nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), ''))`;
+  liveMatch(email: string | null | undefined, phone: string | null | undefined): LeadCondition {
+    const org = this.db.orgId;
+    return (eb) =>
+      eb.and([
+        eb('l.organizationId', '=', org),
+        eb('l.deletedAt', 'is', null),
+        eb.or([eb('l.emailKey', '=', emailKey(email)), eb('l.phoneKey', '=', phoneKey(phone))]),
+      ]);
   }
 
   /** Live leads with the same normalized email or phone digits (what liveMatch found, for the 409). */
   async byContact(email: string | null | undefined, phone: string | null | undefined): Promise<DuplicateHit[]> {
-    const rows = await this.db.sql.query<HitRow>(Prisma.sql`
-      SELECT l.id,
-             coalesce(l.email_key = lower(btrim(${email ?? null}::text)), false) AS email,
-             coalesce(l.phone_key = nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), ''), false) AS phone,
-             false AS name, 0 AS total
-      FROM leads l
-      WHERE ${this.liveMatch(email, phone)}
-      ORDER BY l.created_at, l.id
-      LIMIT 10`);
+    const rows = await this.db.sql
+      .selectFrom('leads as l')
+      .select((eb) => [
+        'l.id',
+        eb.fn.coalesce(eb('l.emailKey', '=', emailKey(email)), eb.lit(false)).as('email'),
+        eb.fn.coalesce(eb('l.phoneKey', '=', phoneKey(phone)), eb.lit(false)).as('phone'),
+        eb.lit(false).as('name'),
+      ])
+      .where(this.liveMatch(email, phone))
+      .orderBy('l.createdAt')
+      .orderBy('l.id')
+      .limit(10)
+      .execute();
     return rows.map((r) => ({ id: r.id, matchedOn: matches(r) }));
   }
 
@@ -77,25 +86,46 @@ export class LeadDuplicatesRepository {
    * name. Email/phone matches come first (stronger), then oldest first.
    */
   async of(id: string, skip: number, take: number): Promise<[DuplicateHit[], number]> {
-    const rows = await this.db.sql.query<HitRow>(Prisma.sql`
-      WITH t AS (
-        SELECT id, email_key AS e, phone_key AS p, name_key AS n
-        FROM leads
-        WHERE organization_id = ${this.db.orgId}::uuid AND id = ${id}::uuid AND deleted_at IS NULL
-      ), hits AS (
-        SELECT l.id, l.created_at,
-               coalesce(l.email_key = t.e, false) AS email,
-               coalesce(l.phone_key = t.p, false) AS phone,
-               coalesce(l.name_key = t.n, false) AS name
-        FROM leads l, t
-        WHERE l.organization_id = ${this.db.orgId}::uuid AND l.deleted_at IS NULL AND l.id <> t.id
-          AND (l.email_key = t.e OR l.phone_key = t.p OR l.name_key = t.n)
+    const org = this.db.orgId;
+    const rows = await this.db.sql
+      .with('t', (db) =>
+        db
+          .selectFrom('leads')
+          .select(['id', 'emailKey', 'phoneKey', 'nameKey'])
+          .where('organizationId', '=', org)
+          .where('id', '=', id)
+          .where('deletedAt', 'is', null),
       )
-      SELECT id, email, phone, name, count(*) OVER () AS total
-      FROM hits
-      ORDER BY (email OR phone) DESC, created_at, id
-      LIMIT ${take} OFFSET ${skip}`);
-    const total = rows.length ? Number(rows[0].total) : 0;
+      .with('hits', (db) =>
+        db
+          .selectFrom(['leads as l', 't'])
+          .select((eb) => [
+            'l.id',
+            'l.createdAt',
+            eb.fn.coalesce(eb('l.emailKey', '=', eb.ref('t.emailKey')), eb.lit(false)).as('email'),
+            eb.fn.coalesce(eb('l.phoneKey', '=', eb.ref('t.phoneKey')), eb.lit(false)).as('phone'),
+            eb.fn.coalesce(eb('l.nameKey', '=', eb.ref('t.nameKey')), eb.lit(false)).as('name'),
+          ])
+          .where('l.organizationId', '=', org)
+          .where('l.deletedAt', 'is', null)
+          .whereRef('l.id', '<>', 't.id')
+          .where((eb) =>
+            eb.or([
+              eb('l.emailKey', '=', eb.ref('t.emailKey')),
+              eb('l.phoneKey', '=', eb.ref('t.phoneKey')),
+              eb('l.nameKey', '=', eb.ref('t.nameKey')),
+            ]),
+          ),
+      )
+      .selectFrom('hits')
+      .select(['id', 'email', 'phone', 'name', sql<number>`count(*) OVER ()::int`.as('total')])
+      .orderBy(sql`email OR phone`, 'desc')
+      .orderBy('createdAt')
+      .orderBy('id')
+      .limit(take)
+      .offset(skip)
+      .execute();
+    const total = rows.length ? rows[0].total : 0;
     return [rows.map((r) => ({ id: r.id, matchedOn: matches(r) })), total];
   }
 }

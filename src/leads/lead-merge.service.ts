@@ -1,17 +1,17 @@
+import { ActivitiesService } from '../activities/activities.service.js';
+import { AppointmentsService } from '../appointments/appointments.service.js';
+import { DealsService } from '../deals/deals.service.js';
 import { Injectable } from '@nestjs/common';
 import { BusinessRuleViolation, ErrorCode, NotFound } from '../common/errors.js';
 import { type Page, type PageQuery, pageOf, skipTake } from '../common/pagination.js';
-import { jsonInput } from '../common/prisma-json.js';
 import { TenantDb } from '../database/tenant-db.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import type { MergeLeadInput } from './dto/lead-actions.input.js';
 import type { LeadDuplicateOutput } from './dto/lead-actions.output.js';
 import type { LeadOutput } from './dto/lead.output.js';
 import { LeadAssignmentService } from './lead-assignment.service.js';
 import { LeadDuplicatesRepository } from './lead-duplicates.repository.js';
-import { LeadLinksRepository } from './lead-links.repository.js';
 import { toLeadOutput } from './leads.mapper.js';
-import { type LeadRow, LeadsRepository } from './leads.repository.js';
+import { type LeadChanges, type LeadRow, LeadsRepository } from './leads.repository.js';
 
 const isEmpty = (v: unknown): boolean => v === null || (typeof v === 'string' && v.trim() === '');
 
@@ -20,17 +20,16 @@ const isEmpty = (v: unknown): boolean => v === null || (typeof v === 'string' &&
  * tags, custom fields it lacks, and the later last-contact time. The assignee is left to
  * the caller (an assignment rule applies).
  */
-export function mergedFields(target: LeadRow, dup: LeadRow): Prisma.LeadUncheckedUpdateManyInput {
-  const data: Prisma.LeadUncheckedUpdateManyInput = {};
+export function mergedFields(target: LeadRow, dup: LeadRow): LeadChanges {
+  const data: LeadChanges = {};
   for (const key of ['email', 'phone', 'company', 'budget', 'timeline', 'notes'] as const) {
-    if (isEmpty(target[key]) && !isEmpty(dup[key])) data[key] = dup[key];
+    if (isEmpty(target[key]) && !isEmpty(dup[key])) Object.assign(data, { [key]: dup[key] });
   }
   const tags = [...new Set([...target.tags, ...dup.tags])];
   if (tags.length !== target.tags.length) data.tags = tags;
   const ownFields = (target.customFields ?? {}) as Record<string, unknown>;
   const dupFields = (dup.customFields ?? {}) as Record<string, unknown>;
-  if (Object.keys(dupFields).some((k) => !(k in ownFields)))
-    data.customFields = jsonInput({ ...dupFields, ...ownFields });
+  if (Object.keys(dupFields).some((k) => !(k in ownFields))) data.customFields = { ...dupFields, ...ownFields };
   if (dup.lastContactAt && (!target.lastContactAt || dup.lastContactAt > target.lastContactAt)) {
     data.lastContactAt = dup.lastContactAt;
   }
@@ -44,8 +43,10 @@ export class LeadMergeService {
     private readonly db: TenantDb,
     private readonly leads: LeadsRepository,
     private readonly duplicates: LeadDuplicatesRepository,
-    private readonly links: LeadLinksRepository,
     private readonly assignment: LeadAssignmentService,
+    private readonly activities: ActivitiesService,
+    private readonly appointments: AppointmentsService,
+    private readonly deals: DealsService,
   ) {}
 
   /** Same normalized email or phone first, then the same name (case-insensitive). */
@@ -87,7 +88,10 @@ export class LeadMergeService {
           [{ field: 'duplicateId', message: 'is CONVERTED' }],
         );
       }
-      await this.links.relink(dup.id, target.id);
+      // The duplicate's records follow it, each through its own module.
+      await this.activities.relinkLead(dup.id, target.id);
+      await this.appointments.relinkLead(dup.id, target.id);
+      await this.deals.relinkLead(dup.id, target.id);
       const data = mergedFields(target, dup);
       const takeAssignee = !target.assignedToId && dup.assignedToId !== null && this.assignment.mayAssign();
       if (takeAssignee) data.assignedToId = dup.assignedToId;

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { BusinessRuleViolation, NotFound, DetailCode } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import type { AssignLeadInput, QualifyLeadInput } from './dto/lead-actions.input.js';
 import type { LeadOutput } from './dto/lead.output.js';
 import { LeadAssignmentService } from './lead-assignment.service.js';
 import { assertTransition } from './lead-status.js';
 import { toLeadOutput } from './leads.mapper.js';
-import { type LeadRow, LeadsRepository } from './leads.repository.js';
+import { type LeadChanges, type LeadRow, LeadsRepository } from './leads.repository.js';
 
 const NOTES_MAX = 10_000;
 
@@ -56,7 +55,7 @@ export class LeadWorkflowService {
     });
   }
 
-  private async save(id: string, data: Prisma.LeadUncheckedUpdateManyInput): Promise<LeadOutput> {
+  private async save(id: string, data: LeadChanges): Promise<LeadOutput> {
     const updated = await this.leads.update(id, data);
     if (!updated) throw new NotFound('Lead');
     return toLeadOutput(updated);

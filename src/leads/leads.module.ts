@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ActivitiesModule } from '../activities/activities.module.js';
+import { AppointmentsModule } from '../appointments/appointments.module.js';
 import { AssigneesModule } from '../assignees/assignees.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
+import { DealsModule } from '../deals/deals.module.js';
 import { IncludesModule } from '../includes/includes.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { LeadActionsController } from './lead-actions.controller.js';
@@ -8,7 +11,6 @@ import { LeadAssignmentService } from './lead-assignment.service.js';
 import { LeadBulkService } from './lead-bulk.service.js';
 import { LeadConversionService } from './lead-conversion.service.js';
 import { LeadDuplicatesRepository } from './lead-duplicates.repository.js';
-import { LeadLinksRepository } from './lead-links.repository.js';
 import { LeadMergeService } from './lead-merge.service.js';
 import { LeadWorkflowService } from './lead-workflow.service.js';
 import { LeadsController } from './leads.controller.js';
@@ -16,12 +18,20 @@ import { LeadsRepository } from './leads.repository.js';
 import { LeadsService } from './leads.service.js';
 
 @Module({
-  imports: [AssigneesModule, ContactsModule, IncludesModule, NotificationsModule],
+  // The lead workflows change other features' records only through their services.
+  imports: [
+    ActivitiesModule,
+    AppointmentsModule,
+    AssigneesModule,
+    ContactsModule,
+    DealsModule,
+    IncludesModule,
+    NotificationsModule,
+  ],
   controllers: [LeadsController, LeadActionsController],
   providers: [
     LeadsRepository,
     LeadDuplicatesRepository,
-    LeadLinksRepository,
     LeadAssignmentService,
     LeadsService,
     LeadWorkflowService,

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Conflict, DetailCode, ErrorCode, NotFound } from '../common/errors.js';
 import { assertMayIncludeDeleted } from '../common/include-deleted.js';
 import { type Page, pageOf } from '../common/pagination.js';
-import { jsonInput } from '../common/prisma-json.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { IncludesService } from '../includes/includes.service.js';
 import type { CreateLeadInput, UpdateLeadInput } from './dto/lead.input.js';
@@ -52,7 +51,7 @@ export class LeadsService {
       assertCreatableStatus(input.status);
       const assigned = await this.assignment.checkChange(input.assignedToId, null, true);
       const { customFields, ...rest } = input;
-      const data = { ...rest, customFields: jsonInput(customFields), createdById: this.db.userId };
+      const data = { ...rest, customFields, createdById: this.db.userId };
       const checked = !options.allowDuplicate && (input.email || input.phone);
       // The duplicate check is part of the INSERT; the advisory lock before it makes two
       // concurrent creates of the same email or phone take turns.
@@ -90,7 +89,7 @@ export class LeadsService {
         ...(status != null && { status }),
         ...(scoreValue != null && { scoreValue }),
         ...(tags != null && { tags }),
-        customFields: jsonInput(customFields),
+        customFields,
       });
       if (!updated) throw new NotFound('Lead');
       if (reassigned) await this.assignment.notifyAssigned([updated], updated.assignedToId);

@@ -1,13 +1,16 @@
-import { calendarDate } from '../common/dates.js';
+import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { skipTake } from '../common/pagination.js';
 import { containsPattern } from '../common/search.js';
 import { parseSort } from '../common/sort.js';
-import { Prisma } from '../generated/prisma/client.js';
+import type { DB } from '../database/schema.js';
+import type { Sql } from '../database/sql.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { ListingStatus, PropertyType } from '../generated/prisma/enums.js';
 import type { ListingSortField, ListListingsQuery } from './dto/list-listings.query.js';
 import { statusesForStandardStatus } from './reso.js';
 
 /**
- * Listing search as SQL, written for the indexes of migration 20261123030000.
+ * Listing search, written for the indexes of migration 20261123030000.
  *
  * The API runs as crm_app under RLS, where a condition becomes an index condition only
  * if its functions are LEAKPROOF. Enum equality, numeric comparison, lower() and ILIKE
@@ -17,78 +20,98 @@ import { statusesForStandardStatus } from './reso.js';
  * predicates. bench/listings-explain.mjs EXPLAINs exactly these statements.
  */
 
-const SORT_COLUMNS: Record<ListingSortField, { column: string; nullable: boolean }> = {
-  createdAt: { column: 'l.created_at', nullable: false },
-  updatedAt: { column: 'l.updated_at', nullable: false },
-  price: { column: 'l.price_cents', nullable: false },
-  listingDate: { column: 'l.listing_date', nullable: true },
-  squareFeet: { column: 'l.square_feet', nullable: true },
-};
+type Listings = ExpressionBuilder<DB, 'listings'>;
 
-function statusFilter(q: ListListingsQuery): string[] | undefined {
+const SORT_COLUMNS = {
+  createdAt: { column: 'createdAt', nullable: false },
+  updatedAt: { column: 'updatedAt', nullable: false },
+  price: { column: 'priceCents', nullable: false },
+  listingDate: { column: 'listingDate', nullable: true },
+  squareFeet: { column: 'squareFeet', nullable: true },
+} as const satisfies Record<ListingSortField, { column: keyof DB['listings']; nullable: boolean }>;
+
+function statusFilter(q: ListListingsQuery): ListingStatus[] | undefined {
   const fromReso = q.standardStatus?.length ? statusesForStandardStatus(q.standardStatus) : undefined;
   if (!q.status?.length) return fromReso;
   return fromReso ? q.status.filter((s) => fromReso.includes(s)) : q.status;
 }
 
 /** Enum values as SQL literals (they passed enum validation; the check below keeps it so). */
-function enumLiterals(values: readonly string[], type: string): Prisma.Sql {
+function enumLiterals(values: readonly string[], type: 'ListingStatus' | 'PropertyType') {
   if (!values.every((v) => /^[A-Z_]+$/.test(v))) throw new Error(`Not ${type} values: ${values.join(', ')}`);
-  return Prisma.raw(values.map((v) => `'${v}'::"${type}"`).join(', '));
+  // The type's name is raw: the SQL layer would snake-case an identifier.
+  return values.map((v) => sql<ListingStatus & PropertyType>`${sql.lit(v)}::${sql.raw(`"${type}"`)}`);
 }
 
 /** A decimal-string amount as bigint cents, computed on the parameter (no column inside a non-leakproof call). */
-const cents = (amount: string): Prisma.Sql => Prisma.sql`(${amount}::numeric * 100)::bigint`;
+const cents = (amount: string) => sql<bigint>`(${amount}::numeric * 100)::bigint`;
 
-/** The WHERE clause (without the keyword) for a search in one organization. */
-export function listingWhere(orgId: string, q: ListListingsQuery): Prisma.Sql {
-  const c: Prisma.Sql[] = [Prisma.sql`l.organization_id = ${orgId}::uuid`];
-  if (!q.includeDeleted) c.push(Prisma.sql`l.deleted_at IS NULL`);
+/** The search's condition in one organization. */
+export function listingWhere(eb: Listings, orgId: string, q: ListListingsQuery): Expression<SqlBool> {
+  const c: Expression<SqlBool>[] = [eb('organizationId', '=', orgId)];
+  if (!q.includeDeleted) c.push(eb('deletedAt', 'is', null));
   const statuses = statusFilter(q);
-  if (statuses) {
-    c.push(statuses.length ? Prisma.sql`l.status IN (${enumLiterals(statuses, 'ListingStatus')})` : Prisma.sql`false`);
-  }
-  if (q.propertyType?.length) c.push(Prisma.sql`l.property_type IN (${enumLiterals(q.propertyType, 'PropertyType')})`);
-  if (q.priceMin !== undefined) c.push(Prisma.sql`l.price_cents >= ${cents(q.priceMin)}`);
-  if (q.priceMax !== undefined) c.push(Prisma.sql`l.price_cents <= ${cents(q.priceMax)}`);
-  if (q.bedroomsMin !== undefined) c.push(Prisma.sql`l.bedrooms >= ${q.bedroomsMin}::int`);
-  if (q.bathroomsMin !== undefined) c.push(Prisma.sql`l.bathrooms >= ${q.bathroomsMin}::numeric`);
-  if (q.squareFeetMin !== undefined) c.push(Prisma.sql`l.square_feet >= ${q.squareFeetMin}::int`);
-  if (q.squareFeetMax !== undefined) c.push(Prisma.sql`l.square_feet <= ${q.squareFeetMax}::int`);
-  if (q.city) c.push(Prisma.sql`l.city_key = lower(${q.city}::text)`);
-  if (q.state) c.push(Prisma.sql`l.state_key = lower(${q.state}::text)`);
-  if (q.zipCode) c.push(Prisma.sql`l.zip_code = ${q.zipCode}::text`);
-  if (q.listingDateFrom) c.push(Prisma.sql`l.listing_date >= ${calendarDate(q.listingDateFrom)}::date`);
-  if (q.listingDateTo) c.push(Prisma.sql`l.listing_date < ${calendarDate(q.listingDateTo)}::date`);
-  if (q.assignedToId) c.push(Prisma.sql`l.assigned_to_id = ${q.assignedToId}::uuid`);
-  if (q.ids?.length) c.push(Prisma.sql`l.id = ANY(${q.ids}::uuid[])`);
+  if (statuses) c.push(statuses.length ? eb('status', 'in', enumLiterals(statuses, 'ListingStatus')) : eb.lit(false));
+  if (q.propertyType?.length) c.push(eb('propertyType', 'in', enumLiterals(q.propertyType, 'PropertyType')));
+  if (q.priceMin !== undefined) c.push(eb('priceCents', '>=', cents(q.priceMin)));
+  if (q.priceMax !== undefined) c.push(eb('priceCents', '<=', cents(q.priceMax)));
+  if (q.bedroomsMin !== undefined) c.push(eb('bedrooms', '>=', q.bedroomsMin));
+  if (q.bathroomsMin !== undefined) c.push(eb('bathrooms', '>=', sql<Prisma.Decimal>`${q.bathroomsMin}::numeric`));
+  if (q.squareFeetMin !== undefined) c.push(eb('squareFeet', '>=', q.squareFeetMin));
+  if (q.squareFeetMax !== undefined) c.push(eb('squareFeet', '<=', q.squareFeetMax));
+  if (q.city) c.push(eb('cityKey', '=', sql<string>`lower(${q.city}::text)`));
+  if (q.state) c.push(eb('stateKey', '=', sql<string>`lower(${q.state}::text)`));
+  if (q.zipCode) c.push(eb('zipCode', '=', q.zipCode));
+  if (q.listingDateFrom) c.push(eb('listingDate', '>=', q.listingDateFrom));
+  if (q.listingDateTo) c.push(eb('listingDate', '<', q.listingDateTo));
+  if (q.assignedToId) c.push(eb('assignedToId', '=', q.assignedToId));
+  if (q.ids?.length) c.push(eb('id', 'in', q.ids));
   if (q.q) {
     const p = containsPattern(q.q);
     c.push(
-      Prisma.sql`(l.title ILIKE ${p}::text OR l.address ILIKE ${p}::text OR l.mls_number ILIKE ${p}::text OR l.description ILIKE ${p}::text)`,
+      eb.or([
+        eb('title', 'ilike', p),
+        eb('address', 'ilike', p),
+        eb('mlsNumber', 'ilike', p),
+        eb('description', 'ilike', p),
+      ]),
     );
   }
-  return Prisma.join(c, ' AND ');
+  return eb.and(c);
 }
 
-/** ORDER BY terms; nullable keys sort NULLS LAST both ways, and id breaks ties in the last key's direction. */
-export function listingOrderBy(sort: string | undefined): Prisma.Sql {
+/** ORDER BY: nullable keys sort NULLS LAST both ways, and id breaks ties in the last key's direction. */
+export function orderListings<O>(query: SelectQueryBuilder<DB, 'listings', O>, sort: string | undefined) {
   const keys = parseSort<ListingSortField>(sort, '-createdAt');
-  const terms = keys.map(({ field, direction }) => {
+  for (const { field, direction } of keys) {
     const { column, nullable } = SORT_COLUMNS[field];
-    return `${column} ${direction.toUpperCase()}${nullable ? ' NULLS LAST' : ''}`;
-  });
-  terms.push(`l.id ${keys[keys.length - 1].direction.toUpperCase()}`);
-  return Prisma.raw(terms.join(', '));
+    query = query.orderBy(column, (ob) => (nullable ? ob[direction]().nullsLast() : ob[direction]()));
+  }
+  return query.orderBy('id', keys[keys.length - 1].direction);
 }
 
-/** The page of ids, in order. */
-export function listingPageSql(orgId: string, q: ListListingsQuery): Prisma.Sql {
+/** One page of listings, with the search's total beside each row (one statement). */
+export function listingPage(db: Sql, orgId: string, q: ListListingsQuery) {
   const { skip, take } = skipTake(q);
-  return Prisma.sql`SELECT l.id FROM listings l WHERE ${listingWhere(orgId, q)}
-    ORDER BY ${listingOrderBy(q.sort)} LIMIT ${take}::int OFFSET ${skip}::int`;
+  const where = (eb: Listings) => listingWhere(eb, orgId, q);
+  const page = db
+    .selectFrom('listings')
+    .selectAll()
+    .select((eb) =>
+      eb
+        .selectFrom('listings')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where(where)
+        .as('total'),
+    )
+    .where(where);
+  return orderListings(page, q.sort).limit(take).offset(skip);
 }
 
-export function listingCountSql(orgId: string, q: ListListingsQuery): Prisma.Sql {
-  return Prisma.sql`SELECT count(*)::int AS total FROM listings l WHERE ${listingWhere(orgId, q)}`;
+/** The search's total alone (a page past the last has no row to carry it). */
+export function listingCount(db: Sql, orgId: string, q: ListListingsQuery) {
+  return db
+    .selectFrom('listings')
+    .select(sql<number>`count(*)::int`.as('total'))
+    .where((eb) => listingWhere(eb, orgId, q));
 }

@@ -4,7 +4,7 @@ import { Conflict, ErrorCode } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ListListingsQuery } from './dto/list-listings.query.js';
-import { listingCountSql, listingPageSql } from './listing-search.js';
+import { listingCount, listingPage } from './listing-search.js';
 
 export type ListingRow = Prisma.ListingGetPayload<object>;
 export type ListingWrite = Omit<Prisma.ListingUncheckedCreateInput, 'organizationId' | 'id'>;
@@ -26,16 +26,12 @@ export class ListingsRepository {
     return this.db.orgId;
   }
 
-  /** The page (ids chosen and ordered in SQL, see listing-search.ts) and the total. */
+  /** One page of the search (listing-search.ts) and its total: one statement unless past the last page. */
   async search(query: ListListingsQuery): Promise<[ListingRow[], number]> {
-    const ids = await this.db.tx.$queryRaw<{ id: string }[]>(listingPageSql(this.orgId, query));
-    const [{ total }] = await this.db.tx.$queryRaw<{ total: number }[]>(listingCountSql(this.orgId, query));
-    if (!ids.length) return [[], total];
-    const rows = await this.db.tx.listing.findMany({
-      where: { organizationId: this.orgId, id: { in: ids.map((r) => r.id) } },
-    });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return [ids.map((r) => byId.get(r.id)).filter((r): r is ListingRow => r !== undefined), total];
+    const rows = await listingPage(this.db.sql, this.orgId, query).execute();
+    if (rows.length) return [rows.map(({ total: _total, ...row }) => row), rows[0].total ?? 0];
+    const { total } = await listingCount(this.db.sql, this.orgId, query).executeTakeFirstOrThrow();
+    return [[], total];
   }
 
   /** A live (not soft-deleted) listing, or null — another organization's id is simply not found (RLS). */

@@ -6,6 +6,6 @@ import { MembersService } from './members.service.js';
 @Module({
   controllers: [MembersController],
   providers: [MembersRepository, MembersService],
-  exports: [MembersRepository],
+  exports: [MembersService],
 })
 export class MembersModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { skipTake } from '../common/pagination.js';
+import { sql } from 'kysely';
 import { TenantDb } from '../database/tenant-db.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
 import type { ListMembersQuery } from './dto/list-members.query.js';
@@ -35,7 +36,9 @@ export class MembersRepository {
   }
 
   async userIdByEmail(email: string): Promise<string | undefined> {
-    const [row] = await this.db.tx.$queryRaw<{ id: string | null }[]>`SELECT app.profile_id_by_email(${email}) AS id`;
+    const row = await this.db.sql
+      .selectNoFrom(sql<string | null>`app.profile_id_by_email(${email})`.as('id'))
+      .executeTakeFirst();
     return row?.id ?? undefined;
   }
 
@@ -57,10 +60,13 @@ export class MembersRepository {
 
   /** Locks the organization's ADMIN rows so two concurrent demotions cannot both pass the last-admin check. */
   async lockAdmins(): Promise<string[]> {
-    const rows = await this.db.tx.$queryRaw<{ user_id: string }[]>`
-      SELECT user_id FROM memberships
-      WHERE organization_id = ${this.orgId}::uuid AND role = 'ADMIN'
-      FOR UPDATE`;
-    return rows.map((r) => r.user_id);
+    const rows = await this.db.sql
+      .selectFrom('memberships')
+      .select('userId')
+      .where('organizationId', '=', this.orgId)
+      .where('role', '=', 'ADMIN')
+      .forUpdate()
+      .execute();
+    return rows.map((r) => r.userId);
   }
 }

@@ -47,6 +47,14 @@ export class MembersService {
     });
   }
 
+  /**
+   * The user who creates an organization becomes its first ADMIN, inside the unit of work
+   * (OrganizationsService.create) that created it.
+   */
+  async addFounder(userId: string): Promise<void> {
+    await this.members.create(userId, 'ADMIN');
+  }
+
   add(input: AddMemberInput): Promise<MemberOutput> {
     return this.db.run(async () => {
       const userId = await this.members.userIdByEmail(input.email);

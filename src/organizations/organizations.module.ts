@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { MembersModule } from '../members/members.module.js';
 import { OrganizationsController } from './organizations.controller.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 import { OrganizationsService } from './organizations.service.js';
 
 @Module({
+  imports: [MembersModule],
   controllers: [OrganizationsController],
   providers: [OrganizationsRepository, OrganizationsService],
 })

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db.js';
-import type { MemberRole } from '../generated/prisma/enums.js';
 
 @Injectable()
 export class OrganizationsRepository {
@@ -8,10 +7,6 @@ export class OrganizationsRepository {
 
   create(id: string, name: string) {
     return this.db.tx.organization.create({ data: { id, name } });
-  }
-
-  addMember(organizationId: string, userId: string, role: MemberRole) {
-    return this.db.tx.membership.create({ data: { organizationId, userId, role } });
   }
 
   /** The user's memberships with their organizations (RLS: only their own), optionally of some organizations. */

@@ -7,6 +7,7 @@ import { TenantDb } from '../database/tenant-db.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
 import type { CreateOrganizationInput, UpdateOrganizationInput } from './dto/organization.input.js';
 import type { OrganizationOutput } from './dto/organization.output.js';
+import { MembersService } from '../members/members.service.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 
 interface OrgRow {
@@ -31,6 +32,7 @@ export class OrganizationsService {
   constructor(
     private readonly db: TenantDb,
     private readonly orgs: OrganizationsRepository,
+    private readonly members: MembersService,
   ) {}
 
   /** The creator becomes the organization's first ADMIN, in the same transaction. */
@@ -38,7 +40,7 @@ export class OrganizationsService {
     const id = randomUUID();
     return this.db.runTrusted({ userId, orgId: id, role: 'ADMIN' }, async () => {
       const org = await this.orgs.create(id, input.name);
-      await this.orgs.addMember(id, userId, 'ADMIN');
+      await this.members.addFounder(userId);
       return toOutput(org, 'ADMIN');
     });
   }

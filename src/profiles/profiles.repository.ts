@@ -6,8 +6,11 @@ export class ProfilesRepository {
   constructor(private readonly db: TenantDb) {}
 
   async insertIfMissing(id: string, email: string): Promise<void> {
-    await this.db.tx
-      .$executeRaw`INSERT INTO profiles (id, email) VALUES (${id}::uuid, ${email}) ON CONFLICT (id) DO NOTHING`;
+    await this.db.sql
+      .insertInto('profiles')
+      .values({ id, email })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
   }
 
   create(id: string, email: string, fullName: string) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IdsPageQuery } from '../common/ids-param.js';
 import { skipTake } from '../common/pagination.js';
+import { sql } from 'kysely';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TicketShareLink } from '../generated/prisma/client.js';
 
@@ -57,9 +58,11 @@ export class TicketSharesRepository {
    * app.resolve_ticket_share: the only read across organizations, by token hash only.
    */
   async resolve(tokenHash: string): Promise<ResolvedShare | null> {
-    const [row] = await this.db.tx.$queryRaw<{ organization_id: string; ticket_id: string }[]>`
-      SELECT organization_id, ticket_id FROM app.resolve_ticket_share(${tokenHash})`;
-    return row ? { organizationId: row.organization_id, ticketId: row.ticket_id } : null;
+    const row = await this.db.sql
+      .selectFrom(sql<ResolvedShare>`app.resolve_ticket_share(${tokenHash})`.as('s'))
+      .select(['s.organizationId', 's.ticketId'])
+      .executeTakeFirst();
+    return row ?? null;
   }
 
   /**
@@ -67,6 +70,6 @@ export class TicketSharesRepository {
    * user set, RLS then shows that ticket only and none of its internal comments.
    */
   async enter(ticketId: string): Promise<void> {
-    await this.db.tx.$executeRaw`SELECT set_config('app.share_ticket_id', ${ticketId}, true)`;
+    await sql`SELECT set_config('app.share_ticket_id', ${ticketId}, true)`.execute(this.db.sql);
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { DB } from '../database/schema.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { MemberRole, TicketPriority, TicketStatus } from '../generated/prisma/enums.js';
 
@@ -11,19 +13,33 @@ export interface TicketTotals {
   total: number;
   open: number;
   overdue: number;
-  median_first_response: number | null;
-  median_resolution: number | null;
+  medianFirstResponse: number | null;
+  medianResolution: number | null;
 }
 
 export interface WorkloadRow {
-  user_id: string;
-  full_name: string | null;
+  userId: string;
+  fullName: string | null;
   email: string;
   role: MemberRole;
   open: number;
   overdue: number;
   resolved: number;
 }
+
+type Summary = ExpressionBuilder<DB, 'ticket_summary'>;
+
+/** Tickets created in [from, to), of this organization. */
+const createdIn =
+  (org: string, { from, to }: Period) =>
+  (eb: Summary) =>
+    eb.and([
+      eb('organizationId', '=', org),
+      ...(from ? [eb('createdAt', '>=', from)] : []),
+      ...(to ? [eb('createdAt', '<', to)] : []),
+    ]);
+
+const countInt = sql<number>`count(*)::int`;
 
 /**
  * Figures from the security_invoker views ticket_summary and user_workload, so RLS
@@ -39,50 +55,61 @@ export class TicketStatsRepository {
     byStatus: { key: TicketStatus; n: number }[];
     byPriority: { key: TicketPriority; n: number }[];
   }> {
-    const from = period.from ?? null;
-    const to = period.to ?? null;
-    const org = this.db.orgId;
-    const [totals] = await this.db.tx.$queryRaw<TicketTotals[]>`
-      SELECT count(*)::int AS total,
-             count(*) FILTER (WHERE is_open)::int AS open,
-             count(*) FILTER (WHERE is_overdue)::int AS overdue,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_seconds) AS median_first_response,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_seconds) AS median_resolution
-      FROM ticket_summary
-      WHERE organization_id = ${org}::uuid
-        AND (${from}::timestamptz IS NULL OR created_at >= ${from}::timestamptz)
-        AND (${to}::timestamptz IS NULL OR created_at < ${to}::timestamptz)`;
-    const byStatus = await this.db.tx.$queryRaw<{ key: TicketStatus; n: number }[]>`
-      SELECT status::text AS key, count(*)::int AS n FROM ticket_summary
-      WHERE organization_id = ${org}::uuid
-        AND (${from}::timestamptz IS NULL OR created_at >= ${from}::timestamptz)
-        AND (${to}::timestamptz IS NULL OR created_at < ${to}::timestamptz)
-      GROUP BY status`;
-    const byPriority = await this.db.tx.$queryRaw<{ key: TicketPriority; n: number }[]>`
-      SELECT priority::text AS key, count(*)::int AS n FROM ticket_summary
-      WHERE organization_id = ${org}::uuid
-        AND (${from}::timestamptz IS NULL OR created_at >= ${from}::timestamptz)
-        AND (${to}::timestamptz IS NULL OR created_at < ${to}::timestamptz)
-      GROUP BY priority`;
+    const where = createdIn(this.db.orgId, period);
+    const median = (eb: Summary, column: 'firstResponseSeconds' | 'resolutionSeconds') =>
+      sql<number | null>`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${eb.ref(column)})`;
+    const totals = await this.db.sql
+      .selectFrom('ticket_summary')
+      .select((eb) => [
+        countInt.as('total'),
+        sql<number>`count(*) FILTER (WHERE ${eb.ref('isOpen')})::int`.as('open'),
+        sql<number>`count(*) FILTER (WHERE ${eb.ref('isOverdue')})::int`.as('overdue'),
+        median(eb, 'firstResponseSeconds').as('medianFirstResponse'),
+        median(eb, 'resolutionSeconds').as('medianResolution'),
+      ])
+      .where(where)
+      .executeTakeFirstOrThrow();
+    const byStatus = await this.db.sql
+      .selectFrom('ticket_summary')
+      .select(['status as key', countInt.as('n')])
+      .where(where)
+      .groupBy('status')
+      .execute();
+    const byPriority = await this.db.sql
+      .selectFrom('ticket_summary')
+      .select(['priority as key', countInt.as('n')])
+      .where(where)
+      .groupBy('priority')
+      .execute();
     return { totals, byStatus, byPriority };
   }
 
   /** Per member: assigned tickets open and overdue now, and resolved in [from, to). */
-  workload(period: Period): Promise<WorkloadRow[]> {
-    const from = period.from ?? null;
-    const to = period.to ?? null;
-    return this.db.tx.$queryRaw<WorkloadRow[]>`
-      SELECT user_id, full_name, email, role::text AS role,
-             count(ticket_id) FILTER (WHERE is_open)::int AS open,
-             count(ticket_id) FILTER (WHERE is_overdue)::int AS overdue,
-             count(ticket_id) FILTER (
-               WHERE resolved_at IS NOT NULL
-                 AND (${from}::timestamptz IS NULL OR resolved_at >= ${from}::timestamptz)
-                 AND (${to}::timestamptz IS NULL OR resolved_at < ${to}::timestamptz)
-             )::int AS resolved
-      FROM user_workload
-      WHERE organization_id = ${this.db.orgId}::uuid
-      GROUP BY user_id, full_name, email, role
-      ORDER BY open DESC, overdue DESC, email, user_id`;
+  workload({ from, to }: Period): Promise<WorkloadRow[]> {
+    return this.db.sql
+      .selectFrom('user_workload')
+      .select((eb) => {
+        const resolvedIn = eb.and([
+          eb('resolvedAt', 'is not', null),
+          ...(from ? [eb('resolvedAt', '>=', from)] : []),
+          ...(to ? [eb('resolvedAt', '<', to)] : []),
+        ]);
+        return [
+          'userId',
+          'fullName',
+          'email',
+          'role',
+          sql<number>`count(${eb.ref('ticketId')}) FILTER (WHERE ${eb.ref('isOpen')})::int`.as('open'),
+          sql<number>`count(${eb.ref('ticketId')}) FILTER (WHERE ${eb.ref('isOverdue')})::int`.as('overdue'),
+          sql<number>`count(${eb.ref('ticketId')}) FILTER (WHERE ${resolvedIn})::int`.as('resolved'),
+        ];
+      })
+      .where('organizationId', '=', this.db.orgId)
+      .groupBy(['userId', 'fullName', 'email', 'role'])
+      .orderBy('open', 'desc')
+      .orderBy('overdue', 'desc')
+      .orderBy('email')
+      .orderBy('userId')
+      .execute();
   }
 }

@@ -40,8 +40,8 @@ export class TicketStatsService {
         byPriority: priorityCounts,
         open: totals.open,
         overdue: totals.overdue,
-        medianFirstResponseSeconds: totals.median_first_response === null ? null : Number(totals.median_first_response),
-        medianResolutionSeconds: totals.median_resolution === null ? null : Number(totals.median_resolution),
+        medianFirstResponseSeconds: totals.medianFirstResponse === null ? null : Number(totals.medianFirstResponse),
+        medianResolutionSeconds: totals.medianResolution === null ? null : Number(totals.medianResolution),
       };
     });
   }
@@ -54,8 +54,8 @@ export class TicketStatsService {
         from: period.from?.toISOString() ?? null,
         to: period.to?.toISOString() ?? null,
         data: rows.map((r) => ({
-          userId: r.user_id,
-          fullName: r.full_name,
+          userId: r.userId,
+          fullName: r.fullName,
           email: r.email,
           role: r.role,
           open: r.open,

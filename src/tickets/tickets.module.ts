@@ -1,3 +1,4 @@
+import { AssigneesModule } from '../assignees/assignees.module.js';
 import { Module } from '@nestjs/common';
 import { IncludesModule } from '../includes/includes.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -20,7 +21,7 @@ import { TicketsService } from './tickets.service.js';
 
 /** Tickets (issue 7): workflow, assignees, comments, attachments (StorageModule), share links, metrics. */
 @Module({
-  imports: [IncludesModule, NotificationsModule],
+  imports: [AssigneesModule, IncludesModule, NotificationsModule],
   controllers: [
     TicketsController,
     TicketCommentsController,

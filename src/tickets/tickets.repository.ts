@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { skipTake, type PageQuery } from '../common/pagination.js';
 import { parseSort } from '../common/sort.js';
 import { TenantDb } from '../database/tenant-db.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { sql } from 'kysely';
+import type { Prisma } from '../generated/prisma/client.js';
 import type { TicketStatus } from '../generated/prisma/enums.js';
 import type { ListTicketsQuery, TicketSortField } from './dto/list-tickets.query.js';
 import { OPEN_TICKET_STATUSES, parseTicketNumber } from './ticket-status.js';
@@ -86,9 +87,14 @@ export class TicketsRepository {
    * it stays true until the change is written (two concurrent transitions take turns).
    */
   async lock(id: string): Promise<TicketRow | null> {
-    const locked = await this.db.sql.query<{ id: string }>(Prisma.sql`
-      SELECT id FROM tickets WHERE organization_id = ${this.orgId}::uuid AND id = ${id}::uuid FOR UPDATE`);
-    return locked.length ? this.find(id) : null;
+    const locked = await this.db.sql
+      .selectFrom('tickets')
+      .select('id')
+      .where('organizationId', '=', this.orgId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    return locked ? this.find(id) : null;
   }
 
   /** Inserts the ticket (its number comes from the per-organization counter, by trigger) and its assignees. */
@@ -129,11 +135,11 @@ export class TicketsRepository {
     note: string | undefined,
     data: Prisma.TicketUncheckedUpdateManyInput = {},
   ): Promise<TicketRow | null> {
-    await this.db.tx.$executeRaw`SELECT set_config('app.status_note', ${note ?? ''}, true)`;
+    await sql`SELECT set_config('app.status_note', ${note ?? ''}, true)`.execute(this.db.sql);
     try {
       return await this.update(id, { ...data, status: to });
     } finally {
-      await this.db.tx.$executeRaw`SELECT set_config('app.status_note', '', true)`;
+      await sql`SELECT set_config('app.status_note', '', true)`.execute(this.db.sql);
     }
   }
 
@@ -180,31 +186,5 @@ export class TicketsRepository {
       where: { ticketId, userId, organizationId: this.orgId },
     });
     return count > 0;
-  }
-
-  /** Members of this organization among `userIds`. */
-  async members(userIds: readonly string[]): Promise<Set<string>> {
-    if (!userIds.length) return new Set();
-    const rows = await this.db.tx.membership.findMany({
-      where: { organizationId: this.orgId, userId: { in: [...userIds] } },
-      select: { userId: true },
-    });
-    return new Set(rows.map((r) => r.userId));
-  }
-
-  async contactExists(id: string): Promise<boolean> {
-    const row = await this.db.tx.contact.findFirst({
-      where: { id, organizationId: this.orgId, deletedAt: null },
-      select: { id: true },
-    });
-    return row !== null;
-  }
-
-  async listingExists(id: string): Promise<boolean> {
-    const row = await this.db.tx.listing.findFirst({
-      where: { id, organizationId: this.orgId, deletedAt: null },
-      select: { id: true },
-    });
-    return row !== null;
   }
 }

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { BusinessRuleViolation, Conflict, ErrorCode, NotFound, type ErrorDetail } from '../common/errors.js';
+import { Conflict, ErrorCode, NotFound } from '../common/errors.js';
 import { type Page, type PageQuery, pageOf } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { AssigneesService } from '../assignees/assignees.service.js';
+import { LiveRecordsService } from '../records/live-records.service.js';
 import { IncludesService } from '../includes/includes.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { STORAGE_DRIVER, type StorageDriver } from '../storage/storage.driver.js';
@@ -26,6 +28,8 @@ export class TicketsService {
     private readonly db: TenantDb,
     private readonly tickets: TicketsRepository,
     private readonly notifications: NotificationsService,
+    private readonly records: LiveRecordsService,
+    private readonly assignees: AssigneesService,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly includes: IncludesService,
   ) {}
@@ -151,29 +155,18 @@ export class TicketsService {
     return ticket;
   }
 
-  private async checkReferences(input: { contactId?: string | null; listingId?: string | null }): Promise<void> {
-    const details: ErrorDetail[] = [];
-    if (input.contactId && !(await this.tickets.contactExists(input.contactId))) {
-      details.push({ field: 'contactId', message: 'is not a contact of this organization' });
-    }
-    if (input.listingId && !(await this.tickets.listingExists(input.listingId))) {
-      details.push({ field: 'listingId', message: 'is not a listing of this organization' });
-    }
-    if (details.length) {
-      throw new BusinessRuleViolation('A linked record does not exist', ErrorCode.InvalidReference, details);
-    }
+  private checkReferences({
+    contactId,
+    listingId,
+  }: {
+    contactId?: string | null;
+    listingId?: string | null;
+  }): Promise<void> {
+    return this.records.assertLinks({ contactId, listingId });
   }
 
-  private async checkMembers(userIds: readonly string[], field: string): Promise<void> {
-    const members = await this.tickets.members(userIds);
-    const strangers = userIds.filter((u) => !members.has(u));
-    if (strangers.length) {
-      throw new BusinessRuleViolation(
-        'Assignees must be members of this organization',
-        ErrorCode.InvalidAssignee,
-        strangers.map((u) => ({ field, message: `${u} is not a member of this organization` })),
-      );
-    }
+  private checkMembers(userIds: readonly string[], field: string): Promise<void> {
+    return this.assignees.assertMembers(userIds, field);
   }
 
   private notifyAssigned(ticket: TicketRow, userIds: readonly string[]): Promise<void> {

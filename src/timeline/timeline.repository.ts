@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { RecordKind } from '../activities/linked-records.repository.js';
+import { type Expression, type RawBuilder, sql } from 'kysely';
+import { jsonBuildObject } from 'kysely/helpers/postgres';
+import type { RecordKind } from '../records/live-records.repository.js';
 import { TenantDb } from '../database/tenant-db.js';
-import { Prisma } from '../generated/prisma/client.js';
 import type { TimelineItem, TimelineItemType } from './dto/timeline.output.js';
 
 /** Where the previous page stopped: the last item's (occurred_at, kind, id). */
@@ -19,30 +20,30 @@ export interface TimelineRow extends TimelineKey {
   data: TimelineItem['data'];
 }
 
-interface RawRow {
-  kind: TimelineItemType;
+/** ISO-8601 UTC with milliseconds, like the rest of the API. */
+const iso = <T extends Date | null>(column: Expression<T>): RawBuilder<null extends T ? string | null : string> =>
+  sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The column of activities / appointments that points at each kind of record. */
+const ACTIVITY_COLUMN = {
+  lead: 'a.leadId',
+  contact: 'a.contactId',
+  deal: 'a.dealId',
+  listing: 'a.listingId',
+} as const satisfies Record<RecordKind, string>;
+const APPOINTMENT_COLUMN = { lead: 'ap.leadId', deal: 'ap.dealId', listing: 'ap.listingId' } as const;
+
+interface Query {
+  org: string;
   id: string;
-  at: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  data: TimelineItem['data'];
+  after: TimelineKey | undefined;
+  take: number;
 }
 
-/** ISO-8601 UTC with milliseconds, like the rest of the API. */
-const iso = (column: Prisma.Sql) => Prisma.sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-// Fixed identifiers chosen by the route, never by the client.
-const ACTIVITY_COLUMN: Record<RecordKind, Prisma.Sql> = {
-  lead: Prisma.raw('a.lead_id'),
-  contact: Prisma.raw('a.contact_id'),
-  deal: Prisma.raw('a.deal_id'),
-  listing: Prisma.raw('a.listing_id'),
-};
-const APPOINTMENT_COLUMN: Record<Exclude<RecordKind, 'contact'>, Prisma.Sql> = {
-  lead: Prisma.raw('ap.lead_id'),
-  deal: Prisma.raw('ap.deal_id'),
-  listing: Prisma.raw('ap.listing_id'),
-};
+/** `(occurredAt, id) < cursor` on the branch's own columns; always true on the first page. */
+function keyset(at: Expression<Date>, id: Expression<string>, after: TimelineKey | undefined): RawBuilder<boolean> {
+  return after ? sql`(${at}, ${id}) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql`true`;
+}
 
 /**
  * One record's timeline: its activities, appointments and recorded changes merged newest
@@ -57,109 +58,166 @@ export class TimelineRepository {
   constructor(private readonly db: TenantDb) {}
 
   async page(kind: RecordKind, recordId: string, after: TimelineKey | undefined, take: number): Promise<TimelineRow[]> {
-    const q = { org: this.db.orgId, id: recordId, after, take };
-    const branches = [this.activities(kind, q), this.appointments(kind, q)];
+    const q: Query = { org: this.db.orgId, id: recordId, after, take };
+    const branches: Expression<Branch>[] = [this.activities(kind, q), this.appointments(kind, q)];
     if (kind === 'deal') branches.push(this.stageChanges(q));
     if (kind === 'listing') branches.push(this.priceChanges(q), this.statusChanges(q));
-    const rows = await this.db.tx.$queryRaw<RawRow[]>`
-      SELECT t.kind, t.id::text AS id,
-             to_char(t.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
-             t.actor_id::text AS actor_id, coalesce(p.full_name, p.email) AS actor_name, t.data
-      FROM (${Prisma.join(branches, ' UNION ALL ')}) t
-      LEFT JOIN profiles p ON p.id = t.actor_id
-      ORDER BY t.occurred_at DESC, t.id DESC
-      LIMIT ${take}::int`;
-    return rows.map((r) => ({
-      kind: r.kind,
-      id: r.id,
-      at: r.at,
-      actorId: r.actor_id,
-      actorName: r.actor_name,
-      data: r.data,
-    }));
+    const merged = sql<Branch>`(${sql.join(
+      branches.map((b) => sql`(${b})`),
+      sql` UNION ALL `,
+    )})`;
+    const rows = await this.db.sql
+      .selectFrom(merged.as('t'))
+      .leftJoin('profiles as p', 'p.id', 't.actorId')
+      .select((eb) => [
+        't.kind',
+        't.id',
+        sql<string>`to_char(${eb.ref('t.occurredAt')} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('at'),
+        't.actorId',
+        eb.fn.coalesce('p.fullName', 'p.email').as('actorName'),
+        't.data',
+      ])
+      .orderBy('t.occurredAt', 'desc')
+      .orderBy('t.id', 'desc')
+      .limit(take)
+      .execute();
+    return rows;
   }
 
-  /** `AND (occurredAt, id) < cursor`, or nothing on the first page. */
-  private keyset(occurredAt: Prisma.Sql, id: Prisma.Sql, after: TimelineKey | undefined): Prisma.Sql {
-    return after
-      ? Prisma.sql`AND (${occurredAt}, ${id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
-      : Prisma.empty;
-  }
-
-  private activities(kind: RecordKind, q: Query): Prisma.Sql {
+  private activities(kind: RecordKind, q: Query) {
     // occurred_at = coalesce(completed_at, created_at), stored so the keyset is an index bound.
-    const at = Prisma.sql`a.occurred_at`;
-    return Prisma.sql`(
-      SELECT 'activity'::text AS kind, a.id, ${at} AS occurred_at, a.created_by_id AS actor_id,
-             jsonb_build_object(
-               'id', a.id, 'type', a.type, 'title', a.title, 'outcome', a.outcome,
-               'dueDate', ${iso(Prisma.sql`a.due_date`)}, 'completedAt', ${iso(Prisma.sql`a.completed_at`)},
-               'assignedToId', a.assigned_to_id) AS data
-      FROM activities a
-      WHERE a.organization_id = ${q.org}::uuid AND ${ACTIVITY_COLUMN[kind]} = ${q.id}::uuid
-        ${this.keyset(at, Prisma.sql`a.id`, q.after)}
-      ORDER BY ${at} DESC, a.id DESC
-      LIMIT ${q.take}::int)`;
+    return this.db.sql
+      .selectFrom('activities as a')
+      .select((eb) => [
+        sql<TimelineItemType>`'activity'`.as('kind'),
+        'a.id',
+        'a.occurredAt',
+        'a.createdById as actorId',
+        jsonBuildObject({
+          id: eb.ref('a.id'),
+          type: eb.ref('a.type'),
+          title: eb.ref('a.title'),
+          outcome: eb.ref('a.outcome'),
+          dueDate: iso(eb.ref('a.dueDate')),
+          completedAt: iso(eb.ref('a.completedAt')),
+          assignedToId: eb.ref('a.assignedToId'),
+        }).as('data'),
+      ])
+      .where('a.organizationId', '=', q.org)
+      .where(ACTIVITY_COLUMN[kind], '=', q.id)
+      .where((eb) => keyset(eb.ref('a.occurredAt'), eb.ref('a.id'), q.after))
+      .orderBy('a.occurredAt', 'desc')
+      .orderBy('a.id', 'desc')
+      .limit(q.take);
   }
 
-  private appointments(kind: RecordKind, q: Query): Prisma.Sql {
-    // A contact's appointments are those it attends.
-    const from =
-      kind === 'contact'
-        ? Prisma.sql`appointments ap JOIN appointment_attendees aa
-            ON aa.organization_id = ap.organization_id AND aa.appointment_id = ap.id
-            WHERE aa.organization_id = ${q.org}::uuid AND aa.contact_id = ${q.id}::uuid`
-        : Prisma.sql`appointments ap
-            WHERE ap.organization_id = ${q.org}::uuid AND ${APPOINTMENT_COLUMN[kind]} = ${q.id}::uuid`;
-    return Prisma.sql`(
-      SELECT 'appointment'::text AS kind, ap.id, ap.starts_at AS occurred_at, ap.created_by_id AS actor_id,
-             jsonb_build_object(
-               'id', ap.id, 'type', ap.type, 'status', ap.status, 'title', ap.title,
-               'startsAt', ${iso(Prisma.sql`ap.starts_at`)}, 'endsAt', ${iso(Prisma.sql`ap.ends_at`)},
-               'location', ap.location, 'agentId', ap.agent_id) AS data
-      FROM ${from}
-        ${this.keyset(Prisma.sql`ap.starts_at`, Prisma.sql`ap.id`, q.after)}
-      ORDER BY ap.starts_at DESC, ap.id DESC
-      LIMIT ${q.take}::int)`;
+  private appointments(kind: RecordKind, q: Query) {
+    return this.db.sql
+      .selectFrom('appointments as ap')
+      .select((eb) => [
+        sql<TimelineItemType>`'appointment'`.as('kind'),
+        'ap.id',
+        'ap.startsAt as occurredAt',
+        'ap.createdById as actorId',
+        jsonBuildObject({
+          id: eb.ref('ap.id'),
+          type: eb.ref('ap.type'),
+          status: eb.ref('ap.status'),
+          title: eb.ref('ap.title'),
+          startsAt: iso(eb.ref('ap.startsAt')),
+          endsAt: iso(eb.ref('ap.endsAt')),
+          location: eb.ref('ap.location'),
+          agentId: eb.ref('ap.agentId'),
+        }).as('data'),
+      ])
+      .where('ap.organizationId', '=', q.org)
+      .where((eb) =>
+        // A contact's appointments are those it attends.
+        kind === 'contact'
+          ? eb.exists(
+              eb
+                .selectFrom('appointment_attendees as aa')
+                .select('aa.appointmentId')
+                .whereRef('aa.organizationId', '=', 'ap.organizationId')
+                .whereRef('aa.appointmentId', '=', 'ap.id')
+                .where('aa.contactId', '=', q.id),
+            )
+          : eb(APPOINTMENT_COLUMN[kind], '=', q.id),
+      )
+      .where((eb) => keyset(eb.ref('ap.startsAt'), eb.ref('ap.id'), q.after))
+      .orderBy('ap.startsAt', 'desc')
+      .orderBy('ap.id', 'desc')
+      .limit(q.take);
   }
 
-  private stageChanges(q: Query): Prisma.Sql {
-    return Prisma.sql`(
-      SELECT 'stage_change'::text AS kind, h.id, h.changed_at AS occurred_at, h.changed_by_id AS actor_id,
-             jsonb_build_object('id', h.id, 'fromStage', h.from_stage, 'toStage', h.to_stage) AS data
-      FROM deal_stage_history h
-      WHERE h.organization_id = ${q.org}::uuid AND h.deal_id = ${q.id}::uuid
-        ${this.keyset(Prisma.sql`h.changed_at`, Prisma.sql`h.id`, q.after)}
-      ORDER BY h.changed_at DESC, h.id DESC
-      LIMIT ${q.take}::int)`;
+  private stageChanges(q: Query) {
+    return this.db.sql
+      .selectFrom('deal_stage_history as h')
+      .select((eb) => [
+        sql<TimelineItemType>`'stage_change'`.as('kind'),
+        'h.id',
+        'h.changedAt as occurredAt',
+        'h.changedById as actorId',
+        jsonBuildObject({ id: eb.ref('h.id'), fromStage: eb.ref('h.fromStage'), toStage: eb.ref('h.toStage') }).as(
+          'data',
+        ),
+      ])
+      .where('h.organizationId', '=', q.org)
+      .where('h.dealId', '=', q.id)
+      .where((eb) => keyset(eb.ref('h.changedAt'), eb.ref('h.id'), q.after))
+      .orderBy('h.changedAt', 'desc')
+      .orderBy('h.id', 'desc')
+      .limit(q.take);
   }
 
-  private priceChanges(q: Query): Prisma.Sql {
-    return Prisma.sql`(
-      SELECT 'price_change'::text AS kind, h.id, h.changed_at AS occurred_at, h.changed_by_id AS actor_id,
-             jsonb_build_object('id', h.id, 'oldPrice', h.old_price::text, 'newPrice', h.new_price::text) AS data
-      FROM listing_price_history h
-      WHERE h.organization_id = ${q.org}::uuid AND h.listing_id = ${q.id}::uuid
-        ${this.keyset(Prisma.sql`h.changed_at`, Prisma.sql`h.id`, q.after)}
-      ORDER BY h.changed_at DESC, h.id DESC
-      LIMIT ${q.take}::int)`;
+  private priceChanges(q: Query) {
+    return this.db.sql
+      .selectFrom('listing_price_history as h')
+      .select((eb) => [
+        sql<TimelineItemType>`'price_change'`.as('kind'),
+        'h.id',
+        'h.changedAt as occurredAt',
+        'h.changedById as actorId',
+        jsonBuildObject({
+          id: eb.ref('h.id'),
+          oldPrice: sql<string | null>`${eb.ref('h.oldPrice')}::text`,
+          newPrice: sql<string>`${eb.ref('h.newPrice')}::text`,
+        }).as('data'),
+      ])
+      .where('h.organizationId', '=', q.org)
+      .where('h.listingId', '=', q.id)
+      .where((eb) => keyset(eb.ref('h.changedAt'), eb.ref('h.id'), q.after))
+      .orderBy('h.changedAt', 'desc')
+      .orderBy('h.id', 'desc')
+      .limit(q.take);
   }
 
-  private statusChanges(q: Query): Prisma.Sql {
-    return Prisma.sql`(
-      SELECT 'status_change'::text AS kind, h.id, h.changed_at AS occurred_at, h.changed_by_id AS actor_id,
-             jsonb_build_object('id', h.id, 'fromStatus', h.from_status, 'toStatus', h.to_status) AS data
-      FROM listing_status_history h
-      WHERE h.organization_id = ${q.org}::uuid AND h.listing_id = ${q.id}::uuid
-        ${this.keyset(Prisma.sql`h.changed_at`, Prisma.sql`h.id`, q.after)}
-      ORDER BY h.changed_at DESC, h.id DESC
-      LIMIT ${q.take}::int)`;
+  private statusChanges(q: Query) {
+    return this.db.sql
+      .selectFrom('listing_status_history as h')
+      .select((eb) => [
+        sql<TimelineItemType>`'status_change'`.as('kind'),
+        'h.id',
+        'h.changedAt as occurredAt',
+        'h.changedById as actorId',
+        jsonBuildObject({ id: eb.ref('h.id'), fromStatus: eb.ref('h.fromStatus'), toStatus: eb.ref('h.toStatus') }).as(
+          'data',
+        ),
+      ])
+      .where('h.organizationId', '=', q.org)
+      .where('h.listingId', '=', q.id)
+      .where((eb) => keyset(eb.ref('h.changedAt'), eb.ref('h.id'), q.after))
+      .orderBy('h.changedAt', 'desc')
+      .orderBy('h.id', 'desc')
+      .limit(q.take);
   }
 }
 
-interface Query {
-  org: string;
+/** What every branch selects. */
+interface Branch {
+  kind: TimelineItemType;
   id: string;
-  after: TimelineKey | undefined;
-  take: number;
+  occurredAt: Date;
+  actorId: string | null;
+  data: TimelineItem['data'];
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { RecordKind } from '../activities/linked-records.repository.js';
-import { LinkedRecordsService } from '../activities/linked-records.service.js';
+import type { RecordKind } from '../records/live-records.repository.js';
+import { LiveRecordsService } from '../records/live-records.service.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TimelinePage } from './dto/timeline.output.js';
 import type { TimelineQuery } from './dto/timeline.query.js';
@@ -12,7 +12,7 @@ import { TimelineRepository } from './timeline.repository.js';
 export class TimelineService {
   constructor(
     private readonly db: TenantDb,
-    private readonly records: LinkedRecordsService,
+    private readonly records: LiveRecordsService,
     private readonly timeline: TimelineRepository,
   ) {}
 

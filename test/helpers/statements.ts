@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DatabaseService } from '../../src/database/database.service.js';
-import type { SqlLane } from '../../src/database/sql-lane.js';
+import type { UnitOfWork } from '../../src/database/unit-of-work.js';
 
 export interface StatementCounter {
   /** Runs fn (requests, one at a time) and returns the statements their units of work sent. */
@@ -10,24 +10,24 @@ export interface StatementCounter {
 
 /**
  * Counts the statements the app sends to the database, through the app's own DI: every unit
- * of work opens its transaction with DatabaseService.begin(), and its SqlLane counts what it
- * sends both ways (the SQL lane and Prisma) — the same on PGlite and Postgres. BEGIN and
- * COMMIT are not counted. Requests must not overlap while counting.
+ * of work opens its transaction with DatabaseService.begin(), and counts what is sent on it
+ * both ways (the SQL layer and Prisma) — the same on PGlite and Postgres. BEGIN and COMMIT
+ * are not counted. Requests must not overlap while counting.
  */
 export function countStatements(app: NestFastifyApplication): StatementCounter {
   const database = app.get(DatabaseService);
   const begin = database.begin.bind(database);
-  let lanes: SqlLane[] = [];
+  let units: UnitOfWork[] = [];
   database.begin = async () => {
-    const lane = await begin();
-    lanes.push(lane);
-    return lane;
+    const uow = await begin();
+    units.push(uow);
+    return uow;
   };
   return {
     async count(fn) {
-      lanes = [];
+      units = [];
       await fn();
-      return lanes.reduce((sum, lane) => sum + lane.statementsSent, 0);
+      return units.reduce((sum, uow) => sum + uow.statementsSent, 0);
     },
     restore() {
       Reflect.deleteProperty(database, 'begin'); // the prototype's method again

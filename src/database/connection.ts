@@ -1,0 +1,95 @@
+import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import pg from 'pg';
+import { Prisma } from '../generated/prisma/client.js';
+
+/** One statement's result, as both drivers give it. */
+export interface StatementResult<R> {
+  rows: R[];
+  affectedRows?: number;
+}
+
+/** A unit of work's connection, inside its open transaction: what the SQL layer runs statements on. */
+export interface SqlConnection {
+  query<R>(sql: string, params: readonly unknown[]): Promise<StatementResult<R>>;
+}
+
+// Postgres type OIDs decoded the way the Prisma model declares them, so a row read through the
+// SQL layer is a row of the model: numeric → Prisma.Decimal, int8 → bigint, date → the UTC
+// midnight Date Prisma returns for @db.Date, timestamp without zone → UTC. timestamptz (a
+// Date), json/jsonb (parsed), booleans, ints and text[] are both drivers' defaults already.
+const NUMERIC = 1700;
+const INT8 = 20;
+const DATE = 1082;
+const TIMESTAMP = 1114;
+const MODEL_PARSERS: Record<number, (text: string) => unknown> = {
+  [NUMERIC]: (v) => new Prisma.Decimal(v),
+  [INT8]: (v) => BigInt(v),
+  [DATE]: (v) => new Date(`${v}T00:00:00.000Z`),
+  [TIMESTAMP]: (v) => new Date(`${v.replace(' ', 'T')}Z`),
+};
+const PG_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    MODEL_PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * Parameters as both drivers take them: a decimal or a bigint as its exact text (pg would
+ * JSON-encode a Decimal object, quotes included).
+ */
+function toParam(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (Prisma.Decimal.isDecimal(value)) return value.toString();
+  return value;
+}
+
+/** Counts what a unit of work sends, for tests proving what a request costs. */
+export class StatementCounter {
+  sent = 0;
+}
+
+export class PgConnection implements SqlConnection {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly counter: StatementCounter,
+  ) {}
+
+  /**
+   * Hands the client to `send` once every statement sent before has finished, so statements
+   * issued together (Promise.all in a service, Prisma's own batching) run one after another
+   * in the order they were sent: a connection runs one at a time anyway, and pg 9 refuses
+   * a query on a client that is still busy.
+   */
+  serially<T>(send: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const result = this.tail.then(() => send(this.client));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  async query<R>(text: string, params: readonly unknown[]): Promise<StatementResult<R>> {
+    this.counter.sent++;
+    const result = await this.serially((client) =>
+      client.query<R & pg.QueryResultRow>({ text, values: params.map(toParam), types: PG_TYPES }),
+    );
+    return { rows: result.rows, affectedRows: result.rowCount ?? undefined };
+  }
+
+  /** For transaction control, not counted. */
+  async control(sql: string): Promise<void> {
+    await this.serially((client) => client.query(sql));
+  }
+}
+
+export class PgliteConnection implements SqlConnection {
+  constructor(
+    readonly tx: PgliteTransaction,
+    private readonly counter: StatementCounter,
+  ) {}
+
+  async query<R>(text: string, params: readonly unknown[]): Promise<StatementResult<R>> {
+    this.counter.sent++;
+    const result = await this.tx.query<R>(text, params.map(toParam), { parsers: MODEL_PARSERS });
+    return { rows: result.rows, affectedRows: result.affectedRows };
+  }
+}

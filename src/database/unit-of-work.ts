@@ -1,0 +1,153 @@
+import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import type pg from 'pg';
+import { DomainError, ErrorCode } from '../common/errors.js';
+import {
+  PgConnection,
+  PgliteConnection,
+  type SqlConnection,
+  StatementCounter,
+  type StatementResult,
+} from './connection.js';
+
+/** A unit of work outlived DATABASE_TX_TIMEOUT_MS and was rolled back: 503, the client may retry. */
+export class TransactionTimeoutError extends DomainError {
+  constructor() {
+    super(503, ErrorCode.DatabaseUnavailable, 'The database did not complete the request in time; retry shortly');
+  }
+}
+
+/**
+ * One unit of work: a transaction on a connection the API checked out itself (a pg pool
+ * client, or PGlite's one connection), opened by TenantDb, which sends app.begin_request
+ * first and commits or rolls back. The SQL layer and Prisma both run their statements on
+ * it (sql.ts, prisma-routing.ts), so they share the transaction by construction.
+ */
+export abstract class UnitOfWork implements SqlConnection {
+  private state: 'open' | 'ended' | 'timedOut' = 'open';
+  protected readonly counter = new StatementCounter();
+
+  protected abstract get connection(): SqlConnection;
+  protected abstract finish(commit: boolean): Promise<void>;
+
+  /** Statements sent so far (transaction control aside): what a request costs the database. */
+  get statementsSent(): number {
+    return this.counter.sent;
+  }
+
+  /** Prisma's statements reach the connection directly (prisma-routing.ts): counted here. */
+  notePrismaStatement(): void {
+    this.assertOpen();
+    this.counter.sent++;
+  }
+
+  query<R>(sql: string, params: readonly unknown[]): Promise<StatementResult<R>> {
+    this.assertOpen();
+    return this.connection.query<R>(sql, params);
+  }
+
+  /** COMMIT or ROLLBACK, then the connection is given back; later statements throw. */
+  async end(commit: boolean): Promise<void> {
+    // Timed out meanwhile: the work was rolled back, so a commit must not look like success.
+    if (commit && this.state === 'timedOut') throw new TransactionTimeoutError();
+    if (this.state !== 'open') return;
+    this.state = 'ended';
+    await this.finish(commit);
+  }
+
+  /** The unit of work ran too long: roll back now; its next statement throws TransactionTimeoutError. */
+  async timeOut(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'timedOut';
+    await this.finish(false).catch(() => undefined);
+  }
+
+  assertOpen(): void {
+    if (this.state === 'timedOut') throw new TransactionTimeoutError();
+    if (this.state === 'ended') throw new Error('Statement sent after its unit of work ended');
+  }
+}
+
+export class PgUnitOfWork extends UnitOfWork {
+  private readonly pgConnection: PgConnection;
+
+  private constructor(private readonly client: pg.PoolClient) {
+    super();
+    this.pgConnection = new PgConnection(client, this.counter);
+  }
+
+  /** Runs `send` on the connection after the statements sent before it (PgConnection.serially). */
+  onClient<T>(send: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return this.pgConnection.serially(send);
+  }
+
+  /** BEGIN on a client of the pool; a client that cannot begin is destroyed, not pooled again. */
+  static async open(client: pg.PoolClient): Promise<PgUnitOfWork> {
+    try {
+      await client.query('BEGIN');
+    } catch (error) {
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
+    return new PgUnitOfWork(client);
+  }
+
+  protected get connection(): SqlConnection {
+    return this.pgConnection;
+  }
+
+  protected async finish(commit: boolean): Promise<void> {
+    try {
+      await this.pgConnection.control(commit ? 'COMMIT' : 'ROLLBACK');
+    } catch (error) {
+      // The connection's state is unknown: destroy it rather than pool it again.
+      this.client.release(error instanceof Error ? error : true);
+      throw error;
+    }
+    this.client.release();
+  }
+}
+
+/**
+ * PGlite has one connection and runs one transaction at a time: a unit of work holds
+ * PGlite's transaction open until it ends (others queue on PGlite's own lock).
+ */
+export class PgliteUnitOfWork extends UnitOfWork {
+  private readonly pgliteConnection: PgliteConnection;
+
+  private constructor(
+    readonly tx: PgliteTransaction,
+    private readonly release: () => void,
+    private readonly done: Promise<unknown>,
+  ) {
+    super();
+    this.pgliteConnection = new PgliteConnection(tx, this.counter);
+  }
+
+  static open(pglite: PGlite): Promise<PgliteUnitOfWork> {
+    return new Promise((resolve, reject) => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let opened = false;
+      const done: Promise<unknown> = pglite.transaction(async (tx) => {
+        opened = true;
+        resolve(new PgliteUnitOfWork(tx, release, done));
+        await held;
+      });
+      // Before it opened, a failure is the opener's; after, finish() awaits `done` and sees it.
+      done.catch((error: unknown) => {
+        if (!opened) reject(error);
+      });
+    });
+  }
+
+  protected get connection(): SqlConnection {
+    return this.pgliteConnection;
+  }
+
+  protected async finish(commit: boolean): Promise<void> {
+    if (!commit && !this.tx.closed) await this.tx.rollback();
+    this.release();
+    await this.done;
+  }
+}
