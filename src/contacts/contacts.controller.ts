@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
-import { Endpoint } from '../http/endpoint.decorator.js';
+import { Endpoint, RestoreRoute, SoftDeleteRoute } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { ContactsService } from './contacts.service.js';
 import { CreateContactInput, UpdateContactInput } from './dto/contact.input.js';
@@ -48,19 +48,12 @@ export class ContactsController {
     return this.contacts.update(id, input);
   }
 
-  @Delete(':id')
-  @Endpoint({ summary: 'Soft-delete a contact', ok: null, ifMatch: 'contact' })
+  @SoftDeleteRoute('contact')
   remove(@IdParam() id: string): Promise<void> {
     return this.contacts.remove(id);
   }
 
-  @Post(':id/restore')
-  @Endpoint({
-    summary: 'Restore a soft-deleted contact',
-    ok: ContactOutput,
-    errors: [ErrorCode.ContactEmailTaken],
-    ifMatch: 'contact',
-  })
+  @RestoreRoute('contact', ContactOutput, [ErrorCode.ContactEmailTaken])
   restore(@IdParam() id: string): Promise<ContactOutput> {
     return this.contacts.restore(id);
   }

@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
 import { type Page, PageOf, PageQuery } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
-import { Endpoint } from '../http/endpoint.decorator.js';
+import { Endpoint, RestoreRoute, SoftDeleteRoute } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { ChangeDealStageInput, CreateDealInput, UpdateDealInput } from './dto/deal.input.js';
 import { DealOutput, DealStageChangeOutput, PipelineOutput } from './dto/deal.output.js';
@@ -73,14 +73,12 @@ export class DealsController {
     return this.deals.update(id, input);
   }
 
-  @Delete(':id')
-  @Endpoint({ summary: 'Soft-delete a deal', ok: null, ifMatch: 'deal' })
+  @SoftDeleteRoute('deal')
   remove(@IdParam() id: string): Promise<void> {
     return this.deals.remove(id);
   }
 
-  @Post(':id/restore')
-  @Endpoint({ summary: 'Restore a soft-deleted deal', ok: DealOutput, ifMatch: 'deal' })
+  @RestoreRoute('deal', DealOutput)
   restore(@IdParam() id: string): Promise<DealOutput> {
     return this.deals.restore(id);
   }

@@ -1,4 +1,4 @@
-import { applyDecorators, HttpCode, HttpStatus, SetMetadata, type Type } from '@nestjs/common';
+import { applyDecorators, Delete, HttpCode, HttpStatus, Post, SetMetadata, type Type } from '@nestjs/common';
 import { ApiExtension, ApiOperation, ApiProduces, ApiResponse } from '@nestjs/swagger';
 import type { ErrorCode } from '../common/errors.js';
 import { IfMatch, type VersionedResource } from './versioned.js';
@@ -82,4 +82,31 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
   if (options.created) decorators.push(SetMetadata(LOCATION, options.created));
   if (options.ifMatch) decorators.push(IfMatch(options.ifMatch));
   return applyDecorators(...decorators);
+}
+
+/**
+ * The soft-delete family, identical on every resource that has it: `DELETE /{id}` hides the
+ * record (204) and `POST /{id}/restore` brings it back; both honour If-Match.
+ */
+export function SoftDeleteRoute(resource: VersionedResource, note = ''): MethodDecorator {
+  return applyDecorators(
+    Delete(':id'),
+    Endpoint({
+      summary: `Soft-delete a ${resource}${note}`,
+      description: `The ${resource} disappears from lists and reads; an ADMIN sees it with includeDeleted=true and restores it with POST /{id}/restore.`,
+      ok: null,
+      ifMatch: resource,
+    }),
+  );
+}
+
+export function RestoreRoute(
+  resource: VersionedResource,
+  ok: Type<unknown>,
+  errors: readonly ErrorCode[] = [],
+): MethodDecorator {
+  return applyDecorators(
+    Post(':id/restore'),
+    Endpoint({ summary: `Restore a soft-deleted ${resource}`, ok, errors, ifMatch: resource }),
+  );
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
-import { Endpoint } from '../http/endpoint.decorator.js';
+import { Endpoint, RestoreRoute, SoftDeleteRoute } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { CreateLeadInput, CreateLeadQuery, UpdateLeadInput } from './dto/lead.input.js';
 import { LeadOutput } from './dto/lead.output.js';
@@ -55,14 +55,12 @@ export class LeadsController {
     return this.leads.update(id, input);
   }
 
-  @Delete(':id')
-  @Endpoint({ summary: 'Soft-delete a lead', ok: null, ifMatch: 'lead' })
+  @SoftDeleteRoute('lead')
   remove(@IdParam() id: string): Promise<void> {
     return this.leads.remove(id);
   }
 
-  @Post(':id/restore')
-  @Endpoint({ summary: 'Restore a soft-deleted lead', ok: LeadOutput, ifMatch: 'lead' })
+  @RestoreRoute('lead', LeadOutput)
   restore(@IdParam() id: string): Promise<LeadOutput> {
     return this.leads.restore(id);
   }

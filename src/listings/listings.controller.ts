@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
 import { type Page, PageOf, PageQuery } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
-import { Endpoint } from '../http/endpoint.decorator.js';
+import { Endpoint, RestoreRoute, SoftDeleteRoute } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
 import { CreateListingInput, UpdateListingInput } from './dto/listing.input.js';
 import {
@@ -63,14 +63,12 @@ export class ListingsController {
     return this.listings.update(id, input);
   }
 
-  @Delete(':id')
-  @Endpoint({ summary: 'Soft-delete a listing (it keeps its MLS number)', ok: null, ifMatch: 'listing' })
+  @SoftDeleteRoute('listing', ' (it keeps its MLS number)')
   remove(@IdParam() id: string): Promise<void> {
     return this.listings.remove(id);
   }
 
-  @Post(':id/restore')
-  @Endpoint({ summary: 'Restore a soft-deleted listing', ok: ListingOutput, ifMatch: 'listing' })
+  @RestoreRoute('listing', ListingOutput)
   restore(@IdParam() id: string): Promise<ListingOutput> {
     return this.listings.restore(id);
   }
