@@ -18,7 +18,7 @@ declare module 'zod' {
   interface GlobalMeta {
     /** The docs section that lists the variable. */
     section?: ConfigSection;
-    /** The allowed values in words, where the JSON Schema has only a pattern. */
+    /** The allowed values in words, where the JSON Schema alone does not say them (a pattern, a list). */
     allowed?: string;
     /** The default that loadConfig() works out when the variable is unset and the schema has none. */
     derivedDefault?: string;
@@ -135,8 +135,9 @@ export const configSchema = z.object({
     }),
   CORS_ORIGINS: csv.prefault('*').meta({
     section: 'HTTP',
-    description: 'Browser origins allowed by CORS, comma-separated; `*` allows any origin.',
-    examples: ['https://app.example.com,https://admin.example.com'],
+    description: 'Browser origins allowed by CORS; `*` allows any origin.',
+    // Not `examples`: z.toJSONSchema drops them from the input side of a transform.
+    allowed: '`*`, or origins separated by commas such as `https://app.example.com,https://admin.example.com`',
   }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({
     section: 'Server',
