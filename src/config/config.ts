@@ -8,6 +8,24 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** The sections of docs/configuration.md and .env.example, in this order. */
+export const CONFIG_SECTIONS = ['Server', 'Database', 'Auth', 'Rate limits', 'HTTP', 'Storage'] as const;
+export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
+
+// What configSchema's .meta() carries besides `description`; z.toJSONSchema copies every
+// field into the variable's JSON Schema, which is what `npm run config:docs` renders.
+declare module 'zod' {
+  interface GlobalMeta {
+    /** The docs section that lists the variable. */
+    section?: ConfigSection;
+    /** The allowed values in words, where the JSON Schema alone does not say them (a pattern, a list). */
+    allowed?: string;
+    /** The default that loadConfig() works out when the variable is unset and the schema has none. */
+    derivedDefault?: string;
+  }
+}
+
+// Defaults are given as input strings (.prefault), so that the JSON Schema of the input shows them.
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const csv = z.string().transform((v) =>
   v
@@ -15,47 +33,183 @@ const csv = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+/** A string matching `pattern`; `meaning` words it once, for the error message and the docs. */
+const matching = (pattern: RegExp, meaning: string) =>
+  z.string().regex(pattern, `must be ${meaning}`).meta({ allowed: meaning });
 
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
-  DATABASE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  DATA_DIR: z.string().min(1).default('./.data'),
-  MIGRATE_ON_BOOT: bool.optional(),
-  SUPABASE_URL: z.url().optional(),
-  SUPABASE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_AUDIENCE: z.string().min(1).default('authenticated'),
-  LOCAL_AUTH_ENABLED: bool.default(true),
-  LOCAL_AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3600),
-  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
-  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
-  CORS_ORIGINS: csv.default(['*']),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-  TRUST_PROXY: bool.default(false),
-  STORAGE_DRIVER: z.enum(['local', 'supabase']).optional(),
-  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
-  STORAGE_BUCKET: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{2,62}$/, 'must be 3-63 lowercase letters, digits, dots, dashes or underscores')
-    .default('ticket-attachments'),
-  SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
-  PUBLIC_API_URL: z.url().optional(),
+/**
+ * Every variable the app reads, with its description: docs/configuration.md and .env.example
+ * are generated from this schema (`npm run config:docs`), so edit them here.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').meta({
+    section: 'Server',
+    description:
+      'Runtime mode. `production` refuses to start without a way to verify tokens (see the rules across variables) and never generates a development JWT secret.',
+  }),
+  HOST: z.string().min(1).default('0.0.0.0').meta({
+    section: 'Server',
+    description: 'Interface to listen on: a host name or IP address.',
+  }),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).meta({
+    section: 'Server',
+    description: 'TCP port to listen on.',
+  }),
+  DATABASE_URL: matching(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+    .optional()
+    .meta({
+      section: 'Database',
+      description: 'Postgres connection string. Unset: the embedded PGlite database in `DATA_DIR/pglite`.',
+    }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10).meta({
+    section: 'Database',
+    description: 'Maximum connections in the pg pool (Postgres only).',
+  }),
+  DATABASE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).meta({
+    section: 'Database',
+    description:
+      'Timeout of one unit of work (tenant transaction) in milliseconds; past it the transaction is rolled back and the request answers 503.',
+  }),
+  DATA_DIR: z.string().min(1).default('./.data').meta({
+    section: 'Server',
+    description:
+      'Writable directory holding the embedded database (`pglite/`), the generated development JWT secret (`dev-jwt-secret`), local attachments (`storage/`) and the key signing their URLs (`storage-signing-key`).',
+  }),
+  MIGRATE_ON_BOOT: bool.optional().meta({
+    section: 'Database',
+    description: 'Apply pending migrations at boot.',
+    derivedDefault: '`true` without `DATABASE_URL`, else `false`',
+  }),
+  SUPABASE_URL: z
+    .url()
+    .optional()
+    .meta({
+      section: 'Auth',
+      description:
+        'Supabase project URL. Enables RS256/ES256 access tokens, verified with the keys at `SUPABASE_URL/auth/v1/.well-known/jwks.json`, and is the Storage endpoint of the Supabase driver.',
+      examples: ['https://<project-ref>.supabase.co'],
+    }),
+  SUPABASE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional().meta({
+    section: 'Auth',
+    description: 'Supabase JWT secret. Enables HS256 Supabase access tokens.',
+  }),
+  JWT_AUDIENCE: z.string().min(1).default('authenticated').meta({
+    section: 'Auth',
+    description: 'The `aud` claim every access token must carry; also written into embedded-auth tokens.',
+  }),
+  LOCAL_AUTH_ENABLED: bool.prefault('true').meta({
+    section: 'Auth',
+    description:
+      'Embedded auth: serve `/v1/auth/signup` and `/v1/auth/login` and accept their tokens. Set `false` in production with Supabase Auth.',
+  }),
+  LOCAL_AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional().meta({
+    section: 'Auth',
+    description:
+      'HS256 secret of embedded-auth tokens. Required in production while `LOCAL_AUTH_ENABLED=true`; elsewhere, when unset, one is generated into `DATA_DIR/dev-jwt-secret` and kept across restarts. Not used when `LOCAL_AUTH_ENABLED=false`.',
+  }),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3600).meta({
+    section: 'Auth',
+    description: 'Lifetime of embedded-auth access tokens, in seconds.',
+  }),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30).meta({
+    section: 'Rate limits',
+    description:
+      'Requests per minute per client IP, signed in or not, on each of the strictly limited routes, counted per route: `/v1/auth/signup`, `/v1/auth/login` and the customer share-link routes `/v1/public/tickets/…`.',
+  }),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200).meta({
+    section: 'Rate limits',
+    description:
+      'Requests per minute per signed-in user and organization (`X-Organization-Id`) on every other route, once the bearer token is verified.',
+  }),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300).meta({
+    section: 'Rate limits',
+    description:
+      'Requests per minute per client IP without a verified token on every other route. Health probes (`/health`) are not counted.',
+  }),
+  REDIS_URL: matching(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional()
+    .meta({
+      section: 'Rate limits',
+      description:
+        'Keeps the rate-limit counters in Redis, so every API replica draws from one budget; while Redis is unreachable, requests are let through (and logged) rather than refused. Unset: counters in memory, per process.',
+    }),
+  CORS_ORIGINS: csv.prefault('*').meta({
+    section: 'HTTP',
+    description: 'Browser origins allowed by CORS; `*` allows any origin.',
+    // Not `examples`: z.toJSONSchema drops them from the input side of a transform.
+    allowed: '`*`, or origins separated by commas such as `https://app.example.com,https://admin.example.com`',
+  }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({
+    section: 'Server',
+    description: 'Minimum log level. Logs are JSON lines on stdout, carrying the request id.',
+  }),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576).meta({
+    section: 'HTTP',
+    description:
+      'Largest JSON request body, in bytes; larger bodies get 413. Attachment uploads have their own 50 MiB limit.',
+  }),
+  TRUST_PROXY: bool.prefault('false').meta({
+    section: 'HTTP',
+    description:
+      'Trust `X-Forwarded-*` headers (client IP, used by the rate limits; protocol). Enable only behind a proxy you control.',
+  }),
+  STORAGE_DRIVER: z.enum(['local', 'supabase']).optional().meta({
+    section: 'Storage',
+    description:
+      'Where ticket attachment bytes go: `local` (files under `DATA_DIR/storage`, served by signed `/v1/files` URLs) or `supabase` (a private Supabase Storage bucket). The local driver keeps files on the machine running the API: with several replicas, give them a shared `DATA_DIR` or use `supabase`.',
+    derivedDefault: '`supabase` when `SUPABASE_URL` and `SUPABASE_SERVICE_ROLE_KEY` are both set, else `local`',
+  }),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20, 'must be at least 20 characters').optional().meta({
+    section: 'Storage',
+    description:
+      "The Supabase project's `service_role` key, used by the server for Storage only. Never send it to a browser: it bypasses RLS.",
+  }),
+  STORAGE_BUCKET: matching(/^[a-z0-9][a-z0-9._-]{2,62}$/, '3-63 lowercase letters, digits, dots, dashes or underscores')
+    .default('ticket-attachments')
+    .meta({
+      section: 'Storage',
+      description:
+        'Supabase Storage bucket of attachments; created private (50 MiB limit, allowed MIME types only) on the first upload if missing.',
+    }),
+  SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300).meta({
+    section: 'Storage',
+    description: 'Lifetime of attachment download URLs (either driver), in seconds.',
+  }),
+  PUBLIC_API_URL: z
+    .url()
+    .optional()
+    .meta({
+      section: 'HTTP',
+      description:
+        'Absolute base URL of this API as clients reach it, used in the links it hands out: customer share links and local-driver file URLs. Unset: those links are paths (`/v1/public/tickets/…`).',
+      examples: ['https://api.example.com'],
+    }),
 });
 
-type Env = z.infer<typeof schema>;
+type Env = z.infer<typeof configSchema>;
+
+/** STORAGE_DRIVER, or when unset: supabase if it is configured, else local. */
+const storageDriverOf = (e: Env): StorageConfig['driver'] =>
+  e.STORAGE_DRIVER ?? (e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY ? 'supabase' : 'local');
+
+/**
+ * Rules that span variables, checked in order once each variable is valid on its own. The
+ * first one broken stops the boot with its `rule`, which docs/configuration.md also lists.
+ */
+export const CROSS_VARIABLE_RULES: readonly { rule: string; broken: (e: Env) => boolean }[] = [
+  {
+    rule: 'production needs a way to verify tokens: SUPABASE_JWT_SECRET, SUPABASE_URL (JWKS) or LOCAL_AUTH_JWT_SECRET',
+    broken: (e) => e.NODE_ENV === 'production' && !e.SUPABASE_JWT_SECRET && !e.SUPABASE_URL && !e.LOCAL_AUTH_JWT_SECRET,
+  },
+  {
+    rule: 'LOCAL_AUTH_JWT_SECRET is required in production while LOCAL_AUTH_ENABLED=true',
+    broken: (e) => e.NODE_ENV === 'production' && e.LOCAL_AUTH_ENABLED && !e.LOCAL_AUTH_JWT_SECRET,
+  },
+  {
+    rule: 'STORAGE_DRIVER=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY',
+    broken: (e) => storageDriverOf(e) === 'supabase' && !(e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY),
+  },
+];
 
 export interface AppConfig {
   env: Env['NODE_ENV'];
@@ -137,29 +291,14 @@ export function loadDotEnv(file = '.env'): void {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings (VAR= in a .env) mean "unset", as most users expect.
   const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(raw);
+  const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`Invalid configuration: ${formatIssues(parsed.error)}`);
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
 
-  if (production && !e.SUPABASE_JWT_SECRET && !e.SUPABASE_URL && !e.LOCAL_AUTH_JWT_SECRET) {
-    throw new ConfigError(
-      'Invalid configuration: production needs a way to verify tokens: SUPABASE_JWT_SECRET, SUPABASE_URL (JWKS) or LOCAL_AUTH_JWT_SECRET',
-    );
-  }
-  if (production && e.LOCAL_AUTH_ENABLED && !e.LOCAL_AUTH_JWT_SECRET) {
-    throw new ConfigError(
-      'Invalid configuration: LOCAL_AUTH_JWT_SECRET is required in production while LOCAL_AUTH_ENABLED=true',
-    );
-  }
-
-  const storageDriver =
-    e.STORAGE_DRIVER ?? (e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY ? ('supabase' as const) : ('local' as const));
-  if (storageDriver === 'supabase' && !(e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY)) {
-    throw new ConfigError(
-      'Invalid configuration: STORAGE_DRIVER=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY',
-    );
-  }
+  const broken = CROSS_VARIABLE_RULES.find((r) => r.broken(e));
+  if (broken) throw new ConfigError(`Invalid configuration: ${broken.rule}`);
+  const storageDriver = storageDriverOf(e);
 
   const dataDir = resolve(e.DATA_DIR);
   const localJwtSecret = e.LOCAL_AUTH_ENABLED
