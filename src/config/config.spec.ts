@@ -48,6 +48,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' })).toThrow(
       /SUPABASE_JWT_SECRET, SUPABASE_URL \(JWKS\) or LOCAL_AUTH_JWT_SECRET/,
     );
+    // A local secret with local auth switched off verifies nothing: still no way in.
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://x/y',
+        LOCAL_AUTH_ENABLED: 'false',
+        LOCAL_AUTH_JWT_SECRET: 'l'.repeat(40),
+      }),
+    ).toThrow(/needs a way to verify tokens/);
+    expect(
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', LOCAL_AUTH_JWT_SECRET: 'l'.repeat(40) }).auth
+        .localJwtSecret,
+    ).toBe('l'.repeat(40));
     expect(() =>
       loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SUPABASE_JWT_SECRET: 's'.repeat(40) }),
     ).toThrow(/LOCAL_AUTH_JWT_SECRET/);

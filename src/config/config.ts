@@ -198,8 +198,14 @@ const storageDriverOf = (e: Env): StorageConfig['driver'] =>
  */
 export const CROSS_VARIABLE_RULES: readonly { rule: string; broken: (e: Env) => boolean }[] = [
   {
-    rule: 'production needs a way to verify tokens: SUPABASE_JWT_SECRET, SUPABASE_URL (JWKS) or LOCAL_AUTH_JWT_SECRET',
-    broken: (e) => e.NODE_ENV === 'production' && !e.SUPABASE_JWT_SECRET && !e.SUPABASE_URL && !e.LOCAL_AUTH_JWT_SECRET,
+    rule:
+      'production needs a way to verify tokens: SUPABASE_JWT_SECRET, SUPABASE_URL (JWKS) or LOCAL_AUTH_JWT_SECRET ' +
+      'with LOCAL_AUTH_ENABLED=true',
+    broken: (e) =>
+      e.NODE_ENV === 'production' &&
+      !e.SUPABASE_JWT_SECRET &&
+      !e.SUPABASE_URL &&
+      !(e.LOCAL_AUTH_ENABLED && e.LOCAL_AUTH_JWT_SECRET),
   },
   {
     rule: 'LOCAL_AUTH_JWT_SECRET is required in production while LOCAL_AUTH_ENABLED=true',
