@@ -82,7 +82,8 @@ describe('unit of work: one transaction for the SQL layer and Prisma', () => {
           title: 'Decoded alike',
           value: '1250000.50',
           expectedCloseDate: new Date('2027-03-31T00:00:00.000Z'),
-          customFields: { a: [1, 2] },
+          // Keys inside JSON are the client's: never renamed on the way out (commission_pct stays).
+          customFields: { a: [1, 2], commission_pct: 2.5, nested_obj: { split_with: 'co-op' } },
           tags: ['x', 'y'],
         },
       });
@@ -107,6 +108,7 @@ describe('unit of work: one transaction for the SQL layer and Prisma', () => {
     });
     // Decimal, Date (a calendar date as UTC midnight), JSON, arrays: equal to what Prisma returned.
     expect(both.viaSql).toEqual(both.deal);
+    expect(both.viaSql.customFields).toEqual({ a: [1, 2], commission_pct: 2.5, nested_obj: { split_with: 'co-op' } });
     expect(Prisma.Decimal.isDecimal(both.viaSql.value)).toBe(true);
     expect(both.viaSql.expectedCloseDate).toEqual(new Date('2027-03-31T00:00:00.000Z'));
     // int8 as bigint.

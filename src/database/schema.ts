@@ -43,8 +43,8 @@ type Writable<T> = [JsonValue] extends [T]
 /**
  * A table as the SQL layer sees it, derived from its Prisma model (so a column renamed in
  * schema.prisma is a compile error in every query that names it): the model's fields and
- * types — columns are named as the model names them, and the layer's CamelCasePlugin maps
- * them to the snake_case the migrations use — and a column the create input may omit is
+ * types — columns are named as the model names them, and the layer's compiler writes
+ * them in the snake_case the migrations use (sql.ts) — and a column the create input may omit is
  * optional on insert.
  */
 export type Table<Model, CreateInput> = {

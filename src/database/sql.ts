@@ -1,5 +1,4 @@
 import {
-  CamelCasePlugin,
   type CompiledQuery,
   type DatabaseConnection,
   type DatabaseIntrospector,
@@ -39,8 +38,11 @@ class UnitOfWorkDriver implements Driver {
     const connection = this.current();
     return Promise.resolve({
       async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-        const { rows, affectedRows } = await connection.query<R>(query.sql, query.parameters);
-        return { rows, ...(affectedRows !== undefined && { numAffectedRows: BigInt(affectedRows) }) };
+        const { rows, affectedRows } = await connection.query<Record<string, unknown>>(query.sql, query.parameters);
+        return {
+          rows: rows.map(toModelNames) as R[],
+          ...(affectedRows !== undefined && { numAffectedRows: BigInt(affectedRows) }),
+        };
       },
       streamQuery: refuse('Streaming through the SQL layer'),
     });
@@ -59,6 +61,51 @@ class UnitOfWorkDriver implements Driver {
   }
 }
 
+// Model names (scoreValue) ↔ column names (score_value), the convention of every @map in
+// schema.prisma. Both directions are memoized: a schema has a few hundred names.
+const columnNames = new Map<string, string>();
+const modelNames = new Map<string, string>();
+
+function columnName(name: string): string {
+  let column = columnNames.get(name);
+  if (column === undefined) {
+    column = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    columnNames.set(name, column);
+  }
+  return column;
+}
+
+function modelName(column: string): string {
+  let name = modelNames.get(column);
+  if (name === undefined) {
+    name = column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    modelNames.set(column, name);
+  }
+  return name;
+}
+
+/**
+ * A row's columns renamed to the model's names. Only the row's own keys: the keys inside a
+ * JSON value (customFields) are the client's and come back exactly as stored.
+ */
+function toModelNames(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in row) out[modelName(key)] = row[key];
+  return out;
+}
+
+/**
+ * Postgres SQL with every identifier (table, column, alias) written as the migrations name it.
+ * Renaming while compiling costs nothing per query, where a plugin would rebuild the whole
+ * query tree first (Kysely's CamelCasePlugin doubled the build time of an INSERT and also
+ * renamed keys inside JSON values).
+ */
+class ColumnNamesCompiler extends PostgresQueryCompiler {
+  protected override sanitizeIdentifier(identifier: string): string {
+    return super.sanitizeIdentifier(columnName(identifier));
+  }
+}
+
 class UnitOfWorkDialect implements Dialect {
   constructor(private readonly current: () => SqlConnection) {}
 
@@ -67,7 +114,7 @@ class UnitOfWorkDialect implements Dialect {
   }
 
   createQueryCompiler(): QueryCompiler {
-    return new PostgresQueryCompiler();
+    return new ColumnNamesCompiler();
   }
 
   createAdapter(): DialectAdapter {
@@ -85,5 +132,5 @@ class UnitOfWorkDialect implements Dialect {
  * name them (score_value); rows come back with the model's names and types.
  */
 export function createSql(current: () => SqlConnection): Sql {
-  return new Kysely<DB>({ dialect: new UnitOfWorkDialect(current), plugins: [new CamelCasePlugin()] });
+  return new Kysely<DB>({ dialect: new UnitOfWorkDialect(current) });
 }
