@@ -7,6 +7,7 @@ import type { TenantContext } from '../src/database/tenant-context.js';
 import { TransactionTimeoutError } from '../src/database/unit-of-work.js';
 import { Prisma } from '../src/generated/prisma/client.js';
 import { bootApp, type TestApp } from './helpers/app.js';
+import { usingPostgres } from './helpers/database.js';
 import { as, createLead, createOrg, type Org } from './helpers/fixtures.js';
 
 /**
@@ -37,6 +38,48 @@ describe('unit of work: one transaction for the SQL layer and Prisma', () => {
       .returning('id')
       .execute();
   const leadExists = (id: string) => db.runTrusted(ctx, async () => (await db.tx.lead.count({ where: { id } })) === 1);
+
+  const preparedHere = () =>
+    db.runTrusted(ctx, async () => {
+      const { rows } = await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(db.sql);
+      return rows.map((r) => r.statement);
+    });
+
+  (usingPostgres() ? it : it.skip)(
+    'on Postgres, the SQL layer\u2019s statements are prepared once per connection and reused',
+    async () => {
+      await db.runTrusted(ctx, () => insertLead('Prepared once'));
+      await db.runTrusted(ctx, () => insertLead('Prepared once, run twice'));
+      await t.http.get('/v1/leads').set(as(org.admin, org.id)).expect(200);
+      await t.http.get('/v1/leads').set(as(org.admin, org.id)).expect(200);
+      const statements = await preparedHere();
+      // One connection (pool of 1): the insert, and a request's opening statement, each prepared once.
+      expect(statements.filter((s) => s.includes('insert into "leads"'))).toHaveLength(1);
+      expect(statements.filter((s) => s.includes('app.begin_request'))).toHaveLength(1);
+    },
+  );
+
+  (usingPostgres() ? it : it.skip)(
+    'with DATABASE_PREPARED_STATEMENTS=false nothing is prepared (the setting for a transaction-mode pooler)',
+    async () => {
+      const unprepared = await bootApp({ DATABASE_POOL_SIZE: '1', DATABASE_PREPARED_STATEMENTS: 'false' });
+      try {
+        const unpreparedDb = unprepared.app.get(TenantDb);
+        const own = await createOrg(unprepared.http, 'Pooled');
+        const ownCtx: TenantContext = { userId: own.admin.id, orgId: own.id, role: 'ADMIN' };
+        const seen = await unpreparedDb.runTrusted(ownCtx, async () => {
+          await unpreparedDb.sql.selectFrom('leads').select('id').limit(1).execute();
+          const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_prepared_statements`.execute(
+            unpreparedDb.sql,
+          );
+          return rows[0].n;
+        });
+        expect(seen).toBe(0);
+      } finally {
+        await unprepared.close();
+      }
+    },
+  );
 
   it('refuses both ways in outside a unit of work', () => {
     expect(() => db.sql).toThrow(MissingTenantContextError);

@@ -27,6 +27,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dir }).auth.localJwtSecret).toBe(config.auth.localJwtSecret);
   });
 
+  it('prepares statements unless DATABASE_URL marks a transaction-mode pooler, or the switch says no', () => {
+    const prepared = (env: Record<string, string>) =>
+      loadConfig({ DATA_DIR: dataDir(), ...env }).database.preparedStatements;
+    expect(prepared({ DATABASE_URL: 'postgresql://u@db:5432/crm' })).toBe(true);
+    expect(prepared({ DATABASE_URL: 'postgresql://u@pooler:6543/crm?pgbouncer=true' })).toBe(false);
+    expect(prepared({ DATABASE_URL: 'postgresql://u@aws-0-eu-west-1.pooler.supabase.com:6543/postgres' })).toBe(false);
+    expect(prepared({ DATABASE_URL: 'postgresql://u@bouncer:5432/crm?pgbouncer=true' })).toBe(false);
+    expect(
+      prepared({ DATABASE_URL: 'postgresql://u@pooler:6543/crm?pgbouncer=true', DATABASE_PREPARED_STATEMENTS: 'true' }),
+    ).toBe(true);
+    expect(prepared({ DATABASE_URL: 'postgresql://u@db:5432/crm', DATABASE_PREPARED_STATEMENTS: 'false' })).toBe(false);
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],

@@ -65,6 +65,13 @@ export const configSchema = z.object({
     section: 'Database',
     description: 'Maximum connections in the pg pool (Postgres only).',
   }),
+  DATABASE_PREPARED_STATEMENTS: bool.optional().meta({
+    section: 'Database',
+    description:
+      "Send the SQL layer's statements as named prepared statements, parsed and planned once per connection (about a third of the database CPU they cost unnamed). Must be `false` behind a pooler in transaction mode (PgBouncer, Supabase's pooler on port 6543): the next transaction may run on a server connection that never prepared them.",
+    derivedDefault:
+      "`false` when `DATABASE_URL` uses port 6543 (Supabase's transaction pooler) or has `pgbouncer=true` (Prisma's marker for such poolers), else `true`",
+  }),
   DATABASE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).meta({
     section: 'Database',
     description:
@@ -225,6 +232,8 @@ export interface AppConfig {
     /** undefined → embedded PGlite under dataDir */
     url?: string;
     poolSize: number;
+    /** Named prepared statements for the SQL layer (not through a transaction-mode pooler). */
+    preparedStatements: boolean;
     txTimeoutMs: number;
     migrateOnBoot: boolean;
   };
@@ -276,6 +285,16 @@ function formatIssues(error: z.ZodError): string {
 }
 
 /** A development secret kept in DATA_DIR, so tokens survive restarts without any setup. */
+/**
+ * A connection through a transaction-mode pooler: Supabase's on port 6543, or any URL with
+ * `pgbouncer=true` (Prisma's marker for such poolers).
+ */
+function behindTransactionPooler(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  const parsed = new URL(url);
+  return parsed.port === '6543' || parsed.searchParams.get('pgbouncer') === 'true';
+}
+
 function devSecret(dataDir: string): string {
   const file = join(dataDir, 'dev-jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -318,6 +337,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     database: {
       url: e.DATABASE_URL,
       poolSize: e.DATABASE_POOL_SIZE,
+      preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? !behindTransactionPooler(e.DATABASE_URL),
       txTimeoutMs: e.DATABASE_TX_TIMEOUT_MS,
       migrateOnBoot: e.MIGRATE_ON_BOOT ?? !e.DATABASE_URL,
     },

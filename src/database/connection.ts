@@ -42,6 +42,29 @@ function toParam(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Names for the SQL layer's statements, so each is parsed and planned once per connection
+ * (a named prepared statement, as PostGraphile sends them) instead of on every execution:
+ * with the row-level security policies to plan, that is most of a simple statement's
+ * database CPU (docs/performance.md). The same text always gets the same name, on every
+ * connection. Bounded: past `limit` distinct texts (dynamic filters, id lists of every
+ * length), statements go unnamed, so no connection keeps more than `limit` of them.
+ */
+export class StatementNames {
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly limit = 1000) {}
+
+  nameOf(text: string): string | undefined {
+    let name = this.names.get(text);
+    if (name === undefined && this.names.size < this.limit) {
+      name = `crm_${this.names.size}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+}
+
 /** Counts what a unit of work sends, for tests proving what a request costs. */
 export class StatementCounter {
   sent = 0;
@@ -53,6 +76,8 @@ export class PgConnection implements SqlConnection {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly counter: StatementCounter,
+    /** null: every statement unnamed (a pooler in transaction mode cannot keep them). */
+    private readonly names: StatementNames | null,
   ) {}
 
   /**
@@ -70,7 +95,12 @@ export class PgConnection implements SqlConnection {
   async query<R>(text: string, params: readonly unknown[]): Promise<StatementResult<R>> {
     this.counter.sent++;
     const result = await this.serially((client) =>
-      client.query<R & pg.QueryResultRow>({ text, values: params.map(toParam), types: PG_TYPES }),
+      client.query<R & pg.QueryResultRow>({
+        name: this.names?.nameOf(text),
+        text,
+        values: params.map(toParam),
+        types: PG_TYPES,
+      }),
     );
     return { rows: result.rows, affectedRows: result.rowCount ?? undefined };
   }

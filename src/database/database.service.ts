@@ -8,6 +8,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { StatementNames } from './connection.js';
 import { migrate } from './migrator.js';
 import { pgliteRouter, UnitOfWorkPool } from './prisma-routing.js';
 import { createSql, type Sql } from './sql.js';
@@ -36,6 +37,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
   private client?: PrismaClient;
   private pool?: UnitOfWorkPool;
+  private statementNames: StatementNames | null = null;
   private pglite?: PGlite;
   /** Settles once Prisma's routing onto the unit of work is proven (verifyPrismaRouting). */
   private routing?: Promise<void>;
@@ -77,6 +79,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
         await this.runMigrations(() => migrate(session)).finally(() => session.close());
       }
       this.pool = this.createPool(url, poolSize);
+      if (this.config.database.preparedStatements) this.statementNames = new StatementNames();
       await this.connectPrisma(new PrismaPg(this.pool));
     } else {
       const pglite = this.providedPglite ?? (await openPglite(embeddedDataPath(this.config.dataDir)));
@@ -132,7 +135,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
 
   private async open(): Promise<UnitOfWork> {
     try {
-      if (this.pool) return await PgUnitOfWork.open(await this.pool.checkout());
+      if (this.pool) return await PgUnitOfWork.open(await this.pool.checkout(), this.statementNames);
       if (this.pglite) return await PgliteUnitOfWork.open(this.pglite);
     } catch (error) {
       this.logger.warn(`Could not open a transaction: ${error instanceof Error ? error.message : String(error)}`);

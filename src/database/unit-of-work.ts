@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import {
   PgConnection,
+  type StatementNames,
   PgliteConnection,
   type SqlConnection,
   StatementCounter,
@@ -70,9 +71,12 @@ export abstract class UnitOfWork implements SqlConnection {
 export class PgUnitOfWork extends UnitOfWork {
   private readonly pgConnection: PgConnection;
 
-  private constructor(private readonly client: pg.PoolClient) {
+  private constructor(
+    private readonly client: pg.PoolClient,
+    names: StatementNames | null,
+  ) {
     super();
-    this.pgConnection = new PgConnection(client, this.counter);
+    this.pgConnection = new PgConnection(client, this.counter, names);
   }
 
   /** Runs `send` on the connection after the statements sent before it (PgConnection.serially). */
@@ -82,14 +86,14 @@ export class PgUnitOfWork extends UnitOfWork {
   }
 
   /** BEGIN on a client of the pool; a client that cannot begin is destroyed, not pooled again. */
-  static async open(client: pg.PoolClient): Promise<PgUnitOfWork> {
+  static async open(client: pg.PoolClient, names: StatementNames | null): Promise<PgUnitOfWork> {
     try {
       await client.query('BEGIN');
     } catch (error) {
       client.release(error instanceof Error ? error : true);
       throw error;
     }
-    return new PgUnitOfWork(client);
+    return new PgUnitOfWork(client, names);
   }
 
   protected get connection(): SqlConnection {
