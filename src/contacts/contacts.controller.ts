@@ -1,8 +1,7 @@
-import { Controller } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
 import { PageOf } from '../common/pagination.js';
 import { ResourceRoutes } from '../http/resource-routes.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ContactsService } from './contacts.service.js';
 import { CreateContactInput, UpdateContactInput } from './dto/contact.input.js';
 import { ContactDetailOutput, ContactOutput } from './dto/contact.output.js';
@@ -11,8 +10,7 @@ import { ContactIncludeQuery, ListContactsQuery } from './dto/list-contacts.quer
 /** CONTACT_EMAIL_TAKEN: a live contact of the organization has the email. */
 const WRITE_RULES = [ErrorCode.ContactEmailTaken, ErrorCode.InvalidAssignee] as const;
 
-@TenantRoute('contacts')
-@Controller({ path: 'contacts', version: '1' })
+@TenantController('contacts')
 @ResourceRoutes('contact', {
   create: {
     summary: 'Create a contact',
