@@ -8,6 +8,7 @@ import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ChangeDealStageInput, CreateDealInput, UpdateDealInput } from './dto/deal.input.js';
 import { DealOutput, DealStageChangeOutput, PipelineOutput } from './dto/deal.output.js';
 import { DealIncludeQuery, ListDealsQuery, PipelineQuery } from './dto/list-deals.query.js';
+import { DEFAULT_PROBABILITY_TEXT } from './deal-stage.js';
 import { DealsService } from './deals.service.js';
 
 /** What a deal write may break (INVALID_REFERENCE: leadId/contactId/listingId not a live row of this organization). */
@@ -66,8 +67,7 @@ export class DealsController {
       'CLOSED_WON sets status WON and actualCloseDate (today unless given). CLOSED_LOST requires lostReason and ' +
       'sets status LOST. A closed deal reopens only to an open stage (status ACTIVE, close date and lost reason ' +
       'cleared); closed → the other closed stage is INVALID_STAGE_TRANSITION. Probability takes the stage ' +
-      'default unless given: LEAD 10, QUALIFIED 25, PROPOSAL 50, NEGOTIATION 70, CLOSING 90, CLOSED_WON 100, ' +
-      'CLOSED_LOST 0.',
+      `default unless given: ${DEFAULT_PROBABILITY_TEXT}.`,
     ok: DealOutput,
     errors: [ErrorCode.LostReasonRequired, ErrorCode.InvalidStageTransition, ErrorCode.BusinessRule],
     ifMatch: 'deal',
