@@ -1,8 +1,5 @@
-import { Body, Post } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
 import { PageOf } from '../common/pagination.js';
-import { IdParam } from '../common/uuid-param.pipe.js';
-import { Endpoint } from '../http/endpoint.decorator.js';
 import { ResourceRoutes } from '../http/resource-routes.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ActivitiesService } from './activities.service.js';
@@ -40,29 +37,22 @@ const WRITE_RULES = [ErrorCode.ActivitySubjectRequired, ErrorCode.InvalidReferen
     errors: WRITE_RULES,
   },
   delete: { summary: 'Delete an activity (for good)' },
+  actions: {
+    complete: {
+      path: 'complete',
+      summary: 'Mark an activity done now, optionally with its outcome',
+      body: CompleteActivityInput,
+      ok: ActivityOutput,
+      errors: [ErrorCode.ActivityAlreadyCompleted],
+    },
+    reopen: {
+      path: 'reopen',
+      summary: 'Reopen a completed activity',
+      ok: ActivityOutput,
+      errors: [ErrorCode.ActivityNotCompleted],
+    },
+  },
 })
 export class ActivitiesController {
   constructor(readonly service: ActivitiesService) {}
-
-  @Post(':id/complete')
-  @Endpoint({
-    summary: 'Mark an activity done now, optionally with its outcome',
-    ok: ActivityOutput,
-    errors: [ErrorCode.ActivityAlreadyCompleted],
-    ifMatch: 'activity',
-  })
-  complete(@IdParam() id: string, @Body() input: CompleteActivityInput): Promise<ActivityOutput> {
-    return this.service.complete(id, input);
-  }
-
-  @Post(':id/reopen')
-  @Endpoint({
-    summary: 'Reopen a completed activity',
-    ok: ActivityOutput,
-    errors: [ErrorCode.ActivityNotCompleted],
-    ifMatch: 'activity',
-  })
-  reopen(@IdParam() id: string): Promise<ActivityOutput> {
-    return this.service.reopen(id);
-  }
 }

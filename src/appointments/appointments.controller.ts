@@ -1,7 +1,6 @@
-import { Body, Get, Header, Post, Query } from '@nestjs/common';
+import { Get, Header, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
 import { PageOf } from '../common/pagination.js';
-import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { ResourceRoutes } from '../http/resource-routes.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
@@ -44,6 +43,28 @@ const BOOKING_RULES = [ErrorCode.AppointmentConflict, ErrorCode.InvalidAssignee,
     errors: [...BOOKING_RULES, ErrorCode.InvalidStatusTransition],
   },
   delete: { summary: 'Delete an appointment (for good; cancel keeps a record)' },
+  actions: {
+    reschedule: {
+      path: 'reschedule',
+      summary: 'Move an appointment to a new slot (it becomes SCHEDULED again)',
+      body: RescheduleAppointmentInput,
+      ok: AppointmentOutput,
+      errors: [ErrorCode.AppointmentConflict, ErrorCode.InvalidStatusTransition, ErrorCode.BusinessRule],
+    },
+    cancel: {
+      path: 'cancel',
+      summary: 'Cancel an appointment, freeing its slot',
+      body: CancelAppointmentInput,
+      ok: AppointmentOutput,
+      errors: [ErrorCode.InvalidStatusTransition],
+    },
+    complete: {
+      path: 'complete',
+      summary: 'Mark an appointment as held',
+      ok: AppointmentOutput,
+      errors: [ErrorCode.InvalidStatusTransition],
+    },
+  },
 })
 export class AppointmentsController {
   constructor(readonly service: AppointmentsService) {}
@@ -64,38 +85,5 @@ export class AppointmentsController {
   })
   calendar(@Query() query: CalendarQuery): Promise<string> {
     return this.service.calendar(query);
-  }
-
-  @Post(':id/reschedule')
-  @Endpoint({
-    summary: 'Move an appointment to a new slot (it becomes SCHEDULED again)',
-    ok: AppointmentOutput,
-    errors: [ErrorCode.AppointmentConflict, ErrorCode.InvalidStatusTransition, ErrorCode.BusinessRule],
-    ifMatch: 'appointment',
-  })
-  reschedule(@IdParam() id: string, @Body() input: RescheduleAppointmentInput): Promise<AppointmentOutput> {
-    return this.service.reschedule(id, input);
-  }
-
-  @Post(':id/cancel')
-  @Endpoint({
-    summary: 'Cancel an appointment, freeing its slot',
-    ok: AppointmentOutput,
-    errors: [ErrorCode.InvalidStatusTransition],
-    ifMatch: 'appointment',
-  })
-  cancel(@IdParam() id: string, @Body() input: CancelAppointmentInput): Promise<AppointmentOutput> {
-    return this.service.cancel(id, input);
-  }
-
-  @Post(':id/complete')
-  @Endpoint({
-    summary: 'Mark an appointment as held',
-    ok: AppointmentOutput,
-    errors: [ErrorCode.InvalidStatusTransition],
-    ifMatch: 'appointment',
-  })
-  complete(@IdParam() id: string): Promise<AppointmentOutput> {
-    return this.service.complete(id);
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Get, Post, Query } from '@nestjs/common';
+import { Get, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
-import { IdParam } from '../common/uuid-param.pipe.js';
+import { PageOf } from '../common/pagination.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { ResourceRoutes } from '../http/resource-routes.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
@@ -19,6 +18,13 @@ const WRITE_RULES = [
   ErrorCode.InvalidStageTransition,
   ErrorCode.BusinessRule,
 ] as const;
+
+/** The stage rules (deal-stage.ts), as POST /deals/{id}/stage documents them. */
+const STAGE_RULES =
+  'CLOSED_WON sets status WON and actualCloseDate (today unless given). CLOSED_LOST requires lostReason and ' +
+  'sets status LOST. A closed deal reopens only to an open stage (status ACTIVE, close date and lost reason ' +
+  'cleared); closed → the other closed stage is INVALID_STAGE_TRANSITION. Probability takes the stage ' +
+  `default unless given: ${DEFAULT_PROBABILITY_TEXT}.`;
 
 @TenantController('deals')
 @ResourceRoutes('deal', {
@@ -44,6 +50,23 @@ const WRITE_RULES = [
   },
   softDelete: {},
   restore: { ok: DealOutput },
+  actions: {
+    changeStage: {
+      path: 'stage',
+      summary: 'Move a deal to a stage',
+      description: STAGE_RULES,
+      body: ChangeDealStageInput,
+      ok: DealOutput,
+      errors: [ErrorCode.LostReasonRequired, ErrorCode.InvalidStageTransition, ErrorCode.BusinessRule],
+    },
+  },
+  histories: {
+    history: {
+      path: 'history',
+      summary: "A deal's stage changes, newest first (the first one is the stage it was created in)",
+      ok: PageOf(DealStageChangeOutput),
+    },
+  },
 })
 export class DealsController {
   constructor(readonly service: DealsService) {}
@@ -58,30 +81,5 @@ export class DealsController {
   })
   pipeline(@Query() query: PipelineQuery): Promise<PipelineOutput> {
     return this.service.pipeline(query);
-  }
-
-  @Post(':id/stage')
-  @Endpoint({
-    summary: 'Move a deal to a stage',
-    description:
-      'CLOSED_WON sets status WON and actualCloseDate (today unless given). CLOSED_LOST requires lostReason and ' +
-      'sets status LOST. A closed deal reopens only to an open stage (status ACTIVE, close date and lost reason ' +
-      'cleared); closed → the other closed stage is INVALID_STAGE_TRANSITION. Probability takes the stage ' +
-      `default unless given: ${DEFAULT_PROBABILITY_TEXT}.`,
-    ok: DealOutput,
-    errors: [ErrorCode.LostReasonRequired, ErrorCode.InvalidStageTransition, ErrorCode.BusinessRule],
-    ifMatch: 'deal',
-  })
-  changeStage(@IdParam() id: string, @Body() input: ChangeDealStageInput): Promise<DealOutput> {
-    return this.service.changeStage(id, input);
-  }
-
-  @Get(':id/history')
-  @Endpoint({
-    summary: "A deal's stage changes, newest first (the first one is the stage it was created in)",
-    ok: PageOf(DealStageChangeOutput),
-  })
-  history(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<DealStageChangeOutput>> {
-    return this.service.history(id, page);
   }
 }

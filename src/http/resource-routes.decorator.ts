@@ -1,6 +1,9 @@
 import { Body, Delete, Get, Patch, Post, Query, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { PageQuery } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
+import type { MemberRole } from '../generated/prisma/enums.js';
+import { Roles } from '../tenancy/roles.decorator.js';
 import { Endpoint, type EndpointOptions, RestoreRoute, SoftDeleteRoute } from './endpoint.decorator.js';
 import type { VersionedResource } from './versioned.js';
 
@@ -8,8 +11,9 @@ import type { VersionedResource } from './versioned.js';
 type RouteDoc = Omit<EndpointOptions, 'ifMatch'>;
 
 /**
- * The routes every resource has, each only where the controller lists it, and each calling the
- * controller's `service` method of the same name with what the hand-written route would pass.
+ * The routes resources share, each only where the controller lists it, each calling the
+ * controller's `service` method of its name (`remove` for either delete) with what a
+ * hand-written route would pass.
  */
 export interface ResourceRouteOptions {
   /** `POST /` → `service.create(body, query?)`; 201 with Location `created`. */
@@ -21,11 +25,15 @@ export interface ResourceRouteOptions {
   /** `PATCH /:id` → `service.update(id, body)`, honouring If-Match. */
   update?: RouteDoc & { body: Type<unknown> };
   /** `DELETE /:id` → `service.remove(id)`, for good; honours If-Match. */
-  delete?: { summary: string };
+  delete?: { summary: string; roles?: MemberRole[] };
   /** `DELETE /:id` → `service.remove(id)` hides the record; `SoftDeleteRoute` says the rest. */
   softDelete?: { note?: string };
   /** `POST /:id/restore` → `service.restore(id)`. */
   restore?: { ok: Type<unknown>; errors?: EndpointOptions['errors'] };
+  /** `POST /:id/{path}` → `service[name](id, body?)`: a change to the record, honouring If-Match. */
+  actions?: Record<string, RouteDoc & { path: string; body?: Type<unknown> }>;
+  /** `GET /:id/{path}` → `service[name](id, page)`: a page of what the record has been through. */
+  histories?: Record<string, RouteDoc & { path: string }>;
 }
 
 type Instance<T> = T extends Type<infer I> ? I : never;
@@ -47,7 +55,12 @@ export type ResourceService<R extends ResourceRouteOptions> = Needs<
   Needs<R, 'update', { update(id: string, input: Instance<NonNullable<R['update']>['body']>): Promise<unknown> }> &
   Needs<R, 'delete', { remove(id: string): Promise<void> }> &
   Needs<R, 'softDelete', { remove(id: string): Promise<void> }> &
-  Needs<R, 'restore', { restore(id: string): Promise<unknown> }>;
+  Needs<R, 'restore', { restore(id: string): Promise<unknown> }> & {
+    [K in keyof R['actions']]: (
+      id: string,
+      input: R['actions'][K] extends { body: Type<infer B> } ? B : never,
+    ) => Promise<unknown>;
+  } & { [K in keyof R['histories']]: (id: string, page: PageQuery) => Promise<unknown> };
 
 interface Controller {
   service: Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -57,6 +70,7 @@ type Handler = (this: Controller, ...args: never[]) => Promise<unknown>;
 
 /** One parameter of a generated route: its decorator and the class the ValidationPipe and Swagger read. */
 type Param = [ParameterDecorator, Type<unknown>];
+const idParam = (): Param => [IdParam(), String];
 
 /**
  * Defines a route method on the controller as the compiler would for a hand-written one: the
@@ -69,7 +83,6 @@ function defineRoute(
   route: MethodDecorator[],
   params: Param[],
 ): void {
-  // Nest and Swagger find a route's parameters by its function's name.
   Object.defineProperty(prototype, name, { value: handler, writable: true, configurable: true });
   const descriptor = Reflect.decorate(
     [
@@ -92,6 +105,9 @@ function defineRoute(
   );
   Object.defineProperty(prototype, name, descriptor);
 }
+
+/** A handler whose name is its route's: Swagger finds a route's parameters by the function's name. */
+const named = (name: string, handler: Handler): Handler => Object.defineProperty(handler, 'name', { value: name });
 
 const isItemRoute = (handler: unknown): boolean =>
   String(Reflect.getMetadata(PATH_METADATA, handler as object) ?? '').startsWith(':');
@@ -126,7 +142,17 @@ export function ResourceRoutes<const R extends ResourceRouteOptions>(
   resource: VersionedResource,
   routes: R,
 ): (target: Type<{ readonly service: ResourceService<R> }>) => void {
-  const { create, list, get, update, delete: hardDelete, softDelete, restore } = routes as ResourceRouteOptions;
+  const {
+    create,
+    list,
+    get,
+    update,
+    delete: hardDelete,
+    softDelete,
+    restore,
+    actions,
+    histories,
+  } = routes as ResourceRouteOptions;
   return (target) => {
     const prototype = target.prototype as Record<string, unknown>;
     const standard: string[] = [];
@@ -169,10 +195,7 @@ export function ResourceRoutes<const R extends ResourceRouteOptions>(
           return this.service.get(id, params.include);
         },
         [Get(':id'), Endpoint(doc)],
-        [
-          [IdParam(), String],
-          [Query(), query],
-        ],
+        [idParam(), [Query(), query]],
       );
     }
     if (update) {
@@ -183,23 +206,22 @@ export function ResourceRoutes<const R extends ResourceRouteOptions>(
           return this.service.update(id, input);
         },
         [Patch(':id'), Endpoint({ ...doc, ifMatch: resource })],
-        [
-          [IdParam(), String],
-          [Body(), body],
-        ],
+        [idParam(), [Body(), body]],
       );
     }
     const remove = function remove(this: Controller, id: never) {
       return this.service.remove(id);
     };
-    if (hardDelete)
-      define(
-        'remove',
-        remove,
-        [Delete(':id'), Endpoint({ ...hardDelete, ok: null, ifMatch: resource })],
-        [[IdParam(), String]],
-      );
-    if (softDelete) define('remove', remove, [SoftDeleteRoute(resource, softDelete.note)], [[IdParam(), String]]);
+    if (hardDelete) {
+      const { roles, ...doc } = hardDelete;
+      const route = [
+        Delete(':id'),
+        ...(roles ? [Roles(...roles)] : []),
+        Endpoint({ ...doc, ok: null, ifMatch: resource }),
+      ];
+      define('remove', remove, route, [idParam()]);
+    }
+    if (softDelete) define('remove', remove, [SoftDeleteRoute(resource, softDelete.note)], [idParam()]);
     if (restore) {
       define(
         'restore',
@@ -207,8 +229,21 @@ export function ResourceRoutes<const R extends ResourceRouteOptions>(
           return this.service.restore(id);
         },
         [RestoreRoute(resource, restore.ok, restore.errors)],
-        [[IdParam(), String]],
+        [idParam()],
       );
+    }
+    for (const [name, { path, body, ...doc }] of Object.entries(actions ?? {})) {
+      const action = named(name, function (this: Controller, id: never, input?: never) {
+        return this.service[name](id, input);
+      });
+      const params: Param[] = body ? [idParam(), [Body(), body]] : [idParam()];
+      define(name, action, [Post(`:id/${path}`), Endpoint({ ...doc, ifMatch: resource })], params);
+    }
+    for (const [name, { path, ...doc }] of Object.entries(histories ?? {})) {
+      const history = named(name, function (this: Controller, id: never, page: never) {
+        return this.service[name](id, page);
+      });
+      define(name, history, [Get(`:id/${path}`), Endpoint(doc)], [idParam(), [Query(), PageQuery]]);
     }
     orderRoutes(prototype, standard);
   };

@@ -1,6 +1,6 @@
-import { Get, Query } from '@nestjs/common';
+import { Get } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
+import { PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { ResourceRoutes } from '../http/resource-routes.decorator.js';
@@ -45,27 +45,21 @@ const WRITE_RULES = [ErrorCode.MlsNumberTaken, ErrorCode.InvalidAssignee, ErrorC
   },
   softDelete: { note: ' (it keeps its MLS number)' },
   restore: { ok: ListingOutput },
+  histories: {
+    priceHistory: {
+      path: 'price-history',
+      summary: "A listing's price changes, newest first (the last is its initial price)",
+      ok: PageOf(ListingPriceChangeOutput),
+    },
+    statusHistory: {
+      path: 'status-history',
+      summary: "A listing's status changes, newest first (the last is its initial status)",
+      ok: PageOf(ListingStatusChangeOutput),
+    },
+  },
 })
 export class ListingsController {
   constructor(readonly service: ListingsService) {}
-
-  @Get(':id/price-history')
-  @Endpoint({
-    summary: "A listing's price changes, newest first (the last is its initial price)",
-    ok: PageOf(ListingPriceChangeOutput),
-  })
-  priceHistory(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<ListingPriceChangeOutput>> {
-    return this.service.priceHistory(id, page);
-  }
-
-  @Get(':id/status-history')
-  @Endpoint({
-    summary: "A listing's status changes, newest first (the last is its initial status)",
-    ok: PageOf(ListingStatusChangeOutput),
-  })
-  statusHistory(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<ListingStatusChangeOutput>> {
-    return this.service.statusHistory(id, page);
-  }
 
   @Get(':id/history')
   @Endpoint({

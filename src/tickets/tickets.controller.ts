@@ -1,10 +1,9 @@
 import { Body, Delete, Get, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
+import { PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { ResourceRoutes } from '../http/resource-routes.decorator.js';
-import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ListTicketsQuery, TicketIncludeQuery, TicketPeriodQuery } from './dto/list-tickets.query.js';
 import { AddAssigneeInput, CreateTicketInput, TransitionTicketInput, UpdateTicketInput } from './dto/ticket.input.js';
@@ -42,6 +41,27 @@ import { TicketsService } from './tickets.service.js';
     ok: TicketOutput,
     errors: [ErrorCode.InvalidStatusTransition, ErrorCode.InvalidReference],
   },
+  delete: {
+    summary: 'Delete a ticket with its history, comments, attachments and share links',
+    roles: ['ADMIN', 'MANAGER'],
+  },
+  actions: {
+    transition: {
+      path: 'transition',
+      summary: 'Move a ticket along its workflow, with an optional note',
+      description: TICKET_WORKFLOW_TEXT,
+      body: TransitionTicketInput,
+      ok: TicketOutput,
+      errors: [ErrorCode.InvalidStatusTransition],
+    },
+  },
+  histories: {
+    history: {
+      path: 'history',
+      summary: 'Status changes of a ticket, oldest first (however they were made)',
+      ok: PageOf(TicketStatusChangeOutput),
+    },
+  },
 })
 export class TicketsController {
   constructor(
@@ -68,38 +88,6 @@ export class TicketsController {
   })
   workload(@Query() period: TicketPeriodQuery): Promise<WorkloadOutput> {
     return this.stats.workload(period);
-  }
-
-  @Delete(':id')
-  @Roles('ADMIN', 'MANAGER')
-  @Endpoint({
-    summary: 'Delete a ticket with its history, comments, attachments and share links',
-    ok: null,
-    ifMatch: 'ticket',
-  })
-  remove(@IdParam() id: string): Promise<void> {
-    return this.service.remove(id);
-  }
-
-  @Post(':id/transition')
-  @Endpoint({
-    summary: 'Move a ticket along its workflow, with an optional note',
-    description: TICKET_WORKFLOW_TEXT,
-    ok: TicketOutput,
-    errors: [ErrorCode.InvalidStatusTransition],
-    ifMatch: 'ticket',
-  })
-  transition(@IdParam() id: string, @Body() input: TransitionTicketInput): Promise<TicketOutput> {
-    return this.service.transition(id, input);
-  }
-
-  @Get(':id/history')
-  @Endpoint({
-    summary: 'Status changes of a ticket, oldest first (however they were made)',
-    ok: PageOf(TicketStatusChangeOutput),
-  })
-  history(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<TicketStatusChangeOutput>> {
-    return this.service.history(id, page);
   }
 
   @Post(':id/assignees')
