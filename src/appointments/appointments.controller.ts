@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, Header, Patch, Post, Query } from '@nestjs/common';
+import { Get, Header, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf } from '../common/pagination.js';
-import { IdParam } from '../common/uuid-param.pipe.js';
+import { PageOf } from '../common/pagination.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { ResourceRoutes } from '../http/resource-routes.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { MAX_ICS_EVENT_LENGTH } from './appointments.calendar.js';
 import { AppointmentsService, MAX_CALENDAR_EVENTS } from './appointments.service.js';
 import {
@@ -18,33 +18,56 @@ import { AppointmentIncludeQuery, CalendarQuery, ListAppointmentsQuery } from '.
 /** APPOINTMENT_CONFLICT: the agent has another live appointment overlapping the slot (ref.appointmentIds). */
 const BOOKING_RULES = [ErrorCode.AppointmentConflict, ErrorCode.InvalidAssignee, ErrorCode.InvalidReference] as const;
 
-@TenantRoute('appointments')
-@Controller({ path: 'appointments', version: '1' })
-export class AppointmentsController {
-  constructor(private readonly appointments: AppointmentsService) {}
-
-  @Post()
-  @Endpoint({
+@TenantController('appointments')
+@ResourceRoutes('appointment', {
+  create: {
     summary: 'Book an appointment',
     description: 'The agent defaults to the caller; an AGENT books only their own calendar.',
+    body: CreateAppointmentInput,
     ok: AppointmentOutput,
     created: '/v1/appointments/{id}',
     errors: [...BOOKING_RULES, ErrorCode.BusinessRule],
-  })
-  create(@Body() input: CreateAppointmentInput): Promise<AppointmentOutput> {
-    return this.appointments.create(input);
-  }
-
-  @Get()
-  @Endpoint({
+  },
+  list: {
     summary: 'List the appointments overlapping a window [from, to) of at most 92 days',
     description: 'An AGENT sees their own appointments and those whose linked lead, deal and listing they can see.',
+    query: ListAppointmentsQuery,
     ok: PageOf(AppointmentOutput),
     errors: [ErrorCode.BusinessRule],
-  })
-  list(@Query() query: ListAppointmentsQuery): Promise<Page<AppointmentOutput>> {
-    return this.appointments.list(query);
-  }
+  },
+  get: { summary: 'Get an appointment', query: AppointmentIncludeQuery, ok: AppointmentOutput },
+  update: {
+    summary: 'Update an appointment (only the fields sent; times change through reschedule)',
+    body: UpdateAppointmentInput,
+    ok: AppointmentOutput,
+    errors: [...BOOKING_RULES, ErrorCode.InvalidStatusTransition],
+  },
+  delete: { summary: 'Delete an appointment (for good; cancel keeps a record)' },
+  actions: {
+    reschedule: {
+      path: 'reschedule',
+      summary: 'Move an appointment to a new slot (it becomes SCHEDULED again)',
+      body: RescheduleAppointmentInput,
+      ok: AppointmentOutput,
+      errors: [ErrorCode.AppointmentConflict, ErrorCode.InvalidStatusTransition, ErrorCode.BusinessRule],
+    },
+    cancel: {
+      path: 'cancel',
+      summary: 'Cancel an appointment, freeing its slot',
+      body: CancelAppointmentInput,
+      ok: AppointmentOutput,
+      errors: [ErrorCode.InvalidStatusTransition],
+    },
+    complete: {
+      path: 'complete',
+      summary: 'Mark an appointment as held',
+      ok: AppointmentOutput,
+      errors: [ErrorCode.InvalidStatusTransition],
+    },
+  },
+})
+export class AppointmentsController {
+  constructor(readonly service: AppointmentsService) {}
 
   @Get('calendar.ics')
   @Header('content-type', 'text/calendar; charset=utf-8')
@@ -61,62 +84,6 @@ export class AppointmentsController {
     errors: [ErrorCode.BusinessRule],
   })
   calendar(@Query() query: CalendarQuery): Promise<string> {
-    return this.appointments.calendar(query);
-  }
-
-  @Get(':id')
-  @Endpoint({ summary: 'Get an appointment', ok: AppointmentOutput })
-  get(@IdParam() id: string, @Query() query: AppointmentIncludeQuery): Promise<AppointmentOutput> {
-    return this.appointments.get(id, query.include);
-  }
-
-  @Patch(':id')
-  @Endpoint({
-    summary: 'Update an appointment (only the fields sent; times change through reschedule)',
-    ok: AppointmentOutput,
-    errors: [...BOOKING_RULES, ErrorCode.InvalidStatusTransition],
-    ifMatch: 'appointment',
-  })
-  update(@IdParam() id: string, @Body() input: UpdateAppointmentInput): Promise<AppointmentOutput> {
-    return this.appointments.update(id, input);
-  }
-
-  @Delete(':id')
-  @Endpoint({ summary: 'Delete an appointment (for good; cancel keeps a record)', ok: null, ifMatch: 'appointment' })
-  remove(@IdParam() id: string): Promise<void> {
-    return this.appointments.remove(id);
-  }
-
-  @Post(':id/reschedule')
-  @Endpoint({
-    summary: 'Move an appointment to a new slot (it becomes SCHEDULED again)',
-    ok: AppointmentOutput,
-    errors: [ErrorCode.AppointmentConflict, ErrorCode.InvalidStatusTransition, ErrorCode.BusinessRule],
-    ifMatch: 'appointment',
-  })
-  reschedule(@IdParam() id: string, @Body() input: RescheduleAppointmentInput): Promise<AppointmentOutput> {
-    return this.appointments.reschedule(id, input);
-  }
-
-  @Post(':id/cancel')
-  @Endpoint({
-    summary: 'Cancel an appointment, freeing its slot',
-    ok: AppointmentOutput,
-    errors: [ErrorCode.InvalidStatusTransition],
-    ifMatch: 'appointment',
-  })
-  cancel(@IdParam() id: string, @Body() input: CancelAppointmentInput): Promise<AppointmentOutput> {
-    return this.appointments.cancel(id, input);
-  }
-
-  @Post(':id/complete')
-  @Endpoint({
-    summary: 'Mark an appointment as held',
-    ok: AppointmentOutput,
-    errors: [ErrorCode.InvalidStatusTransition],
-    ifMatch: 'appointment',
-  })
-  complete(@IdParam() id: string): Promise<AppointmentOutput> {
-    return this.appointments.complete(id);
+    return this.service.calendar(query);
   }
 }

@@ -1,60 +1,44 @@
-import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf } from '../common/pagination.js';
-import { IdParam } from '../common/uuid-param.pipe.js';
-import { Endpoint, RestoreRoute, SoftDeleteRoute } from '../http/endpoint.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { PageOf } from '../common/pagination.js';
+import { ResourceRoutes } from '../http/resource-routes.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ContactsService } from './contacts.service.js';
 import { CreateContactInput, UpdateContactInput } from './dto/contact.input.js';
 import { ContactDetailOutput, ContactOutput } from './dto/contact.output.js';
 import { ContactIncludeQuery, ListContactsQuery } from './dto/list-contacts.query.js';
 
-@TenantRoute('contacts')
-@Controller({ path: 'contacts', version: '1' })
-export class ContactsController {
-  constructor(private readonly contacts: ContactsService) {}
+/** CONTACT_EMAIL_TAKEN: a live contact of the organization has the email. */
+const WRITE_RULES = [ErrorCode.ContactEmailTaken, ErrorCode.InvalidAssignee] as const;
 
-  @Post()
-  @Endpoint({
+@TenantController('contacts')
+@ResourceRoutes('contact', {
+  create: {
     summary: 'Create a contact',
+    body: CreateContactInput,
     ok: ContactOutput,
     created: '/v1/contacts/{id}',
-    errors: [ErrorCode.ContactEmailTaken, ErrorCode.InvalidAssignee],
-  })
-  create(@Body() input: CreateContactInput): Promise<ContactOutput> {
-    return this.contacts.create(input);
-  }
-
-  @Get()
-  @Endpoint({ summary: 'List contacts', description: 'includeDeleted=true is for ADMINs.', ok: PageOf(ContactOutput) })
-  list(@Query() query: ListContactsQuery): Promise<Page<ContactOutput>> {
-    return this.contacts.list(query);
-  }
-
-  @Get(':id')
-  @Endpoint({ summary: 'Get a contact, with counts of its live deals and open activities', ok: ContactDetailOutput })
-  get(@IdParam() id: string, @Query() query: ContactIncludeQuery): Promise<ContactDetailOutput> {
-    return this.contacts.get(id, query.include);
-  }
-
-  @Patch(':id')
-  @Endpoint({
+    errors: WRITE_RULES,
+  },
+  list: {
+    summary: 'List contacts',
+    description: 'includeDeleted=true is for ADMINs.',
+    query: ListContactsQuery,
+    ok: PageOf(ContactOutput),
+  },
+  get: {
+    summary: 'Get a contact, with counts of its live deals and open activities',
+    query: ContactIncludeQuery,
+    ok: ContactDetailOutput,
+  },
+  update: {
     summary: 'Update a contact (only the fields sent)',
+    body: UpdateContactInput,
     ok: ContactOutput,
-    errors: [ErrorCode.ContactEmailTaken, ErrorCode.InvalidAssignee],
-    ifMatch: 'contact',
-  })
-  update(@IdParam() id: string, @Body() input: UpdateContactInput): Promise<ContactOutput> {
-    return this.contacts.update(id, input);
-  }
-
-  @SoftDeleteRoute('contact')
-  remove(@IdParam() id: string): Promise<void> {
-    return this.contacts.remove(id);
-  }
-
-  @RestoreRoute('contact', ContactOutput, [ErrorCode.ContactEmailTaken])
-  restore(@IdParam() id: string): Promise<ContactOutput> {
-    return this.contacts.restore(id);
-  }
+    errors: WRITE_RULES,
+  },
+  softDelete: {},
+  restore: { ok: ContactOutput, errors: [ErrorCode.ContactEmailTaken] },
+})
+export class ContactsController {
+  constructor(readonly service: ContactsService) {}
 }

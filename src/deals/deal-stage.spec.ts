@@ -3,6 +3,7 @@ import { DomainError } from '../common/errors.js';
 import {
   DEAL_STAGES,
   DEFAULT_PROBABILITY,
+  DEFAULT_PROBABILITY_TEXT,
   type DealStageRequest,
   type DealStageState,
   OPEN_STAGES,
@@ -66,6 +67,12 @@ describe('deal stage rules', () => {
       CLOSED_WON: 100,
       CLOSED_LOST: 0,
     });
+  });
+
+  it('documents the default probabilities from the table, every stage in pipeline order', () => {
+    expect(DEFAULT_PROBABILITY_TEXT.split(', ')).toEqual(
+      DEAL_STAGES.map((stage) => `${stage} ${DEFAULT_PROBABILITY[stage]}`),
+    );
   });
 
   describe('a new deal', () => {

@@ -31,6 +31,9 @@ export const DEFAULT_PROBABILITY: Readonly<Record<DealStage, number>> = {
   CLOSED_LOST: 0,
 };
 
+/** The default probabilities in words, for the API's documentation: written from DEFAULT_PROBABILITY, never by hand. */
+export const DEFAULT_PROBABILITY_TEXT = DEAL_STAGES.map((stage) => `${stage} ${DEFAULT_PROBABILITY[stage]}`).join(', ');
+
 /** Statuses a caller may set; WON and LOST follow from the closed stages. */
 export const SETTABLE_DEAL_STATUSES = [DealStatus.ACTIVE, DealStatus.ABANDONED] as const;
 

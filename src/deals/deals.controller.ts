@@ -1,12 +1,13 @@
-import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { Get, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
-import { IdParam } from '../common/uuid-param.pipe.js';
-import { Endpoint, RestoreRoute, SoftDeleteRoute } from '../http/endpoint.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { PageOf } from '../common/pagination.js';
+import { Endpoint } from '../http/endpoint.decorator.js';
+import { ResourceRoutes } from '../http/resource-routes.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ChangeDealStageInput, CreateDealInput, UpdateDealInput } from './dto/deal.input.js';
 import { DealOutput, DealStageChangeOutput, PipelineOutput } from './dto/deal.output.js';
 import { DealIncludeQuery, ListDealsQuery, PipelineQuery } from './dto/list-deals.query.js';
+import { DEFAULT_PROBABILITY_TEXT } from './deal-stage.js';
 import { DealsService } from './deals.service.js';
 
 /** What a deal write may break (INVALID_REFERENCE: leadId/contactId/listingId not a live row of this organization). */
@@ -18,31 +19,57 @@ const WRITE_RULES = [
   ErrorCode.BusinessRule,
 ] as const;
 
-@TenantRoute('deals')
-@Controller({ path: 'deals', version: '1' })
-export class DealsController {
-  constructor(private readonly deals: DealsService) {}
+/** The stage rules (deal-stage.ts), as POST /deals/{id}/stage documents them. */
+const STAGE_RULES =
+  'CLOSED_WON sets status WON and actualCloseDate (today unless given). CLOSED_LOST requires lostReason and ' +
+  'sets status LOST. A closed deal reopens only to an open stage (status ACTIVE, close date and lost reason ' +
+  'cleared); closed → the other closed stage is INVALID_STAGE_TRANSITION. Probability takes the stage ' +
+  `default unless given: ${DEFAULT_PROBABILITY_TEXT}.`;
 
-  @Post()
-  @Endpoint({
+@TenantController('deals')
+@ResourceRoutes('deal', {
+  create: {
     summary: 'Create a deal (the initial stage is recorded in its history)',
+    body: CreateDealInput,
     ok: DealOutput,
     created: '/v1/deals/{id}',
     errors: WRITE_RULES,
-  })
-  create(@Body() input: CreateDealInput): Promise<DealOutput> {
-    return this.deals.create(input);
-  }
-
-  @Get()
-  @Endpoint({
+  },
+  list: {
     summary: 'List deals',
     description: 'An AGENT sees only deals assigned to or created by them.',
+    query: ListDealsQuery,
     ok: PageOf(DealOutput),
-  })
-  list(@Query() query: ListDealsQuery): Promise<Page<DealOutput>> {
-    return this.deals.list(query);
-  }
+  },
+  get: { summary: 'Get a deal', query: DealIncludeQuery, ok: DealOutput },
+  update: {
+    summary: 'Update a deal (only the fields sent; a stage change follows the stage rules)',
+    body: UpdateDealInput,
+    ok: DealOutput,
+    errors: WRITE_RULES,
+  },
+  softDelete: {},
+  restore: { ok: DealOutput },
+  actions: {
+    changeStage: {
+      path: 'stage',
+      summary: 'Move a deal to a stage',
+      description: STAGE_RULES,
+      body: ChangeDealStageInput,
+      ok: DealOutput,
+      errors: [ErrorCode.LostReasonRequired, ErrorCode.InvalidStageTransition, ErrorCode.BusinessRule],
+    },
+  },
+  histories: {
+    history: {
+      path: 'history',
+      summary: "A deal's stage changes, newest first (the first one is the stage it was created in)",
+      ok: PageOf(DealStageChangeOutput),
+    },
+  },
+})
+export class DealsController {
+  constructor(readonly service: DealsService) {}
 
   @Get('pipeline')
   @Endpoint({
@@ -53,59 +80,6 @@ export class DealsController {
     ok: PipelineOutput,
   })
   pipeline(@Query() query: PipelineQuery): Promise<PipelineOutput> {
-    return this.deals.pipeline(query);
-  }
-
-  @Get(':id')
-  @Endpoint({ summary: 'Get a deal', ok: DealOutput })
-  get(@IdParam() id: string, @Query() query: DealIncludeQuery): Promise<DealOutput> {
-    return this.deals.get(id, query.include);
-  }
-
-  @Patch(':id')
-  @Endpoint({
-    summary: 'Update a deal (only the fields sent; a stage change follows the stage rules)',
-    ok: DealOutput,
-    errors: WRITE_RULES,
-    ifMatch: 'deal',
-  })
-  update(@IdParam() id: string, @Body() input: UpdateDealInput): Promise<DealOutput> {
-    return this.deals.update(id, input);
-  }
-
-  @SoftDeleteRoute('deal')
-  remove(@IdParam() id: string): Promise<void> {
-    return this.deals.remove(id);
-  }
-
-  @RestoreRoute('deal', DealOutput)
-  restore(@IdParam() id: string): Promise<DealOutput> {
-    return this.deals.restore(id);
-  }
-
-  @Post(':id/stage')
-  @Endpoint({
-    summary: 'Move a deal to a stage',
-    description:
-      'CLOSED_WON sets status WON and actualCloseDate (today unless given). CLOSED_LOST requires lostReason and ' +
-      'sets status LOST. A closed deal reopens only to an open stage (status ACTIVE, close date and lost reason ' +
-      'cleared); closed → the other closed stage is INVALID_STAGE_TRANSITION. Probability takes the stage ' +
-      'default unless given: LEAD 10, QUALIFIED 25, PROPOSAL 50, NEGOTIATION 70, CLOSING 90, CLOSED_WON 100, ' +
-      'CLOSED_LOST 0.',
-    ok: DealOutput,
-    errors: [ErrorCode.LostReasonRequired, ErrorCode.InvalidStageTransition, ErrorCode.BusinessRule],
-    ifMatch: 'deal',
-  })
-  changeStage(@IdParam() id: string, @Body() input: ChangeDealStageInput): Promise<DealOutput> {
-    return this.deals.changeStage(id, input);
-  }
-
-  @Get(':id/history')
-  @Endpoint({
-    summary: "A deal's stage changes, newest first (the first one is the stage it was created in)",
-    ok: PageOf(DealStageChangeOutput),
-  })
-  history(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<DealStageChangeOutput>> {
-    return this.deals.history(id, page);
+    return this.service.pipeline(query);
   }
 }

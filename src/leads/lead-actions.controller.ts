@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Get, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
 import { type Page, PageOf, PageQuery } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { BulkLeadsInput } from './dto/bulk-leads.input.js';
 import { AssignLeadInput, ConvertLeadInput, MergeLeadInput, QualifyLeadInput } from './dto/lead-actions.input.js';
 import { BulkResultOutput, ConvertLeadOutput, LeadDuplicateOutput } from './dto/lead-actions.output.js';
@@ -15,8 +15,7 @@ import { LeadMergeService } from './lead-merge.service.js';
 import { LeadWorkflowService } from './lead-workflow.service.js';
 
 /** The lead workflow beyond CRUD: qualify, assign, convert, bulk actions, duplicates and merge. */
-@TenantRoute('leads')
-@Controller({ path: 'leads', version: '1' })
+@TenantController('leads')
 export class LeadActionsController {
   constructor(
     private readonly workflow: LeadWorkflowService,

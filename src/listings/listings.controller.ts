@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { Get } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
+import { PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
-import { Endpoint, RestoreRoute, SoftDeleteRoute } from '../http/endpoint.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { Endpoint } from '../http/endpoint.decorator.js';
+import { ResourceRoutes } from '../http/resource-routes.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { CreateListingInput, UpdateListingInput } from './dto/listing.input.js';
 import {
   ListingHistoryOutput,
@@ -17,79 +18,48 @@ import { ListingsService } from './listings.service.js';
 /** MLS_NUMBER_TAKEN counts deleted listings too; INVALID_ASSIGNEE: the listing agent is not a writing member. */
 const WRITE_RULES = [ErrorCode.MlsNumberTaken, ErrorCode.InvalidAssignee, ErrorCode.BusinessRule] as const;
 
-@TenantRoute('listings')
-@Controller({ path: 'listings', version: '1' })
-export class ListingsController {
-  constructor(private readonly listings: ListingsService) {}
-
-  @Post()
-  @Endpoint({
+@TenantController('listings')
+@ResourceRoutes('listing', {
+  create: {
     summary: 'Create a listing (pricePerSqft is derived from price / squareFeet when not given)',
+    body: CreateListingInput,
     ok: ListingOutput,
     created: '/v1/listings/{id}',
     errors: WRITE_RULES,
-  })
-  create(@Body() input: CreateListingInput): Promise<ListingOutput> {
-    return this.listings.create(input);
-  }
-
-  @Get()
-  @Endpoint({
+  },
+  list: {
     summary: 'Search listings',
     description:
       'Filters combine with AND; list filters take comma-separated values. standardStatus takes RESO ' +
       'StandardStatus values (docs/reso-mapping.md). city and state match exactly but case-insensitively; q ' +
       'searches title, address, MLS number and description.',
+    query: ListListingsQuery,
     ok: PageOf(ListingOutput),
-  })
-  list(@Query() query: ListListingsQuery): Promise<Page<ListingOutput>> {
-    return this.listings.list(query);
-  }
-
-  @Get(':id')
-  @Endpoint({ summary: 'Get a listing', ok: ListingOutput })
-  get(@IdParam() id: string, @Query() query: ListingIncludeQuery): Promise<ListingOutput> {
-    return this.listings.get(id, query.include);
-  }
-
-  @Patch(':id')
-  @Endpoint({
+  },
+  get: { summary: 'Get a listing', query: ListingIncludeQuery, ok: ListingOutput },
+  update: {
     summary: 'Update a listing (only the fields sent); price and status changes are recorded',
+    body: UpdateListingInput,
     ok: ListingOutput,
     errors: WRITE_RULES,
-    ifMatch: 'listing',
-  })
-  update(@IdParam() id: string, @Body() input: UpdateListingInput): Promise<ListingOutput> {
-    return this.listings.update(id, input);
-  }
-
-  @SoftDeleteRoute('listing', ' (it keeps its MLS number)')
-  remove(@IdParam() id: string): Promise<void> {
-    return this.listings.remove(id);
-  }
-
-  @RestoreRoute('listing', ListingOutput)
-  restore(@IdParam() id: string): Promise<ListingOutput> {
-    return this.listings.restore(id);
-  }
-
-  @Get(':id/price-history')
-  @Endpoint({
-    summary: "A listing's price changes, newest first (the last is its initial price)",
-    ok: PageOf(ListingPriceChangeOutput),
-  })
-  priceHistory(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<ListingPriceChangeOutput>> {
-    return this.listings.priceHistory(id, page);
-  }
-
-  @Get(':id/status-history')
-  @Endpoint({
-    summary: "A listing's status changes, newest first (the last is its initial status)",
-    ok: PageOf(ListingStatusChangeOutput),
-  })
-  statusHistory(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<ListingStatusChangeOutput>> {
-    return this.listings.statusHistory(id, page);
-  }
+  },
+  softDelete: { note: ' (it keeps its MLS number)' },
+  restore: { ok: ListingOutput },
+  histories: {
+    priceHistory: {
+      path: 'price-history',
+      summary: "A listing's price changes, newest first (the last is its initial price)",
+      ok: PageOf(ListingPriceChangeOutput),
+    },
+    statusHistory: {
+      path: 'status-history',
+      summary: "A listing's status changes, newest first (the last is its initial status)",
+      ok: PageOf(ListingStatusChangeOutput),
+    },
+  },
+})
+export class ListingsController {
+  constructor(readonly service: ListingsService) {}
 
   @Get(':id/history')
   @Endpoint({
@@ -99,6 +69,6 @@ export class ListingsController {
     deprecated: true,
   })
   history(@IdParam() id: string): Promise<ListingHistoryOutput> {
-    return this.listings.history(id);
+    return this.service.history(id);
   }
 }

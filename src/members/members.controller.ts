@@ -1,17 +1,16 @@
-import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
+import { Body, Delete, Get, Patch, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ListMembersQuery } from './dto/list-members.query.js';
 import { AddMemberInput, UpdateMemberInput } from './dto/member.input.js';
 import { MemberOutput } from './dto/member.output.js';
 import { MembersService } from './members.service.js';
 
-@TenantRoute('members')
-@Controller({ path: 'members', version: '1' })
+@TenantController('members')
 export class MembersController {
   constructor(private readonly members: MembersService) {}
 

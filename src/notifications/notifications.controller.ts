@@ -1,9 +1,9 @@
-import { Controller, Get, Post, Query } from '@nestjs/common';
+import { Get, Post, Query } from '@nestjs/common';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ListNotificationsQuery } from './dto/list-notifications.query.js';
 import { NotificationOutput, ReadAllOutput, UnreadCountOutput } from './dto/notification.output.js';
 import { NotificationsService } from './notifications.service.js';
@@ -11,8 +11,7 @@ import { NotificationsService } from './notifications.service.js';
 // Marking your own notifications read is not a write to CRM data: every role may do it.
 const ANY_MEMBER = ['ADMIN', 'MANAGER', 'AGENT', 'VIEWER'] as const;
 
-@TenantRoute('notifications')
-@Controller({ path: 'notifications', version: '1' })
+@TenantController('notifications')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { Body, Get, Patch, Post, Query } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { ErrorCode } from '../common/errors.js';
@@ -6,15 +6,12 @@ import { IdsPageQuery } from '../common/ids-param.js';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
-import { UserRoute } from '../tenancy/tenant-route.decorator.js';
-import { UserScoped } from '../tenancy/user-scoped.decorator.js';
+import { UserController } from '../tenancy/tenant-route.decorator.js';
 import { CreateOrganizationInput, UpdateOrganizationInput } from './dto/organization.input.js';
 import { OrganizationOutput } from './dto/organization.output.js';
 import { OrganizationsService } from './organizations.service.js';
 
-@UserRoute('organizations')
-@UserScoped()
-@Controller({ path: 'organizations', version: '1' })
+@UserController('organizations')
 export class OrganizationsController {
   constructor(private readonly orgs: OrganizationsService) {}
 

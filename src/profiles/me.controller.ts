@@ -1,13 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Get } from '@nestjs/common';
 import { Endpoint } from '../http/endpoint.decorator.js';
-import { UserRoute } from '../tenancy/tenant-route.decorator.js';
-import { UserScoped } from '../tenancy/user-scoped.decorator.js';
+import { UserController } from '../tenancy/tenant-route.decorator.js';
 import { MeOutput } from './dto/me.output.js';
 import { MeService } from './me.service.js';
 
-@UserRoute('me')
-@UserScoped()
-@Controller({ path: 'me', version: '1' })
+@UserController('me')
 export class MeController {
   constructor(private readonly me: MeService) {}
 

@@ -1,5 +1,6 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, Controller } from '@nestjs/common';
 import { ApiExtension, ApiTags } from '@nestjs/swagger';
+import { UserScoped } from './user-scoped.decorator.js';
 
 export const ORG_HEADER = 'x-organization-id';
 
@@ -15,3 +16,11 @@ export const TenantRoute = (tag?: string): ClassDecorator =>
 /** The signed-in user's own data (profile, organization list): bearer auth, no organization. */
 export const UserRoute = (tag: string): ClassDecorator =>
   applyDecorators(ApiTags(tag), ApiExtension(ROUTE_KIND_EXTENSION, 'user'));
+
+/** A controller of an organization's data under `/v1/{path}`, listed under `tag`. */
+export const TenantController = (tag: string, path = tag): ClassDecorator =>
+  applyDecorators(Controller({ path, version: '1' }), TenantRoute(tag));
+
+/** A controller of the signed-in user's own data under `/v1/{tag}`. */
+export const UserController = (tag: string): ClassDecorator =>
+  applyDecorators(Controller({ path: tag, version: '1' }), UserScoped(), UserRoute(tag));

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Post, Query } from '@nestjs/common';
+import { Delete, Get, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import { ErrorCode } from '../common/errors.js';
 import { IdsPageQuery } from '../common/ids-param.js';
@@ -7,13 +7,12 @@ import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { ATTACHMENT_TYPES } from '../storage/content-type.js';
 import { AcceptsMultipart, type NextFile, UploadedFileStream } from '../storage/multipart.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { SignedUrlOutput, TicketAttachmentOutput } from './dto/ticket.output.js';
 import { UploadAttachmentInput } from './dto/upload-attachment.input.js';
 import { TicketAttachmentsService } from './ticket-attachments.service.js';
 
-@TenantRoute('tickets')
-@Controller({ path: 'tickets/:id/attachments', version: '1' })
+@TenantController('tickets', 'tickets/:id/attachments')
 export class TicketAttachmentsController {
   constructor(private readonly attachments: TicketAttachmentsService) {}
 

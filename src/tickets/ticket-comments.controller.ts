@@ -1,15 +1,14 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Get, Post, Query } from '@nestjs/common';
 import { IdsPageQuery } from '../common/ids-param.js';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { CreateTicketCommentInput } from './dto/ticket-comment.input.js';
 import { TicketCommentOutput } from './dto/ticket.output.js';
 import { TicketCommentsService } from './ticket-comments.service.js';
 
-@TenantRoute('tickets')
-@Controller({ path: 'tickets/:id/comments', version: '1' })
+@TenantController('tickets', 'tickets/:id/comments')
 export class TicketCommentsController {
   constructor(private readonly comments: TicketCommentsService) {}
 

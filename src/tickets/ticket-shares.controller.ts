@@ -1,14 +1,13 @@
-import { Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
+import { Body, Delete, Get, Post, Query } from '@nestjs/common';
 import { IdsPageQuery } from '../common/ids-param.js';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { CreateTicketShareInput, TicketShareCreatedOutput, TicketShareOutput } from './dto/ticket-share.dto.js';
 import { TicketSharesService } from './ticket-shares.service.js';
 
-@TenantRoute('tickets')
-@Controller({ path: 'tickets/:id/share', version: '1' })
+@TenantController('tickets', 'tickets/:id/share')
 export class TicketSharesController {
   constructor(private readonly shares: TicketSharesService) {}
 

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
+import { Body, Delete, Get, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
-import { type Page, PageOf, PageQuery } from '../common/pagination.js';
+import { PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
-import { Roles } from '../tenancy/roles.decorator.js';
-import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
+import { ResourceRoutes } from '../http/resource-routes.decorator.js';
+import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ListTicketsQuery, TicketIncludeQuery, TicketPeriodQuery } from './dto/list-tickets.query.js';
 import { AddAssigneeInput, CreateTicketInput, TransitionTicketInput, UpdateTicketInput } from './dto/ticket.input.js';
 import {
@@ -18,36 +18,57 @@ import { TICKET_WORKFLOW_TEXT } from './ticket-status.js';
 import { TicketStatsService } from './ticket-stats.service.js';
 import { TicketsService } from './tickets.service.js';
 
-@TenantRoute('tickets')
-@Controller({ path: 'tickets', version: '1' })
-export class TicketsController {
-  constructor(
-    private readonly tickets: TicketsService,
-    private readonly stats: TicketStatsService,
-  ) {}
-
-  @Post()
-  @Endpoint({
+@TenantController('tickets')
+@ResourceRoutes('ticket', {
+  create: {
     summary: 'Open a ticket (status OPEN, numbered T-<n> per organization)',
+    body: CreateTicketInput,
     ok: TicketOutput,
     created: '/v1/tickets/{id}',
     errors: [ErrorCode.InvalidAssignee, ErrorCode.InvalidReference],
-  })
-  create(@Body() input: CreateTicketInput): Promise<TicketOutput> {
-    return this.tickets.create(input);
-  }
-
-  @Get()
-  @Endpoint({
+  },
+  list: {
     summary: 'List tickets',
     description: 'An AGENT sees only tickets they created or are assigned to.',
+    query: ListTicketsQuery,
     ok: PageOf(TicketOutput),
-  })
-  list(@Query() query: ListTicketsQuery): Promise<Page<TicketOutput>> {
-    return this.tickets.list(query);
-  }
+  },
+  get: { summary: 'Get a ticket', query: TicketIncludeQuery, ok: TicketOutput },
+  update: {
+    summary: 'Update a ticket (only the fields sent)',
+    description: TICKET_WORKFLOW_TEXT,
+    body: UpdateTicketInput,
+    ok: TicketOutput,
+    errors: [ErrorCode.InvalidStatusTransition, ErrorCode.InvalidReference],
+  },
+  delete: {
+    summary: 'Delete a ticket with its history, comments, attachments and share links',
+    roles: ['ADMIN', 'MANAGER'],
+  },
+  actions: {
+    transition: {
+      path: 'transition',
+      summary: 'Move a ticket along its workflow, with an optional note',
+      description: TICKET_WORKFLOW_TEXT,
+      body: TransitionTicketInput,
+      ok: TicketOutput,
+      errors: [ErrorCode.InvalidStatusTransition],
+    },
+  },
+  histories: {
+    history: {
+      path: 'history',
+      summary: 'Status changes of a ticket, oldest first (however they were made)',
+      ok: PageOf(TicketStatusChangeOutput),
+    },
+  },
+})
+export class TicketsController {
+  constructor(
+    readonly service: TicketsService,
+    private readonly stats: TicketStatsService,
+  ) {}
 
-  // Static paths before /:id.
   @Get('stats')
   @Endpoint({
     summary: 'Ticket metrics for tickets created in [from, to)',
@@ -69,56 +90,6 @@ export class TicketsController {
     return this.stats.workload(period);
   }
 
-  @Get(':id')
-  @Endpoint({ summary: 'Get a ticket', ok: TicketOutput })
-  get(@IdParam() id: string, @Query() query: TicketIncludeQuery): Promise<TicketOutput> {
-    return this.tickets.get(id, query.include);
-  }
-
-  @Patch(':id')
-  @Endpoint({
-    summary: 'Update a ticket (only the fields sent)',
-    description: TICKET_WORKFLOW_TEXT,
-    ok: TicketOutput,
-    errors: [ErrorCode.InvalidStatusTransition, ErrorCode.InvalidReference],
-    ifMatch: 'ticket',
-  })
-  update(@IdParam() id: string, @Body() input: UpdateTicketInput): Promise<TicketOutput> {
-    return this.tickets.update(id, input);
-  }
-
-  @Delete(':id')
-  @Roles('ADMIN', 'MANAGER')
-  @Endpoint({
-    summary: 'Delete a ticket with its history, comments, attachments and share links',
-    ok: null,
-    ifMatch: 'ticket',
-  })
-  remove(@IdParam() id: string): Promise<void> {
-    return this.tickets.remove(id);
-  }
-
-  @Post(':id/transition')
-  @Endpoint({
-    summary: 'Move a ticket along its workflow, with an optional note',
-    description: TICKET_WORKFLOW_TEXT,
-    ok: TicketOutput,
-    errors: [ErrorCode.InvalidStatusTransition],
-    ifMatch: 'ticket',
-  })
-  transition(@IdParam() id: string, @Body() input: TransitionTicketInput): Promise<TicketOutput> {
-    return this.tickets.transition(id, input);
-  }
-
-  @Get(':id/history')
-  @Endpoint({
-    summary: 'Status changes of a ticket, oldest first (however they were made)',
-    ok: PageOf(TicketStatusChangeOutput),
-  })
-  history(@IdParam() id: string, @Query() page: PageQuery): Promise<Page<TicketStatusChangeOutput>> {
-    return this.tickets.history(id, page);
-  }
-
   @Post(':id/assignees')
   @Endpoint({
     summary: 'Assign a member to the ticket (they are notified)',
@@ -128,13 +99,13 @@ export class TicketsController {
     ifMatch: 'ticket',
   })
   addAssignee(@IdParam() id: string, @Body() input: AddAssigneeInput): Promise<TicketAssigneeOutput> {
-    return this.tickets.addAssignee(id, input);
+    return this.service.addAssignee(id, input);
   }
 
   @Get(':id/assignees/:userId')
   @Endpoint({ summary: 'One assignee of the ticket', ok: TicketAssigneeOutput })
   getAssignee(@IdParam() id: string, @IdParam('userId') userId: string): Promise<TicketAssigneeOutput> {
-    return this.tickets.getAssignee(id, userId);
+    return this.service.getAssignee(id, userId);
   }
 
   @Delete(':id/assignees/:userId')
@@ -145,6 +116,6 @@ export class TicketsController {
     ifMatch: 'ticket',
   })
   removeAssignee(@IdParam() id: string, @IdParam('userId') userId: string): Promise<void> {
-    return this.tickets.removeAssignee(id, userId);
+    return this.service.removeAssignee(id, userId);
   }
 }

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { Trim } from '../../common/query-transforms.js';
 import { DealStage } from '../../generated/prisma/enums.js';
-import { SETTABLE_DEAL_STATUSES } from '../deal-stage.js';
+import { DEFAULT_PROBABILITY_TEXT, SETTABLE_DEAL_STATUSES } from '../deal-stage.js';
 import { CustomFieldsField, NotesField, TagsField } from '../../common/dto-fields.js';
 import { IsCalendarDate } from '../../common/dates.js';
 
@@ -65,7 +65,7 @@ export class CreateDealInput {
     minimum: 0,
     maximum: 100,
     example: 25,
-    description: "Defaults to the stage's probability (LEAD 10 … CLOSING 90, CLOSED_WON 100, CLOSED_LOST 0)",
+    description: `Defaults to the stage's probability (${DEFAULT_PROBABILITY_TEXT})`,
   })
   @IsOptional()
   @IsInt()
