@@ -10,12 +10,14 @@ import {
 } from '../../common/query-filters.js';
 import { SortParam } from '../../common/sort.js';
 import { DealStage, DealStatus } from '../../generated/prisma/enums.js';
-import { MONEY, MONEY_MESSAGE } from './deal.input.js';
+import { MONEY, moneyMessage } from '../../common/dto-fields.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
 import { DEAL_INCLUDE_NAMES, type DealInclude } from '../deals.includes.js';
 
 export const DEAL_SORT_FIELDS = ['createdAt', 'updatedAt', 'value', 'expectedCloseDate', 'title'] as const;
 export type DealSortField = (typeof DEAL_SORT_FIELDS)[number];
+
+const VALUE_MESSAGE = moneyMessage('450000.00');
 
 /** GET /v1/deals/pipeline: live deals, optionally one assignee's and/or an expected-close window. */
 export class PipelineQuery {
@@ -51,10 +53,10 @@ export class ListDealsQuery extends PageQuery {
   @UuidFilter()
   listingId?: string;
 
-  @DecimalFilter(MONEY, 'Minimum value (inclusive), decimal string', `valueMin ${MONEY_MESSAGE}`)
+  @DecimalFilter(MONEY, 'Minimum value (inclusive), decimal string', `valueMin ${VALUE_MESSAGE}`)
   valueMin?: string;
 
-  @DecimalFilter(MONEY, 'Maximum value (inclusive), decimal string', `valueMax ${MONEY_MESSAGE}`)
+  @DecimalFilter(MONEY, 'Maximum value (inclusive), decimal string', `valueMax ${VALUE_MESSAGE}`)
   valueMax?: string;
 
   @RangeFrom('expectedCloseDate', 'date')

@@ -13,7 +13,8 @@ import {
 import { SortParam } from '../../common/sort.js';
 import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
 import { RESO_STANDARD_STATUSES, type ResoStandardStatus } from '../reso.js';
-import { BATHROOMS, PRICE } from './listing.input.js';
+import { MONEY } from '../../common/dto-fields.js';
+import { BATHROOMS } from './listing.input.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
 import { LISTING_INCLUDE_NAMES, type ListingInclude } from '../listings.includes.js';
 
@@ -38,14 +39,14 @@ export class ListListingsQuery extends PageQuery {
   propertyType?: PropertyType[];
 
   @DecimalFilter(
-    PRICE,
+    MONEY,
     'Minimum price (inclusive), decimal string',
     'priceMin must be a non-negative decimal string such as "500000.00"',
   )
   priceMin?: string;
 
   @DecimalFilter(
-    PRICE,
+    MONEY,
     'Maximum price (inclusive), decimal string',
     'priceMax must be a non-negative decimal string such as "1500000.00"',
   )
