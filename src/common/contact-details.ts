@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { RequiredTextField, TextField } from './dto-fields.js';
 import { Trim } from './query-transforms.js';
@@ -34,6 +34,20 @@ export function ContactDetailsInput(emailNote?: string) {
 
     @TextField('Gonzalez Family Trust', 200)
     company?: string | null;
+  }
+  return ContactDetails;
+}
+
+/** The same fields as a lead or contact returns them, after its id. */
+export function ContactDetailsOutput(idExample: string) {
+  class ContactDetails {
+    @ApiProperty({ format: 'uuid', example: idExample }) id!: string;
+    @ApiProperty({ maxLength: 200, example: 'Maria Gonzalez' }) name!: string;
+    @ApiProperty({ maxLength: 320, example: 'maria.gonzalez@example.com', nullable: true, type: String })
+    email!: string | null;
+    @ApiProperty({ maxLength: 50, example: '+1 415 555 0134', nullable: true, type: String }) phone!: string | null;
+    @ApiProperty({ maxLength: 200, example: 'Gonzalez Family Trust', nullable: true, type: String })
+    company!: string | null;
   }
   return ContactDetails;
 }

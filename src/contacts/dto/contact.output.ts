@@ -1,16 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ContactStatus, ContactType } from '../../generated/prisma/enums.js';
 import { IncludedOne, PersonSummary, RecordSummary } from '../../common/summaries.js';
+import { ContactDetailsOutput } from '../../common/contact-details.js';
 import { VersionProperty } from '../../http/version.property.js';
 
-export class ContactOutput {
-  @ApiProperty({ format: 'uuid', example: '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f' }) id!: string;
-  @ApiProperty({ maxLength: 200, example: 'Maria Gonzalez' }) name!: string;
-  @ApiProperty({ maxLength: 320, example: 'maria.gonzalez@example.com', nullable: true, type: String }) email!:
-    string | null;
-  @ApiProperty({ maxLength: 50, example: '+1 415 555 0134', nullable: true, type: String }) phone!: string | null;
-  @ApiProperty({ maxLength: 200, example: 'Gonzalez Family Trust', nullable: true, type: String }) company!:
-    string | null;
+export class ContactOutput extends ContactDetailsOutput('7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f') {
   @ApiProperty({ maxLength: 200, example: 'Trustee', nullable: true, type: String }) position!: string | null;
   @ApiProperty({ enum: ContactType, enumName: 'ContactType', example: 'CLIENT' }) type!: ContactType;
   @ApiProperty({ enum: ContactStatus, enumName: 'ContactStatus', example: 'ACTIVE' }) status!: ContactStatus;

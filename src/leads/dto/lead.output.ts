@@ -1,16 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 import { IncludedOne, PersonSummary, RecordSummary } from '../../common/summaries.js';
+import { ContactDetailsOutput } from '../../common/contact-details.js';
 import { VersionProperty } from '../../http/version.property.js';
 
-export class LeadOutput {
-  @ApiProperty({ format: 'uuid', example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' }) id!: string;
-  @ApiProperty({ maxLength: 200, example: 'Maria Gonzalez' }) name!: string;
-  @ApiProperty({ maxLength: 320, example: 'maria.gonzalez@example.com', nullable: true, type: String }) email!:
-    string | null;
-  @ApiProperty({ maxLength: 50, example: '+1 415 555 0134', nullable: true, type: String }) phone!: string | null;
-  @ApiProperty({ maxLength: 200, example: 'Gonzalez Family Trust', nullable: true, type: String }) company!:
-    string | null;
+export class LeadOutput extends ContactDetailsOutput('3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b') {
   @ApiProperty({ enum: LeadSource, enumName: 'LeadSource', example: 'REFERRAL' }) source!: LeadSource;
   @ApiProperty({ enum: LeadStatus, enumName: 'LeadStatus', example: 'NEW_LEAD' }) status!: LeadStatus;
   @ApiProperty({
