@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { RequiredTextField, TextField } from './dto-fields.js';
+import { IdProperty } from './output-fields.js';
 import { Trim } from './query-transforms.js';
 
 /**
@@ -41,7 +42,7 @@ export function ContactDetailsInput(emailNote?: string) {
 /** The same fields as a lead or contact returns them, after its id. */
 export function ContactDetailsOutput(idExample: string) {
   class ContactDetails {
-    @ApiProperty({ format: 'uuid', example: idExample }) id!: string;
+    @IdProperty(idExample) id!: string;
     @ApiProperty({ maxLength: 200, example: 'Maria Gonzalez' }) name!: string;
     @ApiProperty({ maxLength: 320, example: 'maria.gonzalez@example.com', nullable: true, type: String })
     email!: string | null;
