@@ -37,6 +37,13 @@ const DateInRange = (options?: ValidationOptions): PropertyDecorator =>
     options,
   );
 
+/** A ValidateBy rule that the value parsed into a valid Date, with the message a client sees. */
+const ParsedDate = (name: string, message: string, options?: ValidationOptions): PropertyDecorator =>
+  ValidateBy(
+    { name, validator: { validate: (value: unknown) => validDate(value), defaultMessage: () => message } },
+    options,
+  );
+
 /**
  * An instant: an ISO 8601 date-time with its offset (`2026-11-25T17:00:00Z`), or a bare date
  * meaning midnight UTC, in the years MIN_YEAR–MAX_YEAR; arrives in the DTO as a Date.
@@ -46,16 +53,7 @@ export const IsInstant = (options?: ValidationOptions): PropertyDecorator =>
     Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' && INSTANT.test(value) ? new Date(value) : value,
     ),
-    ValidateBy(
-      {
-        name: 'isInstant',
-        validator: {
-          validate: (value: unknown) => validDate(value),
-          defaultMessage: () => 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-25T17:00:00Z',
-        },
-      },
-      options,
-    ),
+    ParsedDate('isInstant', 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-25T17:00:00Z', options),
     DateInRange(options),
   );
 
@@ -73,16 +71,7 @@ export const IsCalendarDate = (options?: ValidationOptions): PropertyDecorator =
       const instant = new Date(value);
       return validDate(instant) ? parseCalendarDate(instant.toISOString().slice(0, 10)) : value;
     }),
-    ValidateBy(
-      {
-        name: 'isCalendarDate',
-        validator: {
-          validate: (value: unknown) => validDate(value),
-          defaultMessage: () => 'must be a calendar date, e.g. 2027-03-31',
-        },
-      },
-      options,
-    ),
+    ParsedDate('isCalendarDate', 'must be a calendar date, e.g. 2027-03-31', options),
     DateInRange(options),
   );
 
@@ -95,24 +84,20 @@ export const calendarDate = (date: Date): string => date.toISOString().slice(0, 
  * `[from, to)`, whether the bounds are instants or calendar dates — adjacent ranges never
  * count a record twice.
  */
-export const RangeFrom = (of: string, kind: 'instant' | 'date'): PropertyDecorator =>
+const RangeBound = (kind: 'instant' | 'date', description?: string): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({
-      type: String,
-      format: kind === 'date' ? 'date' : 'date-time',
-      description: `${of} on or after this ${kind === 'date' ? 'day' : 'instant'} (inclusive)`,
-    }),
+    ApiPropertyOptional({ type: String, format: kind === 'date' ? 'date' : 'date-time', description }),
     IsOptional(),
     kind === 'date' ? IsCalendarDate() : IsInstant(),
   );
 
+const unit = (kind: 'instant' | 'date'): string => (kind === 'date' ? 'day' : 'instant');
+
+export const RangeFrom = (of: string, kind: 'instant' | 'date'): PropertyDecorator =>
+  RangeBound(kind, `${of} on or after this ${unit(kind)} (inclusive)`);
+
 export const RangeTo = (of: string, kind: 'instant' | 'date'): PropertyDecorator =>
-  applyDecorators(
-    ApiPropertyOptional({
-      type: String,
-      format: kind === 'date' ? 'date' : 'date-time',
-      description: `${of} before this ${kind === 'date' ? 'day' : 'instant'} (exclusive)`,
-    }),
-    IsOptional(),
-    kind === 'date' ? IsCalendarDate() : IsInstant(),
-  );
+  RangeBound(kind, `${of} before this ${unit(kind)} (exclusive)`);
+
+/** An optional instant in a query (a period's bound), described as the caller says. */
+export const InstantBound = (description?: string): PropertyDecorator => RangeBound('instant', description);

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxDate, MaxLength, Min } from 'class-validator';
-import { Trim } from '../../common/query-transforms.js';
+import { IsEnum, IsInt, IsOptional, Max, MaxDate, Min } from 'class-validator';
+import { FreeTextField, NullableUuidField, RequiredTextField } from '../../common/dto-fields.js';
 import { ActivityType } from '../../generated/prisma/enums.js';
 import { IsInstant } from '../../common/dates.js';
 
 const UUID_EXAMPLE = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
+const MAX_OUTCOME = 2000;
 // A little clock skew between client and server is not "the future".
 const SKEW_MS = 60_000;
 const notInFuture = () => new Date(Date.now() + SKEW_MS);
@@ -14,22 +15,13 @@ export class CreateActivityInput {
   @IsEnum(ActivityType)
   type!: ActivityType;
 
-  @ApiProperty({ example: 'Intro call about the Noe Valley listing', minLength: 1, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredTextField('Intro call about the Noe Valley listing')
   title!: string;
 
-  @ApiPropertyOptional({ example: 'Discussed budget and timing', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
+  @FreeTextField('Discussed budget and timing', 10_000)
   description?: string | null;
 
-  @ApiPropertyOptional({ example: 'Wants a showing next week', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @FreeTextField('Wants a showing next week', MAX_OUTCOME)
   outcome?: string | null;
 
   @ApiPropertyOptional({ example: 15, minimum: 0, maximum: 1440, nullable: true, type: Number })
@@ -56,35 +48,22 @@ export class CreateActivityInput {
   @MaxDate(notInFuture, { message: 'completedAt must not be in the future' })
   completedAt?: Date | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    type: String,
+  @NullableUuidField({
     example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
     description: 'An ADMIN, MANAGER or AGENT of the organization; defaults to the caller, null for nobody',
   })
-  @IsOptional()
-  @IsUUID()
   assignedToId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: UUID_EXAMPLE })
-  @IsOptional()
-  @IsUUID()
+  @NullableUuidField({ example: UUID_EXAMPLE })
   leadId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: UUID_EXAMPLE })
-  @IsOptional()
-  @IsUUID()
+  @NullableUuidField({ example: UUID_EXAMPLE })
   contactId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: UUID_EXAMPLE })
-  @IsOptional()
-  @IsUUID()
+  @NullableUuidField({ example: UUID_EXAMPLE })
   dealId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: UUID_EXAMPLE })
-  @IsOptional()
-  @IsUUID()
+  @NullableUuidField({ example: UUID_EXAMPLE })
   listingId?: string | null;
 }
 
@@ -92,9 +71,6 @@ export class CreateActivityInput {
 export class UpdateActivityInput extends PartialType(CreateActivityInput) {}
 
 export class CompleteActivityInput {
-  @ApiPropertyOptional({ example: 'Left a voicemail', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @FreeTextField('Left a voicemail', MAX_OUTCOME)
   outcome?: string | null;
 }

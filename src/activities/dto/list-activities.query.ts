@@ -1,9 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { IdsParam } from '../../common/ids-param.js';
 import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
-import { CommaList, QueryBoolean } from '../../common/query-transforms.js';
+import { BooleanFilter, EnumListFilter, UuidFilter } from '../../common/query-filters.js';
 import { SortParam } from '../../common/sort.js';
 import { ActivityType } from '../../generated/prisma/enums.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
@@ -16,35 +14,22 @@ export class ListActivitiesQuery extends PageQuery {
   @SortParam(ACTIVITY_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({ enum: ActivityType, isArray: true, description: 'Comma-separated, e.g. CALL,MEETING' })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(ActivityType, { each: true })
+  @EnumListFilter(ActivityType, { example: 'CALL,MEETING' })
   type?: ActivityType[];
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   assignedToId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   leadId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   contactId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   dealId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   listingId?: string;
 
   @RangeFrom('dueDate', 'instant')
@@ -53,19 +38,10 @@ export class ListActivitiesQuery extends PageQuery {
   @RangeTo('dueDate', 'instant')
   dueTo?: Date;
 
-  @ApiPropertyOptional({
-    type: Boolean,
-    description: 'true: due before now and not completed; false: everything else',
-  })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean()
+  @BooleanFilter('true: due before now and not completed; false: everything else')
   overdue?: boolean;
 
-  @ApiPropertyOptional({ type: Boolean, description: 'true: completed; false: still open' })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean()
+  @BooleanFilter('true: completed; false: still open')
   completed?: boolean;
 
   @IdsParam('activities')

@@ -1,17 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsEnum,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-} from 'class-validator';
-import { Trim } from '../../common/query-transforms.js';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { EnumField, NotesField, NullableUuidField, RequiredTextField, TextField } from '../../common/dto-fields.js';
 import { AppointmentType } from '../../generated/prisma/enums.js';
 import { IsInstant } from '../../common/dates.js';
 
@@ -25,20 +14,10 @@ export const SETTABLE_STATUSES = ['SCHEDULED', 'CONFIRMED', 'NO_SHOW'] as const;
 export type SettableStatus = (typeof SETTABLE_STATUSES)[number];
 
 export class CreateAppointmentInput {
-  @ApiProperty({ example: 'Showing: 12 Oak St', minLength: 1, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredTextField('Showing: 12 Oak St')
   title!: string;
 
-  @ApiPropertyOptional({
-    enum: AppointmentType,
-    enumName: 'AppointmentType',
-    example: 'SHOWING',
-    description: 'Default: MEETING.',
-  })
-  @IsOptional()
-  @IsEnum(AppointmentType)
+  @EnumField(AppointmentType, 'AppointmentType', 'SHOWING', 'Default: MEETING.')
   type?: AppointmentType;
 
   @ApiPropertyOptional({
@@ -63,17 +42,10 @@ export class CreateAppointmentInput {
   @IsInstant()
   endsAt!: Date;
 
-  @ApiPropertyOptional({ example: '12 Oak St, San Francisco', nullable: true, type: String })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(500)
+  @TextField('12 Oak St, San Francisco', 500)
   location?: string | null;
 
-  @ApiPropertyOptional({ example: 'Bring the disclosure packet', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
+  @NotesField('Bring the disclosure packet')
   notes?: string | null;
 
   @ApiPropertyOptional({
@@ -101,19 +73,13 @@ export class CreateAppointmentInput {
   @IsUUID('all', { each: true })
   attendeeContactIds?: string[];
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: UUID_EXAMPLE })
-  @IsOptional()
-  @IsUUID()
+  @NullableUuidField({ example: UUID_EXAMPLE })
   leadId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: UUID_EXAMPLE })
-  @IsOptional()
-  @IsUUID()
+  @NullableUuidField({ example: UUID_EXAMPLE })
   dealId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: UUID_EXAMPLE })
-  @IsOptional()
-  @IsUUID()
+  @NullableUuidField({ example: UUID_EXAMPLE })
   listingId?: string | null;
 }
 
@@ -142,10 +108,6 @@ export class RescheduleAppointmentInput {
 }
 
 export class CancelAppointmentInput {
-  @ApiPropertyOptional({ example: 'Buyer found another property', nullable: true, type: String })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(1000)
+  @TextField('Buyer found another property', 1000)
   reason?: string | null;
 }

@@ -1,12 +1,11 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { IdsParam } from '../../common/ids-param.js';
 import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
-import { CommaList } from '../../common/query-transforms.js';
+import { DeprecatedUuidFilter, EnumListFilter, UuidFilter } from '../../common/query-filters.js';
 import { SortParam } from '../../common/sort.js';
 import { AppointmentStatus, AppointmentType } from '../../generated/prisma/enums.js';
-import { IsInstant } from '../../common/dates.js';
+import { InstantBound, IsInstant } from '../../common/dates.js';
 import { APPOINTMENT_INCLUDE_NAMES, type AppointmentInclude } from '../appointments.includes.js';
 
 export const APPOINTMENT_SORT_FIELDS = ['startsAt', 'createdAt'] as const;
@@ -37,39 +36,19 @@ export class ListAppointmentsQuery extends PageQuery {
   @SortParam(APPOINTMENT_SORT_FIELDS, 'startsAt')
   sort?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: "Only this member's appointments (the appointment's agentId)" })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter("Only this member's appointments (the appointment's agentId)")
   assignedToId?: string;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    deprecated: true,
-    description: 'Old name of assignedToId; goes in the next release',
-  })
-  @IsOptional()
-  @IsUUID()
+  @DeprecatedUuidFilter('assignedToId')
   agentId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   listingId?: string;
 
-  @ApiPropertyOptional({
-    enum: AppointmentStatus,
-    isArray: true,
-    description: 'Comma-separated, e.g. SCHEDULED,CONFIRMED',
-  })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(AppointmentStatus, { each: true })
+  @EnumListFilter(AppointmentStatus, { example: 'SCHEDULED,CONFIRMED' })
   status?: AppointmentStatus[];
 
-  @ApiPropertyOptional({ enum: AppointmentType, isArray: true, description: 'Comma-separated, e.g. SHOWING' })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(AppointmentType, { each: true })
+  @EnumListFilter(AppointmentType, { example: 'SHOWING' })
   type?: AppointmentType[];
 
   @IdsParam('appointments')
@@ -89,14 +68,10 @@ export class CalendarQuery extends OmitType(ListAppointmentsQuery, [
   'ids',
   'include',
 ] as const) {
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @IsInstant()
+  @InstantBound()
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @IsInstant()
+  @InstantBound()
   to?: Date;
 }
 

@@ -1,81 +1,41 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import {
-  IsEmail,
-  IsEnum,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUrl,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUrl, MaxLength } from 'class-validator';
+import { ContactDetailsInput } from '../../common/contact-details.js';
 import { Trim } from '../../common/query-transforms.js';
 import { ContactStatus, ContactType } from '../../generated/prisma/enums.js';
-import { CustomFieldsField, NotesField, TagsField } from '../../common/dto-fields.js';
+import {
+  CustomFieldsField,
+  EnumField,
+  NotesField,
+  NullableUuidField,
+  TagsField,
+  TextField,
+} from '../../common/dto-fields.js';
 
 export const CONTACT_METHODS = ['email', 'phone', 'text'] as const;
 export type ContactMethod = (typeof CONTACT_METHODS)[number];
 
-export class CreateContactInput {
-  @ApiProperty({ example: 'Maria Gonzalez', minLength: 1, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
-  name!: string;
+/** A profile link: http(s) only, so a client can render it as a link safely. */
+const ProfileUrlField = (example: string): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ example, nullable: true, type: String }),
+    IsOptional(),
+    Trim(),
+    IsUrl({ protocols: ['http', 'https'], require_protocol: true }),
+    MaxLength(500),
+  );
 
-  @ApiPropertyOptional({
-    example: 'maria.gonzalez@example.com',
-    nullable: true,
-    type: String,
-    description: 'Unique (case-insensitive) among the live contacts of the organization',
-  })
-  @IsOptional()
-  @Trim()
-  @IsEmail()
-  @MaxLength(320)
-  email?: string | null;
-
-  @ApiPropertyOptional({ example: '+1 415 555 0134', nullable: true, type: String })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @Matches(/^[0-9+()\-.\s]{3,50}$/, { message: 'phone may contain digits, spaces and + ( ) - . only' })
-  phone?: string | null;
-
-  @ApiPropertyOptional({ example: 'Gonzalez Family Trust', nullable: true, type: String })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200)
-  company?: string | null;
-
-  @ApiPropertyOptional({ example: 'Trustee', nullable: true, type: String })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200)
+export class CreateContactInput extends ContactDetailsInput(
+  'Unique (case-insensitive) among the live contacts of the organization',
+) {
+  @TextField('Trustee', 200)
   position?: string | null;
 
-  @ApiPropertyOptional({
-    enum: ContactType,
-    enumName: 'ContactType',
-    example: 'CLIENT',
-    description: 'Default: PROSPECT.',
-  })
-  @IsOptional()
-  @IsEnum(ContactType)
+  @EnumField(ContactType, 'ContactType', 'CLIENT', 'Default: PROSPECT.')
   type?: ContactType;
 
-  @ApiPropertyOptional({
-    enum: ContactStatus,
-    enumName: 'ContactStatus',
-    example: 'ACTIVE',
-    description: 'Default: ACTIVE.',
-  })
-  @IsOptional()
-  @IsEnum(ContactStatus)
+  @EnumField(ContactStatus, 'ContactStatus', 'ACTIVE', 'Default: ACTIVE.')
   status?: ContactStatus;
 
   @NotesField('Prefers calls after 5pm')
@@ -87,18 +47,10 @@ export class CreateContactInput {
   @CustomFieldsField({ spouse: 'Luis Gonzalez' })
   customFields?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ example: 'https://www.linkedin.com/in/mariagonzalez', nullable: true, type: String })
-  @IsOptional()
-  @Trim()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
-  @MaxLength(500)
+  @ProfileUrlField('https://www.linkedin.com/in/mariagonzalez')
   linkedinUrl?: string | null;
 
-  @ApiPropertyOptional({ example: 'https://x.com/mariagonzalez', nullable: true, type: String })
-  @IsOptional()
-  @Trim()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
-  @MaxLength(500)
+  @ProfileUrlField('https://x.com/mariagonzalez')
   twitterUrl?: string | null;
 
   @ApiPropertyOptional({ enum: CONTACT_METHODS, example: 'phone', nullable: true, type: String })
@@ -106,15 +58,10 @@ export class CreateContactInput {
   @IsIn(CONTACT_METHODS)
   preferredContactMethod?: ContactMethod | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    type: String,
+  @NullableUuidField({
     description: 'An ADMIN, MANAGER or AGENT of the organization',
     example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
   })
-  @IsOptional()
-  @IsUUID()
   assignedToId?: string | null;
 }
 

@@ -1,16 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ContactStatus, ContactType } from '../../generated/prisma/enums.js';
 import { IncludedOne, PersonSummary, RecordSummary } from '../../common/summaries.js';
+import { ContactDetailsOutput } from '../../common/contact-details.js';
 import { VersionProperty } from '../../http/version.property.js';
+import { InstantProperty, LinkIdProperty, NullableInstantProperty } from '../../common/output-fields.js';
 
-export class ContactOutput {
-  @ApiProperty({ format: 'uuid', example: '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f' }) id!: string;
-  @ApiProperty({ maxLength: 200, example: 'Maria Gonzalez' }) name!: string;
-  @ApiProperty({ maxLength: 320, example: 'maria.gonzalez@example.com', nullable: true, type: String }) email!:
-    string | null;
-  @ApiProperty({ maxLength: 50, example: '+1 415 555 0134', nullable: true, type: String }) phone!: string | null;
-  @ApiProperty({ maxLength: 200, example: 'Gonzalez Family Trust', nullable: true, type: String }) company!:
-    string | null;
+const LINK_ID = '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e';
+
+export class ContactOutput extends ContactDetailsOutput('7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f') {
   @ApiProperty({ maxLength: 200, example: 'Trustee', nullable: true, type: String }) position!: string | null;
   @ApiProperty({ enum: ContactType, enumName: 'ContactType', example: 'CLIENT' }) type!: ContactType;
   @ApiProperty({ enum: ContactStatus, enumName: 'ContactStatus', example: 'ACTIVE' }) status!: ContactStatus;
@@ -24,23 +21,14 @@ export class ContactOutput {
   @ApiProperty({ maxLength: 500, example: null, nullable: true, type: String }) twitterUrl!: string | null;
   @ApiProperty({ example: 'phone', nullable: true, type: String, enum: ['email', 'phone', 'text'] })
   preferredContactMethod!: string | null;
-  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
-  assignedToId!: string | null;
-  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
-  createdById!: string | null;
-  @ApiProperty({
-    format: 'uuid',
-    example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e',
-    nullable: true,
-    type: String,
-    description: 'The lead this contact was converted from',
-  })
-  sourceLeadId!: string | null;
-  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @LinkIdProperty(LINK_ID) assignedToId!: string | null;
+  @LinkIdProperty(LINK_ID) createdById!: string | null;
+  @LinkIdProperty(LINK_ID, 'The lead this contact was converted from') sourceLeadId!: string | null;
+  @InstantProperty() createdAt!: string;
+  @InstantProperty() updatedAt!: string;
   @VersionProperty() version!: number;
-  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) lastContactAt!: string | null;
-  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) deletedAt!: string | null;
+  @NullableInstantProperty() lastContactAt!: string | null;
+  @NullableInstantProperty() deletedAt!: string | null;
   @IncludedOne(PersonSummary, 'assignee', 'the member assignedToId names')
   assignee?: PersonSummary | null;
   @IncludedOne(PersonSummary, 'createdBy', 'the member who created the contact')

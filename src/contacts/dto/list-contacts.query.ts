@@ -1,9 +1,13 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IdsParam } from '../../common/ids-param.js';
 import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
-import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
+import {
+  EnumListFilter,
+  IncludeDeletedFilter,
+  SearchFilter,
+  TagFilter,
+  UuidFilter,
+} from '../../common/query-filters.js';
 import { SortParam } from '../../common/sort.js';
 import { ContactStatus, ContactType } from '../../generated/prisma/enums.js';
 import { CONTACT_INCLUDE_NAMES, type ContactInclude } from '../contacts.includes.js';
@@ -15,42 +19,22 @@ export class ListContactsQuery extends PageQuery {
   @SortParam(CONTACT_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({ enum: ContactType, isArray: true, description: 'Comma-separated, e.g. CLIENT,PROSPECT' })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(ContactType, { each: true })
+  @EnumListFilter(ContactType, { example: 'CLIENT,PROSPECT' })
   type?: ContactType[];
 
-  @ApiPropertyOptional({ enum: ContactStatus, isArray: true, description: 'Comma-separated, e.g. ACTIVE' })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(ContactStatus, { each: true })
+  @EnumListFilter(ContactStatus, { example: 'ACTIVE' })
   status?: ContactStatus[];
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   assignedToId?: string;
 
-  @ApiPropertyOptional({})
-  @IsOptional()
-  @IsString()
-  @MaxLength(50)
+  @TagFilter()
   tag?: string;
 
-  @ApiPropertyOptional({
-    description: 'Case-insensitive search over name, email, phone and company',
-  })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200)
+  @SearchFilter('Case-insensitive search over name, email, phone and company')
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Also list soft-deleted contacts (ADMIN only)' })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean()
+  @IncludeDeletedFilter('contacts')
   includeDeleted?: boolean;
 
   @IdsParam('contacts')

@@ -2,12 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { DealStage, DealStatus } from '../../generated/prisma/enums.js';
 import { IncludedOne, PersonSummary, RecordSummary, TitledSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
+import { IdProperty, InstantProperty, LinkIdProperty, NullableInstantProperty } from '../../common/output-fields.js';
 
 const ID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
-const WHEN = '2026-11-23T16:00:00.000Z';
 
 export class DealOutput {
-  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @IdProperty(ID) id!: string;
   @ApiProperty({ maxLength: 200, example: '123 Main St — buyer representation' }) title!: string;
   @ApiProperty({ maxLength: 20000, example: 'Buyer wants to close before school starts', nullable: true, type: String })
   description!: string | null;
@@ -40,15 +40,15 @@ export class DealOutput {
   @ApiProperty({ maxItems: 50, maxLength: 50, type: [String], example: ['first-time-buyer'] }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { commissionPct: 2.5 } })
   customFields!: Record<string, unknown> | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) leadId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) contactId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) listingId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) assignedToId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) createdById!: string | null;
-  @ApiProperty({ format: 'date-time', example: WHEN }) createdAt!: string;
-  @ApiProperty({ format: 'date-time', example: WHEN }) updatedAt!: string;
+  @LinkIdProperty(ID) leadId!: string | null;
+  @LinkIdProperty(ID) contactId!: string | null;
+  @LinkIdProperty(ID) listingId!: string | null;
+  @LinkIdProperty(ID) assignedToId!: string | null;
+  @LinkIdProperty(ID) createdById!: string | null;
+  @InstantProperty() createdAt!: string;
+  @InstantProperty() updatedAt!: string;
   @VersionProperty() version!: number;
-  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) deletedAt!: string | null;
+  @NullableInstantProperty() deletedAt!: string | null;
   @IncludedOne(RecordSummary, 'contact', 'the contact contactId names')
   contact?: RecordSummary | null;
   @IncludedOne(TitledSummary, 'listing', 'the listing listingId names')
@@ -62,7 +62,7 @@ export class DealOutput {
 }
 
 export class DealStageChangeOutput {
-  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @IdProperty(ID) id!: string;
   @ApiProperty({
     enum: DealStage,
     enumName: 'DealStage',
@@ -72,15 +72,8 @@ export class DealStageChangeOutput {
   })
   fromStage!: DealStage | null;
   @ApiProperty({ enum: DealStage, enumName: 'DealStage', example: 'NEGOTIATION' }) toStage!: DealStage;
-  @ApiProperty({
-    format: 'uuid',
-    nullable: true,
-    type: String,
-    example: ID,
-    description: 'Who made the change (null for changes made outside the API)',
-  })
-  changedById!: string | null;
-  @ApiProperty({ format: 'date-time', example: WHEN }) changedAt!: string;
+  @LinkIdProperty(ID, 'Who made the change (null for changes made outside the API)') changedById!: string | null;
+  @InstantProperty() changedAt!: string;
 }
 
 export class PipelineStageOutput {

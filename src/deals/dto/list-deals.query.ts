@@ -1,23 +1,27 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IdsParam } from '../../common/ids-param.js';
 import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
-import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
+import {
+  DecimalFilter,
+  EnumListFilter,
+  IncludeDeletedFilter,
+  SearchFilter,
+  UuidFilter,
+} from '../../common/query-filters.js';
 import { SortParam } from '../../common/sort.js';
 import { DealStage, DealStatus } from '../../generated/prisma/enums.js';
-import { MONEY, MONEY_MESSAGE } from './deal.input.js';
+import { MONEY, moneyMessage } from '../../common/dto-fields.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
 import { DEAL_INCLUDE_NAMES, type DealInclude } from '../deals.includes.js';
 
 export const DEAL_SORT_FIELDS = ['createdAt', 'updatedAt', 'value', 'expectedCloseDate', 'title'] as const;
 export type DealSortField = (typeof DEAL_SORT_FIELDS)[number];
 
+const VALUE_MESSAGE = moneyMessage('450000.00');
+
 /** GET /v1/deals/pipeline: live deals, optionally one assignee's and/or an expected-close window. */
 export class PipelineQuery {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   assignedToId?: string;
 
   @RangeFrom('expectedCloseDate', 'date')
@@ -31,50 +35,28 @@ export class ListDealsQuery extends PageQuery {
   @SortParam(DEAL_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({
-    enum: DealStage,
-    isArray: true,
-    description: 'Comma-separated, e.g. PROPOSAL,NEGOTIATION',
-  })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(DealStage, { each: true })
+  @EnumListFilter(DealStage, { example: 'PROPOSAL,NEGOTIATION' })
   stage?: DealStage[];
 
-  @ApiPropertyOptional({ enum: DealStatus, isArray: true, description: 'Comma-separated, e.g. ACTIVE,WON' })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(DealStatus, { each: true })
+  @EnumListFilter(DealStatus, { example: 'ACTIVE,WON' })
   status?: DealStatus[];
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   assignedToId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   contactId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   leadId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   listingId?: string;
 
-  @ApiPropertyOptional({ description: 'Minimum value (inclusive), decimal string' })
-  @IsOptional()
-  @Matches(MONEY, { message: `valueMin ${MONEY_MESSAGE}` })
+  @DecimalFilter(MONEY, 'Minimum value (inclusive), decimal string', `valueMin ${VALUE_MESSAGE}`)
   valueMin?: string;
 
-  @ApiPropertyOptional({ description: 'Maximum value (inclusive), decimal string' })
-  @IsOptional()
-  @Matches(MONEY, { message: `valueMax ${MONEY_MESSAGE}` })
+  @DecimalFilter(MONEY, 'Maximum value (inclusive), decimal string', `valueMax ${VALUE_MESSAGE}`)
   valueMax?: string;
 
   @RangeFrom('expectedCloseDate', 'date')
@@ -83,17 +65,10 @@ export class ListDealsQuery extends PageQuery {
   @RangeTo('expectedCloseDate', 'date')
   expectedCloseTo?: Date;
 
-  @ApiPropertyOptional({ description: 'Case-insensitive search in the title' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200)
+  @SearchFilter('Case-insensitive search in the title')
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Also list soft-deleted deals (ADMIN only)' })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean()
+  @IncludeDeletedFilter('deals')
   includeDeleted?: boolean;
 
   @IdsParam('deals')

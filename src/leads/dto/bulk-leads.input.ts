@@ -5,17 +5,14 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
-  IsEnum,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
+import { EnumField, NullableUuidField, PercentField } from '../../common/dto-fields.js';
 import { LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 
 export const BULK_ACTIONS = ['update', 'assign', 'delete', 'restore'] as const;
@@ -24,21 +21,13 @@ export const BULK_MAX = 100;
 
 /** The fields a bulk update may set; status still follows the workflow for every lead. */
 export class BulkLeadData {
-  @ApiPropertyOptional({ enum: LeadStatus, enumName: 'LeadStatus', example: 'LOST' })
-  @IsOptional()
-  @IsEnum(LeadStatus)
+  @EnumField(LeadStatus, 'LeadStatus', 'LOST')
   status?: LeadStatus;
 
-  @ApiPropertyOptional({ enum: LeadSource, enumName: 'LeadSource', example: 'EVENT' })
-  @IsOptional()
-  @IsEnum(LeadSource)
+  @EnumField(LeadSource, 'LeadSource', 'EVENT')
   source?: LeadSource;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 45 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @PercentField(45)
   scoreValue?: number;
 
   @ApiPropertyOptional({ type: [String], example: ['open-house-2026'], description: 'Replaces the tags' })
@@ -48,15 +37,10 @@ export class BulkLeadData {
   @ArrayMaxSize(50)
   tags?: string[];
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    type: String,
+  @NullableUuidField({
     description: 'ADMIN/MANAGER only; null unassigns',
     example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
   })
-  @IsOptional()
-  @IsUUID()
   assignedToId?: string | null;
 }
 

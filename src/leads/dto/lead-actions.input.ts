@@ -1,19 +1,7 @@
-import { IsCalendarDate } from '../../common/dates.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { Trim } from '../../common/query-transforms.js';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { CalendarDateField, MoneyField, RequiredTextField } from '../../common/dto-fields.js';
 
 export class QualifyLeadInput {
   @ApiProperty({ minimum: 0, maximum: 100, example: 75, description: 'score (HOT/WARM/COLD) is derived from it' })
@@ -43,22 +31,13 @@ export class AssignLeadInput {
 }
 
 export class ConvertDealInput {
-  @ApiProperty({ example: '123 Main St purchase', minLength: 1, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredTextField('123 Main St purchase')
   title!: string;
 
-  @ApiProperty({ example: '750000.00', description: 'Decimal string, up to 10 digits and 2 decimals' })
-  @IsString()
-  @Matches(/^\d{1,10}(\.\d{1,2})?$/, {
-    message: 'value must be a non-negative decimal string such as "750000.00" (≤ 10 digits, ≤ 2 decimals)',
-  })
+  @MoneyField('750000.00', 'Decimal string, up to 10 digits and 2 decimals')
   value!: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date', example: '2027-03-31' })
-  @IsOptional()
-  @IsCalendarDate()
+  @CalendarDateField('2027-03-31')
   expectedCloseDate?: Date;
 
   @ApiPropertyOptional({

@@ -1,16 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 import { IncludedOne, PersonSummary, RecordSummary } from '../../common/summaries.js';
+import { ContactDetailsOutput } from '../../common/contact-details.js';
 import { VersionProperty } from '../../http/version.property.js';
+import { InstantProperty, LinkIdProperty, NullableInstantProperty } from '../../common/output-fields.js';
 
-export class LeadOutput {
-  @ApiProperty({ format: 'uuid', example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' }) id!: string;
-  @ApiProperty({ maxLength: 200, example: 'Maria Gonzalez' }) name!: string;
-  @ApiProperty({ maxLength: 320, example: 'maria.gonzalez@example.com', nullable: true, type: String }) email!:
-    string | null;
-  @ApiProperty({ maxLength: 50, example: '+1 415 555 0134', nullable: true, type: String }) phone!: string | null;
-  @ApiProperty({ maxLength: 200, example: 'Gonzalez Family Trust', nullable: true, type: String }) company!:
-    string | null;
+const LINK_ID = '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e';
+
+export class LeadOutput extends ContactDetailsOutput('3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b') {
   @ApiProperty({ enum: LeadSource, enumName: 'LeadSource', example: 'REFERRAL' }) source!: LeadSource;
   @ApiProperty({ enum: LeadStatus, enumName: 'LeadStatus', example: 'NEW_LEAD' }) status!: LeadStatus;
   @ApiProperty({
@@ -28,23 +25,14 @@ export class LeadOutput {
   @ApiProperty({ maxItems: 50, maxLength: 50, type: [String], example: ['first-time-buyer'] }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { preferredArea: 'Noe Valley' } })
   customFields!: Record<string, unknown> | null;
-  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
-  assignedToId!: string | null;
-  @ApiProperty({ format: 'uuid', example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e', nullable: true, type: String })
-  createdById!: string | null;
-  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @LinkIdProperty(LINK_ID) assignedToId!: string | null;
+  @LinkIdProperty(LINK_ID) createdById!: string | null;
+  @InstantProperty() createdAt!: string;
+  @InstantProperty() updatedAt!: string;
   @VersionProperty() version!: number;
-  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) lastContactAt!: string | null;
-  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) deletedAt!: string | null;
-  @ApiProperty({
-    format: 'uuid',
-    example: '6b2d9e4a-1c3f-4a5b-9d8e-7f6a5b4c3d2e',
-    nullable: true,
-    type: String,
-    description: 'The contact this lead was converted into',
-  })
-  convertedContactId!: string | null;
+  @NullableInstantProperty() lastContactAt!: string | null;
+  @NullableInstantProperty() deletedAt!: string | null;
+  @LinkIdProperty(LINK_ID, 'The contact this lead was converted into') convertedContactId!: string | null;
 
   @IncludedOne(PersonSummary, 'assignee', 'the member assignedToId names')
   assignee?: PersonSummary | null;

@@ -1,9 +1,13 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IdsParam } from '../../common/ids-param.js';
 import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
-import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
+import {
+  EnumListFilter,
+  IncludeDeletedFilter,
+  SearchFilter,
+  TagFilter,
+  UuidFilter,
+} from '../../common/query-filters.js';
 import { SortParam } from '../../common/sort.js';
 import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
@@ -16,37 +20,19 @@ export class ListLeadsQuery extends PageQuery {
   @SortParam(LEAD_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({
-    enum: LeadStatus,
-    isArray: true,
-    description: 'Comma-separated, e.g. NEW_LEAD,IN_CONTACT',
-  })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(LeadStatus, { each: true })
+  @EnumListFilter(LeadStatus, { example: 'NEW_LEAD,IN_CONTACT' })
   status?: LeadStatus[];
 
-  @ApiPropertyOptional({ enum: LeadSource, isArray: true, description: 'Comma-separated, e.g. WEBSITE,REFERRAL' })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(LeadSource, { each: true })
+  @EnumListFilter(LeadSource, { example: 'WEBSITE,REFERRAL' })
   source?: LeadSource[];
 
-  @ApiPropertyOptional({ enum: LeadScore, isArray: true, description: 'Comma-separated, e.g. HOT,WARM' })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(LeadScore, { each: true })
+  @EnumListFilter(LeadScore, { example: 'HOT,WARM' })
   score?: LeadScore[];
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   assignedToId?: string;
 
-  @ApiPropertyOptional({})
-  @IsOptional()
-  @IsString()
-  @MaxLength(50)
+  @TagFilter()
   tag?: string;
 
   @RangeFrom('createdAt', 'instant')
@@ -55,19 +41,10 @@ export class ListLeadsQuery extends PageQuery {
   @RangeTo('createdAt', 'instant')
   createdTo?: Date;
 
-  @ApiPropertyOptional({
-    description: 'Case-insensitive search over name, email, phone and company',
-  })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200)
+  @SearchFilter('Case-insensitive search over name, email, phone and company')
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Also list soft-deleted leads (ADMIN only)' })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean()
+  @IncludeDeletedFilter('leads')
   includeDeleted?: boolean;
 
   @IdsParam('leads')

@@ -1,125 +1,76 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
 import { IdsParam } from '../../common/ids-param.js';
 import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
-import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
+import {
+  DecimalFilter,
+  EnumListFilter,
+  ExactTextFilter,
+  IncludeDeletedFilter,
+  IntBoundFilter,
+  SearchFilter,
+  UuidFilter,
+} from '../../common/query-filters.js';
 import { SortParam } from '../../common/sort.js';
 import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
 import { RESO_STANDARD_STATUSES, type ResoStandardStatus } from '../reso.js';
-import { BATHROOMS, PRICE } from './listing.input.js';
+import { MONEY } from '../../common/dto-fields.js';
+import { BATHROOMS } from './listing.input.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
 import { LISTING_INCLUDE_NAMES, type ListingInclude } from '../listings.includes.js';
 
 export const LISTING_SORT_FIELDS = ['createdAt', 'updatedAt', 'price', 'listingDate', 'squareFeet'] as const;
 export type ListingSortField = (typeof LISTING_SORT_FIELDS)[number];
 
+const MAX_SQUARE_FEET = 100_000_000;
+
 export class ListListingsQuery extends PageQuery {
   @SortParam(LISTING_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({
-    enum: ListingStatus,
-    isArray: true,
-    description: 'Comma-separated, e.g. ACTIVE,PENDING',
-  })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(ListingStatus, { each: true })
+  @EnumListFilter(ListingStatus, { example: 'ACTIVE,PENDING' })
   status?: ListingStatus[];
 
-  @ApiPropertyOptional({
-    enum: RESO_STANDARD_STATUSES,
-    isArray: true,
+  @EnumListFilter(RESO_STANDARD_STATUSES, {
     description: 'RESO StandardStatus values, comma-separated (docs/reso-mapping.md)',
   })
-  @IsOptional()
-  @CommaList()
-  @IsIn(RESO_STANDARD_STATUSES, { each: true })
   standardStatus?: ResoStandardStatus[];
 
-  @ApiPropertyOptional({
-    enum: PropertyType,
-    isArray: true,
-    description: 'Comma-separated, e.g. CONDO,TOWNHOUSE',
-  })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(PropertyType, { each: true })
+  @EnumListFilter(PropertyType, { example: 'CONDO,TOWNHOUSE' })
   propertyType?: PropertyType[];
 
-  @ApiPropertyOptional({ description: 'Minimum price (inclusive), decimal string' })
-  @IsOptional()
-  @Matches(PRICE, { message: 'priceMin must be a non-negative decimal string such as "500000.00"' })
+  @DecimalFilter(
+    MONEY,
+    'Minimum price (inclusive), decimal string',
+    'priceMin must be a non-negative decimal string such as "500000.00"',
+  )
   priceMin?: string;
 
-  @ApiPropertyOptional({ description: 'Maximum price (inclusive), decimal string' })
-  @IsOptional()
-  @Matches(PRICE, { message: 'priceMax must be a non-negative decimal string such as "1500000.00"' })
+  @DecimalFilter(
+    MONEY,
+    'Maximum price (inclusive), decimal string',
+    'priceMax must be a non-negative decimal string such as "1500000.00"',
+  )
   priceMax?: string;
 
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1000)
+  @IntBoundFilter(1000)
   bedroomsMin?: number;
 
-  @ApiPropertyOptional({ description: 'Decimal string' })
-  @IsOptional()
-  @Matches(BATHROOMS, { message: 'bathroomsMin must be a decimal string such as "1.5"' })
+  @DecimalFilter(BATHROOMS, 'Decimal string', 'bathroomsMin must be a decimal string such as "1.5"')
   bathroomsMin?: string;
 
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(100_000_000)
+  @IntBoundFilter(MAX_SQUARE_FEET)
   squareFeetMin?: number;
 
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(100_000_000)
+  @IntBoundFilter(MAX_SQUARE_FEET)
   squareFeetMax?: number;
 
-  @ApiPropertyOptional({ description: 'Exact, case-insensitive' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @Length(1, 100)
+  @ExactTextFilter('Exact, case-insensitive', 100)
   city?: string;
 
-  @ApiPropertyOptional({ description: 'Exact, case-insensitive' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @Length(1, 100)
+  @ExactTextFilter('Exact, case-insensitive', 100)
   state?: string;
 
-  @ApiPropertyOptional({ description: 'Exact' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @Length(1, 20)
+  @ExactTextFilter('Exact', 20)
   zipCode?: string;
 
   @RangeFrom('listingDate', 'date')
@@ -128,27 +79,13 @@ export class ListListingsQuery extends PageQuery {
   @RangeTo('listingDate', 'date')
   listingDateTo?: Date;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'Listing agent',
-  })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter('Listing agent')
   assignedToId?: string;
 
-  @ApiPropertyOptional({
-    description: 'Case-insensitive search in title, address, MLS number and description',
-  })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200)
+  @SearchFilter('Case-insensitive search in title, address, MLS number and description')
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Also list soft-deleted listings (ADMIN only)' })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean()
+  @IncludeDeletedFilter('listings')
   includeDeleted?: boolean;
 
   @IdsParam('listings')

@@ -1,14 +1,12 @@
 import { Transform } from 'class-transformer';
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
-  IsEnum,
   IsInt,
   IsOptional,
   IsString,
   IsUrl,
-  IsUUID,
   Length,
   Matches,
   Max,
@@ -17,11 +15,18 @@ import {
 } from 'class-validator';
 import { Trim } from '../../common/query-transforms.js';
 import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
-import { CustomFieldsField, NotesField, TagsField } from '../../common/dto-fields.js';
-import { IsCalendarDate } from '../../common/dates.js';
+import {
+  CalendarDateField,
+  CustomFieldsField,
+  EnumField,
+  FreeTextField,
+  MoneyField,
+  NotesField,
+  NullableUuidField,
+  RequiredTextField,
+  TagsField,
+} from '../../common/dto-fields.js';
 
-/** numeric(12, 2) */
-export const PRICE = /^\d{1,10}(\.\d{1,2})?$/;
 /** numeric(10, 2) */
 export const DECIMAL_10_2 = /^\d{1,8}(\.\d{1,2})?$/;
 /** numeric(3, 1): "2.5" bathrooms */
@@ -30,40 +35,22 @@ export const BATHROOMS = /^\d{1,2}(\.\d)?$/;
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true };
 
 export class CreateListingInput {
-  @ApiProperty({ example: 'Sunny 3-bed Victorian in Noe Valley', minLength: 1, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredTextField('Sunny 3-bed Victorian in Noe Valley')
   title!: string;
 
-  @ApiPropertyOptional({ example: 'Restored 1905 Victorian with a south-facing garden', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20_000)
+  @FreeTextField('Restored 1905 Victorian with a south-facing garden', 20_000)
   description?: string | null;
 
-  @ApiProperty({ example: '123 Main St', minLength: 1, maxLength: 300 })
-  @Trim()
-  @IsString()
-  @Length(1, 300)
+  @RequiredTextField('123 Main St', 300)
   address!: string;
 
-  @ApiProperty({ example: 'San Francisco', minLength: 1, maxLength: 100 })
-  @Trim()
-  @IsString()
-  @Length(1, 100)
+  @RequiredTextField('San Francisco', 100)
   city!: string;
 
-  @ApiProperty({ example: 'CA', minLength: 1, maxLength: 100 })
-  @Trim()
-  @IsString()
-  @Length(1, 100)
+  @RequiredTextField('CA', 100)
   state!: string;
 
-  @ApiProperty({ example: '94114', minLength: 1, maxLength: 20 })
-  @Trim()
-  @IsString()
-  @Length(1, 20)
+  @RequiredTextField('94114', 20)
   zipCode!: string;
 
   @ApiPropertyOptional({ example: 'USA', maxLength: 100, description: 'Default: USA.' })
@@ -73,14 +60,7 @@ export class CreateListingInput {
   @Length(1, 100)
   country?: string;
 
-  @ApiPropertyOptional({
-    enum: PropertyType,
-    enumName: 'PropertyType',
-    example: 'CONDO',
-    description: 'Default: RESIDENTIAL.',
-  })
-  @IsOptional()
-  @IsEnum(PropertyType)
+  @EnumField(PropertyType, 'PropertyType', 'CONDO', 'Default: RESIDENTIAL.')
   propertyType?: PropertyType;
 
   @ApiPropertyOptional({ example: 3, minimum: 0, maximum: 1000, nullable: true, type: Number })
@@ -128,11 +108,7 @@ export class CreateListingInput {
   @Max(2200)
   yearBuilt?: number | null;
 
-  @ApiProperty({ example: '1250000.00', description: 'Decimal string' })
-  @IsString()
-  @Matches(PRICE, {
-    message: 'price must be a non-negative decimal string such as "1250000.00" (≤ 10 digits, ≤ 2 decimals)',
-  })
+  @MoneyField('1250000.00', 'Decimal string')
   price!: string;
 
   @ApiPropertyOptional({
@@ -150,14 +126,7 @@ export class CreateListingInput {
   })
   pricePerSqft?: string | null;
 
-  @ApiPropertyOptional({
-    enum: ListingStatus,
-    enumName: 'ListingStatus',
-    example: 'ACTIVE',
-    description: 'Default: ACTIVE.',
-  })
-  @IsOptional()
-  @IsEnum(ListingStatus)
+  @EnumField(ListingStatus, 'ListingStatus', 'ACTIVE', 'Default: ACTIVE.')
   status?: ListingStatus;
 
   @ApiPropertyOptional({
@@ -172,20 +141,10 @@ export class CreateListingInput {
   @Length(1, 50)
   mlsNumber?: string | null;
 
-  @ApiPropertyOptional({ type: String, format: 'date', example: '2026-11-01', nullable: true })
-  @IsOptional()
-  @IsCalendarDate()
+  @CalendarDateField('2026-11-01', { nullable: true })
   listingDate?: Date | null;
 
-  @ApiPropertyOptional({
-    type: String,
-    format: 'date',
-    example: '2027-05-01',
-    nullable: true,
-    description: 'Not before listingDate',
-  })
-  @IsOptional()
-  @IsCalendarDate()
+  @CalendarDateField('2027-05-01', { nullable: true, description: 'Not before listingDate' })
   expirationDate?: Date | null;
 
   @ApiPropertyOptional({ type: [String], example: ['https://cdn.example.com/listings/123/front.jpg'] })
@@ -220,15 +179,10 @@ export class CreateListingInput {
   @CustomFieldsField({ hoaFee: '450.00' })
   customFields?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    type: String,
+  @NullableUuidField({
     description: 'The listing agent: an ADMIN, MANAGER or AGENT of the organization',
     example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
   })
-  @IsOptional()
-  @IsUUID()
   assignedToId?: string | null;
 }
 

@@ -3,9 +3,9 @@ import { ListingStatus, PropertyType } from '../../generated/prisma/enums.js';
 import { RESO_PROPERTY_SUB_TYPES, RESO_PROPERTY_TYPES, RESO_STANDARD_STATUSES } from '../reso.js';
 import { IncludedOne, PersonSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
+import { IdProperty, InstantProperty, LinkIdProperty, NullableInstantProperty } from '../../common/output-fields.js';
 
 const ID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
-const WHEN = '2026-11-23T16:00:00.000Z';
 
 /** The listing in RESO Data Dictionary 2.0 terms (docs/reso-mapping.md). */
 export class ResoOutput {
@@ -22,7 +22,7 @@ export class ResoOutput {
 }
 
 export class ListingOutput {
-  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @IdProperty(ID) id!: string;
   @ApiProperty({ maxLength: 200, example: 'Sunny 3-bed Victorian in Noe Valley' }) title!: string;
   @ApiProperty({ maxLength: 20000, example: 'Restored 1905 Victorian', nullable: true, type: String }) description!:
     string | null;
@@ -58,13 +58,12 @@ export class ListingOutput {
   @ApiProperty({ maxItems: 50, maxLength: 50, type: [String], example: ['open-house'] }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { hoaFee: '450.00' } })
   customFields!: Record<string, unknown> | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID, description: 'The listing agent' })
-  assignedToId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) createdById!: string | null;
-  @ApiProperty({ format: 'date-time', example: WHEN }) createdAt!: string;
-  @ApiProperty({ format: 'date-time', example: WHEN }) updatedAt!: string;
+  @LinkIdProperty(ID, 'The listing agent') assignedToId!: string | null;
+  @LinkIdProperty(ID) createdById!: string | null;
+  @InstantProperty() createdAt!: string;
+  @InstantProperty() updatedAt!: string;
   @VersionProperty() version!: number;
-  @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) deletedAt!: string | null;
+  @NullableInstantProperty() deletedAt!: string | null;
   @ApiProperty({ type: ResoOutput }) reso!: ResoOutput;
   @IncludedOne(PersonSummary, 'assignee', 'the listing agent assignedToId names')
   assignee?: PersonSummary | null;
@@ -73,7 +72,7 @@ export class ListingOutput {
 }
 
 export class ListingPriceChangeOutput {
-  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @IdProperty(ID) id!: string;
   @ApiProperty({
     maxLength: 13,
     example: '1300000.00',
@@ -83,12 +82,12 @@ export class ListingPriceChangeOutput {
   })
   oldPrice!: string | null;
   @ApiProperty({ maxLength: 13, example: '1250000.00' }) newPrice!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) changedById!: string | null;
-  @ApiProperty({ format: 'date-time', example: WHEN }) changedAt!: string;
+  @LinkIdProperty(ID) changedById!: string | null;
+  @InstantProperty() changedAt!: string;
 }
 
 export class ListingStatusChangeOutput {
-  @ApiProperty({ format: 'uuid', example: ID }) id!: string;
+  @IdProperty(ID) id!: string;
   @ApiProperty({
     enum: ListingStatus,
     enumName: 'ListingStatus',
@@ -98,8 +97,8 @@ export class ListingStatusChangeOutput {
   })
   fromStatus!: ListingStatus | null;
   @ApiProperty({ enum: ListingStatus, enumName: 'ListingStatus', example: 'PENDING' }) toStatus!: ListingStatus;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: ID }) changedById!: string | null;
-  @ApiProperty({ format: 'date-time', example: WHEN }) changedAt!: string;
+  @LinkIdProperty(ID) changedById!: string | null;
+  @InstantProperty() changedAt!: string;
 }
 
 export class ListingHistoryOutput {

@@ -1,12 +1,17 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { IdsParam } from '../../common/ids-param.js';
 import { IncludeParam } from '../../common/include-param.js';
 import { PageQuery } from '../../common/pagination.js';
-import { CommaList, QueryBoolean, Trim } from '../../common/query-transforms.js';
+import {
+  BooleanFilter,
+  DeprecatedUuidFilter,
+  EnumListFilter,
+  ExactTextFilter,
+  SearchFilter,
+  UuidFilter,
+} from '../../common/query-filters.js';
 import { SortParam } from '../../common/sort.js';
 import { TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
-import { IsInstant, RangeFrom, RangeTo } from '../../common/dates.js';
+import { InstantBound, RangeFrom, RangeTo } from '../../common/dates.js';
 import { TICKET_INCLUDE_NAMES, type TicketInclude } from '../tickets.includes.js';
 
 export const TICKET_SORT_FIELDS = ['priority', 'createdAt', 'updatedAt', 'dueAt', 'number'] as const;
@@ -16,53 +21,28 @@ export class ListTicketsQuery extends PageQuery {
   @SortParam(TICKET_SORT_FIELDS, '-createdAt')
   sort?: string;
 
-  @ApiPropertyOptional({ enum: TicketStatus, isArray: true, description: 'Comma-separated, e.g. OPEN,REOPENED' })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(TicketStatus, { each: true })
+  @EnumListFilter(TicketStatus, { example: 'OPEN,REOPENED' })
   status?: TicketStatus[];
 
-  @ApiPropertyOptional({ enum: TicketPriority, isArray: true, description: 'Comma-separated, e.g. HIGH,URGENT' })
-  @IsOptional()
-  @CommaList()
-  @IsEnum(TicketPriority, { each: true })
+  @EnumListFilter(TicketPriority, { example: 'HIGH,URGENT' })
   priority?: TicketPriority[];
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only tickets this member is assigned to' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter('Only tickets this member is assigned to')
   assignedToId?: string;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    deprecated: true,
-    description: 'Old name of assignedToId; goes in the next release',
-  })
-  @IsOptional()
-  @IsUUID()
+  @DeprecatedUuidFilter('assignedToId')
   assigneeId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   contactId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @UuidFilter()
   listingId?: string;
 
-  @ApiPropertyOptional({ description: 'Exact category, case-insensitive' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @Length(1, 100)
+  @ExactTextFilter('Exact category, case-insensitive', 100)
   category?: string;
 
-  @ApiPropertyOptional({ description: 'true: open and past dueAt; false: not overdue' })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean()
+  @BooleanFilter('true: open and past dueAt; false: not overdue')
   overdue?: boolean;
 
   @RangeFrom('createdAt', 'instant')
@@ -71,13 +51,7 @@ export class ListTicketsQuery extends PageQuery {
   @RangeTo('createdAt', 'instant')
   createdTo?: Date;
 
-  @ApiPropertyOptional({
-    description: 'A ticket number ("T-1042" or "1042"), or case-insensitive text in title or description',
-  })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200)
+  @SearchFilter('A ticket number ("T-1042" or "1042"), or case-insensitive text in title or description')
   q?: string;
 
   @IdsParam('tickets')
@@ -88,14 +62,10 @@ export class ListTicketsQuery extends PageQuery {
 }
 
 export class TicketPeriodQuery {
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Inclusive' })
-  @IsOptional()
-  @IsInstant()
+  @InstantBound('Inclusive')
   from?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Exclusive' })
-  @IsOptional()
-  @IsInstant()
+  @InstantBound('Exclusive')
   to?: Date;
 }
 

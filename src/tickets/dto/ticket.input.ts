@@ -1,45 +1,18 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsEnum,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { EnumField, FreeTextField, NullableUuidField, RequiredTextField } from '../../common/dto-fields.js';
 import { Trim } from '../../common/query-transforms.js';
 import { TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
 import { IsInstant } from '../../common/dates.js';
 
 export class CreateTicketInput {
-  @ApiProperty({ example: 'Dishwasher leaking after move-in', minLength: 1, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @Length(1, 200)
+  @RequiredTextField('Dishwasher leaking after move-in')
   title!: string;
 
-  @ApiPropertyOptional({
-    example: 'Tenant reports water under the dishwasher since Monday.',
-    nullable: true,
-    type: String,
-    maxLength: 20000,
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20_000)
+  @FreeTextField('Tenant reports water under the dishwasher since Monday.', 20_000)
   description?: string | null;
 
-  @ApiPropertyOptional({
-    enum: TicketPriority,
-    enumName: 'TicketPriority',
-    example: 'HIGH',
-    description: 'Default: MEDIUM.',
-  })
-  @IsOptional()
-  @IsEnum(TicketPriority)
+  @EnumField(TicketPriority, 'TicketPriority', 'HIGH', 'Default: MEDIUM.')
   priority?: TicketPriority;
 
   @ApiPropertyOptional({ example: 'maintenance', nullable: true, type: String, maxLength: 100 })
@@ -49,26 +22,13 @@ export class CreateTicketInput {
   @Length(1, 100)
   category?: string | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    type: String,
+  @NullableUuidField({
     description: 'The customer: a contact of this organization',
     example: '6a1f3c2e-9b4d-4e7a-8c5f-1d2e3f4a5b6c',
   })
-  @IsOptional()
-  @IsUUID()
   contactId?: string | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    type: String,
-    description: 'A listing of this organization',
-    example: '9c8b7a6f-5e4d-4c3b-8a29-1f0e9d8c7b6a',
-  })
-  @IsOptional()
-  @IsUUID()
+  @NullableUuidField({ description: 'A listing of this organization', example: '9c8b7a6f-5e4d-4c3b-8a29-1f0e9d8c7b6a' })
   listingId?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2026-12-01T17:00:00.000Z' })

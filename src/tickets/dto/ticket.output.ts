@@ -2,22 +2,22 @@ import { ApiProperty } from '@nestjs/swagger';
 import { MemberRole, TicketCommentAuthor, TicketPriority, TicketStatus } from '../../generated/prisma/enums.js';
 import { IncludedOne, PersonSummary, RecordSummary, TitledSummary } from '../../common/summaries.js';
 import { VersionProperty } from '../../http/version.property.js';
+import { IdProperty, InstantProperty, LinkIdProperty, NullableInstantProperty } from '../../common/output-fields.js';
 import { ATTACHMENT_TYPES } from '../../storage/content-type.js';
 import { TICKET_REFERENCE_PATTERN } from './ticket-share.dto.js';
 
 const UUID = '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b';
-const AT = '2026-11-23T16:00:00.000Z';
 
 export class TicketAssigneeOutput {
-  @ApiProperty({ format: 'uuid', example: UUID }) userId!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) assignedById!: string | null;
-  @ApiProperty({ format: 'date-time', example: AT }) assignedAt!: string;
+  @IdProperty(UUID) userId!: string;
+  @LinkIdProperty(UUID) assignedById!: string | null;
+  @InstantProperty() assignedAt!: string;
   @IncludedOne(PersonSummary, 'assignees', 'the assigned member')
   user?: PersonSummary | null;
 }
 
 export class TicketOutput {
-  @ApiProperty({ format: 'uuid', example: UUID }) id!: string;
+  @IdProperty(UUID) id!: string;
   @ApiProperty({ example: 1042, description: 'Sequential per organization' }) number!: number;
   @ApiProperty({ pattern: TICKET_REFERENCE_PATTERN, maxLength: 20, example: 'T-1042' }) reference!: string;
   @ApiProperty({ maxLength: 200, example: 'Dishwasher leaking after move-in' }) title!: string;
@@ -31,35 +31,19 @@ export class TicketOutput {
   @ApiProperty({ enum: TicketPriority, enumName: 'TicketPriority', example: 'HIGH' }) priority!: TicketPriority;
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus', example: 'OPEN' }) status!: TicketStatus;
   @ApiProperty({ maxLength: 100, example: 'maintenance', nullable: true, type: String }) category!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) contactId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) listingId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) createdById!: string | null;
+  @LinkIdProperty(UUID) contactId!: string | null;
+  @LinkIdProperty(null) listingId!: string | null;
+  @LinkIdProperty(UUID) createdById!: string | null;
   @ApiProperty({ type: [TicketAssigneeOutput] }) assignees!: TicketAssigneeOutput[];
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-12-01T17:00:00.000Z' }) dueAt!:
-    string | null;
-  @ApiProperty({
-    format: 'date-time',
-    nullable: true,
-    type: String,
-    example: null,
-    description: 'First public comment by a member',
-  })
-  firstResponseAt!: string | null;
-  @ApiProperty({
-    format: 'date-time',
-    nullable: true,
-    type: String,
-    example: null,
-    description: 'Set while RESOLVED or CLOSED',
-  })
-  resolvedAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null, description: 'Set while CLOSED' })
-  closedAt!: string | null;
+  @NullableInstantProperty('2026-12-01T17:00:00.000Z') dueAt!: string | null;
+  @NullableInstantProperty(null, 'First public comment by a member') firstResponseAt!: string | null;
+  @NullableInstantProperty(null, 'Set while RESOLVED or CLOSED') resolvedAt!: string | null;
+  @NullableInstantProperty(null, 'Set while CLOSED') closedAt!: string | null;
   @ApiProperty({ example: false, description: 'Still open and past dueAt' }) overdue!: boolean;
   @ApiProperty({ example: false, deprecated: true, description: 'Old name of overdue; goes in the next release' })
   isOverdue!: boolean;
-  @ApiProperty({ format: 'date-time', example: AT }) createdAt!: string;
-  @ApiProperty({ format: 'date-time', example: AT }) updatedAt!: string;
+  @InstantProperty() createdAt!: string;
+  @InstantProperty() updatedAt!: string;
   @VersionProperty() version!: number;
   @IncludedOne(RecordSummary, 'contact', 'the contact contactId names')
   contact?: RecordSummary | null;
@@ -70,42 +54,36 @@ export class TicketOutput {
 }
 
 export class TicketStatusChangeOutput {
-  @ApiProperty({ format: 'uuid', example: UUID }) id!: string;
+  @IdProperty(UUID) id!: string;
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus', nullable: true, example: 'OPEN' })
   fromStatus!: TicketStatus | null;
   @ApiProperty({ enum: TicketStatus, enumName: 'TicketStatus', example: 'IN_PROGRESS' }) toStatus!: TicketStatus;
   @ApiProperty({ maxLength: 2000, nullable: true, type: String, example: 'Picked up by the maintenance team' }) note!:
     string | null;
-  @ApiProperty({
-    format: 'uuid',
-    nullable: true,
-    type: String,
-    example: UUID,
-    description: 'null for the customer (share link) or a change made directly in SQL',
-  })
-  changedById!: string | null;
-  @ApiProperty({ format: 'date-time', example: AT }) changedAt!: string;
+  @LinkIdProperty(UUID, 'null for the customer (share link) or a change made directly in SQL') changedById!:
+    string | null;
+  @InstantProperty() changedAt!: string;
 }
 
 export class TicketCommentOutput {
-  @ApiProperty({ format: 'uuid', example: UUID }) id!: string;
+  @IdProperty(UUID) id!: string;
   @ApiProperty({ maxLength: 10000, example: 'A plumber is booked for Thursday morning.' }) body!: string;
   @ApiProperty({ example: false, description: 'Internal comments are never shown to the customer' })
   isInternal!: boolean;
   @ApiProperty({ enum: TicketCommentAuthor, enumName: 'TicketCommentAuthor', example: 'MEMBER' })
   authorType!: TicketCommentAuthor;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) createdById!: string | null;
-  @ApiProperty({ format: 'date-time', example: AT }) createdAt!: string;
+  @LinkIdProperty(UUID) createdById!: string | null;
+  @InstantProperty() createdAt!: string;
 }
 
 export class TicketAttachmentOutput {
-  @ApiProperty({ format: 'uuid', example: UUID }) id!: string;
+  @IdProperty(UUID) id!: string;
   @ApiProperty({ maxLength: 200, example: 'leak-photo.jpg' }) fileName!: string;
   @ApiProperty({ example: 248_331, description: 'Bytes' }) fileSize!: number;
   @ApiProperty({ enum: ATTACHMENT_TYPES, example: 'image/jpeg', description: 'Detected from the content' })
   mimeType!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: UUID }) uploadedById!: string | null;
-  @ApiProperty({ format: 'date-time', example: AT }) uploadedAt!: string;
+  @LinkIdProperty(UUID) uploadedById!: string | null;
+  @InstantProperty() uploadedAt!: string;
 }
 
 export class SignedUrlOutput {
@@ -115,7 +93,7 @@ export class SignedUrlOutput {
     description: 'Short-lived download URL (absolute for Supabase Storage or when PUBLIC_API_URL is set)',
   })
   url!: string;
-  @ApiProperty({ format: 'date-time', example: '2026-11-23T16:05:00.000Z' }) expiresAt!: string;
+  @InstantProperty('2026-11-23T16:05:00.000Z') expiresAt!: string;
 }
 
 export class TicketStatusCounts {
@@ -135,10 +113,8 @@ export class TicketPriorityCounts {
 }
 
 export class TicketStatsOutput {
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-11-01T00:00:00.000Z' }) from!:
-    string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-12-01T00:00:00.000Z' }) to!:
-    string | null;
+  @NullableInstantProperty('2026-11-01T00:00:00.000Z') from!: string | null;
+  @NullableInstantProperty('2026-12-01T00:00:00.000Z') to!: string | null;
   @ApiProperty({ example: 19, description: 'Tickets created in the period' }) total!: number;
   @ApiProperty({ type: TicketStatusCounts }) byStatus!: TicketStatusCounts;
   @ApiProperty({ type: TicketPriorityCounts }) byPriority!: TicketPriorityCounts;
@@ -156,7 +132,7 @@ export class TicketStatsOutput {
 }
 
 export class WorkloadRowOutput {
-  @ApiProperty({ format: 'uuid', example: UUID }) userId!: string;
+  @IdProperty(UUID) userId!: string;
   @ApiProperty({ maxLength: 200, example: 'Dana Agent', nullable: true, type: String }) fullName!: string | null;
   @ApiProperty({ maxLength: 320, example: 'dana@brokerage.example' }) email!: string;
   @ApiProperty({ enum: MemberRole, enumName: 'MemberRole', example: 'AGENT' }) role!: MemberRole;
@@ -166,9 +142,7 @@ export class WorkloadRowOutput {
 }
 
 export class WorkloadOutput {
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-11-01T00:00:00.000Z' }) from!:
-    string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-12-01T00:00:00.000Z' }) to!:
-    string | null;
+  @NullableInstantProperty('2026-11-01T00:00:00.000Z') from!: string | null;
+  @NullableInstantProperty('2026-12-01T00:00:00.000Z') to!: string | null;
   @ApiProperty({ type: [WorkloadRowOutput] }) data!: WorkloadRowOutput[];
 }

@@ -1,3 +1,4 @@
+import { type Type } from '@nestjs/common';
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import {
   ActivityType,
@@ -32,7 +33,7 @@ export class TimelineActor {
   name!: string | null;
 }
 
-// What every item shares; each kind below adds its `type` and its `data`.
+// What every item shares; TimelineItemOf adds each kind's `type` and `data`.
 abstract class TimelineItemBase {
   @ApiProperty({
     format: 'date-time',
@@ -87,30 +88,20 @@ export class TimelineStatusChangeData {
   @ApiProperty({ enum: ListingStatus, enumName: 'ListingStatus', example: 'PENDING' }) toStatus!: ListingStatus;
 }
 
-export class TimelineActivityItem extends TimelineItemBase {
-  @ApiProperty({ enum: ['activity'], example: 'activity' }) type!: 'activity';
-  @ApiProperty({ type: TimelineActivityData }) data!: TimelineActivityData;
+/** The item of one kind: the shared fields, then `type` and that kind's `data`. */
+function TimelineItemOf<T extends TimelineItemType, D>(type: T, data: Type<D>) {
+  abstract class TimelineItemOfKind extends TimelineItemBase {
+    @ApiProperty({ enum: [type], example: type }) type!: T;
+    @ApiProperty({ type: data }) data!: D;
+  }
+  return TimelineItemOfKind;
 }
 
-export class TimelineAppointmentItem extends TimelineItemBase {
-  @ApiProperty({ enum: ['appointment'], example: 'appointment' }) type!: 'appointment';
-  @ApiProperty({ type: TimelineAppointmentData }) data!: TimelineAppointmentData;
-}
-
-export class TimelineStageChangeItem extends TimelineItemBase {
-  @ApiProperty({ enum: ['stage_change'], example: 'stage_change' }) type!: 'stage_change';
-  @ApiProperty({ type: TimelineStageChangeData }) data!: TimelineStageChangeData;
-}
-
-export class TimelinePriceChangeItem extends TimelineItemBase {
-  @ApiProperty({ enum: ['price_change'], example: 'price_change' }) type!: 'price_change';
-  @ApiProperty({ type: TimelinePriceChangeData }) data!: TimelinePriceChangeData;
-}
-
-export class TimelineStatusChangeItem extends TimelineItemBase {
-  @ApiProperty({ enum: ['status_change'], example: 'status_change' }) type!: 'status_change';
-  @ApiProperty({ type: TimelineStatusChangeData }) data!: TimelineStatusChangeData;
-}
+export class TimelineActivityItem extends TimelineItemOf('activity', TimelineActivityData) {}
+export class TimelineAppointmentItem extends TimelineItemOf('appointment', TimelineAppointmentData) {}
+export class TimelineStageChangeItem extends TimelineItemOf('stage_change', TimelineStageChangeData) {}
+export class TimelinePriceChangeItem extends TimelineItemOf('price_change', TimelinePriceChangeData) {}
+export class TimelineStatusChangeItem extends TimelineItemOf('status_change', TimelineStatusChangeData) {}
 
 /** One item of a timeline: `type` says which, and so what `data` holds. */
 export type TimelineItem =

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageSizeParam } from '../../common/pagination.js';
 
 export class TimelineQuery {
   @ApiPropertyOptional({
@@ -12,11 +12,6 @@ export class TimelineQuery {
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor returned by this endpoint' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'Default: 25.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageSizeParam()
   limit = 25;
 }
