@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { SqlSession } from '../src/database/sql-session.js';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { addMember, as, createLead, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 
 type Body = Record<string, any>;
 
 describe('deals', () => {
-  let t: TestApp;
+  const { t, a, b } = twoOrganizations();
   let sql: SqlSession;
-  let a: Org;
-  let b: Org;
 
   const createDeal = async (user: User, orgId: string, body: Body = {}): Promise<Body> => {
     const res = await t.http
@@ -70,11 +67,8 @@ describe('deals', () => {
   const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((d) => d.id);
 
   beforeAll(async () => {
-    t = await bootApp();
     sql = t.db.admin;
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
   });
-  afterAll(() => t.close());
 
   describe('CRUD', () => {
     it('creates with stage defaults, reads, updates, soft-deletes and restores', async () => {

@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { SqlSession } from '../src/database/sql-session.js';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { addMember, as, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 
 type Body = Record<string, any>;
 
 const BASE = { title: 'Home', address: '1 Elm St', city: 'Austin', state: 'TX', zipCode: '78701', price: '500000' };
 
 describe('listings', () => {
-  let t: TestApp;
+  const { t, a, b } = twoOrganizations();
   let sql: SqlSession;
-  let a: Org;
-  let b: Org;
 
   const createListing = async (user: User, orgId: string, body: Body = {}): Promise<Body> => {
     const res = await t.http
@@ -47,11 +44,8 @@ describe('listings', () => {
   const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((d) => d.id);
 
   beforeAll(async () => {
-    t = await bootApp();
     sql = t.db.admin;
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
   });
-  afterAll(() => t.close());
 
   describe('CRUD', () => {
     it('creates a listing with every field and returns it with its RESO view', async () => {
