@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { addMember, as, createLead, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 import { createActivity, createContact, createDeal, createListing, minutesFromNow } from './helpers/records.js';
 import { asApp } from './helpers/sql-as-app.js';
 
 const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((x) => x.id);
 
 describe('activities', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
-
-  beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
-  });
-  afterAll(() => t.close());
+  const { t, a, b } = twoOrganizations();
 
   it('creates, reads, updates, lists and hard-deletes an activity', async () => {
     const lead = await createLead(t.http, a.admin, a.id);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import ICAL from 'ical.js';
-import { bootApp, type TestApp } from './helpers/app.js';
 import { usingPostgres } from './helpers/database.js';
-import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { addMember, as, createLead, createOrg, type User, twoOrganizations } from './helpers/fixtures.js';
 import { createAppointment, createContact, createListing } from './helpers/records.js';
 import { asApp } from './helpers/sql-as-app.js';
 
@@ -15,15 +14,7 @@ const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((x)
 const JAN = 'from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z';
 
 describe('appointments', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
-
-  beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
-  });
-  afterAll(() => t.close());
+  const { t, a, b } = twoOrganizations();
 
   it('books, reads, updates, lists and deletes an appointment', async () => {
     const lead = await createLead(t.http, a.admin, a.id);

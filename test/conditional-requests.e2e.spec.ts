@@ -1,21 +1,15 @@
 // Issue 12, item 9: ETag on single resources, If-Match on writes (412 when stale).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { addMember, as, createLead, createOrg, type User, twoOrganizations } from './helpers/fixtures.js';
 import { createTicket } from './helpers/tickets.js';
 
 describe('conditional requests', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
+  const { t, a, b } = twoOrganizations();
   let agent: User;
 
   beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
     agent = await addMember(t.http, a, 'AGENT');
   });
-  afterAll(() => t.close());
 
   const patchLead = (id: string, body: object, ifMatch?: string, user: User = a.admin) => {
     const req = t.http.patch(`/v1/leads/${id}`).set(as(user, a.id));

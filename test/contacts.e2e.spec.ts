@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { addMember, as, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 
 function expectError(res: { status: number; body: any }, statusCode: number, code?: string): void {
   expect({ status: res.status, body: res.body }).toMatchObject({ status: statusCode });
@@ -12,9 +11,7 @@ function expectError(res: { status: number; body: any }, statusCode: number, cod
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
 
 describe('contacts', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
+  const { t, a, b } = twoOrganizations();
   let manager: User;
   let agent: User;
   let viewer: User;
@@ -36,13 +33,10 @@ describe('contacts', () => {
     )[0];
 
   beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
     manager = await addMember(t.http, a, 'MANAGER');
     agent = await addMember(t.http, a, 'AGENT');
     viewer = await addMember(t.http, a, 'VIEWER');
   });
-  afterAll(() => t.close());
 
   it('creates (201), reads, updates, soft-deletes and restores', async () => {
     const created = await t.http

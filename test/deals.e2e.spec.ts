@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { SqlSession } from '../src/database/sql-session.js';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { addMember, as, createLead, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
+import { asApp } from './helpers/sql-as-app.js';
 
 type Body = Record<string, any>;
 
 describe('deals', () => {
-  let t: TestApp;
+  const { t, a, b } = twoOrganizations();
   let sql: SqlSession;
-  let a: Org;
-  let b: Org;
 
   const createDeal = async (user: User, orgId: string, body: Body = {}): Promise<Body> => {
     const res = await t.http
@@ -45,36 +43,11 @@ describe('deals', () => {
     return row.id;
   };
 
-  /** Runs fn in a transaction as crm_app with the given tenant settings; commits unless told to roll back. */
-  async function asApp<T>(
-    settings: { org?: string; user?: string; role?: string },
-    fn: () => Promise<T>,
-    commit = true,
-  ): Promise<T> {
-    await sql.exec('BEGIN');
-    try {
-      await sql.query(
-        `SELECT set_config('role', 'crm_app', true), set_config('app.current_org_id', $1, true),
-                set_config('app.current_user_id', $2, true), set_config('app.current_role', $3, true)`,
-        [settings.org ?? '', settings.user ?? '', settings.role ?? ''],
-      );
-      const result = await fn();
-      await sql.exec(commit ? 'COMMIT' : 'ROLLBACK');
-      return result;
-    } catch (error) {
-      await sql.exec('ROLLBACK');
-      throw error;
-    }
-  }
-
   const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((d) => d.id);
 
   beforeAll(async () => {
-    t = await bootApp();
     sql = t.db.admin;
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
   });
-  afterAll(() => t.close());
 
   describe('CRUD', () => {
     it('creates with stage defaults, reads, updates, soft-deletes and restores', async () => {
@@ -311,8 +284,11 @@ describe('deals', () => {
       await t.http.patch(`/v1/deals/${deal.id}`).set(as(a.admin)).send({ stage: 'NEGOTIATION' }).expect(200);
       // A change made outside the API, as the runtime role with a tenant context: the trigger still records it.
       const manager = await addMember(t.http, a, 'MANAGER');
-      const updated = await asApp({ org: a.id, user: manager.id, role: 'MANAGER' }, () =>
-        sql.query(`UPDATE deals SET stage = 'CLOSING', probability = 90 WHERE id = $1 RETURNING id`, [deal.id]),
+      const updated = await asApp(
+        sql,
+        { org: a.id, user: manager.id, role: 'MANAGER' },
+        () => sql.query(`UPDATE deals SET stage = 'CLOSING', probability = 90 WHERE id = $1 RETURNING id`, [deal.id]),
+        { commit: true },
       );
       expect(updated).toHaveLength(1);
 
@@ -463,10 +439,14 @@ describe('deals', () => {
       const agent = await addMember(t.http, a, 'AGENT');
       const other = await createDeal(a.admin, a.id);
       const own = await createDeal(agent, a.id);
-      const seen = await asApp({ org: a.id, user: agent.id, role: 'AGENT' }, () =>
-        sql.query<{ deal_id: string }>('SELECT deal_id FROM deal_stage_history WHERE deal_id = ANY($1)', [
-          [other.id, own.id],
-        ]),
+      const seen = await asApp(
+        sql,
+        { org: a.id, user: agent.id, role: 'AGENT' },
+        () =>
+          sql.query<{ deal_id: string }>('SELECT deal_id FROM deal_stage_history WHERE deal_id = ANY($1)', [
+            [other.id, own.id],
+          ]),
+        { commit: true },
       );
       expect(seen.map((r) => r.deal_id)).toEqual([own.id]);
     });
@@ -671,13 +651,10 @@ describe('deals', () => {
     });
 
     const historyOf = (settings: { org?: string; user?: string; role?: string }) =>
-      asApp(
-        settings,
-        () =>
-          sql.query<{ deal_id: string }>('SELECT deal_id FROM deal_stage_history WHERE deal_id = ANY($1)', [
-            [dealA, dealB],
-          ]),
-        false,
+      asApp(sql, settings, () =>
+        sql.query<{ deal_id: string }>('SELECT deal_id FROM deal_stage_history WHERE deal_id = ANY($1)', [
+          [dealA, dealB],
+        ]),
       );
 
     it('shows nothing without a tenant setting, and only the current organization’s rows with one', async () => {
@@ -692,39 +669,49 @@ describe('deals', () => {
       const ctx = { org: a.id, user: a.admin.id, role: 'ADMIN' };
       // A forged row (the deal is at LEAD, not CLOSED_WON) is refused by the insert policy...
       await expect(
-        asApp(ctx, () =>
-          sql.query(
-            `INSERT INTO deal_stage_history (organization_id, deal_id, from_stage, to_stage) VALUES ($1, $2, 'LEAD', 'CLOSED_WON')`,
-            [a.id, dealA],
-          ),
+        asApp(
+          sql,
+          ctx,
+          () =>
+            sql.query(
+              `INSERT INTO deal_stage_history (organization_id, deal_id, from_stage, to_stage) VALUES ($1, $2, 'LEAD', 'CLOSED_WON')`,
+              [a.id, dealA],
+            ),
+          { commit: true },
         ),
       ).rejects.toThrow(/row-level security/);
       // ...as is one for another organization's deal.
       await expect(
-        asApp(ctx, () =>
-          sql.query(`INSERT INTO deal_stage_history (organization_id, deal_id, to_stage) VALUES ($1, $2, 'LEAD')`, [
-            b.id,
-            dealB,
-          ]),
+        asApp(
+          sql,
+          ctx,
+          () =>
+            sql.query(`INSERT INTO deal_stage_history (organization_id, deal_id, to_stage) VALUES ($1, $2, 'LEAD')`, [
+              b.id,
+              dealB,
+            ]),
+          { commit: true },
         ),
       ).rejects.toThrow(/row-level security/);
       await expect(
-        asApp(ctx, () =>
-          sql.query(`UPDATE deal_stage_history SET to_stage = 'CLOSED_WON' WHERE deal_id = $1`, [dealA]),
+        asApp(
+          sql,
+          ctx,
+          () => sql.query(`UPDATE deal_stage_history SET to_stage = 'CLOSED_WON' WHERE deal_id = $1`, [dealA]),
+          { commit: true },
         ),
       ).rejects.toThrow(/permission denied/);
       await expect(
-        asApp(ctx, () => sql.query('DELETE FROM deal_stage_history WHERE deal_id = $1', [dealA])),
+        asApp(sql, ctx, () => sql.query('DELETE FROM deal_stage_history WHERE deal_id = $1', [dealA]), {
+          commit: true,
+        }),
       ).rejects.toThrow(/permission denied/);
       // control: a row describing the deal's actual stage is accepted
-      const ok = await asApp(
-        ctx,
-        () =>
-          sql.query(
-            `INSERT INTO deal_stage_history (organization_id, deal_id, to_stage) VALUES ($1, $2, 'LEAD') RETURNING id`,
-            [a.id, dealA],
-          ),
-        false,
+      const ok = await asApp(sql, ctx, () =>
+        sql.query(
+          `INSERT INTO deal_stage_history (organization_id, deal_id, to_stage) VALUES ($1, $2, 'LEAD') RETURNING id`,
+          [a.id, dealA],
+        ),
       );
       expect(ok).toHaveLength(1);
     });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import { bootApp, LOCAL_SECRET, type TestApp } from './helpers/app.js';
 import { freshDatabase, usingPostgres } from './helpers/database.js';
-import { as, createLead, createOrg, signup, type Org, type User } from './helpers/fixtures.js';
+import { as, createLead, createOrg, signup, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,15 +44,7 @@ const tokenFor = (sub: string) =>
   });
 
 describe('errors', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
-
-  beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
-  });
-  afterAll(() => t.close());
+  const { t, a, b } = twoOrganizations();
 
   describe('request bodies', () => {
     it('refuses an unknown body field with 400 VALIDATION_FAILED naming it', async () => {

@@ -1,21 +1,12 @@
 // Issue 12, item 10: Idempotency-Key on POST, with Stripe's semantics.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './helpers/app.js';
+import { describe, expect, it } from '@jest/globals';
 import { usingPostgres } from './helpers/database.js';
-import { as, createOrg, signup, type Org, type User } from './helpers/fixtures.js';
+import { as, signup, type User, twoOrganizations } from './helpers/fixtures.js';
 import { asApp } from './helpers/sql-as-app.js';
 
 describe('idempotency keys', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
-
-  beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
-  });
-  afterAll(() => t.close());
+  const { t, a, b } = twoOrganizations();
 
   const createLead = (user: User, key: string, body: object, orgId?: string) =>
     t.http.post('/v1/leads').set(as(user, orgId)).set('idempotency-key', key).send(body);

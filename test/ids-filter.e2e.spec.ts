@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { addMember, as, createLead, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 import { createActivity, createAppointment, createContact, createDeal, createListing } from './helpers/records.js';
 import { createTicket, ids, type Json } from './helpers/tickets.js';
 
@@ -21,9 +20,7 @@ interface Family {
 }
 
 describe('ids=: only the named rows, on every list', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
+  const { t, a, b } = twoOrganizations();
   let agent: User;
   let tickets: Record<string, string>;
 
@@ -31,15 +28,12 @@ describe('ids=: only the named rows, on every list', () => {
   const withIds = (path: string, values: string[]) => `${path}${path.includes('?') ? '&' : '?'}ids=${values.join(',')}`;
 
   beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
     agent = await addMember(t.http, a, 'AGENT');
     tickets = {
       [a.id]: (await createTicket(t.http, a.admin, a.id)).id,
       [b.id]: (await createTicket(t.http, b.admin, b.id)).id,
     };
   });
-  afterAll(() => t.close());
 
   const marker = randomUUID().slice(0, 8);
   const named = (i: number) => `ids-${marker}-${i === 0 ? 'first' : `other-${i}`}`;

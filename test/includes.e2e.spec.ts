@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { TicketOutput } from '../src/tickets/dto/ticket.output.js';
 import { TenantDb } from '../src/database/tenant-db.js';
 import { IncludesService } from '../src/includes/includes.service.js';
 import type { LeadOutput } from '../src/leads/dto/lead.output.js';
 import { LEAD_INCLUDES } from '../src/leads/leads.includes.js';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { addMember, as, createLead, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 import { createActivity, createAppointment, createContact, createDeal, createListing } from './helpers/records.js';
 import { countStatements } from './helpers/statements.js';
 import { createTicket, type Json } from './helpers/tickets.js';
@@ -18,9 +17,7 @@ const slot = (day: number, from: number, to: number) => ({
 const MARCH = 'from=2031-03-01T00:00:00Z&to=2031-04-01T00:00:00Z';
 
 describe('include=: related records as compact summaries', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
+  const { t, a, b } = twoOrganizations();
   let agent: User;
   let manager: User;
 
@@ -35,12 +32,9 @@ describe('include=: related records as compact summaries', () => {
   };
 
   beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
     agent = await addMember(t.http, a, 'AGENT');
     manager = await addMember(t.http, a, 'MANAGER');
   });
-  afterAll(() => t.close());
 
   describe('each resource, on its list and its single GET', () => {
     it('leads: assignee, createdBy, convertedContact — absent unless asked for, no email', async () => {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { addMember, as, createLead, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 
 function expectError(res: { status: number; body: any }, statusCode: number, code?: string): void {
   expect({ status: res.status, body: res.body }).toMatchObject({ status: statusCode });
@@ -21,9 +20,7 @@ interface LeadRowSnapshot {
 }
 
 describe('lead conversion and bulk actions', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
+  const { t, a, b } = twoOrganizations();
   let manager: User;
   let agent: User;
   let viewer: User;
@@ -50,13 +47,10 @@ describe('lead conversion and bulk actions', () => {
   const DEAL = { title: '123 Main St purchase', value: '750000.5', expectedCloseDate: '2027-03-31' };
 
   beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
     manager = await addMember(t.http, a, 'MANAGER');
     agent = await addMember(t.http, a, 'AGENT');
     viewer = await addMember(t.http, a, 'VIEWER');
   });
-  afterAll(() => t.close());
 
   describe('convert', () => {
     it('creates a contact from the lead and marks it CONVERTED (no deal)', async () => {

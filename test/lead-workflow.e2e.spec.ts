@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { addMember, as, createLead, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 
 function expectError(res: { status: number; body: any }, statusCode: number, code?: string): void {
   expect({ status: res.status, body: res.body }).toMatchObject({ status: statusCode });
@@ -26,9 +25,7 @@ const ALLOWED = new Set([
 ]);
 
 describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
+  const { t, a, b } = twoOrganizations();
   let manager: User;
   let agent: User;
   let agent2: User;
@@ -54,14 +51,11 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
     (await t.http.get('/v1/notifications?pageSize=100').set(as(user, org.id)).expect(200)).body.data as any[];
 
   beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
     manager = await addMember(t.http, a, 'MANAGER');
     agent = await addMember(t.http, a, 'AGENT');
     agent2 = await addMember(t.http, a, 'AGENT');
     viewer = await addMember(t.http, a, 'VIEWER');
   });
-  afterAll(() => t.close());
 
   describe('status transitions through PATCH', () => {
     const pairs = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as const));

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { SqlSession } from '../src/database/sql-session.js';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { addMember, as, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
+import { asApp } from './helpers/sql-as-app.js';
 
 type Body = Record<string, any>;
 
 const BASE = { title: 'Home', address: '1 Elm St', city: 'Austin', state: 'TX', zipCode: '78701', price: '500000' };
 
 describe('listings', () => {
-  let t: TestApp;
+  const { t, a, b } = twoOrganizations();
   let sql: SqlSession;
-  let a: Org;
-  let b: Org;
 
   const createListing = async (user: User, orgId: string, body: Body = {}): Promise<Body> => {
     const res = await t.http
@@ -23,35 +21,11 @@ describe('listings', () => {
     return res.body;
   };
 
-  async function asApp<T>(
-    settings: { org?: string; user?: string; role?: string },
-    fn: () => Promise<T>,
-    commit = true,
-  ): Promise<T> {
-    await sql.exec('BEGIN');
-    try {
-      await sql.query(
-        `SELECT set_config('role', 'crm_app', true), set_config('app.current_org_id', $1, true),
-                set_config('app.current_user_id', $2, true), set_config('app.current_role', $3, true)`,
-        [settings.org ?? '', settings.user ?? '', settings.role ?? ''],
-      );
-      const result = await fn();
-      await sql.exec(commit ? 'COMMIT' : 'ROLLBACK');
-      return result;
-    } catch (error) {
-      await sql.exec('ROLLBACK');
-      throw error;
-    }
-  }
-
   const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((d) => d.id);
 
   beforeAll(async () => {
-    t = await bootApp();
     sql = t.db.admin;
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
   });
-  afterAll(() => t.close());
 
   describe('CRUD', () => {
     it('creates a listing with every field and returns it with its RESO view', async () => {
@@ -288,8 +262,11 @@ describe('listings', () => {
       await t.http.patch(`/v1/listings/${listing.id}`).set(as(a.admin)).send({ title: 'No price change' }).expect(200);
       await t.http.patch(`/v1/listings/${listing.id}`).set(as(a.admin)).send({ status: 'PENDING' }).expect(200);
       const agent = await addMember(t.http, a, 'AGENT');
-      await asApp({ org: a.id, user: agent.id, role: 'AGENT' }, () =>
-        sql.query(`UPDATE listings SET price = 760000, status = 'SOLD' WHERE id = $1`, [listing.id]),
+      await asApp(
+        sql,
+        { org: a.id, user: agent.id, role: 'AGENT' },
+        () => sql.query(`UPDATE listings SET price = 760000, status = 'SOLD' WHERE id = $1`, [listing.id]),
+        { commit: true },
       );
       const res = await t.http.get(`/v1/listings/${listing.id}/history`).set(as(a.admin)).expect(200);
       expect(res.body.price.map((h: Body) => [h.oldPrice, h.newPrice, h.changedById])).toEqual([
@@ -328,12 +305,15 @@ describe('listings', () => {
             [listingA, listingB],
           ]);
         expect(await select()).toHaveLength(2); // control: owner sees both
-        expect(await asApp({}, select, false)).toHaveLength(0);
-        const seen = await asApp({ org: a.id, user: a.admin.id, role: 'ADMIN' }, select, false);
+        expect(await asApp(sql, {}, select)).toHaveLength(0);
+        const seen = await asApp(sql, { org: a.id, user: a.admin.id, role: 'ADMIN' }, select);
         expect(seen.map((r) => r.listing_id)).toEqual([listingA]);
         await expect(
-          asApp({ org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
-            sql.query(`DELETE FROM ${table} WHERE listing_id = $1`, [listingA]),
+          asApp(
+            sql,
+            { org: a.id, user: a.admin.id, role: 'ADMIN' },
+            () => sql.query(`DELETE FROM ${table} WHERE listing_id = $1`, [listingA]),
+            { commit: true },
           ),
         ).rejects.toThrow(/permission denied/);
       }
@@ -352,11 +332,15 @@ describe('listings', () => {
       ).rejects.toThrow(/foreign key/);
       // crm_app cannot forge a price that the listing does not have.
       await expect(
-        asApp({ org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
-          sql.query(`INSERT INTO listing_price_history (organization_id, listing_id, new_price) VALUES ($1, $2, 1)`, [
-            a.id,
-            listingA,
-          ]),
+        asApp(
+          sql,
+          { org: a.id, user: a.admin.id, role: 'ADMIN' },
+          () =>
+            sql.query(`INSERT INTO listing_price_history (organization_id, listing_id, new_price) VALUES ($1, $2, 1)`, [
+              a.id,
+              listingA,
+            ]),
+          { commit: true },
         ),
       ).rejects.toThrow(/row-level security/);
       const ok = await sql.query(

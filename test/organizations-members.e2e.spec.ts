@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createLead, createOrg, signup, type Org } from './helpers/fixtures.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { addMember, as, createLead, createOrg, signup, type Org, twoOrganizations } from './helpers/fixtures.js';
 
 function expectError(res: { status: number; body: any }, statusCode: number, code?: string): void {
   expect(res.status).toBe(statusCode);
@@ -13,15 +12,7 @@ function expectError(res: { status: number; body: any }, statusCode: number, cod
 const ids = (rows: { userId?: string; id?: string }[]) => rows.map((r) => r.userId ?? r.id);
 
 describe('organizations and members', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
-
-  beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
-  });
-  afterAll(() => t.close());
+  const { t, a, b } = twoOrganizations();
 
   describe('organizations', () => {
     it('creates an organization (201) with its creator as ADMIN, and lists and gets it', async () => {

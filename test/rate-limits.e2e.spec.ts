@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bootApp, type TestApp } from './helpers/app.js';
-import { as, createOrg, signup, type Org, type User } from './helpers/fixtures.js';
+import { as, signup, type User, twoOrganizations } from './helpers/fixtures.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -24,15 +24,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('rate limits (in memory)', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
-
-  beforeAll(async () => {
-    t = await bootApp({ RATE_LIMIT_PER_MINUTE: '5', PUBLIC_RATE_LIMIT_PER_MINUTE: '50' });
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
-  });
-  afterAll(() => t.close());
+  const { t, a, b } = twoOrganizations({ RATE_LIMIT_PER_MINUTE: '5', PUBLIC_RATE_LIMIT_PER_MINUTE: '50' });
 
   it('sends RateLimit headers on every response, success and error alike', async () => {
     const user = await signup(t.http);

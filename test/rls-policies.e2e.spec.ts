@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SqlSession } from '../src/database/sql-session.js';
 import { bootApp, type TestApp } from './helpers/app.js';
 import { addMember, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { asApp } from './helpers/sql-as-app.js';
 
 /**
  * Policies tested in SQL, as the runtime role, without the application in the way:
@@ -17,21 +18,6 @@ describe('row-level security as crm_app', () => {
   let agent: User;
   let leadA: string;
   let leadB: string;
-
-  /** Runs fn inside a transaction as crm_app with the given settings, then rolls back. */
-  async function asApp<T>(settings: { org?: string; user?: string; role?: string }, fn: () => Promise<T>): Promise<T> {
-    await sql.exec('BEGIN');
-    try {
-      await sql.query(
-        `SELECT set_config('role', 'crm_app', true), set_config('app.current_org_id', $1, true),
-                set_config('app.current_user_id', $2, true), set_config('app.current_role', $3, true)`,
-        [settings.org ?? '', settings.user ?? '', settings.role ?? ''],
-      );
-      return await fn();
-    } finally {
-      await sql.exec('ROLLBACK');
-    }
-  }
 
   const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
   const insertLead = (org: string, extra = '') =>
@@ -57,40 +43,40 @@ describe('row-level security as crm_app', () => {
       "SELECT rolcanlogin, rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'crm_app'",
     );
     expect(role).toEqual({ rolcanlogin: false, rolbypassrls: false, rolsuper: false });
-    const [who] = await asApp({}, () => sql.query<{ current_user: string }>('SELECT current_user'));
+    const [who] = await asApp(sql, {}, () => sql.query<{ current_user: string }>('SELECT current_user'));
     expect(who.current_user).toBe('crm_app');
   });
 
   it('with no tenant setting, sees no rows and cannot insert (fail closed)', async () => {
     const owner = await sql.query<{ id: string }>('SELECT id FROM leads WHERE id = ANY($1)', [[leadA, leadB]]);
     expect(owner).toHaveLength(2); // control: the rows exist
-    expect(await asApp({}, () => sql.query('SELECT id FROM leads'))).toHaveLength(0);
-    expect(await asApp({}, () => sql.query('SELECT * FROM memberships'))).toHaveLength(0);
-    await expect(asApp({ role: 'ADMIN' }, () => insertLead(a.id))).rejects.toThrow(/row-level security/);
+    expect(await asApp(sql, {}, () => sql.query('SELECT id FROM leads'))).toHaveLength(0);
+    expect(await asApp(sql, {}, () => sql.query('SELECT * FROM memberships'))).toHaveLength(0);
+    await expect(asApp(sql, { role: 'ADMIN' }, () => insertLead(a.id))).rejects.toThrow(/row-level security/);
   });
 
   it("org A's setting shows A's rows and hides B's", async () => {
-    const seen = await asApp({ org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
+    const seen = await asApp(sql, { org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
       sql.query<{ id: string }>('SELECT id FROM leads'),
     );
     expect(ids(seen)).toContain(leadA);
     expect(ids(seen)).not.toContain(leadB);
-    const updated = await asApp({ org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
+    const updated = await asApp(sql, { org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
       sql.query<{ id: string }>("UPDATE leads SET name = 'hijack' WHERE id = ANY($1) RETURNING id", [[leadA, leadB]]),
     );
     expect(ids(updated)).toEqual([leadA]);
   });
 
   it('rejects writing a row into another organization (WITH CHECK)', async () => {
-    await expect(asApp({ org: a.id, user: a.admin.id, role: 'ADMIN' }, () => insertLead(b.id))).rejects.toThrow(
+    await expect(asApp(sql, { org: a.id, user: a.admin.id, role: 'ADMIN' }, () => insertLead(b.id))).rejects.toThrow(
       /row-level security/,
     );
     await expect(
-      asApp({ org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
+      asApp(sql, { org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
         sql.query('UPDATE leads SET organization_id = $1 WHERE id = $2', [b.id, leadA]),
       ),
     ).rejects.toThrow(/row-level security/);
-    const ok = await asApp({ org: a.id, user: a.admin.id, role: 'ADMIN' }, () => insertLead(a.id));
+    const ok = await asApp(sql, { org: a.id, user: a.admin.id, role: 'ADMIN' }, () => insertLead(a.id));
     expect(ok).toHaveLength(1);
   });
 
@@ -103,12 +89,12 @@ describe('row-level security as crm_app', () => {
 
   it('limits an AGENT to leads assigned to or created by them', async () => {
     const mine = (await createLead(t.http, a.admin, a.id, { assignedToId: agent.id })).id;
-    const seen = await asApp({ org: a.id, user: agent.id, role: 'AGENT' }, () =>
+    const seen = await asApp(sql, { org: a.id, user: agent.id, role: 'AGENT' }, () =>
       sql.query<{ id: string }>('SELECT id FROM leads'),
     );
     expect(ids(seen)).toContain(mine);
     expect(ids(seen)).not.toContain(leadA);
-    const touched = await asApp({ org: a.id, user: agent.id, role: 'AGENT' }, () =>
+    const touched = await asApp(sql, { org: a.id, user: agent.id, role: 'AGENT' }, () =>
       sql.query("UPDATE leads SET name = 'x' WHERE id = $1 RETURNING id", [leadA]),
     );
     expect(touched).toHaveLength(0);
@@ -117,15 +103,15 @@ describe('row-level security as crm_app', () => {
   it('refuses writes for a VIEWER and for an unset role', async () => {
     const viewer = await addMember(t.http, a, 'VIEWER');
     for (const role of ['VIEWER', '']) {
-      await expect(asApp({ org: a.id, user: viewer.id, role }, () => insertLead(a.id))).rejects.toThrow(
+      await expect(asApp(sql, { org: a.id, user: viewer.id, role }, () => insertLead(a.id))).rejects.toThrow(
         /row-level security/,
       );
-      const changed = await asApp({ org: a.id, user: viewer.id, role }, () =>
+      const changed = await asApp(sql, { org: a.id, user: viewer.id, role }, () =>
         sql.query("UPDATE leads SET name = 'x' WHERE id = $1 RETURNING id", [leadA]),
       );
       expect(changed).toHaveLength(0);
     }
-    const read = await asApp({ org: a.id, user: viewer.id, role: 'VIEWER' }, () =>
+    const read = await asApp(sql, { org: a.id, user: viewer.id, role: 'VIEWER' }, () =>
       sql.query('SELECT id FROM leads WHERE id = $1', [leadA]),
     );
     expect(read).toHaveLength(1);
@@ -133,7 +119,7 @@ describe('row-level security as crm_app', () => {
 
   it('has no DELETE grant on leads (soft delete only)', async () => {
     await expect(
-      asApp({ org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
+      asApp(sql, { org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
         sql.query('DELETE FROM leads WHERE id = $1', [leadA]),
       ),
     ).rejects.toThrow(/permission denied/);
@@ -166,8 +152,8 @@ describe('row-level security as crm_app', () => {
 
   it('keeps credentials and other users\u2019 profiles out of reach', async () => {
     const outsider = randomUUID();
-    expect(await asApp({ user: outsider }, () => sql.query('SELECT * FROM auth_credentials'))).toHaveLength(0);
-    const profiles = await asApp({ org: b.id, user: b.admin.id, role: 'ADMIN' }, () =>
+    expect(await asApp(sql, { user: outsider }, () => sql.query('SELECT * FROM auth_credentials'))).toHaveLength(0);
+    const profiles = await asApp(sql, { org: b.id, user: b.admin.id, role: 'ADMIN' }, () =>
       sql.query<{ id: string }>('SELECT id FROM profiles'),
     );
     expect(ids(profiles)).toContain(b.admin.id);

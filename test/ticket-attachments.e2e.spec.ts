@@ -9,7 +9,7 @@ import type { SqlSession } from '../src/database/sql-session.js';
 import { MAX_ATTACHMENT_BYTES } from '../src/storage/storage.driver.js';
 import { bootApp, type TestApp } from './helpers/app.js';
 import { startFakeStorage, type FakeStorage } from './helpers/fake-supabase-storage.js';
-import { addMember, as, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { addMember, as, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 import { createTicket, ids, type Json, multipart } from './helpers/tickets.js';
 
 const MiB = 1024 * 1024;
@@ -50,25 +50,20 @@ interface Upload {
 }
 
 describe('ticket attachments (local storage)', () => {
-  let t: TestApp;
+  const { t, a, b } = twoOrganizations();
   let sql: SqlSession;
-  let a: Org;
-  let b: Org;
   let agent: User;
   let viewer: User;
   let ticket: Json;
   let storageRoot: string;
 
   beforeAll(async () => {
-    t = await bootApp();
     sql = t.db.admin;
     storageRoot = t.config.storage.localDir;
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
     agent = await addMember(t.http, a, 'AGENT');
     viewer = await addMember(t.http, a, 'VIEWER');
     ticket = await createTicket(t.http, a.admin, a.id, { assigneeIds: [agent.id] });
   });
-  afterAll(() => t.close());
 
   const upload = (ticketId: string, file: Upload, user: User = a.admin) => {
     const { body, contentType } = multipart([{ name: 'file', filename: 'file.bin', ...file }]);

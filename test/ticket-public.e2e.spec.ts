@@ -2,25 +2,20 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SqlSession } from '../src/database/sql-session.js';
 import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { addMember, as, createOrg, type User, twoOrganizations } from './helpers/fixtures.js';
 import { createTicket, type Json } from './helpers/tickets.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('ticket share links and the customer view', () => {
-  let t: TestApp;
+  const { t, a, b } = twoOrganizations();
   let sql: SqlSession;
-  let a: Org;
-  let b: Org;
   let agent: User;
 
   beforeAll(async () => {
-    t = await bootApp();
     sql = t.db.admin;
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
     agent = await addMember(t.http, a, 'AGENT');
   });
-  afterAll(() => t.close());
 
   async function share(ticketId: string, user: User = a.admin, body: Record<string, unknown> = {}): Promise<Json> {
     const res = await t.http.post(`/v1/tickets/${ticketId}/share`).set(as(user)).send(body).expect(201);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { SqlSession } from '../src/database/sql-session.js';
-import { bootApp, type TestApp } from './helpers/app.js';
 import { usingPostgres } from './helpers/database.js';
-import { addMember, as, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { addMember, as, createOrg, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 import { asApp } from './helpers/sql-as-app.js';
 import { createTicket, ids, insertContact, insertListing, type Json } from './helpers/tickets.js';
 import { TICKET_TRANSITIONS } from '../src/tickets/ticket-status.js';
@@ -10,23 +9,18 @@ import { TICKET_TRANSITIONS } from '../src/tickets/ticket-status.js';
 const hoursFromNow = (h: number): string => new Date(Date.now() + h * 3_600_000).toISOString();
 
 describe('tickets', () => {
-  let t: TestApp;
+  const { t, a, b } = twoOrganizations();
   let sql: SqlSession;
-  let a: Org;
-  let b: Org;
   let agent: User;
   let manager: User;
   let viewer: User;
 
   beforeAll(async () => {
-    t = await bootApp();
     sql = t.db.admin;
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
     agent = await addMember(t.http, a, 'AGENT');
     manager = await addMember(t.http, a, 'MANAGER');
     viewer = await addMember(t.http, a, 'VIEWER');
   });
-  afterAll(() => t.close());
 
   describe('CRUD', () => {
     it('creates, reads, updates and deletes a ticket', async () => {

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bootApp, type TestApp } from './helpers/app.js';
-import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
+import { describe, expect, it } from '@jest/globals';
+import { addMember, as, createLead, type User, twoOrganizations } from './helpers/fixtures.js';
 import { createActivity, createAppointment, createContact, createDeal, createListing } from './helpers/records.js';
 
 interface Item {
@@ -12,15 +11,7 @@ interface Item {
 }
 
 describe('timelines', () => {
-  let t: TestApp;
-  let a: Org;
-  let b: Org;
-
-  beforeAll(async () => {
-    t = await bootApp();
-    [a, b] = [await createOrg(t.http, 'A'), await createOrg(t.http, 'B')];
-  });
-  afterAll(() => t.close());
+  const { t, a, b } = twoOrganizations();
 
   /** Every item, by following nextCursor with the given page size. */
   async function walk(path: string, user: User, limit: number): Promise<{ items: Item[]; pages: number }> {

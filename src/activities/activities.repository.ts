@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { skipTake } from '../common/pagination.js';
 import { parseSort } from '../common/sort.js';
-import { TenantDb } from '../database/tenant-db.js';
+import { findPage } from '../database/find-page.js';
+import { TenantRepository } from '../database/tenant-repository.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ActivitySortField, ListActivitiesQuery } from './dto/list-activities.query.js';
 
@@ -9,13 +9,7 @@ export type ActivityRow = Prisma.ActivityGetPayload<object>;
 export type ActivityWrite = Omit<Prisma.ActivityUncheckedCreateInput, 'organizationId' | 'id' | 'occurredAt'>;
 
 @Injectable()
-export class ActivitiesRepository {
-  constructor(private readonly db: TenantDb) {}
-
-  private get orgId(): string {
-    return this.db.orgId;
-  }
-
+export class ActivitiesRepository extends TenantRepository {
   /** Re-points a lead's activitys at another lead (a merge); RLS decides which the caller moves. */
   async relinkLead(fromLeadId: string, toLeadId: string): Promise<number> {
     const { count } = await this.db.tx.activity.updateMany({
@@ -34,11 +28,7 @@ export class ActivitiesRepository {
       ),
       { id: 'asc' },
     ];
-    const [rows, total] = await Promise.all([
-      this.db.tx.activity.findMany({ where, orderBy, ...skipTake(query) }),
-      this.db.tx.activity.count({ where }),
-    ]);
-    return [rows, total];
+    return findPage(this.db.tx.activity, where, orderBy, query);
   }
 
   private listWhere(q: ListActivitiesQuery, now: Date): Prisma.ActivityWhereInput {

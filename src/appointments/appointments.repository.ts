@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { skipTake } from '../common/pagination.js';
 import { parseSort } from '../common/sort.js';
-import { TenantDb } from '../database/tenant-db.js';
+import { skipTake } from '../common/pagination.js';
+import { TenantRepository } from '../database/tenant-repository.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { AppointmentSortField } from './dto/list-appointments.query.js';
 
@@ -30,13 +30,7 @@ export interface Slot {
 }
 
 @Injectable()
-export class AppointmentsRepository {
-  constructor(private readonly db: TenantDb) {}
-
-  private get orgId(): string {
-    return this.db.orgId;
-  }
-
+export class AppointmentsRepository extends TenantRepository {
   /** Re-points a lead's appointments at another lead (a merge); RLS decides which the caller moves. */
   async relinkLead(fromLeadId: string, toLeadId: string): Promise<number> {
     const { count } = await this.db.tx.appointment.updateMany({

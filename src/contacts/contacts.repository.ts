@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Conflict, ErrorCode } from '../common/errors.js';
-import { skipTake } from '../common/pagination.js';
 import { parseSort } from '../common/sort.js';
-import { TenantDb } from '../database/tenant-db.js';
+import { findPage } from '../database/find-page.js';
+import { TenantRepository } from '../database/tenant-repository.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ContactSortField, ListContactsQuery } from './dto/list-contacts.query.js';
 import { containsText } from '../common/search.js';
@@ -25,24 +25,14 @@ function emailTaken(error: unknown): never {
 }
 
 @Injectable()
-export class ContactsRepository {
-  constructor(private readonly db: TenantDb) {}
-
-  private get orgId(): string {
-    return this.db.orgId;
-  }
-
+export class ContactsRepository extends TenantRepository {
   async list(query: ListContactsQuery): Promise<[ContactRow[], number]> {
     const where = this.listWhere(query);
     const orderBy: Prisma.ContactOrderByWithRelationInput[] = [
       ...parseSort<ContactSortField>(query.sort, '-createdAt').map((k) => ({ [k.field]: k.direction })),
       { id: 'asc' },
     ];
-    const [rows, total] = await Promise.all([
-      this.db.tx.contact.findMany({ where, orderBy, ...skipTake(query) }),
-      this.db.tx.contact.count({ where }),
-    ]);
-    return [rows, total];
+    return findPage(this.db.tx.contact, where, orderBy, query);
   }
 
   private listWhere(q: ListContactsQuery): Prisma.ContactWhereInput {
@@ -61,7 +51,7 @@ export class ContactsRepository {
   }
 
   findLive(id: string): Promise<ContactRow | null> {
-    return this.db.tx.contact.findFirst({ where: { id, organizationId: this.orgId, deletedAt: null } });
+    return this.db.tx.contact.findFirst({ where: this.whereRow(id) });
   }
 
   /** Live deals (as far as RLS lets the caller see them) and uncompleted activities of a contact. */
@@ -82,7 +72,7 @@ export class ContactsRepository {
   async update(id: string, data: Prisma.ContactUncheckedUpdateManyInput, deleted = false): Promise<ContactRow | null> {
     const rows = await this.db.tx.contact
       .updateManyAndReturn({
-        where: { id, organizationId: this.orgId, deletedAt: deleted ? { not: null } : null },
+        where: this.whereRow(id, deleted),
         data,
       })
       .catch(emailTaken);

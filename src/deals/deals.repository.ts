@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import { type PageQuery, skipTake } from '../common/pagination.js';
+import { type PageQuery } from '../common/pagination.js';
 import { parseSort } from '../common/sort.js';
-import { TenantDb } from '../database/tenant-db.js';
+import { findPage } from '../database/find-page.js';
+import { TenantRepository } from '../database/tenant-repository.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { DealStage } from '../generated/prisma/enums.js';
 import type { DealSortField, ListDealsQuery, PipelineQuery } from './dto/list-deals.query.js';
@@ -29,13 +30,7 @@ export interface DealReferences {
 const NULLABLE_SORT = new Set<DealSortField>(['expectedCloseDate']);
 
 @Injectable()
-export class DealsRepository {
-  constructor(private readonly db: TenantDb) {}
-
-  private get orgId(): string {
-    return this.db.orgId;
-  }
-
+export class DealsRepository extends TenantRepository {
   async list(query: ListDealsQuery): Promise<[DealRow[], number]> {
     const where = this.listWhere(query);
     const orderBy: Prisma.DealOrderByWithRelationInput[] = [
@@ -44,11 +39,7 @@ export class DealsRepository {
       })),
       { id: 'asc' },
     ];
-    const [rows, total] = await Promise.all([
-      this.db.tx.deal.findMany({ where, orderBy, ...skipTake(query) }),
-      this.db.tx.deal.count({ where }),
-    ]);
-    return [rows, total];
+    return findPage(this.db.tx.deal, where, orderBy, query);
   }
 
   private listWhere(q: ListDealsQuery): Prisma.DealWhereInput {
@@ -71,7 +62,7 @@ export class DealsRepository {
 
   /** A live deal, or null — another organization's (or, for an AGENT, another agent's) is simply not found. */
   findLive(id: string): Promise<DealRow | null> {
-    return this.db.tx.deal.findFirst({ where: { id, organizationId: this.orgId, deletedAt: null } });
+    return this.db.tx.deal.findFirst({ where: this.whereRow(id) });
   }
 
   /** findLive, holding the row lock until the unit of work ends, so stage rules see the state they change. */
@@ -94,7 +85,7 @@ export class DealsRepository {
   /** Updates a deal in the given deleted/live state; returns null when no such row is visible. */
   async update(id: string, data: Prisma.DealUncheckedUpdateManyInput, deleted = false): Promise<DealRow | null> {
     const rows = await this.db.tx.deal.updateManyAndReturn({
-      where: { id, organizationId: this.orgId, deletedAt: deleted ? { not: null } : null },
+      where: this.whereRow(id, deleted),
       data,
     });
     return rows[0] ?? null;
@@ -111,15 +102,7 @@ export class DealsRepository {
 
   async stageHistory(dealId: string, page: PageQuery): Promise<[DealStageChangeRow[], number]> {
     const where = { organizationId: this.orgId, dealId };
-    const [rows, total] = await Promise.all([
-      this.db.tx.dealStageHistory.findMany({
-        where,
-        orderBy: [{ changedAt: 'desc' }, { id: 'desc' }],
-        ...skipTake(page),
-      }),
-      this.db.tx.dealStageHistory.count({ where }),
-    ]);
-    return [rows, total];
+    return findPage(this.db.tx.dealStageHistory, where, [{ changedAt: 'desc' }, { id: 'desc' }], page);
   }
 
   /**

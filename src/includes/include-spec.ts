@@ -34,6 +34,31 @@ export function many<T>(kind: SummaryKind, idsOf: (item: T) => readonly string[]
   };
 }
 
+/**
+ * A resource's include spec, checked against its output type T: every relation name must be a
+ * property of T, so a typo fails the build. Curried so that T is named and the names inferred:
+ * `includeSpec<DealOutput>()({ lead: one('lead', (d) => d.leadId) })`.
+ */
+export const includeSpec =
+  <T>() =>
+  <S extends IncludeSpec<T>>(spec: S & Record<Exclude<keyof S, keyof T>, never>): S =>
+    spec;
+
+/** The two people most records name: the member it is assigned to and the one who created it. */
+export const ASSIGNEE_AND_CREATOR = {
+  assignee: one<{ assignedToId: string | null }>('person', (item) => item.assignedToId),
+  createdBy: one<{ createdById: string | null }>('person', (item) => item.createdById),
+};
+
+/** To-one links, each named after the kind of record it points at and read from its `<kind>Id` column. */
+type Links<K extends string> = { [P in K]: Relation<Record<`${P}Id`, string | null>> };
+
+/** Links to the given kinds of record (`linksTo('lead')`: `lead` from `leadId`), in this order. */
+export function linksTo<K extends Exclude<SummaryKind, 'person'>>(...kinds: K[]): Links<K> {
+  const link = (kind: K) => one<Record<string, string | null>>(kind, (item) => item[`${kind}Id`] ?? null);
+  return Object.fromEntries(kinds.map((kind) => [kind, link(kind)])) as Links<K>;
+}
+
 /** The names `include=` accepts for a resource, for its query DTOs. */
 export const includeNames = <S extends object>(spec: S): (keyof S & string)[] =>
   Object.keys(spec) as (keyof S & string)[];

@@ -1,12 +1,11 @@
-import { type IncludeSpec, includeNames, one } from '../includes/include-spec.js';
+import { ASSIGNEE_AND_CREATOR, includeNames, includeSpec, one } from '../includes/include-spec.js';
 import type { LeadOutput } from './dto/lead.output.js';
 
 /** What `include=` may add to a lead. */
-export const LEAD_INCLUDES = {
-  assignee: one<LeadOutput>('person', (l) => l.assignedToId),
-  createdBy: one<LeadOutput>('person', (l) => l.createdById),
-  convertedContact: one<LeadOutput>('contact', (l) => l.convertedContactId),
-} satisfies IncludeSpec<LeadOutput>;
+export const LEAD_INCLUDES = includeSpec<LeadOutput>()({
+  ...ASSIGNEE_AND_CREATOR,
+  convertedContact: one('contact', (l) => l.convertedContactId),
+});
 
 export const LEAD_INCLUDE_NAMES = includeNames(LEAD_INCLUDES);
 export type LeadInclude = keyof typeof LEAD_INCLUDES;

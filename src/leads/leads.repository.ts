@@ -13,7 +13,7 @@ import { containsPattern } from '../common/search.js';
 import { parseSort } from '../common/sort.js';
 import { columnsOf } from '../database/columns.js';
 import type { DB } from '../database/schema.js';
-import { TenantDb } from '../database/tenant-db.js';
+import { TenantRepository } from '../database/tenant-repository.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { LeadSortField, ListLeadsQuery } from './dto/list-leads.query.js';
 
@@ -46,13 +46,7 @@ const SORT_COLUMNS = {
 } as const satisfies Record<LeadSortField, keyof DB['leads']>;
 
 @Injectable()
-export class LeadsRepository {
-  constructor(private readonly db: TenantDb) {}
-
-  private get orgId(): string {
-    return this.db.orgId;
-  }
-
+export class LeadsRepository extends TenantRepository {
   /**
    * One page and its total in ONE statement (every statement is a round trip and its
    * decoding; docs/performance.md). The total is a scalar subquery, an init-plan evaluated

@@ -1,7 +1,8 @@
-import { type PageQuery, skipTake } from '../common/pagination.js';
+import { type PageQuery } from '../common/pagination.js';
 import { Injectable } from '@nestjs/common';
 import { Conflict, ErrorCode } from '../common/errors.js';
-import { TenantDb } from '../database/tenant-db.js';
+import { findPage } from '../database/find-page.js';
+import { TenantRepository } from '../database/tenant-repository.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ListListingsQuery } from './dto/list-listings.query.js';
 import { listingCount, listingPage } from './listing-search.js';
@@ -19,13 +20,7 @@ export const mlsNumberTaken = (mlsNumber: string): Conflict =>
 const HISTORY_ORDER = [{ changedAt: 'desc' as const }, { id: 'desc' as const }];
 
 @Injectable()
-export class ListingsRepository {
-  constructor(private readonly db: TenantDb) {}
-
-  private get orgId(): string {
-    return this.db.orgId;
-  }
-
+export class ListingsRepository extends TenantRepository {
   /** One page of the search (listing-search.ts) and its total: one statement unless past the last page. */
   async search(query: ListListingsQuery): Promise<[ListingRow[], number]> {
     const rows = await listingPage(this.db.sql, this.orgId, query).execute();
@@ -36,7 +31,7 @@ export class ListingsRepository {
 
   /** A live (not soft-deleted) listing, or null — another organization's id is simply not found (RLS). */
   findLive(id: string): Promise<ListingRow | null> {
-    return this.db.tx.listing.findFirst({ where: { id, organizationId: this.orgId, deletedAt: null } });
+    return this.db.tx.listing.findFirst({ where: this.whereRow(id) });
   }
 
   /** Whether another listing of this organization (live or deleted) holds the MLS number. */
@@ -58,7 +53,7 @@ export class ListingsRepository {
   async update(id: string, data: Prisma.ListingUncheckedUpdateManyInput, deleted = false): Promise<ListingRow | null> {
     const rows = await this.mlsGuard(data.mlsNumber, () =>
       this.db.tx.listing.updateManyAndReturn({
-        where: { id, organizationId: this.orgId, deletedAt: deleted ? { not: null } : null },
+        where: this.whereRow(id, deleted),
         data,
       }),
     );
@@ -68,19 +63,13 @@ export class ListingsRepository {
   /** One page of price changes, newest first, and their total. */
   priceHistory(listingId: string, page: PageQuery): Promise<[ListingPriceChangeRow[], number]> {
     const where = { organizationId: this.orgId, listingId };
-    return Promise.all([
-      this.db.tx.listingPriceHistory.findMany({ where, orderBy: HISTORY_ORDER, ...skipTake(page) }),
-      this.db.tx.listingPriceHistory.count({ where }),
-    ]);
+    return findPage(this.db.tx.listingPriceHistory, where, HISTORY_ORDER, page);
   }
 
   /** One page of status changes, newest first, and their total. */
   statusHistory(listingId: string, page: PageQuery): Promise<[ListingStatusChangeRow[], number]> {
     const where = { organizationId: this.orgId, listingId };
-    return Promise.all([
-      this.db.tx.listingStatusHistory.findMany({ where, orderBy: HISTORY_ORDER, ...skipTake(page) }),
-      this.db.tx.listingStatusHistory.count({ where }),
-    ]);
+    return findPage(this.db.tx.listingStatusHistory, where, HISTORY_ORDER, page);
   }
 
   async history(listingId: string): Promise<[ListingPriceChangeRow[], ListingStatusChangeRow[]]> {

@@ -1,20 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { skipTake } from '../common/pagination.js';
 import { sql } from 'kysely';
-import { TenantDb } from '../database/tenant-db.js';
+import { skipTake } from '../common/pagination.js';
+import { TenantRepository } from '../database/tenant-repository.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
 import type { ListMembersQuery } from './dto/list-members.query.js';
 
 const withProfile = { profile: { select: { email: true, fullName: true } } } as const;
 
 @Injectable()
-export class MembersRepository {
-  constructor(private readonly db: TenantDb) {}
-
-  private get orgId(): string {
-    return this.db.orgId;
-  }
-
+export class MembersRepository extends TenantRepository {
   list(query: ListMembersQuery) {
     const where = { organizationId: this.orgId, ...(query.ids?.length && { userId: { in: query.ids } }) };
     return Promise.all([

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { skipTake } from '../common/pagination.js';
+import { findPage } from '../database/find-page.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ListNotificationsQuery } from './dto/list-notifications.query.js';
@@ -22,10 +22,7 @@ export class NotificationsRepository {
     const where: Prisma.NotificationWhereInput = { organizationId: this.db.orgId, userId: this.db.userId };
     if (query.unread) where.readAt = null;
     if (query.ids?.length) where.id = { in: query.ids };
-    return Promise.all([
-      this.db.tx.notification.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...skipTake(query) }),
-      this.db.tx.notification.count({ where }),
-    ]);
+    return findPage(this.db.tx.notification, where, [{ createdAt: 'desc' }, { id: 'desc' }], query);
   }
 
   unreadCount(): Promise<number> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IdsPageQuery } from '../common/ids-param.js';
-import { skipTake } from '../common/pagination.js';
+import { findPage } from '../database/find-page.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TicketAttachment } from '../generated/prisma/client.js';
 
@@ -18,14 +18,7 @@ export class TicketAttachmentsRepository {
 
   list(ticketId: string, page: IdsPageQuery): Promise<[TicketAttachment[], number]> {
     const where = { ticketId, organizationId: this.db.orgId, ...(page.ids?.length && { id: { in: page.ids } }) };
-    return Promise.all([
-      this.db.tx.ticketAttachment.findMany({
-        where,
-        orderBy: [{ uploadedAt: 'asc' }, { id: 'asc' }],
-        ...skipTake(page),
-      }),
-      this.db.tx.ticketAttachment.count({ where }),
-    ]);
+    return findPage(this.db.tx.ticketAttachment, where, [{ uploadedAt: 'asc' }, { id: 'asc' }], page);
   }
 
   find(ticketId: string, id: string): Promise<TicketAttachment | null> {

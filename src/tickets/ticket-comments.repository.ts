@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IdsPageQuery } from '../common/ids-param.js';
-import { skipTake } from '../common/pagination.js';
+import { findPage } from '../database/find-page.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TicketComment } from '../generated/prisma/client.js';
 
@@ -16,10 +16,7 @@ export class TicketCommentsRepository {
       ...(publicOnly && { isInternal: false }),
       ...(page.ids?.length && { id: { in: page.ids } }),
     };
-    return Promise.all([
-      this.db.tx.ticketComment.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...skipTake(page) }),
-      this.db.tx.ticketComment.count({ where }),
-    ]);
+    return findPage(this.db.tx.ticketComment, where, [{ createdAt: 'asc' }, { id: 'asc' }], page);
   }
 
   find(ticketId: string, id: string): Promise<TicketComment | null> {

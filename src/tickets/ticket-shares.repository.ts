@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IdsPageQuery } from '../common/ids-param.js';
-import { skipTake } from '../common/pagination.js';
 import { sql } from 'kysely';
+import { findPage } from '../database/find-page.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { TicketShareLink } from '../generated/prisma/client.js';
 
@@ -22,14 +22,7 @@ export class TicketSharesRepository {
 
   list(ticketId: string, page: IdsPageQuery): Promise<[TicketShareLink[], number]> {
     const where = { ticketId, organizationId: this.db.orgId, ...(page.ids?.length && { id: { in: page.ids } }) };
-    return Promise.all([
-      this.db.tx.ticketShareLink.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-        ...skipTake(page),
-      }),
-      this.db.tx.ticketShareLink.count({ where }),
-    ]);
+    return findPage(this.db.tx.ticketShareLink, where, [{ createdAt: 'desc' }, { id: 'asc' }], page);
   }
 
   find(ticketId: string, id: string): Promise<TicketShareLink | null> {

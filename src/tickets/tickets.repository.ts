@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { skipTake, type PageQuery } from '../common/pagination.js';
+import { type PageQuery, skipTake } from '../common/pagination.js';
 import { parseSort } from '../common/sort.js';
-import { TenantDb } from '../database/tenant-db.js';
+import { findPage } from '../database/find-page.js';
+import { TenantRepository } from '../database/tenant-repository.js';
 import { sql } from 'kysely';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { TicketStatus } from '../generated/prisma/enums.js';
@@ -24,13 +25,7 @@ export type TicketWrite = Omit<Prisma.TicketUncheckedCreateInput, 'organizationI
  * either another organization's, missing, or not the caller's to see: all 404.
  */
 @Injectable()
-export class TicketsRepository {
-  constructor(private readonly db: TenantDb) {}
-
-  private get orgId(): string {
-    return this.db.orgId;
-  }
-
+export class TicketsRepository extends TenantRepository {
   async list(query: ListTicketsQuery): Promise<[TicketRow[], number]> {
     const where = this.listWhere(query);
     const orderBy: Prisma.TicketOrderByWithRelationInput[] = [
@@ -40,11 +35,10 @@ export class TicketsRepository {
       ),
       { id: 'asc' },
     ];
-    const [rows, total] = await Promise.all([
+    return Promise.all([
       this.db.tx.ticket.findMany({ where, orderBy, include: withAssignees, ...skipTake(query) }),
       this.db.tx.ticket.count({ where }),
     ]);
-    return [rows, total];
   }
 
   private listWhere(q: ListTicketsQuery): Prisma.TicketWhereInput {
@@ -163,14 +157,7 @@ export class TicketsRepository {
 
   history(ticketId: string, page: PageQuery): Promise<[TicketStatusChangeRow[], number]> {
     const where = { ticketId, organizationId: this.orgId };
-    return Promise.all([
-      this.db.tx.ticketStatusHistory.findMany({
-        where,
-        orderBy: [{ changedAt: 'asc' }, { id: 'asc' }],
-        ...skipTake(page),
-      }),
-      this.db.tx.ticketStatusHistory.count({ where }),
-    ]);
+    return findPage(this.db.tx.ticketStatusHistory, where, [{ changedAt: 'asc' }, { id: 'asc' }], page);
   }
 
   async addAssignee(ticketId: string, userId: string): Promise<TicketAssigneeRow | null> {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
+import { bootApp, type TestApp } from './app.js';
 
 export interface User {
   id: string;
@@ -52,4 +54,22 @@ export async function createLead(
     .send({ name: `Lead ${randomUUID().slice(0, 6)}`, ...body })
     .expect(201);
   return res.body;
+}
+
+/**
+ * The cross-tenant setup most specs share: before all tests, boots the app (with env) and creates
+ * organizations A and B, each with its admin; after all, closes the app. Call it in the
+ * describe block: the objects it returns are filled in before the first test runs.
+ */
+export function twoOrganizations(env: Record<string, string> = {}): { t: TestApp; a: Org; b: Org } {
+  const t = {} as TestApp;
+  const a = {} as Org;
+  const b = {} as Org;
+  beforeAll(async () => {
+    Object.assign(t, await bootApp(env));
+    Object.assign(a, await createOrg(t.http, 'A'));
+    Object.assign(b, await createOrg(t.http, 'B'));
+  });
+  afterAll(() => t.close());
+  return { t, a, b };
 }
