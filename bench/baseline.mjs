@@ -4,14 +4,14 @@
 //   * verify the same HS256 JWT (sub, aud, exp);
 //   * one transaction per request whose first statement is app.begin_request
 //     (role crm_app, user, organization, member role — the membership check the
-//     API needs too), then the very SQL Prisma sends for that route, then COMMIT;
+//     API needs too), then the very SQL the API sends for that route, then COMMIT;
 //   * the same response shapes (a lead as the API's LeadOutput, lists as {data, meta}).
 //
 // The statement texts below are copied from what the API sends (captured with
 // bench/trace-sql.mjs); `npm run bench` checks they still match before measuring.
 //
 // Env: BASELINE_PORT, BASELINE_DATABASE_URL, BASELINE_POOL_SIZE, BASELINE_JWT_SECRET,
-//      BASELINE_JWT_AUDIENCE (default authenticated).
+//      BASELINE_JWT_AUDIENCE (default authenticated), BASELINE_PREPARED (1: named statements).
 import { createSecretKey } from 'node:crypto';
 import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
@@ -29,91 +29,109 @@ const pool = new pg.Pool({
   max: Number(process.env.BASELINE_POOL_SIZE ?? 10),
 });
 
+// BASELINE_PREPARED=1: named prepared statements, as the API sends them on a direct
+// connection; by default unnamed, as plain `pg` sends them.
+const PREPARED = process.env.BASELINE_PREPARED === '1';
+const names = new Map();
+function statement(text, values) {
+  if (!PREPARED) return { text, values };
+  if (!names.has(text)) names.set(text, `baseline_${names.size}`);
+  return { name: names.get(text), text, values };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUSES = new Set(['NEW_LEAD', 'IN_CONTACT', 'QUALIFIED', 'UNQUALIFIED', 'CONVERTED', 'LOST']);
 
 // ---------------------------------------------------------------------------
-// SQL, as Prisma writes it
+// SQL, as the API's SQL layer (Kysely) renders it
 // ---------------------------------------------------------------------------
 
-const BEGIN_REQUEST = 'SELECT * FROM app.begin_request($1::uuid, $2::uuid)';
+const BEGIN_REQUEST = 'SELECT org_id, member_role, membership_count FROM app.begin_request($1::uuid, $2::uuid)';
 
-// The list's columns as src/leads/leads.repository.ts selects them (named as the Prisma
-// model's fields; see toLead).
+const quoted = (columns) => columns.map((c) => `"${c}"`).join(', ');
+// The list's columns as src/leads/leads.repository.ts selects them; rows come back with
+// these (snake_case) names and toLead names them as the API's LeadOutput.
 const LIST_COLUMNS = [
   'id',
   'name',
   'email',
   'phone',
   'company',
-  'source::text AS source',
-  'status::text AS status',
-  'score::text AS score',
-  'score_value AS "scoreValue"',
+  'source',
+  'status',
+  'score',
+  'score_value',
   'budget',
   'timeline',
   'notes',
   'tags',
-  'custom_fields AS "customFields"',
-  'assigned_to_id AS "assignedToId"',
-  'created_by_id AS "createdById"',
-  'created_at AS "createdAt"',
-  'updated_at AS "updatedAt"',
+  'custom_fields',
+  'assigned_to_id',
+  'created_by_id',
+  'created_at',
+  'updated_at',
   'version',
-  'last_contact_at AS "lastContactAt"',
-  'deleted_at AS "deletedAt"',
-  'converted_contact_id AS "convertedContactId"',
-].join(', ');
+  'last_contact_at',
+  'deleted_at',
+  'converted_contact_id',
+];
 // A whole lead, as LeadsRepository's single-lead statements select it.
-const LEAD_COLUMNS = `organization_id AS "organizationId", ${LIST_COLUMNS}`;
+const LEAD_COLUMNS = quoted(['id', 'organization_id', ...LIST_COLUMNS.slice(1)]);
 
 /**
- * WHERE for the list as LeadsRepository.listWhere renders it (status and q only — what
- * the bench sends), numbering parameters from `n`; Prisma.sql gives every value its own
- * parameter, so the WHERE appears twice (page, total) with fresh numbers.
+ * WHERE for the list as LeadsRepository renders it (status and q only — what the bench
+ * sends), numbering parameters from `n`: every value is its own parameter, so the WHERE
+ * appears twice (page, total) with fresh numbers.
  */
 function listWhere(orgId, status, q, n) {
-  const and = [`organization_id = $${n++}::uuid`, 'deleted_at IS NULL'];
+  const and = [`"organization_id" = $${n++}`, '"deleted_at" is null'];
   const params = [orgId];
   if (status.length) {
-    and.push(`status = ANY($${n++}::"LeadStatus"[])`);
-    params.push(status);
+    and.push(`"status" in (${status.map(() => `$${n++}`).join(', ')})`);
+    params.push(...status);
   }
   if (q) {
     // q taken literally, as src/common/search.ts's containsPattern: LIKE's wildcards escaped.
     const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const like = (col) => `${col} ILIKE $${n++}::text`;
-    and.push(`(${like('name')} OR ${like('email')} OR ${like('phone')} OR ${like('company')})`);
+    const like = (col) => `"${col}" ilike $${n++}`;
+    and.push(`(${like('name')} or ${like('email')} or ${like('phone')} or ${like('company')})`);
     params.push(pattern, pattern, pattern, pattern);
   }
-  return { sql: and.join(' AND '), params, next: n };
+  return { sql: and.join(' and '), params, next: n };
 }
 
-const LIVE = 'organization_id = $1::uuid AND id = $2::uuid AND deleted_at IS NULL';
-const FIND_LIVE = `SELECT ${LEAD_COLUMNS} FROM leads WHERE ${LIVE}`;
-const LOCK_KEYS = `
-      SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
-      FROM (VALUES (1, 'lead-email:' || $1::text || ':' || lower(btrim($2::text))),
-                   (2, 'lead-phone:' || $3::text || ':' || nullif(regexp_replace($4::text, '[^0-9]', '', 'g'), ''))
-           ) AS keys (n, k)
-      WHERE k IS NOT NULL
-      ORDER BY n`;
+const FIND_LIVE = `select ${LEAD_COLUMNS} from "leads" where "organization_id" = $1 and "id" = $2 and "deleted_at" is null`;
+const LOCK_KEYS =
+  "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (VALUES (1, 'lead-email:' || $1::text || ':' || lower(btrim($2::text))), " +
+  "(2, 'lead-phone:' || $3::text || ':' || nullif(regexp_replace($4::text, '[^0-9]', '', 'g'), ''))) AS keys (n, k) WHERE k IS NOT NULL ORDER BY n";
 // The create body the bench sends: name, email, phone, company, source, status, scoreValue,
 // tags — inserted only when no live lead has the same normalized email or phone digits.
-const INSERT_UNLESS_DUPLICATE = `INSERT INTO leads (organization_id, name, email, phone, company, source, status, score_value, tags, created_by_id)
-  SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::"LeadSource", $7::"LeadStatus", $8::int, $9::text[], $10::uuid
-  WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.organization_id = $11::uuid AND l.deleted_at IS NULL
-    AND (l.email_key = lower(btrim($12::text)) OR l.phone_key = nullif(regexp_replace($13::text, '[^0-9]', '', 'g'), '')))
-  RETURNING ${LEAD_COLUMNS}`;
+const INSERTED = [
+  'name',
+  'email',
+  'phone',
+  'company',
+  'source',
+  'status',
+  'score_value',
+  'tags',
+  'created_by_id',
+  'organization_id',
+];
+const INSERT_UNLESS_DUPLICATE =
+  `insert into "leads" (${quoted(INSERTED)}) select ${INSERTED.map((c, i) => `$${i + 1} as "${c}"`).join(', ')} ` +
+  'where not exists (select "l"."id" from "leads" as "l" where ("l"."organization_id" = $11 and "l"."deleted_at" is null and ' +
+  '("l"."email_key" = lower(btrim($12::text)) or "l"."phone_key" = nullif(regexp_replace($13::text, \'[^0-9]\', \'\', \'g\'), \'\')))) ' +
+  `returning ${LEAD_COLUMNS}`;
 // The patch body the bench sends: notes, scoreValue.
-const UPDATE = `UPDATE leads SET notes = $1::text, score_value = $2::int WHERE organization_id = $3::uuid AND id = $4::uuid AND deleted_at IS NULL RETURNING ${LEAD_COLUMNS}`;
+const UPDATE = `update "leads" set "notes" = $1, "score_value" = $2 where "organization_id" = $3 and "id" = $4 and "deleted_at" is null returning ${LEAD_COLUMNS}`;
 
 // ---------------------------------------------------------------------------
 // Output, as the API's toLeadOutput
 // ---------------------------------------------------------------------------
 
 const iso = (d) => (d === null ? null : d.toISOString());
-/** A row (columns named as the Prisma model's fields) as the API's toLeadOutput. */
+/** A row (the table's column names) as the API's toLeadOutput. */
 function toLead(r) {
   return {
     id: r.id,
@@ -124,20 +142,20 @@ function toLead(r) {
     source: r.source,
     status: r.status,
     score: r.score,
-    scoreValue: r.scoreValue,
+    scoreValue: r.score_value,
     budget: r.budget, // numeric(12,2) arrives as its exact decimal text
     timeline: r.timeline,
     notes: r.notes,
     tags: r.tags,
-    customFields: r.customFields,
-    assignedToId: r.assignedToId,
-    createdById: r.createdById,
-    createdAt: iso(r.createdAt),
-    updatedAt: iso(r.updatedAt),
+    customFields: r.custom_fields,
+    assignedToId: r.assigned_to_id,
+    createdById: r.created_by_id,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
     version: r.version,
-    lastContactAt: iso(r.lastContactAt),
-    deletedAt: iso(r.deletedAt),
-    convertedContactId: r.convertedContactId,
+    lastContactAt: iso(r.last_contact_at),
+    deletedAt: iso(r.deleted_at),
+    convertedContactId: r.converted_contact_id,
   };
 }
 
@@ -178,7 +196,7 @@ async function inTenant(request, writer, fn) {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query(BEGIN_REQUEST, [userId, orgId]);
+    const { rows } = await client.query(statement(BEGIN_REQUEST, [userId, orgId]));
     const ctx = rows[0];
     if (!ctx?.org_id) throw new HttpError(403, 'NOT_A_MEMBER', 'Not a member');
     if (writer && ctx.member_role === 'VIEWER') throw new HttpError(403, 'FORBIDDEN', 'Role too low');
@@ -243,13 +261,17 @@ app.get('/v1/leads', (request) => {
     const n = outer.next;
     const skip = (page - 1) * pageSize;
     const { rows } = await client.query(
-      `SELECT ${LIST_COLUMNS}, (SELECT count(*)::int FROM leads WHERE ${inner.sql}) AS total FROM leads WHERE ${outer.sql} ORDER BY created_at DESC, id ASC LIMIT $${n} OFFSET $${n + 1}`,
-      [...inner.params, ...outer.params, pageSize, skip],
+      statement(
+        `select ${quoted(LIST_COLUMNS)}, (select count(*)::int as "n" from "leads" where (${inner.sql})) as "total" from "leads" where (${outer.sql}) order by "created_at" desc, "id" asc limit $${n} offset $${n + 1}`,
+        [...inner.params, ...outer.params, pageSize, skip],
+      ),
     );
     let total = rows[0]?.total ?? 0;
     if (rows.length === 0 && skip > 0) {
       const w = listWhere(ctx.orgId, status, text, 1);
-      const count = await client.query(`SELECT count(*)::int AS total FROM leads WHERE ${w.sql}`, w.params);
+      const count = await client.query(
+        statement(`select count(*)::int as "total" from "leads" where (${w.sql})`, w.params),
+      );
       total = count.rows[0].total;
     }
     return { data: rows.map(toLead), meta: { page, pageSize, total, totalPages: Math.ceil(total / pageSize) } };
@@ -259,7 +281,7 @@ app.get('/v1/leads', (request) => {
 app.get('/v1/leads/:id', (request) => {
   const id = leadId(request.params);
   return inTenant(request, false, async (client, ctx) => {
-    const { rows } = await client.query(FIND_LIVE, [ctx.orgId, id]);
+    const { rows } = await client.query(statement(FIND_LIVE, [ctx.orgId, id]));
     if (!rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
     return toLead(rows[0]);
   });
@@ -269,22 +291,25 @@ app.post('/v1/leads', async (request, reply) => {
   const b = request.body ?? {};
   if (typeof b.name !== 'string' || !b.name.trim()) throw new HttpError(400, 'VALIDATION_FAILED', 'name');
   const lead = await inTenant(request, true, async (client, ctx) => {
-    if (b.email || b.phone) await client.query(LOCK_KEYS, [ctx.orgId, b.email ?? null, ctx.orgId, b.phone ?? null]);
-    const { rows } = await client.query(INSERT_UNLESS_DUPLICATE, [
-      ctx.orgId,
-      b.name.trim(),
-      b.email ?? null,
-      b.phone ?? null,
-      b.company ?? null,
-      b.source ?? 'WEBSITE',
-      b.status ?? 'NEW_LEAD',
-      b.scoreValue ?? 0,
-      b.tags ?? [],
-      ctx.userId,
-      ctx.orgId,
-      b.email ?? null,
-      b.phone ?? null,
-    ]);
+    if (b.email || b.phone)
+      await client.query(statement(LOCK_KEYS, [ctx.orgId, b.email ?? null, ctx.orgId, b.phone ?? null]));
+    const { rows } = await client.query(
+      statement(INSERT_UNLESS_DUPLICATE, [
+        b.name.trim(),
+        b.email ?? null,
+        b.phone ?? null,
+        b.company ?? null,
+        b.source ?? 'WEBSITE',
+        b.status ?? 'NEW_LEAD',
+        b.scoreValue ?? 0,
+        b.tags ?? [],
+        ctx.userId,
+        ctx.orgId,
+        ctx.orgId,
+        b.email ?? null,
+        b.phone ?? null,
+      ]),
+    );
     if (!rows.length) throw new HttpError(409, 'DUPLICATE_LEAD', 'duplicate');
     return toLead(rows[0]);
   });
@@ -297,7 +322,7 @@ app.patch('/v1/leads/:id', (request) => {
   const b = request.body ?? {};
   return inTenant(request, true, async (client, ctx) => {
     // No status or assignee change: the UPDATE alone (it locks the row), as the API does.
-    const { rows } = await client.query(UPDATE, [b.notes ?? null, b.scoreValue ?? null, ctx.orgId, id]);
+    const { rows } = await client.query(statement(UPDATE, [b.notes ?? null, b.scoreValue ?? null, ctx.orgId, id]));
     if (!rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
     return toLead(rows[0]);
   });

@@ -68,6 +68,8 @@ const cfg = {
   // a 256 MB old-space cap keeps RSS under 300 MB under load, at some GC cost (docs/performance.md).
   apiNodeOptions: (process.env.BENCH_API_NODE_OPTIONS ?? '--max-old-space-size=256').split(' ').filter(Boolean),
   strict: process.env.BENCH_STRICT === '1',
+  // The baseline sends unnamed statements, as plain pg does; 1: named, as the API does on a direct connection.
+  baselinePrepared: process.env.BENCH_BASELINE_PREPARED === '1',
 };
 const dbUrl = (() => {
   const u = new URL(cfg.serverUrl);
@@ -506,6 +508,7 @@ async function startBaseline({ trace, profile } = {}) {
       BASELINE_POOL_SIZE: String(cfg.poolSize),
       BASELINE_JWT_SECRET: JWT_SECRET,
       BASELINE_JWT_AUDIENCE: AUDIENCE,
+      BASELINE_PREPARED: cfg.baselinePrepared ? '1' : '0',
       ...(trace && { BENCH_TRACE_SQL: trace }),
     },
     { ipc: profile },
