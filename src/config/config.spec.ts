@@ -34,6 +34,9 @@ describe('loadConfig', () => {
     expect(prepared({ DATABASE_URL: 'postgresql://u@pooler:6543/crm?pgbouncer=true' })).toBe(false);
     expect(prepared({ DATABASE_URL: 'postgresql://u@aws-0-eu-west-1.pooler.supabase.com:6543/postgres' })).toBe(false);
     expect(prepared({ DATABASE_URL: 'postgresql://u@bouncer:5432/crm?pgbouncer=true' })).toBe(false);
+    // Strings `new URL` refuses but pg takes: a Unix socket, a password with a reserved character.
+    expect(prepared({ DATABASE_URL: 'postgres://u@/crm?host=/var/run/postgresql' })).toBe(true);
+    expect(prepared({ DATABASE_URL: 'postgresql://u:p#ss@db:6543/crm' })).toBe(false);
     expect(
       prepared({ DATABASE_URL: 'postgresql://u@pooler:6543/crm?pgbouncer=true', DATABASE_PREPARED_STATEMENTS: 'true' }),
     ).toBe(true);

@@ -284,17 +284,19 @@ function formatIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
 }
 
-/** A development secret kept in DATA_DIR, so tokens survive restarts without any setup. */
 /**
  * A connection through a transaction-mode pooler: Supabase's on port 6543, or any URL with
- * `pgbouncer=true` (Prisma's marker for such poolers).
+ * `pgbouncer=true` (Prisma's marker for such poolers). Read without `new URL`, which refuses
+ * connection strings pg takes (a Unix socket: `postgres://u@/crm?host=/var/run/postgresql`).
  */
 function behindTransactionPooler(url: string | undefined): boolean {
   if (url === undefined) return false;
-  const parsed = new URL(url);
-  return parsed.port === '6543' || parsed.searchParams.get('pgbouncer') === 'true';
+  const [address, query = ''] = url.split('?', 2);
+  const hosts = address.replace(/^[a-z]+:\/\/(?:[^@/]*@)?/i, '').split('/')[0];
+  return /:6543(?:,|$)/.test(hosts) || new URLSearchParams(query).get('pgbouncer') === 'true';
 }
 
+/** A development secret kept in DATA_DIR, so tokens survive restarts without any setup. */
 function devSecret(dataDir: string): string {
   const file = join(dataDir, 'dev-jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
