@@ -39,23 +39,31 @@ export interface ResourceRouteOptions {
 type Instance<T> = T extends Type<infer I> ? I : never;
 type Needs<R, K extends keyof R, M> = R extends Record<K, unknown> ? M : unknown;
 
-/** The service methods the listed routes call, typed by the DTO classes they are given. */
+/**
+ * The service methods the listed routes call, typed by the DTO classes they are given. Written as
+ * properties, not methods: TypeScript checks a method's parameters both ways (bivariantly), which
+ * would let a create route take the update DTO.
+ */
 export type ResourceService<R extends ResourceRouteOptions> = Needs<
   R,
   'create',
   {
-    create(
+    create: (
       input: Instance<NonNullable<R['create']>['body']>,
       query: R['create'] extends { query: Type<infer Q> } ? Q : never,
-    ): Promise<unknown>;
+    ) => Promise<unknown>;
   }
 > &
-  Needs<R, 'list', { list(query: Instance<NonNullable<R['list']>['query']>): Promise<unknown> }> &
-  Needs<R, 'get', { get(id: string, include: Instance<NonNullable<R['get']>['query']>['include']): Promise<unknown> }> &
-  Needs<R, 'update', { update(id: string, input: Instance<NonNullable<R['update']>['body']>): Promise<unknown> }> &
-  Needs<R, 'delete', { remove(id: string): Promise<void> }> &
-  Needs<R, 'softDelete', { remove(id: string): Promise<void> }> &
-  Needs<R, 'restore', { restore(id: string): Promise<unknown> }> & {
+  Needs<R, 'list', { list: (query: Instance<NonNullable<R['list']>['query']>) => Promise<unknown> }> &
+  Needs<
+    R,
+    'get',
+    { get: (id: string, include: Instance<NonNullable<R['get']>['query']>['include']) => Promise<unknown> }
+  > &
+  Needs<R, 'update', { update: (id: string, input: Instance<NonNullable<R['update']>['body']>) => Promise<unknown> }> &
+  Needs<R, 'delete', { remove: (id: string) => Promise<void> }> &
+  Needs<R, 'softDelete', { remove: (id: string) => Promise<void> }> &
+  Needs<R, 'restore', { restore: (id: string) => Promise<unknown> }> & {
     [K in keyof R['actions']]: (
       id: string,
       input: R['actions'][K] extends { body: Type<infer B> } ? B : never,
@@ -83,6 +91,10 @@ function defineRoute(
   route: MethodDecorator[],
   params: Param[],
 ): void {
+  // A route written in the class body, or listed twice (`delete` and `softDelete`), is never replaced silently.
+  if (Object.hasOwn(prototype, name)) {
+    throw new Error(`@ResourceRoutes: ${name} is already defined on ${prototype.constructor.name}`);
+  }
   Object.defineProperty(prototype, name, { value: handler, writable: true, configurable: true });
   const descriptor = Reflect.decorate(
     [
