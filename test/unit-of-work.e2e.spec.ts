@@ -59,6 +59,24 @@ describe('unit of work: one transaction for the SQL layer and Prisma', () => {
     },
   );
 
+  it('one connection, its statements prepared once, serves two organizations in turn: each sees only its own', async () => {
+    const ours = await createLead(t.http, org.admin, org.id, { name: 'Prepared path, ours' });
+    const theirs = await createLead(t.http, other.admin, other.id, { name: 'Prepared path, theirs' });
+    const listed = async (who: Org) =>
+      (await t.http.get('/v1/leads?pageSize=100').set(as(who.admin, who.id)).expect(200)).body.data.map(
+        (l: { id: string }) => l.id,
+      );
+    for (let round = 0; round < 3; round++) {
+      const [mine, yours] = [await listed(org), await listed(other)];
+      expect(mine).toContain(ours.id);
+      expect(mine).not.toContain(theirs.id);
+      expect(yours).toContain(theirs.id);
+      expect(yours).not.toContain(ours.id);
+      await t.http.get(`/v1/leads/${theirs.id}`).set(as(org.admin, org.id)).expect(404);
+      await t.http.get(`/v1/leads/${theirs.id}`).set(as(other.admin, other.id)).expect(200);
+    }
+  });
+
   (usingPostgres() ? it : it.skip)(
     'with DATABASE_PREPARED_STATEMENTS=false nothing is prepared (the setting for a transaction-mode pooler)',
     async () => {

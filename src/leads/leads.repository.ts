@@ -54,7 +54,7 @@ export class LeadsRepository extends TenantRepository {
    * (test/query-plans.e2e.spec.ts). bench/baseline.mjs (GET /v1/leads) sends this very
    * text; keep the two in line.
    */
-  async list(query: ListLeadsQuery): Promise<[LeadListRow[], number]> {
+  async list(query: ListLeadsQuery): Promise<[(LeadListRow & { total: number | null })[], number]> {
     const { skip, take } = skipTake(query);
     const where = (eb: ExpressionBuilder<DB, 'leads'>) => this.listWhere(eb, query);
     let page = this.db.sql

@@ -22,7 +22,7 @@ const HISTORY_ORDER = [{ changedAt: 'desc' as const }, { id: 'desc' as const }];
 @Injectable()
 export class ListingsRepository extends TenantRepository {
   /** One page of the search (listing-search.ts) and its total: one statement unless past the last page. */
-  async search(query: ListListingsQuery): Promise<[ListingRow[], number]> {
+  async search(query: ListListingsQuery): Promise<[(ListingRow & { total?: number | null })[], number]> {
     const rows = await listingPage(this.db.sql, this.orgId, query).execute();
     // Rows keep their `total` column (the mapper reads only the output's fields): no copy per row.
     if (rows.length) return [rows, rows[0].total ?? 0];

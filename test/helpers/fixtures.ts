@@ -59,7 +59,8 @@ export async function createLead(
 /**
  * The cross-tenant setup most specs share: before all tests, boots the app (with env) and creates
  * organizations A and B, each with its admin; after all, closes the app. Call it in the
- * describe block: the objects it returns are filled in before the first test runs.
+ * describe block: the objects it returns are filled in before the first test runs, so read them
+ * only inside hooks and tests.
  */
 export function twoOrganizations(env: Record<string, string> = {}): { t: TestApp; a: Org; b: Org } {
   const t = {} as TestApp;
@@ -70,6 +71,7 @@ export function twoOrganizations(env: Record<string, string> = {}): { t: TestApp
     Object.assign(a, await createOrg(t.http, 'A'));
     Object.assign(b, await createOrg(t.http, 'B'));
   });
-  afterAll(() => t.close());
+  // If boot failed, its own error is the one to see, not "close is not a function".
+  afterAll(() => t.close?.());
   return { t, a, b };
 }

@@ -19,7 +19,7 @@ export type TimelineItemType = (typeof TIMELINE_ITEM_TYPES)[number];
 
 const ID = '7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const AT = '2026-11-23T16:00:00.000Z';
-const MONEY = { maxLength: 13, description: 'Decimal string' };
+const MONEY_DOC = { maxLength: 13, description: 'Decimal string' };
 
 export class TimelineActor {
   @ApiProperty({ format: 'uuid', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' }) id!: string;
@@ -77,8 +77,8 @@ export class TimelineStageChangeData {
 
 export class TimelinePriceChangeData {
   @ApiProperty({ format: 'uuid', example: ID }) id!: string;
-  @ApiProperty({ ...MONEY, nullable: true, type: String, example: '1300000.00' }) oldPrice!: string | null;
-  @ApiProperty({ ...MONEY, example: '1250000.00' }) newPrice!: string;
+  @ApiProperty({ ...MONEY_DOC, nullable: true, type: String, example: '1300000.00' }) oldPrice!: string | null;
+  @ApiProperty({ ...MONEY_DOC, example: '1250000.00' }) newPrice!: string;
 }
 
 export class TimelineStatusChangeData {
