@@ -105,6 +105,10 @@ describe('idempotency keys', () => {
     const second = await createLead(a.admin, key, body);
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+    // When to try again: by then the first request has ended, or its claim has lapsed.
+    const retryAfter = Number(second.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil(t.config.database.txTimeoutMs / 1000) + 30);
     await blocker.exec('COMMIT');
     await blocker.close();
     expect((await first).status).toBe(201);

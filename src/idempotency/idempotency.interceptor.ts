@@ -99,10 +99,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
           ErrorCode.IdempotencyKeyReused,
         );
       case 'inProgress':
-        throw new Conflict(
-          'A request with this Idempotency-Key is still being processed; retry after it completes',
-          ErrorCode.IdempotencyKeyInUse,
-        );
+        throw keyInUse(claim.lockedUntil);
       case 'completed':
         void reply.status(claim.status).header(REPLAYED_HEADER, 'true');
         return claim.body === '' ? undefined : (JSON.parse(claim.body) as unknown);
@@ -150,6 +147,20 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
       this.logger.warn({ err: error }, 'Could not purge expired idempotency keys');
     }
   }
+}
+
+/**
+ * 409 for a key another request holds, with Retry-After: when that request will have ended, or
+ * when its claim lapses if its end could not be recorded (the database went away meanwhile).
+ */
+function keyInUse(lockedUntil: Date | null): Conflict {
+  const error = new Conflict(
+    'A request with this Idempotency-Key is still being processed; retry after it completes',
+    ErrorCode.IdempotencyKeyInUse,
+  );
+  const seconds = lockedUntil ? Math.ceil((lockedUntil.getTime() - Date.now()) / 1000) : 1;
+  error.headers = { 'retry-after': String(Math.max(1, seconds)) };
+  return error;
 }
 
 const serialize = (result: unknown): string => (result === undefined ? '' : JSON.stringify(result));

@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 /** Where a key stands when a request arrives with it. */
 export type Claim =
   | { state: 'claimed' }
-  | { state: 'inProgress' }
+  /** Held by a request still running, or one whose end could not be recorded, until `lockedUntil`. */
+  | { state: 'inProgress'; lockedUntil: Date | null }
   | { state: 'reused' }
   | { state: 'completed'; status: number; body: string };
 
@@ -55,15 +56,17 @@ export class IdempotencyRepository {
     if (inserted.numInsertedOrUpdatedRows) return { state: 'claimed' };
     const row = await this.db.sql
       .selectFrom('idempotency_keys')
-      .select(['requestHash', 'status', 'responseStatus', 'responseBody'])
+      .select(['requestHash', 'status', 'responseStatus', 'responseBody', 'lockedUntil'])
       .where('userId', '=', userId)
       .where('scope', '=', scope)
       .where('key', '=', key)
       .executeTakeFirst();
     // Deleted meanwhile (expired between the two statements): the client may simply retry.
-    if (!row) return { state: 'inProgress' };
+    if (!row) return { state: 'inProgress', lockedUntil: null };
     if (row.requestHash !== hash) return { state: 'reused' };
-    if (row.status === 'IN_PROGRESS' || row.responseStatus === null) return { state: 'inProgress' };
+    if (row.status === 'IN_PROGRESS' || row.responseStatus === null) {
+      return { state: 'inProgress', lockedUntil: row.lockedUntil };
+    }
     return { state: 'completed', status: row.responseStatus, body: row.responseBody ?? '' };
   }
 
