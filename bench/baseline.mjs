@@ -46,7 +46,7 @@ const STATUSES = new Set(['NEW_LEAD', 'IN_CONTACT', 'QUALIFIED', 'UNQUALIFIED', 
 // SQL, as the API's SQL layer (Kysely) renders it
 // ---------------------------------------------------------------------------
 
-const BEGIN_REQUEST = 'SELECT org_id, member_role, membership_count FROM app.begin_request($1::uuid, $2::uuid)';
+const BEGIN_REQUEST = 'SELECT org_id, member_role, membership_count FROM app.begin_request($1::uuid, $2::uuid, $3)';
 
 const quoted = (columns) => columns.map((c) => `"${c}"`).join(', ');
 // The list's columns as src/leads/leads.repository.ts selects them; rows come back with
@@ -196,7 +196,7 @@ async function inTenant(request, writer, fn) {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query(statement(BEGIN_REQUEST, [userId, orgId]));
+    const { rows } = await client.query(statement(BEGIN_REQUEST, [userId, orgId, request.id]));
     const ctx = rows[0];
     if (!ctx?.org_id) throw new HttpError(403, 'NOT_A_MEMBER', 'Not a member');
     if (writer && ctx.member_role === 'VIEWER') throw new HttpError(403, 'FORBIDDEN', 'Role too low');

@@ -7,6 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { ClsService } from 'nestjs-cls';
+import { CLS_REQUEST_ID } from './database/tenant-context.js';
 import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { sendError } from './common/all-exceptions.filter.js';
@@ -90,7 +91,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // @fastify/request-context does. Cheaper than nestjs-cls's Nest middleware (middie and
   // several awaits per request).
   const cls = app.get(ClsService);
-  fastify.addHook('onRequest', (_request, _reply, done) => cls.run({ ifNested: 'override' }, () => done()));
+  fastify.addHook('onRequest', (request, _reply, done) =>
+    cls.run({ ifNested: 'override' }, () => {
+      cls.set(CLS_REQUEST_ID, request.id);
+      done();
+    }),
+  );
   // Security headers. helmet's middleware is built once here: @fastify/helmet rebuilt it —
   // CSP directives parsed again — on every request (≈ 4 % of a GET's CPU; docs/performance.md).
   const securityHeaders = helmet({

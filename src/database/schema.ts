@@ -2,6 +2,7 @@ import type { Decimal, JsonValue } from '@prisma/client/runtime/client';
 import type { ColumnType } from 'kysely';
 import type {
   Activity,
+  ApiKey,
   Appointment,
   AppointmentAttendee,
   AuthCredential,
@@ -120,6 +121,7 @@ export interface DB {
   ticket_attachments: Table<TicketAttachment, Prisma.TicketAttachmentUncheckedCreateInput>;
   ticket_share_links: Table<TicketShareLink, Prisma.TicketShareLinkUncheckedCreateInput>;
   idempotency_keys: Table<IdempotencyKey, Prisma.IdempotencyKeyUncheckedCreateInput>;
+  api_keys: Table<ApiKey, Prisma.ApiKeyUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

@@ -18,4 +18,6 @@ export interface RequestScope {
 }
 
 export const CLS_SCOPE = 'scope';
+/** The request's id (x-request-id), recorded by each unit of work as app.request_id for the audit history. */
+export const CLS_REQUEST_ID = 'requestId';
 export const CLS_TENANT = 'tenant';

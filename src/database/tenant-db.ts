@@ -7,7 +7,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
 import { CLS_UOW, DatabaseService } from './database.service.js';
 import type { Sql } from './sql.js';
-import { CLS_SCOPE, CLS_TENANT, type RequestScope, type TenantContext } from './tenant-context.js';
+import { CLS_REQUEST_ID, CLS_SCOPE, CLS_TENANT, type RequestScope, type TenantContext } from './tenant-context.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 /** Thrown when tenant data is reached without a tenant context: a programming error, never unfiltered data. */
@@ -74,6 +74,11 @@ export class TenantDb {
     return role;
   }
 
+  /** The request's id, '' outside a request (a CLI, a job): app.request_id of the unit of work. */
+  private get requestId(): string {
+    return this.get<string>(CLS_REQUEST_ID) ?? '';
+  }
+
   private get scope(): RequestScope {
     const scope = this.get<RequestScope>(CLS_SCOPE);
     if (!scope?.userId) throw new MissingTenantContextError('No authenticated user in context');
@@ -97,7 +102,8 @@ export class TenantDb {
     return this.transaction(async (uow) => {
       await this.send(
         uow,
-        sql`SELECT set_config('role', 'crm_app', true), set_config('app.current_user_id', ${userId}, true)`,
+        sql`SELECT set_config('role', 'crm_app', true), set_config('app.current_user_id', ${userId}, true),
+          set_config('app.request_id', ${this.requestId}, true)`,
       );
       return { userId };
     }, fn);
@@ -115,7 +121,8 @@ export class TenantDb {
         sql`SELECT set_config('role', 'crm_app', true),
           set_config('app.current_user_id', ${ctx.userId ?? ''}, true),
           set_config('app.current_org_id', ${ctx.orgId ?? ''}, true),
-          set_config('app.current_role', ${ctx.role ?? ''}, true)`,
+          set_config('app.current_role', ${ctx.role ?? ''}, true),
+          set_config('app.request_id', ${this.requestId}, true)`,
       );
       return ctx;
     }, fn);
@@ -152,7 +159,7 @@ export class TenantDb {
     return this.transaction(async (uow) => {
       const [r] = await this.send<Resolution>(
         uow,
-        sql`SELECT org_id, member_role, membership_count FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid)`,
+        sql`SELECT org_id, member_role, membership_count FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid, ${this.requestId})`,
       );
       if (!r?.org_id || !r.member_role) {
         if (orgId)
