@@ -14,6 +14,7 @@ import { ERROR_CATALOGUE, ErrorCode } from './common/errors.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { CONTRACT_EXTENSION, type EndpointContract } from './http/endpoint.decorator.js';
 import { documentValidationRules } from './http/validation-docs.js';
+import { KEY_SCOPE_EXTENSION, type KeyScopeSpec, requiredScope } from './api-keys/scopes.js';
 import { ROLES_EXTENSION } from './tenancy/roles.decorator.js';
 import { ORG_HEADER, ROUTE_KIND_EXTENSION, type RouteKind } from './tenancy/tenant-route.decorator.js';
 
@@ -46,6 +47,7 @@ const TAGS: Record<string, string> = {
   appointments: 'Showings and meetings on the calendar, also as an iCalendar feed',
   Timeline: "Each record's activities, appointments and changes, newest first",
   notifications: "The signed-in member's notifications",
+  'api-keys': "Keys for the organization's integrations (ADMIN): scoped, revocable, rotatable",
   tickets: 'Support tickets: workflow, assignees, comments, attachments and share links',
   public: 'What a ticket share link shows to someone outside the organization',
   files: 'Downloads through signed, expiring URLs (local storage driver)',
@@ -78,6 +80,18 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
           'JWKS), `none` is refused, and exp and aud are checked.',
       },
       'bearer',
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'bcrm_…',
+        description:
+          "An organization's API key (`/v1/api-keys`, created by an ADMIN): `bcrm_` and 43 characters. It acts in " +
+          'its own organization (no X-Organization-Id needed) with its role, and only on routes whose scope it ' +
+          'holds; each operation names the scope it needs.',
+      },
+      'apiKey',
     )
     .addApiKey(
       {
@@ -172,6 +186,8 @@ interface OperationContext {
   op: OperationObject;
   kind: RouteKind;
   contract: EndpointContract;
+  /** The scope an API key needs here; undefined: keys may not call it. */
+  keyScope?: string;
 }
 
 const UUID_PARAM = /^(id|\w+Id)$/;
@@ -187,13 +203,16 @@ function multipartBody(op: OperationObject): boolean {
 }
 
 /** The codes an operation may answer because of what it is, beside the ones its route declares. */
-function impliedErrors({ path, method, op, kind, contract }: OperationContext): ErrorCode[] {
+function impliedErrors({ path, method, op, kind, contract, keyScope }: OperationContext): ErrorCode[] {
   const codes: ErrorCode[] = [ErrorCode.RateLimited, ErrorCode.Internal];
   if (path !== '/health/live') codes.push(ErrorCode.DatabaseUnavailable);
   if (op.parameters?.length || op.requestBody) codes.push(ErrorCode.ValidationFailed);
   if (jsonBody(op)) codes.push(ErrorCode.MalformedJson, ErrorCode.UnsupportedMediaType, ErrorCode.PayloadTooLarge);
   if (multipartBody(op)) codes.push(ErrorCode.UnsupportedMediaType, ErrorCode.PayloadTooLarge);
-  if (kind !== 'public') codes.push(ErrorCode.Unauthorized);
+  if (kind !== 'public') {
+    codes.push(ErrorCode.Unauthorized, ErrorCode.ApiKeyInvalid, ErrorCode.ApiKeyExpired, ErrorCode.ApiKeyRevoked);
+    codes.push(keyScope ? ErrorCode.InsufficientScope : ErrorCode.ApiKeyNotAllowed);
+  }
   if (kind === 'tenant') codes.push(ErrorCode.Forbidden, ErrorCode.NotAMember, ErrorCode.OrganizationRequired);
   if (/\{(id|\w+Id)\}/.test(path)) codes.push(ErrorCode.NotFound);
   if (contract.ifMatch) codes.push(ErrorCode.PreconditionFailed);
@@ -279,6 +298,7 @@ function refineSecurity(ctx: OperationContext): void {
   }
   // X-Organization-Id is optional: with it, or (one organization) without it.
   ctx.op.security = ctx.kind === 'tenant' ? [{ bearer: [], organization: [] }, { bearer: [] }] : [{ bearer: [] }];
+  if (ctx.keyScope) ctx.op.security.push({ apiKey: [] });
 }
 
 /** Writes the conventions every operation shares into the document, from each route's @Endpoint facts. */
@@ -299,7 +319,8 @@ export function applyContract(document: OpenAPIObject): OpenAPIObject {
       };
       const kind = (extended[ROUTE_KIND_EXTENSION] as RouteKind | undefined) ?? 'public';
       const roles = extended[ROLES_EXTENSION] as string[] | undefined;
-      for (const key of [CONTRACT_EXTENSION, ROUTE_KIND_EXTENSION, ROLES_EXTENSION])
+      const keyScope = extended[KEY_SCOPE_EXTENSION] as KeyScopeSpec | undefined;
+      for (const key of [CONTRACT_EXTENSION, ROUTE_KIND_EXTENSION, ROLES_EXTENSION, KEY_SCOPE_EXTENSION])
         Reflect.deleteProperty(extended, key);
       const writes = method !== 'get';
       const who =
@@ -312,8 +333,11 @@ export function applyContract(document: OpenAPIObject): OpenAPIObject {
               : writes
                 ? 'Roles: ADMIN, MANAGER, AGENT (a VIEWER reads only).'
                 : 'Roles: any member.';
-      if (who) op.description = op.description ? `${op.description}\n\n${who}` : who;
-      const ctx: OperationContext = { path, method, op, kind, contract };
+      const scope = keyScope && requiredScope(keyScope, method.toUpperCase());
+      const keys = kind === 'public' ? '' : scope ? ` API keys: scope \`${scope}\`.` : ' Not open to API keys.';
+      const text = who + keys;
+      op.description = op.description ? `${op.description}\n\n${text}` : text;
+      const ctx: OperationContext = { path, method, op, kind, contract, keyScope: scope };
       refineParameters(ctx);
       refineResponses(ctx, schemas);
       refineSecurity(ctx);

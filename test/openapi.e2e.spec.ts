@@ -55,17 +55,25 @@ describe('OpenAPI document', () => {
   it('secures tenant routes with the bearer token and X-Organization-Id as an Authorize scheme', () => {
     for (const { path, method, op } of operations()) {
       if (!/^\/v1\/(leads|members)/.test(path)) continue;
+      // Lead routes are open to API keys with a leads scope; membership routes are not.
+      const keys = path.startsWith('/v1/leads') ? [{ apiKey: [] }] : [];
       expect({ path, method, security: op.security }).toEqual({
         path,
         method,
-        security: [{ bearer: [], organization: [] }, { bearer: [] }],
+        security: [{ bearer: [], organization: [] }, { bearer: [] }, ...keys],
       });
+      expect(op.description).toContain(
+        keys.length ? `API keys: scope \`leads:${method === 'get' ? 'read' : 'write'}\`.` : 'Not open to API keys.',
+      );
       expect({ path, method, header: op.parameters?.some((p) => p.name === 'X-Organization-Id') }).toMatchObject({
         header: false,
       });
     }
     expect(doc.components).toMatchObject({
-      securitySchemes: { organization: { type: 'apiKey', in: 'header', name: 'X-Organization-Id' } },
+      securitySchemes: {
+        organization: { type: 'apiKey', in: 'header', name: 'X-Organization-Id' },
+        apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'bcrm_…' },
+      },
     });
   });
 

@@ -47,6 +47,26 @@ describe('request logging', () => {
     expect(Object.keys(line!.fields).sort()).toEqual(['method', 'requestId', 'responseTime', 'statusCode', 'url']);
   });
 
+  it('never logs an API key: not on creation, use, or refusal', async () => {
+    const created = await t.http
+      .post('/v1/api-keys')
+      .set(as(org.admin, org.id))
+      .set('x-request-id', 'log-key-create')
+      .send({ name: 'Logged key', scopes: ['leads:read'] })
+      .expect(201);
+    const secret: string = created.body.secret;
+    const bearer = { authorization: `Bearer ${secret}` };
+    await t.http.get('/v1/leads').set(bearer).set('x-request-id', 'log-key-use').expect(200);
+    await t.http.get('/v1/contacts').set(bearer).set('x-request-id', 'log-key-denied').expect(403);
+    await t.http.delete(`/v1/api-keys/${created.body.id}`).set(as(org.admin, org.id)).expect(200);
+    await t.http.get('/v1/leads').set(bearer).set('x-request-id', 'log-key-revoked').expect(401);
+    for (const id of ['log-key-create', 'log-key-use', 'log-key-denied', 'log-key-revoked']) {
+      expect(lineFor(id)).toBeDefined(); // control: each request was logged
+    }
+    expect(JSON.stringify(lines)).not.toContain(secret);
+    expect(JSON.stringify(lines)).not.toContain(secret.slice(5, 25));
+  });
+
   it('does not log health probes (the control above shows other requests are)', async () => {
     await t.http.get('/health/live').set('x-request-id', 'log-health-1').expect(200);
     expect(lineFor('log-health-1')).toBeUndefined();

@@ -1,19 +1,40 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { API_KEY_PREFIX } from '../api-keys/api-key-secret.js';
 import { Unauthorized } from '../common/errors.js';
+import { ApiKeyVerifier } from './api-key.verifier.js';
+import type { AuthUser } from './auth-user.js';
 import { IS_PUBLIC } from './public.decorator.js';
 
-/** Global guard: every route needs a valid bearer token unless marked @Public(). */
+const BEARER = /^bearer\s+(\S+)$/i;
+
+/**
+ * Global guard: every route needs a valid bearer token unless marked @Public(): a JWT
+ * (Supabase Auth or the embedded auth), or an API key (`bcrm_…`, ApiKeyVerifier).
+ */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeyVerifier,
+  ) {
     super();
   }
 
   override canActivate(context: ExecutionContext) {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    return isPublic ? true : super.canActivate(context);
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    if (token?.startsWith(API_KEY_PREFIX)) {
+      return this.apiKeys.authenticate(token).then((user) => {
+        request.user = user;
+        return true;
+      });
+    }
+    return super.canActivate(context);
   }
 
   // One answer for every failure (expired, bad signature, wrong audience, none):

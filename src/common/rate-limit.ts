@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
+import { recentlyActiveKey } from '../auth/api-key.verifier.js';
 import { alreadyVerified } from '../auth/jwt.strategy.js';
 import type { AppConfig } from '../config/config.js';
 import { RATE_LIMIT_POLICY } from './rate-limited.decorator.js';
@@ -18,7 +19,7 @@ const logger = new Logger('RateLimit');
 
 /** Which budget a request draws from, as the prefix of its key. */
 const enum Budget {
-  /** A signed-in user in one organization: RATE_LIMIT_PER_MINUTE. */
+  /** A signed-in user in one organization, or an API key: RATE_LIMIT_PER_MINUTE. */
   User = 'u',
   /** Anyone else, by client IP: PUBLIC_RATE_LIMIT_PER_MINUTE. */
   Anonymous = 'ip',
@@ -31,6 +32,10 @@ function keyOf(request: FastifyRequest): string {
   if (request.routeOptions.config[RATE_LIMIT_POLICY] === 'strict') {
     return `${Budget.Strict}:${request.routeOptions.url ?? ''}:${request.ip}`;
   }
+  // An API key found active has a budget of its own, whichever user it acts for; any other
+  // key (not looked up yet, mistyped, made up) counts against the IP address.
+  const keyHash = recentlyActiveKey(request.headers.authorization);
+  if (keyHash) return `${Budget.User}:key:${keyHash}`;
   const user = alreadyVerified(request.headers.authorization);
   if (!user) return `${Budget.Anonymous}:${request.ip}`;
   const org = request.headers['x-organization-id'];
@@ -39,7 +44,7 @@ function keyOf(request: FastifyRequest): string {
 
 /**
  * Rate limits on every route (@fastify/rate-limit, one-minute windows): per user and
- * organization once signed in, per client IP otherwise, and a strict per-IP budget on the
+ * organization once signed in, per API key, per client IP otherwise, and a strict per-IP budget on the
  * routes marked @RateLimited. Every response carries RateLimit-Limit, -Remaining and
  * -Reset (IETF draft); a 429 adds Retry-After. With REDIS_URL the counters live in Redis,
  * so every replica draws from one budget; a Redis outage lets requests through (logged)

@@ -5,6 +5,8 @@ export interface TenantContext {
   userId?: string;
   orgId?: string;
   role?: MemberRole;
+  /** The API key acting for userId, if one is. */
+  apiKeyId?: string;
 }
 
 /** What the request asked for, stored by the tenancy guard before any query runs. */
@@ -15,6 +17,8 @@ export interface RequestScope {
   requestedOrgId?: string;
   /** Roles allowed to run this route's tenant work; undefined → any member. */
   allowedRoles?: readonly MemberRole[];
+  /** An API key acts: its units of work open with app.begin_key_request, which checks `scope` again. */
+  apiKey?: { hash: Buffer; scope: string };
 }
 
 export const CLS_SCOPE = 'scope';

@@ -1,6 +1,8 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { ClsService } from 'nestjs-cls';
+import { insufficientScope, keyRefusal, type KeyStatus } from '../api-keys/api-key-secret.js';
+import { grants } from '../api-keys/scopes.js';
 import { DomainError, ErrorCode, Forbidden } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -13,6 +15,14 @@ import type { UnitOfWork } from './unit-of-work.js';
 /** Thrown when tenant data is reached without a tenant context: a programming error, never unfiltered data. */
 export class MissingTenantContextError extends Error {
   override readonly name = 'MissingTenantContextError';
+}
+
+interface KeyResolution {
+  org_id: string | null;
+  member_role: MemberRole | null;
+  key_id: string | null;
+  key_status: KeyStatus;
+  scopes: string[] | null;
 }
 
 interface Resolution {
@@ -156,6 +166,8 @@ export class TenantDb {
     fn: () => Promise<T>,
     options: OrgRunOptions,
   ): Promise<T> {
+    const key = this.get<RequestScope>(CLS_SCOPE)?.apiKey;
+    if (key) return this.transaction((uow) => this.beginAsKey(uow, userId, key, orgId, options), fn);
     return this.transaction(async (uow) => {
       const [r] = await this.send<Resolution>(
         uow,
@@ -178,6 +190,31 @@ export class TenantDb {
       if (options.roles && !options.roles.includes(r.member_role)) throw new Forbidden();
       return { userId, orgId: r.org_id, role: r.member_role };
     }, fn);
+  }
+
+  /**
+   * An API key's opening: app.begin_key_request resolves the key again and sets the tenant
+   * in one statement, so a key revoked, expired or narrowed since the guards looked is
+   * refused here; then the route's scope and roles, as for a member.
+   */
+  private async beginAsKey(
+    uow: UnitOfWork,
+    userId: string,
+    key: NonNullable<RequestScope['apiKey']>,
+    orgId: string | undefined,
+    options: OrgRunOptions,
+  ): Promise<TenantContext> {
+    const [r] = await this.send<KeyResolution>(
+      uow,
+      sql`SELECT org_id, member_role, key_id, key_status, scopes FROM app.begin_key_request(${key.hash}, ${orgId ?? null}::uuid, ${this.requestId})`,
+    );
+    if (!r || r.key_status !== 'ACTIVE' || !r.org_id || !r.member_role || !r.key_id) {
+      const status = r?.key_status && r.key_status !== 'ACTIVE' ? r.key_status : 'UNKNOWN';
+      throw status === 'OTHER_ORGANIZATION' && options.notMember ? options.notMember() : keyRefusal(status);
+    }
+    if (!grants(r.scopes ?? [], key.scope)) throw insufficientScope(key.scope);
+    if (options.roles && !options.roles.includes(r.member_role)) throw new Forbidden();
+    return { userId, orgId: r.org_id, role: r.member_role, apiKeyId: r.key_id };
   }
 
   /** A statement of the unit of work's opening, compiled by the SQL layer and sent before anything else. */

@@ -9,6 +9,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { from, type Observable } from 'rxjs';
@@ -20,6 +21,7 @@ import { CLS_HOOKS, requestHooks, TenantDb } from '../database/tenant-db.js';
 import { CLS_SCOPE, type RequestScope } from '../database/tenant-context.js';
 import { BusinessRuleViolation } from '../common/errors.js';
 import { IdempotencyRepository, type KeyRef } from './idempotency.repository.js';
+import { SHOWS_SECRET } from './shows-secret.decorator.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -54,6 +56,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     private readonly db: TenantDb,
     private readonly cls: ClsService,
     private readonly keys: IdempotencyRepository,
+    private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -71,6 +74,15 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     const header = request.headers[IDEMPOTENCY_HEADER];
     if (request.method !== 'POST' || header === undefined || !request.user || request.isMultipart()) {
       return next.handle();
+    }
+    if (this.reflector.get<boolean | undefined>(SHOWS_SECRET, context.getHandler())) {
+      throw new ValidationFailed([
+        {
+          field: 'Idempotency-Key',
+          message: 'is not accepted here: the answer shows a secret once, and a replay would have to store it',
+          code: DetailCode.NotAllowed,
+        },
+      ]);
     }
     return from(this.run(request, http.getResponse<FastifyReply>(), header, next));
   }

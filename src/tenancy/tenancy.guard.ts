@@ -2,7 +2,10 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
-import type { AuthUser } from '../auth/auth-user.js';
+import { insufficientScope, keyNotAllowed, keyRefusal } from '../api-keys/api-key-secret.js';
+import { grants, KEY_SCOPE, type KeyScopeSpec, requiredScope } from '../api-keys/scopes.js';
+import { ApiKeyVerifier } from '../auth/api-key.verifier.js';
+import type { ApiKeyPrincipal, AuthUser } from '../auth/auth-user.js';
 import { IS_PUBLIC } from '../auth/public.decorator.js';
 import { ValidationFailed, DetailCode } from '../common/errors.js';
 import { isUuid } from '../common/uuid-param.pipe.js';
@@ -26,6 +29,7 @@ export class TenancyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly cls: ClsService,
     private readonly profiles: ProfileProvisioner,
+    private readonly apiKeys: ApiKeyVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,7 +39,12 @@ export class TenancyGuard implements CanActivate {
     const user = request.user;
 
     const scope: RequestScope = { userId: user.id, email: user.email };
-    if (!this.reflector.getAllAndOverride<boolean>(USER_SCOPED, targets)) {
+    const userScoped = this.reflector.getAllAndOverride<boolean>(USER_SCOPED, targets);
+    if (user.apiKey) {
+      if (userScoped) throw keyNotAllowed();
+      await this.checkKeyScope(user.apiKey, request.method, targets, scope);
+    }
+    if (!userScoped) {
       const header = request.headers[ORG_HEADER];
       if (header !== undefined) {
         if (typeof header !== 'string' || !isUuid(header)) {
@@ -49,9 +58,32 @@ export class TenancyGuard implements CanActivate {
         this.reflector.getAllAndOverride<MemberRole[] | undefined>(ROLES, targets) ??
         (READ_METHODS.has(request.method) ? undefined : WRITER_ROLES);
     }
+    if (user.apiKey) {
+      // A key acts in its own organization; naming another one is refused, not ignored.
+      if (scope.requestedOrgId && scope.requestedOrgId !== user.apiKey.orgId) throw keyRefusal('OTHER_ORGANIZATION');
+      scope.requestedOrgId = user.apiKey.orgId;
+    }
     this.cls.set(CLS_SCOPE, scope);
-    // Supabase users get their profile row on their first authenticated request.
-    await this.profiles.ensure(user);
+    // Supabase users get their profile row on their first authenticated request (a key's creator has one).
+    if (!user.apiKey) await this.profiles.ensure(user);
     return true;
+  }
+
+  /** The scope the route needs (its @KeyScope, or none: closed to keys), checked against the key's. */
+  private async checkKeyScope(
+    key: ApiKeyPrincipal,
+    method: string,
+    targets: Parameters<Reflector['getAllAndOverride']>[1],
+    scope: RequestScope,
+  ): Promise<void> {
+    const spec = this.reflector.getAllAndOverride<KeyScopeSpec | undefined>(KEY_SCOPE, targets);
+    if (!spec) throw keyNotAllowed();
+    const required = requiredScope(spec, method);
+    // A refusal is decided on the key as it is now: its scopes may have been widened since the lookup.
+    if (!grants(key.scopes, required)) {
+      const { apiKey: now } = await this.apiKeys.authenticate(key.secret, { fresh: true });
+      if (!now || !grants(now.scopes, required)) throw insufficientScope(required);
+    }
+    scope.apiKey = { hash: key.hash, scope: required };
   }
 }

@@ -1,5 +1,6 @@
 import { applyDecorators, Controller } from '@nestjs/common';
 import { ApiExtension, ApiTags } from '@nestjs/swagger';
+import { isScopeResource, KeyScope } from '../api-keys/scopes.js';
 import { UserScoped } from './user-scoped.decorator.js';
 
 export const ORG_HEADER = 'x-organization-id';
@@ -17,9 +18,16 @@ export const TenantRoute = (tag?: string): ClassDecorator =>
 export const UserRoute = (tag: string): ClassDecorator =>
   applyDecorators(ApiTags(tag), ApiExtension(ROUTE_KIND_EXTENSION, 'user'));
 
-/** A controller of an organization's data under `/v1/{path}`, listed under `tag`. */
+/**
+ * A controller of an organization's data under `/v1/{path}`, listed under `tag`. When the
+ * tag is a resource API keys have scopes for (leads, tickets…), keys reach it with those.
+ */
 export const TenantController = (tag: string, path = tag): ClassDecorator =>
-  applyDecorators(Controller({ path, version: '1' }), TenantRoute(tag));
+  applyDecorators(
+    Controller({ path, version: '1' }),
+    TenantRoute(tag),
+    ...(isScopeResource(tag) ? [KeyScope(tag)] : []),
+  );
 
 /** A controller of the signed-in user's own data under `/v1/{tag}`. */
 export const UserController = (tag: string): ClassDecorator =>

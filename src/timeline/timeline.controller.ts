@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiTags } from '@nestjs/swagger';
+import { KeyScope } from '../api-keys/scopes.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { TenantRoute } from '../tenancy/tenant-route.decorator.js';
@@ -18,6 +19,7 @@ export class TimelineController {
 
   @Get('leads/:id/timeline')
   @ApiTags('leads')
+  @KeyScope('leads')
   @Endpoint({ summary: "A lead's activities and appointments", description: PAGING, ok: TimelinePage })
   lead(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.timeline.page('lead', id, query);
@@ -25,6 +27,7 @@ export class TimelineController {
 
   @Get('contacts/:id/timeline')
   @ApiTags('contacts')
+  @KeyScope('contacts')
   @Endpoint({
     summary: "A contact's activities and the appointments they attend",
     description: PAGING,
@@ -36,6 +39,7 @@ export class TimelineController {
 
   @Get('deals/:id/timeline')
   @ApiTags('deals')
+  @KeyScope('deals')
   @Endpoint({ summary: "A deal's activities, appointments and stage changes", description: PAGING, ok: TimelinePage })
   deal(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.timeline.page('deal', id, query);
@@ -43,6 +47,7 @@ export class TimelineController {
 
   @Get('listings/:id/timeline')
   @ApiTags('listings')
+  @KeyScope('listings')
   @Endpoint({
     summary: "A listing's activities, appointments, price changes and status changes",
     description: PAGING,

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
+import { hashSecret, isWellFormedSecret, keyRefusal, type KeyStatus } from '../api-keys/api-key-secret.js';
+import { TenantDb } from '../database/tenant-db.js';
+import type { MemberRole } from '../generated/prisma/enums.js';
+import type { ApiKeyPrincipal, AuthUser } from './auth-user.js';
+
+interface Resolved {
+  keyId: string;
+  orgId: string;
+  userId: string | null;
+  memberRole: MemberRole;
+  scopes: string[];
+  status: Exclude<KeyStatus, 'UNKNOWN' | 'OTHER_ORGANIZATION'>;
+}
+
+/** How long an active key's lookup is reused by the guards. The database checks it again in every unit of work. */
+const LOOKUP_TTL_MS = 30_000;
+
+/** Active keys looked up lately, by the base64 of their hash. Refusals are never cached: they are looked up again. */
+const active = new LRUCache<string, AuthUser>({ max: 10_000, ttl: LOOKUP_TTL_MS });
+
+const API_KEY_BEARER = /^bearer\s+(bcrm_\S+)$/i;
+
+/**
+ * The hash (base64url) of the API key a request carries, if that key was found active
+ * lately: lets the rate limiter, which runs before authentication, count the request
+ * against the key. Any other key counts against the client's IP address.
+ */
+export function recentlyActiveKey(authorization: string | undefined): string | undefined {
+  const secret = authorization && API_KEY_BEARER.exec(authorization)?.[1];
+  if (!secret) return undefined;
+  const hash = hashSecret(secret);
+  return active.has(hash.toString('base64')) ? hash.toString('base64url') : undefined;
+}
+
+/**
+ * Authenticates `Authorization: Bearer bcrm_…`: the secret's SHA-256 is looked up through
+ * app.api_key_principal, so the guards can refuse an unknown, expired or revoked key, or a
+ * missing scope, before a body is read. An active key's lookup is reused for
+ * LOOKUP_TTL_MS, but never to grant anything: each unit of work opens with
+ * app.begin_key_request, which resolves the key again in the statement that sets the
+ * tenant, so a revocation or narrower scopes apply to the very next request. A refusal
+ * is always decided on a fresh lookup, so wider scopes apply at once too.
+ */
+@Injectable()
+export class ApiKeyVerifier {
+  constructor(private readonly db: TenantDb) {}
+
+  async authenticate(secret: string, options: { fresh?: boolean } = {}): Promise<AuthUser> {
+    if (!isWellFormedSecret(secret)) throw keyRefusal('UNKNOWN');
+    const hash = hashSecret(secret);
+    const cacheKey = hash.toString('base64');
+    const cached = options.fresh ? undefined : active.get(cacheKey);
+    if (cached) return cached;
+    active.delete(cacheKey);
+    const resolved = await this.lookUp(hash);
+    if (!resolved) throw keyRefusal('UNKNOWN');
+    if (resolved.status !== 'ACTIVE') throw keyRefusal(resolved.status);
+    // A key whose creator's profile is gone acts for nobody (its memberships went with it).
+    if (!resolved.userId) throw keyRefusal('REVOKED');
+    const apiKey: ApiKeyPrincipal = {
+      id: resolved.keyId,
+      secret,
+      hash,
+      orgId: resolved.orgId,
+      role: resolved.memberRole,
+      scopes: resolved.scopes,
+    };
+    const user: AuthUser = { id: resolved.userId, apiKey };
+    active.set(cacheKey, user);
+    return user;
+  }
+
+  private lookUp(hash: Buffer): Promise<Resolved | undefined> {
+    return this.db.runTrusted({}, () =>
+      this.db.sql
+        .selectFrom(sql<Resolved>`app.api_key_principal(${hash})`.as('k'))
+        .select(['k.keyId', 'k.orgId', 'k.userId', 'k.memberRole', 'k.scopes', 'k.status'])
+        .executeTakeFirst(),
+    );
+  }
+}
