@@ -12,7 +12,7 @@
 // 5. prints the table, writes bench/results/<timestamp>.json; any non-2xx (or GraphQL
 //    error) → exit 1.
 import { spawn, execFileSync } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -70,6 +70,9 @@ const cfg = {
   strict: process.env.BENCH_STRICT === '1',
   // The baseline sends unnamed statements, as plain pg does; 1: named, as the API does on a direct connection.
   baselinePrepared: process.env.BENCH_BASELINE_PREPARED === '1',
+  // Scenarios also driven with API keys (target `api-key`, the same API process in its own
+  // slices), to compare a key's verification with a JWT's.
+  keyScenarios: list('BENCH_KEY_SCENARIOS', ['get']),
 };
 const dbUrl = (() => {
   const u = new URL(cfg.serverUrl);
@@ -223,7 +226,11 @@ const scenarioNamed = (name) => ALL_SCENARIOS.find((s) => s.name === name);
 
 /** The HTTP request for a scenario: REST for the API and the baseline, GraphQL for the PostGraphile peer. */
 function requestFor(scenario, user, kind = 'rest', params = scenario.draw?.(user) ?? {}) {
-  const headers = { authorization: `Bearer ${user.token}`, 'x-organization-id': user.orgId };
+  // An API key acts in its own organization: no X-Organization-Id.
+  const headers =
+    kind === 'rest-key'
+      ? { authorization: `Bearer ${user.apiKey}` }
+      : { authorization: `Bearer ${user.token}`, 'x-organization-id': user.orgId };
   if (kind === 'graphql') {
     headers['content-type'] = 'application/json';
     return { method: 'POST', path: '/graphql', headers, body: JSON.stringify(scenario.graphql(user, params)) };
@@ -396,6 +403,29 @@ async function loadUsers(query, orgs, count) {
   return users;
 }
 
+/**
+ * An API key per bench user (scopes leads:read and leads:write, the user's role), made
+ * afresh each run as the API makes them: only the secret's SHA-256 is stored.
+ */
+async function provisionApiKeys(client, users) {
+  await client.query("DELETE FROM api_keys WHERE name = 'bench'");
+  for (const u of users) {
+    u.apiKey = `bcrm_${randomBytes(32).toString('base64url')}`;
+    await client.query(
+      `INSERT INTO api_keys (organization_id, name, scopes, role, key_hash, last_four, created_by_id)
+       VALUES ($1, 'bench', $2, $3, $4, $5, $6)`,
+      [
+        u.orgId,
+        ['leads:read', 'leads:write'],
+        u.role,
+        createHash('sha256').update(u.apiKey).digest(),
+        u.apiKey.slice(-4),
+        u.userId,
+      ],
+    );
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Child processes
 // ---------------------------------------------------------------------------
@@ -471,8 +501,10 @@ function apiEnv(port, extra) {
     SUPABASE_URL: '',
     DATABASE_POOL_SIZE: String(cfg.poolSize),
     // The limiter still counts every request (its cost is in the figures), but a handful of
-    // bench users at hundreds of requests a second would otherwise be throttled to 429s.
+    // bench users at hundreds of requests a second would otherwise be throttled to 429s, and
+    // the first request of each of the 400 tokens and keys counts on the one IP's budget.
     RATE_LIMIT_PER_MINUTE: '1000000',
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
     ...extra,
   };
 }
@@ -1026,6 +1058,7 @@ async function main() {
       `${users.length} users (${users.filter((u) => u.role === 'AGENT').length} agents) over ${cfg.orgs} organizations`,
     );
     if (cfg.sqlCheck && wants('api') && wants('baseline')) sqlParity = await checkSqlParity(users);
+    if (wants('api') && cfg.keyScenarios.length) await withClient(dbUrl, (c) => provisionApiKeys(c, users));
 
     const monitor = new pg.Client({ connectionString: dbUrl });
     await monitor.connect();
@@ -1039,12 +1072,13 @@ async function main() {
           ['api', api],
           ['baseline', baseline],
           ['postgraphile', peer],
+          ['api-key', cfg.keyScenarios.includes(scenario.name) ? api : null],
         ]
           .filter(([, proc]) => proc)
           .map(([name, proc]) => ({
             name,
             proc,
-            kind: name === 'postgraphile' ? 'graphql' : 'rest',
+            kind: name === 'postgraphile' ? 'graphql' : name === 'api-key' ? 'rest-key' : 'rest',
             profileFile: cfg.cpuProfile
               ? join(RESULTS, `${stamp}.${scenario.name}.${name}.cpuprofile.json`)
               : undefined,
@@ -1100,6 +1134,19 @@ async function main() {
     return out;
   };
   const ratios = ratiosTo('baseline');
+  /** The same requests with an API key instead of a JWT: req/s ratio and the CPU each costs the API. */
+  const apiKeyVsJwt = {};
+  for (const s of SCENARIOS) {
+    const jwtRow = rows.find((r) => r.target === 'api' && r.scenario === s.name);
+    const keyRow = rows.find((r) => r.target === 'api-key' && r.scenario === s.name);
+    if (jwtRow && keyRow && jwtRow.rps > 0) {
+      apiKeyVsJwt[s.name] = {
+        rps: keyRow.rps / jwtRow.rps,
+        cpuUsPerReq: { jwt: jwtRow.cpuUsPerReq, apiKey: keyRow.cpuUsPerReq },
+        dbCpuUsPerReq: { jwt: jwtRow.dbCpuUsPerReq, apiKey: keyRow.dbCpuUsPerReq },
+      };
+    }
+  }
   const ratiosPostgraphile = ratiosTo('postgraphile');
   const errors = rows.reduce((n, r) => n + r.errors, 0);
   const checks = {
@@ -1108,6 +1155,10 @@ async function main() {
     listP99AtMost3x: ratios.list ? ratios.list.p99 <= 3 : null,
     apiRssUnder300Mb: memory.api ? memory.api.rssMb < 300 : null,
     sqlParity: sqlParity ? Object.values(sqlParity).every((s) => s.same) : null,
+    // Within 5 %: the API's CPU per request drifts about that much between slices.
+    apiKeyNoCostlierThanJwt: Object.keys(apiKeyVsJwt).length
+      ? Object.values(apiKeyVsJwt).every((k) => k.cpuUsPerReq.apiKey <= k.cpuUsPerReq.jwt * 1.05)
+      : null,
   };
 
   const pgVersion = await withClient(
@@ -1127,6 +1178,7 @@ async function main() {
     rows,
     ratios,
     ratiosPostgraphile,
+    apiKeyVsJwt,
     memory,
     sqlParity,
     postgraphileCheck,
@@ -1138,6 +1190,11 @@ async function main() {
 
   const out = process.stdout;
   out.write(`\n${table(rows, ratios, ratiosPostgraphile)}\n\n`);
+  for (const [name, k] of Object.entries(apiKeyVsJwt))
+    out.write(
+      `${name} with an API key instead of a JWT: ${k.rps.toFixed(2)}× req/s, API CPU ${k.cpuUsPerReq.apiKey} µs/req ` +
+        `(JWT ${k.cpuUsPerReq.jwt}), database CPU ${k.dbCpuUsPerReq.apiKey} µs/req (JWT ${k.dbCpuUsPerReq.jwt})\n`,
+    );
   for (const [name, m] of Object.entries(memory))
     out.write(`${name} RSS after the run: ${m.rssMb} MB (peak ${m.peakRssMb} MB)\n`);
   out.write(

@@ -8,6 +8,7 @@ type Operation = {
   requestBody?: { content: Record<string, { schema: unknown }> };
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
   security?: unknown[];
+  description?: string;
 };
 
 describe('OpenAPI document', () => {

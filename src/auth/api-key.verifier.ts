@@ -21,18 +21,26 @@ const LOOKUP_TTL_MS = 30_000;
 /** Active keys looked up lately, by the base64 of their hash. Refusals are never cached: they are looked up again. */
 const active = new LRUCache<string, AuthUser>({ max: 10_000, ttl: LOOKUP_TTL_MS });
 
+/**
+ * Keys found active in the last KNOWN_TTL_MS, by the base64url of their hash: the rate
+ * limiter counts their requests on their own budget. Much longer than LOOKUP_TTL_MS, so a
+ * busy key does not fall back to its IP address's budget every time its lookup expires.
+ */
+const KNOWN_TTL_MS = 15 * 60_000;
+const known = new LRUCache<string, true>({ max: 100_000, ttl: KNOWN_TTL_MS });
+
 const API_KEY_BEARER = /^bearer\s+(bcrm_\S+)$/i;
 
 /**
  * The hash (base64url) of the API key a request carries, if that key was found active
- * lately: lets the rate limiter, which runs before authentication, count the request
+ * in the last KNOWN_TTL_MS: lets the rate limiter, which runs before authentication, count the request
  * against the key. Any other key counts against the client's IP address.
  */
-export function recentlyActiveKey(authorization: string | undefined): string | undefined {
+export function knownApiKey(authorization: string | undefined): string | undefined {
   const secret = authorization && API_KEY_BEARER.exec(authorization)?.[1];
   if (!secret) return undefined;
-  const hash = hashSecret(secret);
-  return active.has(hash.toString('base64')) ? hash.toString('base64url') : undefined;
+  const id = hashSecret(secret).toString('base64url');
+  return known.has(id) ? id : undefined;
 }
 
 /**
@@ -70,6 +78,7 @@ export class ApiKeyVerifier {
     };
     const user: AuthUser = { id: resolved.userId, apiKey };
     active.set(cacheKey, user);
+    known.set(hash.toString('base64url'), true);
     return user;
   }
 

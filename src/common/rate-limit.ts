@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
-import { recentlyActiveKey } from '../auth/api-key.verifier.js';
+import { knownApiKey } from '../auth/api-key.verifier.js';
 import { alreadyVerified } from '../auth/jwt.strategy.js';
 import type { AppConfig } from '../config/config.js';
 import { RATE_LIMIT_POLICY } from './rate-limited.decorator.js';
@@ -34,7 +34,7 @@ function keyOf(request: FastifyRequest): string {
   }
   // An API key found active has a budget of its own, whichever user it acts for; any other
   // key (not looked up yet, mistyped, made up) counts against the IP address.
-  const keyHash = recentlyActiveKey(request.headers.authorization);
+  const keyHash = knownApiKey(request.headers.authorization);
   if (keyHash) return `${Budget.User}:key:${keyHash}`;
   const user = alreadyVerified(request.headers.authorization);
   if (!user) return `${Budget.Anonymous}:${request.ip}`;
