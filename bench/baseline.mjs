@@ -190,13 +190,18 @@ function authenticate(request) {
   return { userId: payload.sub.toLowerCase(), orgId: org?.toLowerCase() ?? null };
 }
 
-/** BEGIN; app.begin_request; fn(client, ctx); COMMIT — the API's unit of work. */
+/** BEGIN + app.begin_request; fn(client, ctx); COMMIT — the API's unit of work. */
 async function inTenant(request, writer, fn) {
   const { userId, orgId } = authenticate(request);
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const { rows } = await client.query(statement(BEGIN_REQUEST, [userId, orgId, request.id]));
+    // BEGIN and app.begin_request in one round trip, its parameters as literals, as the API sends them.
+    const literal = (v) => (v === null ? 'NULL' : client.escapeLiteral(v));
+    const opening = [userId, orgId, request.id].reduce(
+      (text, v, i) => text.replace(`$${i + 1}`, literal(v)),
+      BEGIN_REQUEST,
+    );
+    const [, { rows }] = await client.query(`BEGIN; ${opening}`);
     const ctx = rows[0];
     if (!ctx?.org_id) throw new HttpError(403, 'NOT_A_MEMBER', 'Not a member');
     if (writer && ctx.member_role === 'VIEWER') throw new HttpError(403, 'FORBIDDEN', 'Role too low');

@@ -72,7 +72,7 @@ const cfg = {
   baselinePrepared: process.env.BENCH_BASELINE_PREPARED === '1',
   // Scenarios also driven with API keys (target `api-key`, the same API process in its own
   // slices), to compare a key's verification with a JWT's.
-  keyScenarios: list('BENCH_KEY_SCENARIOS', ['get']),
+  keyScenarios: (process.env.BENCH_KEY_SCENARIOS ?? 'get').split(',').filter(Boolean),
 };
 const dbUrl = (() => {
   const u = new URL(cfg.serverUrl);
@@ -645,7 +645,12 @@ async function checkSqlParity(users) {
   const files = { api: join(dir, 'api.sql'), baseline: join(dir, 'baseline.sql') };
   const [api, baseline] = [await startApi({ trace: files.api }), await startBaseline({ trace: files.baseline })];
   const read = (f) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
-  const norm = (s) => s.replace(/\s+/g, ' ').trim();
+  // Literals are the request's own values (the opening statement's user, organization and request id).
+  const norm = (s) =>
+    s
+      .replace(/'(?:[^']|'')*'/g, "'…'")
+      .replace(/\s+/g, ' ')
+      .trim();
   const report = {};
   try {
     const user = users.find((u) => u.role === 'ADMIN');
@@ -1079,9 +1084,11 @@ async function main() {
             name,
             proc,
             kind: name === 'postgraphile' ? 'graphql' : name === 'api-key' ? 'rest-key' : 'rest',
-            profileFile: cfg.cpuProfile
-              ? join(RESULTS, `${stamp}.${scenario.name}.${name}.cpuprofile.json`)
-              : undefined,
+            // One profile per process: api-key runs in the API's process, profiled as `api`.
+            profileFile:
+              cfg.cpuProfile && name !== 'api-key'
+                ? join(RESULTS, `${stamp}.${scenario.name}.${name}.cpuprofile.json`)
+                : undefined,
           }));
         rows.push(...(await measureTogether(targets, scenario, users, { monitor })));
         for (const t of targets)

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -13,7 +14,7 @@ import { migrate } from './migrator.js';
 import { pgliteRouter, UnitOfWorkPool } from './prisma-routing.js';
 import { createSql, type Sql } from './sql.js';
 import { openPglite, pgliteSession, pgSession } from './sql-session.js';
-import { PgliteUnitOfWork, PgUnitOfWork, type UnitOfWork } from './unit-of-work.js';
+import { type Opening, PgliteUnitOfWork, PgUnitOfWork, type UnitOfWork } from './unit-of-work.js';
 
 // Columns the database maintains for its own lookups (generated match keys): never read
 // back by the client, so no query ships them.
@@ -32,6 +33,14 @@ export const CLS_UOW = 'unitOfWork';
  * the SQL layer over them, and the units of work TenantDb opens on them. Application code
  * reaches data through TenantDb, never through this service.
  */
+/** A failure to reach the database at all: logged, and 503 to the client, who may retry. */
+const unavailable =
+  (logger: Logger) =>
+  (error: unknown): never => {
+    logger.warn(`Could not open a transaction: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DomainError(503, ErrorCode.DatabaseUnavailable, 'The database is unavailable; retry shortly');
+  };
+
 @Injectable()
 export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
@@ -125,23 +134,23 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Opens a unit of work's transaction on a connection of its own (TenantDb's only caller).
-   * No connection within the pool's wait, or no database: 503, as any client would be told.
+   * Opens a unit of work's transaction on a connection of its own, `opening` its first
+   * statement (TenantDb's only caller). No connection within the pool's wait, or no
+   * database: 503, as any client would be told.
    */
-  async begin(): Promise<UnitOfWork> {
+  async begin<R>(opening: Opening): Promise<{ uow: UnitOfWork; rows: R[] }> {
     await this.routingVerified();
-    return this.open();
+    return this.open<R>(opening);
   }
 
-  private async open(): Promise<UnitOfWork> {
-    try {
-      if (this.pool) return await PgUnitOfWork.open(await this.pool.checkout(), this.statementNames);
-      if (this.pglite) return await PgliteUnitOfWork.open(this.pglite);
-    } catch (error) {
-      this.logger.warn(`Could not open a transaction: ${error instanceof Error ? error.message : String(error)}`);
-      throw new DomainError(503, ErrorCode.DatabaseUnavailable, 'The database is unavailable; retry shortly');
-    }
+  private async open<R>(opening: Opening): Promise<{ uow: UnitOfWork; rows: R[] }> {
+    if (this.pool) return PgUnitOfWork.open<R>(await this.checkout(this.pool), this.statementNames, opening);
+    if (this.pglite) return PgliteUnitOfWork.open<R>(this.pglite, opening, unavailable(this.logger));
     throw new Error('DatabaseService used before initialisation');
+  }
+
+  private checkout(pool: UnitOfWorkPool): Promise<pg.PoolClient> {
+    return pool.checkout().catch(unavailable(this.logger));
   }
 
   /**
@@ -159,11 +168,13 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async verifyPrismaRouting(): Promise<void> {
-    const uow = await this.open();
+    const { uow } = await this.open({
+      sql: "SELECT set_config('app.routing_probe', 'in-unit-of-work', true)",
+      parameters: [],
+    });
     try {
       const seen = await this.cls.run({ ifNested: 'inherit' }, async () => {
         this.cls.set(CLS_UOW, uow);
-        await uow.query("SELECT set_config('app.routing_probe', 'in-unit-of-work', true)", []);
         const [plain] = await this.prisma.$queryRaw<{ probe: string }[]>`
           SELECT current_setting('app.routing_probe', true) AS probe`;
         const [nested] = await this.prisma.$transaction(

@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { ClsService } from 'nestjs-cls';
 import { insufficientScope, keyRefusal, type KeyStatus } from '../api-keys/api-key-secret.js';
 import { grants } from '../api-keys/scopes.js';
@@ -109,14 +109,12 @@ export class TenantDb {
   /** Runs fn as the current user with no organization (their profile and memberships only). */
   async runAsUser<T>(fn: () => Promise<T>): Promise<T> {
     const { userId } = this.scope;
-    return this.transaction(async (uow) => {
-      await this.send(
-        uow,
-        sql`SELECT set_config('role', 'crm_app', true), set_config('app.current_user_id', ${userId}, true),
+    return this.transaction(
+      sql`SELECT set_config('role', 'crm_app', true), set_config('app.current_user_id', ${userId}, true),
           set_config('app.request_id', ${this.requestId}, true)`,
-      );
-      return { userId };
-    }, fn);
+      () => ({ userId }),
+      fn,
+    );
   }
 
   /**
@@ -125,17 +123,15 @@ export class TenantDb {
    * organization (its creator is its first ADMIN).
    */
   async runTrusted<T>(ctx: TenantContext, fn: () => Promise<T>): Promise<T> {
-    return this.transaction(async (uow) => {
-      await this.send(
-        uow,
-        sql`SELECT set_config('role', 'crm_app', true),
+    return this.transaction(
+      sql`SELECT set_config('role', 'crm_app', true),
           set_config('app.current_user_id', ${ctx.userId ?? ''}, true),
           set_config('app.current_org_id', ${ctx.orgId ?? ''}, true),
           set_config('app.current_role', ${ctx.role ?? ''}, true),
           set_config('app.request_id', ${this.requestId}, true)`,
-      );
-      return ctx;
-    }, fn);
+      () => ctx,
+      fn,
+    );
   }
 
   /** Prisma, inside the open unit of work's transaction: for ordinary CRUD and relations. */
@@ -167,75 +163,75 @@ export class TenantDb {
     options: OrgRunOptions,
   ): Promise<T> {
     const key = this.get<RequestScope>(CLS_SCOPE)?.apiKey;
-    if (key) return this.transaction((uow) => this.beginAsKey(uow, userId, key, orgId, options), fn);
-    return this.transaction(async (uow) => {
-      const [r] = await this.send<Resolution>(
-        uow,
-        sql`SELECT org_id, member_role, membership_count FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid, ${this.requestId})`,
+    if (key) {
+      return this.transaction(
+        sql<KeyResolution>`SELECT org_id, member_role, key_id, key_status, scopes FROM app.begin_key_request(${key.hash}, ${orgId ?? null}::uuid, ${this.requestId})`,
+        ([r]) => this.keyContext(r, userId, key.scope, options),
+        fn,
       );
-      if (!r?.org_id || !r.member_role) {
-        if (orgId)
-          throw (
-            options.notMember?.() ?? new Forbidden('You are not a member of this organization', ErrorCode.NotAMember)
-          );
-        if (r?.membership_count) {
-          throw new DomainError(
-            HttpStatus.BAD_REQUEST,
-            ErrorCode.OrganizationRequired,
-            'You belong to several organizations: choose one with the X-Organization-Id header',
-          );
+    }
+    return this.transaction(
+      sql<Resolution>`SELECT org_id, member_role, membership_count FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid, ${this.requestId})`,
+      ([r]) => {
+        if (!r?.org_id || !r.member_role) {
+          if (orgId)
+            throw (
+              options.notMember?.() ?? new Forbidden('You are not a member of this organization', ErrorCode.NotAMember)
+            );
+          if (r?.membership_count) {
+            throw new DomainError(
+              HttpStatus.BAD_REQUEST,
+              ErrorCode.OrganizationRequired,
+              'You belong to several organizations: choose one with the X-Organization-Id header',
+            );
+          }
+          throw new Forbidden('You are not a member of any organization yet: create one first', ErrorCode.NotAMember);
         }
-        throw new Forbidden('You are not a member of any organization yet: create one first', ErrorCode.NotAMember);
-      }
-      if (options.roles && !options.roles.includes(r.member_role)) throw new Forbidden();
-      return { userId, orgId: r.org_id, role: r.member_role };
-    }, fn);
+        if (options.roles && !options.roles.includes(r.member_role)) throw new Forbidden();
+        return { userId, orgId: r.org_id, role: r.member_role };
+      },
+      fn,
+    );
   }
 
   /**
-   * An API key's opening: app.begin_key_request resolves the key again and sets the tenant
-   * in one statement, so a key revoked, expired or narrowed since the guards looked is
-   * refused here; then the route's scope and roles, as for a member.
+   * An API key's context, from app.begin_key_request: it resolved the key again in the
+   * statement that set the tenant, so a key revoked, expired or narrowed since the guards
+   * looked is refused here; then the route's scope and roles, as for a member.
    */
-  private async beginAsKey(
-    uow: UnitOfWork,
+  private keyContext(
+    r: KeyResolution | undefined,
     userId: string,
-    key: NonNullable<RequestScope['apiKey']>,
-    orgId: string | undefined,
+    scope: string,
     options: OrgRunOptions,
-  ): Promise<TenantContext> {
-    const [r] = await this.send<KeyResolution>(
-      uow,
-      sql`SELECT org_id, member_role, key_id, key_status, scopes FROM app.begin_key_request(${key.hash}, ${orgId ?? null}::uuid, ${this.requestId})`,
-    );
+  ): TenantContext {
     if (!r || r.key_status !== 'ACTIVE' || !r.org_id || !r.member_role || !r.key_id) {
       const status = r?.key_status && r.key_status !== 'ACTIVE' ? r.key_status : 'UNKNOWN';
       throw status === 'OTHER_ORGANIZATION' && options.notMember ? options.notMember() : keyRefusal(status);
     }
-    if (!grants(r.scopes ?? [], key.scope)) throw insufficientScope(key.scope);
+    if (!grants(r.scopes ?? [], scope)) throw insufficientScope(scope);
     if (options.roles && !options.roles.includes(r.member_role)) throw new Forbidden();
     return { userId, orgId: r.org_id, role: r.member_role, apiKeyId: r.key_id };
   }
 
-  /** A statement of the unit of work's opening, compiled by the SQL layer and sent before anything else. */
-  private async send<R>(uow: UnitOfWork, statement: ReturnType<typeof sql<R>>): Promise<R[]> {
-    const { sql: text, parameters } = statement.compile(this.database.sql);
-    return (await uow.query<R>(text, parameters)).rows;
-  }
-
   /**
-   * Opens the transaction, runs `begin` as its first statement, then fn with the context in
-   * a child CLS scope; commits when fn resolves, rolls back when it throws or outlives
-   * DATABASE_TX_TIMEOUT_MS.
+   * Opens the transaction with `opening` as its first statement (sent with BEGIN in one
+   * round trip where the driver allows it), makes the context from its rows, then runs fn
+   * with the context in a child CLS scope; commits when fn resolves, rolls back when it
+   * throws or outlives DATABASE_TX_TIMEOUT_MS.
    */
-  private async transaction<T>(begin: (uow: UnitOfWork) => Promise<TenantContext>, fn: () => Promise<T>): Promise<T> {
+  private async transaction<T, R>(
+    opening: RawBuilder<R>,
+    context: (rows: R[]) => TenantContext,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     // A nested unit of work joins the open transaction (same user, same organization).
     if (this.get<UnitOfWork>(CLS_UOW)) return fn();
     return this.cls.run({ ifNested: 'inherit' }, async () => {
-      const uow = await this.database.begin();
+      const { uow, rows } = await this.database.begin<R>(opening.compile(this.database.sql));
       const timer = setTimeout(() => void uow.timeOut(), this.config.database.txTimeoutMs);
       try {
-        const ctx = await begin(uow);
+        const ctx = context(rows);
         this.cls.set(CLS_UOW, uow);
         this.cls.set(CLS_TENANT, ctx);
         const hooks = this.get<RequestHooks>(CLS_HOOKS);

@@ -10,6 +10,23 @@ import {
   type StatementResult,
 } from './connection.js';
 
+/** The first statement of a unit of work, compiled: it sets the tenant (app.begin_request and its kin). */
+export interface Opening {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/** `opening` with its $n parameters written in as SQL literals, for a simple query. */
+function inlined(client: pg.ClientBase, { sql, parameters }: Opening): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = parameters[Number(n) - 1];
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'string') return client.escapeLiteral(value);
+    if (value instanceof Uint8Array) return `'\\x${Buffer.from(value).toString('hex')}'::bytea`;
+    throw new TypeError(`An opening statement takes text, bytes or null, not ${typeof value}`);
+  });
+}
+
 /** A unit of work outlived DATABASE_TX_TIMEOUT_MS and was rolled back: 503, the client may retry. */
 export class TransactionTimeoutError extends DomainError {
   constructor() {
@@ -85,15 +102,31 @@ export class PgUnitOfWork extends UnitOfWork {
     return this.pgConnection.serially(send);
   }
 
-  /** BEGIN on a client of the pool; a client that cannot begin is destroyed, not pooled again. */
-  static async open(client: pg.PoolClient, names: StatementNames | null): Promise<PgUnitOfWork> {
+  /**
+   * BEGIN and the opening statement on a client of the pool, in one round trip: one simple
+   * query of two statements, the opening's parameters written in as literals (pg's own
+   * escaping; bytes as a bytea literal). The transaction stays open after it, as after any
+   * BEGIN. If either fails, the transaction is rolled back and the client pooled again, or
+   * destroyed when it cannot even roll back.
+   */
+  static async open<R>(
+    client: pg.PoolClient,
+    names: StatementNames | null,
+    opening: Opening,
+  ): Promise<{ uow: UnitOfWork; rows: R[] }> {
+    let results: pg.QueryResult[];
     try {
-      await client.query('BEGIN');
+      results = (await client.query(`BEGIN; ${inlined(client, opening)}`)) as unknown as pg.QueryResult[];
     } catch (error) {
-      client.release(error instanceof Error ? error : true);
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        () => client.release(error instanceof Error ? error : true),
+      );
       throw error;
     }
-    return new PgUnitOfWork(client, names);
+    const uow = new PgUnitOfWork(client, names);
+    uow.counter.sent++;
+    return { uow, rows: (results[1]?.rows ?? []) as R[] };
   }
 
   protected get connection(): SqlConnection {
@@ -128,7 +161,23 @@ export class PgliteUnitOfWork extends UnitOfWork {
     this.pgliteConnection = new PgliteConnection(tx, this.counter);
   }
 
-  static open(pglite: PGlite): Promise<PgliteUnitOfWork> {
+  /** PGlite's transaction, then the opening statement in it (PGlite is in-process: no round trip to save). */
+  static async open<R>(
+    pglite: PGlite,
+    opening: Opening,
+    unavailable: (error: unknown) => never,
+  ): Promise<{ uow: UnitOfWork; rows: R[] }> {
+    const uow = await PgliteUnitOfWork.start(pglite).catch(unavailable);
+    try {
+      return { uow, rows: (await uow.query<R>(opening.sql, opening.parameters)).rows };
+    } catch (error) {
+      await uow.end(false).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Opens PGlite's transaction; fails only when PGlite cannot (503 in DatabaseService). */
+  static start(pglite: PGlite): Promise<PgliteUnitOfWork> {
     return new Promise((resolve, reject) => {
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DatabaseService } from '../../src/database/database.service.js';
-import type { UnitOfWork } from '../../src/database/unit-of-work.js';
+import type { Opening, UnitOfWork } from '../../src/database/unit-of-work.js';
 
 export interface StatementCounter {
   /** Runs fn (requests, one at a time) and returns the statements their units of work sent. */
@@ -18,10 +18,10 @@ export function countStatements(app: NestFastifyApplication): StatementCounter {
   const database = app.get(DatabaseService);
   const begin = database.begin.bind(database);
   let units: UnitOfWork[] = [];
-  database.begin = async () => {
-    const uow = await begin();
-    units.push(uow);
-    return uow;
+  database.begin = async <R>(opening: Opening) => {
+    const opened = await begin<R>(opening);
+    units.push(opened.uow);
+    return opened;
   };
   return {
     async count(fn) {
