@@ -5,6 +5,7 @@ import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import { ActivitiesModule } from './activities/activities.module.js';
 import { AppointmentsModule } from './appointments/appointments.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -59,6 +60,7 @@ export class AppModule {
         TimelineModule,
         StorageModule,
         TicketsModule,
+        AuditModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

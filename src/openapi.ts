@@ -47,6 +47,7 @@ const TAGS: Record<string, string> = {
   Timeline: "Each record's activities, appointments and changes, newest first",
   notifications: "The signed-in member's notifications",
   tickets: 'Support tickets: workflow, assignees, comments, attachments and share links',
+  audit: "Who changed what: the organization's change history, recorded by the database",
   public: 'What a ticket share link shows to someone outside the organization',
   files: 'Downloads through signed, expiring URLs (local storage driver)',
   health: 'Liveness and readiness probes',
