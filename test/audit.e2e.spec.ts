@@ -502,10 +502,10 @@ describe('audit history', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res = await get(`limit=3${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
-        expect(res.body.data.length).toBeLessThanOrEqual(3);
-        seen.push(...res.body.data);
-        cursor = res.body.nextCursor;
+        const page: Json = (await get(`limit=3${cursor ? `&cursor=${cursor}` : ''}`).expect(200)).body;
+        expect(page.data.length).toBeLessThanOrEqual(3);
+        seen.push(...page.data);
+        cursor = page.nextCursor;
         if (++pages > 10) throw new Error('the cursor does not advance');
       } while (cursor);
       expect(pages).toBe(4);
