@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ActivitiesModule } from './activities/activities.module.js';
 import { AppointmentsModule } from './appointments/appointments.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -61,6 +62,7 @@ export class AppModule {
         StorageModule,
         TicketsModule,
         ApiKeysModule,
+        AuditModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

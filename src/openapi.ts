@@ -49,6 +49,7 @@ const TAGS: Record<string, string> = {
   notifications: "The signed-in member's notifications",
   'api-keys': "Keys for the organization's integrations (ADMIN): scoped, revocable, rotatable",
   tickets: 'Support tickets: workflow, assignees, comments, attachments and share links',
+  audit: "Who changed what: the organization's change history, recorded by the database",
   public: 'What a ticket share link shows to someone outside the organization',
   files: 'Downloads through signed, expiring URLs (local storage driver)',
   health: 'Liveness and readiness probes',

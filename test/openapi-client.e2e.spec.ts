@@ -112,6 +112,8 @@ describe('A typed client generated from the served OpenAPI document', () => {
       attachmentType: 'text/plain',
       downloaded: 'leak under the sink\n',
       publicComments: 2, // the member's public reply and the customer's
+      ticketCreatedBy: expect.any(String),
+      commentAuthors: ['customer', 'member'],
     });
     expect(result.leadsListed).toBeGreaterThanOrEqual(1);
     expect(result.pipelineStages).toBeGreaterThan(1);

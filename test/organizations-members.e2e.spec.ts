@@ -28,6 +28,7 @@ describe('organizations and members', () => {
         role: 'ADMIN',
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
+        auditRetentionDays: 730,
         version: 1,
       });
       const rows = await t.db.admin.query<{ role: string }>(

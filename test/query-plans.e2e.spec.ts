@@ -92,6 +92,11 @@ async function captureSql(db: TestDatabase, fn: () => Promise<unknown>): Promise
 const leadReads = (statements: Statement[]) =>
   statements.filter((s) => /^\s*SELECT\b/i.test(s.sql) && /\bFROM\s+("public"\.)?"?leads"?\s/i.test(s.sql));
 
+/** Statements that read the audit history. */
+const auditReads = (statements: Statement[]) =>
+  statements.filter((s) => /^\s*SELECT\b/i.test(s.sql) && /\bFROM\s+("public"\.)?"?audit_log"?(\s|$)/i.test(s.sql));
+const auditScans = (plan: PlanNode) => nodes(plan).filter((n) => n['Relation Name'] === 'audit_log');
+
 describe('lead query plans (EXPLAIN as crm_app with a tenant set)', () => {
   let t: TestApp;
   let sql: SqlSession;
@@ -265,5 +270,63 @@ describe('lead query plans (EXPLAIN as crm_app with a tenant set)', () => {
     const plan = await explain(lookup!, { user: org.admin.id, org: org.id });
     expect(seqScansOnLeads(plan)).toEqual([]);
     expect(leadIndexes(plan)).toEqual(expect.arrayContaining(['leads_org_email_key_idx', 'leads_org_phone_key_idx']));
+  });
+
+  describe('audit history (test/audit.e2e.spec.ts has what it records)', () => {
+    const AUDIT_ROWS = 40_000;
+
+    /** The audit read of one request, EXPLAINed for its caller: one index, read in order, no sort. */
+    async function auditPlan(user: User, path: string): Promise<PlanNode> {
+      const statements = auditReads(await captureSql(t.db, () => t.http.get(path).set(as(user, org.id)).expect(200)));
+      expect(statements).toHaveLength(1);
+      const plan = await explain(statements[0], { user: user.id, org: org.id });
+      expect(nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
+      expect(nodes(plan).map((n) => n['Node Type'])).not.toContain('Sort');
+      return plan;
+    }
+
+    beforeAll(async () => {
+      // The seeded leads above already wrote one INSERT row each (the trigger); add a history of
+      // changes by the organization's admin and agent, and by nobody (SQL), across organizations.
+      await sql.exec(`
+        INSERT INTO audit_log (organization_id, table_name, record_id, action, changes, actor_user_id, created_at)
+        SELECT CASE WHEN g % 4 = 0 THEN '${org.id}'::uuid ELSE md5('plans-org-' || (1 + g % 23))::uuid END,
+               (ARRAY['leads', 'contacts', 'deals', 'tickets'])[1 + (g / 4) % 4],
+               md5('plans-record-' || g % 5000)::uuid,
+               'UPDATE', '{"notes": ["before", "after"]}',
+               CASE g % 3 WHEN 0 THEN '${agent.id}'::uuid WHEN 1 THEN '${org.admin.id}'::uuid END,
+               now() - make_interval(secs => ${AUDIT_ROWS} - g)
+        FROM generate_series(1, ${AUDIT_ROWS}) g;
+      `);
+      await sql.exec('VACUUM ANALYZE audit_log');
+    }, 120_000);
+
+    it("reads the organization's newest page backwards along the primary key (organization_id, id)", async () => {
+      const plan = await auditPlan(org.admin, '/v1/audit?limit=50');
+      expect(auditScans(plan)).toEqual([
+        expect.objectContaining({ 'Node Type': expect.stringMatching(/^Index/), 'Index Name': 'audit_log_pkey' }),
+      ]);
+      // A later page starts at its cursor: the id bound is an index condition, not a filter.
+      const first = await t.http.get('/v1/audit?limit=50').set(as(org.admin, org.id)).expect(200);
+      const next = await auditPlan(org.admin, `/v1/audit?limit=50&cursor=${first.body.nextCursor}`);
+      expect(auditScans(next)[0]).toMatchObject({
+        'Index Name': 'audit_log_pkey',
+        'Index Cond': expect.stringMatching(/id < /),
+      });
+    });
+
+    it("reads a record's history from audit_log_record_idx", async () => {
+      const plan = await auditPlan(org.admin, `/v1/leads/${someLead}/audit`);
+      expect(auditScans(plan)).toEqual([expect.objectContaining({ 'Index Name': 'audit_log_record_idx' })]);
+    });
+
+    it("reads one person's changes from audit_log_actor_idx, and so every read of a role that sees only its own", async () => {
+      const byActor = await auditPlan(org.admin, `/v1/audit?actorId=${agent.id}`);
+      expect(auditScans(byActor)).toEqual([expect.objectContaining({ 'Index Name': 'audit_log_actor_idx' })]);
+      const asAgent = await auditPlan(agent, '/v1/audit');
+      expect(auditScans(asAgent)).toEqual([expect.objectContaining({ 'Index Name': 'audit_log_actor_idx' })]);
+      // The policy still applies on top of the query's own condition (ADMIN/MANAGER, or the current user's rows).
+      expect(auditScans(asAgent)[0].Filter).toMatch(/ADMIN,MANAGER.*actor_user_id/);
+    });
   });
 });

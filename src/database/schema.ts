@@ -5,6 +5,7 @@ import type {
   ApiKey,
   Appointment,
   AppointmentAttendee,
+  AuditLog,
   AuthCredential,
   Contact,
   Deal,
@@ -122,6 +123,7 @@ export interface DB {
   ticket_share_links: Table<TicketShareLink, Prisma.TicketShareLinkUncheckedCreateInput>;
   idempotency_keys: Table<IdempotencyKey, Prisma.IdempotencyKeyUncheckedCreateInput>;
   api_keys: Table<ApiKey, Prisma.ApiKeyUncheckedCreateInput>;
+  audit_log: Table<AuditLog, Prisma.AuditLogUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

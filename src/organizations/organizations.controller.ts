@@ -42,8 +42,8 @@ export class OrganizationsController {
 
   @Patch(':id')
   @Endpoint({
-    summary: 'Rename an organization',
-    description: 'Roles: ADMIN of it.',
+    summary: 'Rename an organization, or change how long it keeps its audit history',
+    description: 'Roles: ADMIN of it. Only the fields sent change.',
     ok: OrganizationOutput,
     errors: [ErrorCode.Forbidden],
     ifMatch: 'organization',

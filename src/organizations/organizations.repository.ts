@@ -18,7 +18,7 @@ export class OrganizationsRepository {
     });
   }
 
-  update(id: string, name: string) {
-    return this.db.tx.organization.update({ where: { id }, data: { name } });
+  update(id: string, data: { name?: string; auditRetentionDays?: number }) {
+    return this.db.tx.organization.update({ where: { id }, data });
   }
 }

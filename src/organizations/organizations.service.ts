@@ -15,6 +15,7 @@ interface OrgRow {
   name: string;
   createdAt: Date;
   updatedAt: Date;
+  auditRetentionDays: number;
   version: number;
 }
 
@@ -24,6 +25,7 @@ const toOutput = (org: OrgRow, role: MemberRole): OrganizationOutput => ({
   role,
   createdAt: org.createdAt.toISOString(),
   updatedAt: org.updatedAt.toISOString(),
+  auditRetentionDays: org.auditRetentionDays,
   version: org.version,
 });
 
@@ -69,7 +71,8 @@ export class OrganizationsService {
   }
 
   update(id: string, input: UpdateOrganizationInput): Promise<OrganizationOutput> {
-    return this.db.runInOrg(id, async () => toOutput(await this.orgs.update(id, input.name), this.db.role), {
+    const data = { name: input.name, auditRetentionDays: input.auditRetentionDays };
+    return this.db.runInOrg(id, async () => toOutput(await this.orgs.update(id, data), this.db.role), {
       roles: ['ADMIN'],
       notMember: () => new NotFound('Organization'),
     });

@@ -89,6 +89,8 @@ export interface Exercised {
   attachmentType: string;
   downloaded: string;
   publicComments: number;
+  ticketCreatedBy: string | null | undefined;
+  commentAuthors: ('customer' | 'member')[];
 }
 
 /** Exercises every module of the API through the typed client. */
@@ -401,6 +403,16 @@ export async function exercise(baseUrl: string, run: string): Promise<Exercised>
     await anonymous.GET('/v1/public/tickets/{token}', { params: { path: { token: share.token } } }),
   );
 
+  // audit history: the ticket's own, and the organization's comments (a member's, and the customer's, by nobody)
+  const ticketAudit = ok(
+    'ticket audit',
+    await api.GET('/v1/tickets/{id}/audit', { params: { path: { id: ticket.id }, query: { limit: 10 } } }),
+  );
+  const commentAudit = ok(
+    'audit',
+    await api.GET('/v1/audit', { params: { query: { table: ['ticket_comments'], action: ['INSERT'] } } }),
+  );
+
   // health
   ok('ready', await anonymous.GET('/health/ready'));
 
@@ -425,5 +437,7 @@ export async function exercise(baseUrl: string, run: string): Promise<Exercised>
     attachmentType: attachment.mimeType,
     downloaded: file,
     publicComments: customerView.comments.length,
+    ticketCreatedBy: ticketAudit.data.find((e) => e.action === 'INSERT')?.actor.userId,
+    commentAuthors: commentAudit.data.map((e) => (e.actor.userId === null ? 'customer' : 'member')).sort(),
   };
 }

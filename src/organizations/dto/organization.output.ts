@@ -9,5 +9,14 @@ export class OrganizationOutput {
   role!: MemberRole;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) updatedAt!: string;
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 3650,
+    example: 730,
+    description: 'Days its audit history is kept (an ADMIN changes it)',
+  })
+  auditRetentionDays!: number;
   @VersionProperty() version!: number;
 }
