@@ -73,6 +73,9 @@ const cfg = {
   // Scenarios also driven with API keys (target `api-key`, the same API process in its own
   // slices), to compare a key's verification with a JWT's.
   keyScenarios: (process.env.BENCH_KEY_SCENARIOS ?? 'get').split(',').filter(Boolean),
+  // Scenarios also measured with the audit trigger on leads switched off (target
+  // `api-noaudit`, the same API process in its own slices): what the audit history costs.
+  auditScenarios: (process.env.BENCH_AUDIT_SCENARIOS ?? 'create,patch').split(',').filter(Boolean),
 };
 const dbUrl = (() => {
   const u = new URL(cfg.serverUrl);
@@ -886,8 +889,11 @@ async function measureTogether(targets, scenario, users, { connections, monitor 
   const conns = connections ?? cfg.connections;
   const slices = Math.max(1, Math.round(cfg.slices));
   await quiesce(monitor);
-  for (const t of targets)
-    if (cfg.warmup > 0) await cannon(t.proc.base, scenario, users, cfg.warmup, conns, null, t.kind);
+  for (const t of targets) {
+    if (cfg.warmup <= 0) continue;
+    await t.around?.before();
+    await cannon(t.proc.base, scenario, users, cfg.warmup, conns, null, t.kind).finally(() => t.around?.after());
+  }
   const acc = new Map(
     targets.map((t) => [t, { requests: 0, seconds: 0, errors: 0, codes: {}, latencies: [], cpuMs: 0, dbMs: 0 }]),
   );
@@ -895,8 +901,11 @@ async function measureTogether(targets, scenario, users, { connections, monitor 
   for (let i = 0; i < slices; i++) {
     for (const t of i % 2 ? [...targets].reverse() : targets) {
       const a = acc.get(t);
+      await t.around?.before();
       const [cpu0, db0] = [cpuMsOf(t.proc), await dbCpuByPid(monitor)];
-      const r = await cannon(t.proc.base, scenario, users, cfg.duration / slices, conns, a.latencies, t.kind);
+      const r = await cannon(t.proc.base, scenario, users, cfg.duration / slices, conns, a.latencies, t.kind).finally(
+        () => t.around?.after(),
+      );
       const db = dbCpuDelta(db0, await dbCpuByPid(monitor));
       a.cpuMs += cpuMsOf(t.proc) - cpu0;
       a.dbMs = db === null || a.dbMs === null ? null : a.dbMs + db;
@@ -1067,6 +1076,8 @@ async function main() {
 
     const monitor = new pg.Client({ connectionString: dbUrl });
     await monitor.connect();
+    // An earlier run stopped inside an api-noaudit slice would have left it off.
+    await monitor.query('ALTER TABLE leads ENABLE TRIGGER leads_audit');
     const api = wants('api') ? await startApi({ profile: cfg.cpuProfile }) : null;
     const baseline = wants('baseline') ? await startBaseline({ profile: cfg.cpuProfile }) : null;
     const peer = wants('postgraphile') ? await startPostgraphile({ profile: cfg.cpuProfile }) : null;
@@ -1078,15 +1089,24 @@ async function main() {
           ['baseline', baseline],
           ['postgraphile', peer],
           ['api-key', cfg.keyScenarios.includes(scenario.name) ? api : null],
+          ['api-noaudit', cfg.auditScenarios.includes(scenario.name) ? api : null],
         ]
           .filter(([, proc]) => proc)
           .map(([name, proc]) => ({
             name,
             proc,
             kind: name === 'postgraphile' ? 'graphql' : name === 'api-key' ? 'rest-key' : 'rest',
+            // Its slices run with the leads' audit trigger off; every other target's with it on.
+            around:
+              name === 'api-noaudit'
+                ? {
+                    before: () => monitor.query('ALTER TABLE leads DISABLE TRIGGER leads_audit'),
+                    after: () => monitor.query('ALTER TABLE leads ENABLE TRIGGER leads_audit'),
+                  }
+                : undefined,
             // One profile per process: api-key runs in the API's process, profiled as `api`.
             profileFile:
-              cfg.cpuProfile && name !== 'api-key'
+              cfg.cpuProfile && name !== 'api-key' && name !== 'api-noaudit'
                 ? join(RESULTS, `${stamp}.${scenario.name}.${name}.cpuprofile.json`)
                 : undefined,
           }));
@@ -1141,6 +1161,18 @@ async function main() {
     return out;
   };
   const ratios = ratiosTo('baseline');
+  /** The API with the leads' audit trigger on, ÷ the same API with it off: what the audit history costs. */
+  const auditCost = {};
+  for (const s of SCENARIOS) {
+    const on = rows.find((r) => r.target === 'api' && r.scenario === s.name);
+    const off = rows.find((r) => r.target === 'api-noaudit' && r.scenario === s.name);
+    if (on && off && off.rps > 0) {
+      auditCost[s.name] = {
+        rps: on.rps / off.rps,
+        dbCpuUsPerReq: { withAudit: on.dbCpuUsPerReq, withoutAudit: off.dbCpuUsPerReq },
+      };
+    }
+  }
   /** The same requests with an API key instead of a JWT: req/s ratio and the CPU each costs the API. */
   const apiKeyVsJwt = {};
   for (const s of SCENARIOS) {
@@ -1163,6 +1195,10 @@ async function main() {
     apiRssUnder300Mb: memory.api ? memory.api.rssMb < 300 : null,
     sqlParity: sqlParity ? Object.values(sqlParity).every((s) => s.same) : null,
     // Within 5 %: the API's CPU per request drifts about that much between slices.
+    // Issue 15: the audit trigger takes at most 15 % of the req/s of create and patch.
+    auditCostAtMost15Percent: Object.keys(auditCost).length
+      ? Object.values(auditCost).every((a) => a.rps >= 0.85)
+      : null,
     apiKeyNoCostlierThanJwt: Object.keys(apiKeyVsJwt).length
       ? Object.values(apiKeyVsJwt).every((k) => k.cpuUsPerReq.apiKey <= k.cpuUsPerReq.jwt * 1.05)
       : null,
@@ -1186,6 +1222,7 @@ async function main() {
     ratios,
     ratiosPostgraphile,
     apiKeyVsJwt,
+    auditCost,
     memory,
     sqlParity,
     postgraphileCheck,
@@ -1197,6 +1234,11 @@ async function main() {
 
   const out = process.stdout;
   out.write(`\n${table(rows, ratios, ratiosPostgraphile)}\n\n`);
+  for (const [name, a] of Object.entries(auditCost))
+    out.write(
+      `${name} with the audit trigger ÷ without: ${a.rps.toFixed(2)}× req/s, database CPU ` +
+        `${a.dbCpuUsPerReq.withAudit} µs/req (without ${a.dbCpuUsPerReq.withoutAudit})\n`,
+    );
   for (const [name, k] of Object.entries(apiKeyVsJwt))
     out.write(
       `${name} with an API key instead of a JWT: ${k.rps.toFixed(2)}× req/s, API CPU ${k.cpuUsPerReq.apiKey} µs/req ` +

@@ -15,7 +15,7 @@ export const hashSecret = (secret: string): Buffer => createHash('sha256').updat
 
 export const isWellFormedSecret = (token: string): boolean => SECRET_FORMAT.test(token);
 
-/** How app.api_key_principal and app.begin_key_request describe a key. */
+/** How app.begin_key_request describes a key. */
 export type KeyStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'UNKNOWN' | 'OTHER_ORGANIZATION';
 
 /** The 401 or 403 for a key that may not act (ACTIVE has none). */

@@ -1,19 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import { hashSecret, isWellFormedSecret, keyRefusal, type KeyStatus } from '../api-keys/api-key-secret.js';
+import { hashSecret, isWellFormedSecret, keyRefusal } from '../api-keys/api-key-secret.js';
 import { TenantDb } from '../database/tenant-db.js';
-import type { MemberRole } from '../generated/prisma/enums.js';
 import type { ApiKeyPrincipal, AuthUser } from './auth-user.js';
-
-interface Resolved {
-  keyId: string;
-  orgId: string;
-  userId: string | null;
-  memberRole: MemberRole;
-  scopes: string[];
-  status: Exclude<KeyStatus, 'UNKNOWN' | 'OTHER_ORGANIZATION'>;
-}
 
 /** How long an active key's lookup is reused by the guards. The database checks it again in every unit of work. */
 const LOOKUP_TTL_MS = 30_000;
@@ -44,8 +33,8 @@ export function knownApiKey(authorization: string | undefined): string | undefin
 }
 
 /**
- * Authenticates `Authorization: Bearer bcrm_…`: the secret's SHA-256 is looked up through
- * app.api_key_principal, so the guards can refuse an unknown, expired or revoked key, or a
+ * Authenticates `Authorization: Bearer bcrm_…`: the secret's SHA-256 is looked up with
+ * app.begin_key_request (TenantDb.lookUpApiKey), so the guards can refuse an unknown, expired or revoked key, or a
  * missing scope, before a body is read. An active key's lookup is reused for
  * LOOKUP_TTL_MS, but never to grant anything: each unit of work opens with
  * app.begin_key_request, which resolves the key again in the statement that sets the
@@ -63,31 +52,22 @@ export class ApiKeyVerifier {
     const cached = options.fresh ? undefined : active.get(cacheKey);
     if (cached) return cached;
     active.delete(cacheKey);
-    const resolved = await this.lookUp(hash);
-    if (!resolved) throw keyRefusal('UNKNOWN');
-    if (resolved.status !== 'ACTIVE') throw keyRefusal(resolved.status);
-    // A key whose creator's profile is gone acts for nobody (its memberships went with it).
-    if (!resolved.userId) throw keyRefusal('REVOKED');
+    const resolved = await this.db.lookUpApiKey(hash);
+    if (resolved && resolved.key_status !== 'ACTIVE') throw keyRefusal(resolved.key_status);
+    if (!resolved?.key_id || !resolved.org_id || !resolved.member_role || !resolved.user_id) {
+      throw keyRefusal('UNKNOWN');
+    }
     const apiKey: ApiKeyPrincipal = {
-      id: resolved.keyId,
+      id: resolved.key_id,
       secret,
       hash,
-      orgId: resolved.orgId,
-      role: resolved.memberRole,
-      scopes: resolved.scopes,
+      orgId: resolved.org_id,
+      role: resolved.member_role,
+      scopes: resolved.scopes ?? [],
     };
-    const user: AuthUser = { id: resolved.userId, apiKey };
+    const user: AuthUser = { id: resolved.user_id, apiKey };
     active.set(cacheKey, user);
     known.set(hash.toString('base64url'), true);
     return user;
-  }
-
-  private lookUp(hash: Buffer): Promise<Resolved | undefined> {
-    return this.db.runTrusted({}, () =>
-      this.db.sql
-        .selectFrom(sql<Resolved>`app.api_key_principal(${hash})`.as('k'))
-        .select(['k.keyId', 'k.orgId', 'k.userId', 'k.memberRole', 'k.scopes', 'k.status'])
-        .executeTakeFirst(),
-    );
   }
 }

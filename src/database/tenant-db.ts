@@ -17,12 +17,14 @@ export class MissingTenantContextError extends Error {
   override readonly name = 'MissingTenantContextError';
 }
 
-interface KeyResolution {
+/** What app.begin_key_request answers: the key's state, and for an ACTIVE key its tenant and creator. */
+export interface KeyResolution {
   org_id: string | null;
   member_role: MemberRole | null;
   key_id: string | null;
   key_status: KeyStatus;
   scopes: string[] | null;
+  user_id: string | null;
 }
 
 interface Resolution {
@@ -165,7 +167,7 @@ export class TenantDb {
     const key = this.get<RequestScope>(CLS_SCOPE)?.apiKey;
     if (key) {
       return this.transaction(
-        sql<KeyResolution>`SELECT org_id, member_role, key_id, key_status, scopes FROM app.begin_key_request(${key.hash}, ${orgId ?? null}::uuid, ${this.requestId})`,
+        this.keyOpening(key.hash, orgId),
         ([r]) => this.keyContext(r, userId, key.scope, options),
         fn,
       );
@@ -192,6 +194,27 @@ export class TenantDb {
       },
       fn,
     );
+  }
+
+  /**
+   * Looks an API key up by the SHA-256 of its secret with the very statement its units of
+   * work open with (and so brings its last use up to date): for the guards, before any.
+   */
+  async lookUpApiKey(hash: Buffer): Promise<KeyResolution | undefined> {
+    let found: KeyResolution | undefined;
+    await this.transaction(
+      this.keyOpening(hash, undefined),
+      ([r]) => {
+        found = r;
+        return {};
+      },
+      () => Promise.resolve(),
+    );
+    return found;
+  }
+
+  private keyOpening(hash: Buffer, orgId: string | undefined): RawBuilder<KeyResolution> {
+    return sql<KeyResolution>`SELECT org_id, member_role, key_id, key_status, scopes, user_id FROM app.begin_key_request(${hash}, ${orgId ?? null}::uuid, ${this.requestId})`;
   }
 
   /**
