@@ -14,7 +14,7 @@ import { ERROR_CATALOGUE, ErrorCode } from './common/errors.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { CONTRACT_EXTENSION, type EndpointContract } from './http/endpoint.decorator.js';
 import { documentValidationRules } from './http/validation-docs.js';
-import { KEY_SCOPE_EXTENSION, type KeyScopeSpec, requiredScope } from './api-keys/scopes.js';
+import { KEY_SCOPE_EXTENSION, type KeyScopeSpec, requiredScopes } from './api-keys/scopes.js';
 import { ROLES_EXTENSION } from './tenancy/roles.decorator.js';
 import { ORG_HEADER, ROUTE_KIND_EXTENSION, type RouteKind } from './tenancy/tenant-route.decorator.js';
 
@@ -334,11 +334,17 @@ export function applyContract(document: OpenAPIObject): OpenAPIObject {
               : writes
                 ? 'Roles: ADMIN, MANAGER, AGENT (a VIEWER reads only).'
                 : 'Roles: any member.';
-      const scope = keyScope && requiredScope(keyScope, method.toUpperCase());
-      const keys = kind === 'public' ? '' : scope ? ` API keys: scope \`${scope}\`.` : ' Not open to API keys.';
+      const scopes = keyScope && requiredScopes(keyScope, method.toUpperCase());
+      const named = scopes?.map((x) => `\`${x}\``).join(', ');
+      const keys =
+        kind === 'public'
+          ? ''
+          : scopes
+            ? ` API keys: scope${scopes.length > 1 ? 's' : ''} ${named}.`
+            : ' Not open to API keys.';
       const text = who + keys;
       op.description = op.description ? `${op.description}\n\n${text}` : text;
-      const ctx: OperationContext = { path, method, op, kind, contract, keyScope: scope };
+      const ctx: OperationContext = { path, method, op, kind, contract, keyScope: scopes?.[0] };
       refineParameters(ctx);
       refineResponses(ctx, schemas);
       refineSecurity(ctx);

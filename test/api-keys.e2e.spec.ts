@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
+import { ApiKeysRepository } from '../src/api-keys/api-keys.repository.js';
+import { TenantDb } from '../src/database/tenant-db.js';
 import { bootApp } from './helpers/app.js';
 import { addMember, as, createLead, createOrg, type Org, twoOrganizations, type User } from './helpers/fixtures.js';
 
@@ -167,6 +169,14 @@ describe('API keys', () => {
       await t.http.post('/v1/notifications/read-all').set(bearer(notificationsWriter.secret)).expect(200);
     });
 
+    it('*:read does not read the audit history: audit:read is granted by name only', async () => {
+      const all = await key(['*:read']);
+      const res = await t.http.get('/v1/audit').set(bearer(all.secret)).expect(403);
+      expect(res.body.ref).toEqual({ scope: 'audit:read' });
+      const auditor = await key(['audit:read']);
+      await t.http.get('/v1/audit').set(bearer(auditor.secret)).expect(200);
+    });
+
     it('*:read reads every family and writes none; timelines and sub-resources follow their family', async () => {
       const lead = await createLead(t.http, a.admin, a.id);
       const k = await key(['*:read']);
@@ -266,29 +276,113 @@ describe('API keys', () => {
       await t.http.get('/v1/leads').set(bearer(now.body.secret)).expect(200);
     });
 
-    it('records its last use at most once a minute', async () => {
+    it('needs the scopes of everything a route writes: a conversion creates a contact and a deal', async () => {
+      const lead = await createLead(t.http, a.admin, a.id, { status: 'QUALIFIED' });
+      const leadsOnly = await key(['leads:write', 'leads:read']);
+      const denied = await t.http.post(`/v1/leads/${lead.id}/convert`).set(bearer(leadsOnly.secret)).send({});
+      expect(denied.status).toBe(403);
+      expect(denied.body).toMatchObject({ code: 'INSUFFICIENT_SCOPE', ref: { scope: 'contacts:write' } });
+      const converter = await key(['leads:write', 'contacts:write', 'deals:write']);
+      const converted = await t.http.post(`/v1/leads/${lead.id}/convert`).set(bearer(converter.secret)).send({});
+      expect(converted.status).toBe(200);
+      // A timeline shows activities and appointments: it needs their read scopes too.
+      await t.http.get(`/v1/leads/${lead.id}/timeline`).set(bearer(leadsOnly.secret)).expect(403);
+    });
+
+    it("keeps a key's Idempotency-Keys apart from its creator's", async () => {
+      const k = await key(['leads:write', 'leads:read']);
+      const mine = await t.http
+        .post('/v1/leads')
+        .set(as(a.admin, a.id))
+        .set('idempotency-key', 'same-key-1')
+        .send({ name: 'By the ADMIN' })
+        .expect(201);
+      const keys = await t.http
+        .post('/v1/leads')
+        .set(bearer(k.secret))
+        .set('idempotency-key', 'same-key-1')
+        .send({ name: 'By the key' });
+      expect({ status: keys.status, body: keys.body }).toMatchObject({ status: 201 });
+      expect(keys.headers['idempotent-replayed']).toBeUndefined();
+      expect(keys.body.id).not.toBe(mine.body.id);
+      const replay = await t.http
+        .post('/v1/leads')
+        .set(bearer(k.secret))
+        .set('idempotency-key', 'same-key-1')
+        .send({ name: 'By the key' })
+        .expect(201);
+      expect(replay.headers['idempotent-replayed']).toBe('true'); // control: the key's own replay
+      expect(replay.body.id).toBe(keys.body.id);
+    });
+
+    it('never acts above its creator’s current role, even when its stored role says more', async () => {
+      const viewer = await addMember(t.http, a, 'VIEWER');
+      const secret = madeUp();
+      // Written as the owner, past the API's own check: the database still caps it at VIEWER.
+      await t.db.admin.query(
+        `INSERT INTO api_keys (organization_id, name, scopes, role, key_hash, last_four, created_by_id)
+         VALUES ($1, 'forged', '{leads:write,leads:read}', 'ADMIN', $2, right($3, 4), $4)`,
+        [a.id, createHash('sha256').update(secret).digest(), secret, viewer.id],
+      );
+      await t.http.get('/v1/leads').set(bearer(secret)).expect(200);
+      const refused = await t.http.post('/v1/leads').set(bearer(secret)).send({ name: 'No' }).expect(403);
+      expect(refused.body.code).toBe('FORBIDDEN');
+    });
+
+    it('answers PATCH with null for a name or scopes with 400, not a change', async () => {
+      const k = await key(['leads:read']);
+      for (const body of [{ name: null }, { scopes: null }]) {
+        const res = await t.http.patch(`/v1/api-keys/${k.id}`).set(as(a.admin, a.id)).send(body).expect(400);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+      }
+      const org = await t.http.patch(`/v1/organizations/${a.id}`).set(as(a.admin)).send({ name: null }).expect(400);
+      expect(org.body.details[0].field).toBe('name');
+      await t.http.get(`/v1/api-keys/${k.id}`).set(as(a.admin, a.id)).expect(200);
+    });
+
+    it('rotates only over the secret it read: a rotation that lost the race changes nothing (409)', async () => {
+      const k = await key(['leads:read']);
+      const keys = t.app.get(ApiKeysRepository);
+      const db = t.app.get(TenantDb);
+      const admin = { userId: a.admin.id, orgId: a.id, role: 'ADMIN' as const };
+      const [row] = await t.db.admin.query<{ key_hash: Uint8Array }>('SELECT key_hash FROM api_keys WHERE id = $1', [
+        k.id,
+      ]);
+      const update = { lastFour: 'zzzz' };
+      // Another rotation came first: the hash this one read is gone.
+      const stale = await db.runTrusted(admin, () =>
+        keys.rotate(k.id, createHash('sha256').update('old').digest(), update),
+      );
+      expect(stale).toBeNull();
+      await t.http.get('/v1/leads').set(bearer(k.secret)).expect(200); // the secret still works
+      const current = await db.runTrusted(admin, () => keys.rotate(k.id, Buffer.from(row!.key_hash), update));
+      expect(current?.lastFour).toBe('zzzz'); // control: over the hash it read, it rotates
+    });
+
+    it('records its last use when the API looks it up, at most once a minute', async () => {
       const k = await key(['leads:read']);
       await t.http.get('/v1/leads').set(bearer(k.secret)).expect(200);
       const first = await t.http.get(`/v1/api-keys/${k.id}`).set(as(a.admin, a.id)).expect(200);
       expect(first.body.lastUsedAt).not.toBeNull();
+      const lastUse = async () =>
+        (
+          await t.db.admin.query<{ at: string; fresh: boolean }>(
+            "SELECT last_used_at::text AS at, last_used_at > now() - interval '1 minute' AS fresh FROM api_keys WHERE id = $1",
+            [k.id],
+          )
+        )[0]!;
+      // A new secret is looked up afresh on its first use (an active key's lookup is reused for 30 s).
+      const useNewSecret = async () => {
+        const rotated = await t.http.post(`/v1/api-keys/${k.id}/rotate`).set(as(a.admin, a.id)).send({}).expect(200);
+        await t.http.get('/v1/leads').set(bearer(rotated.body.secret)).expect(200);
+      };
       await t.db.admin.query("UPDATE api_keys SET last_used_at = now() - interval '30 seconds' WHERE id = $1", [k.id]);
-      const [before] = await t.db.admin.query<{ at: string }>(
-        'SELECT last_used_at::text AS at FROM api_keys WHERE id = $1',
-        [k.id],
-      );
-      await t.http.get('/v1/leads').set(bearer(k.secret)).expect(200);
-      const [within] = await t.db.admin.query<{ at: string }>(
-        'SELECT last_used_at::text AS at FROM api_keys WHERE id = $1',
-        [k.id],
-      );
-      expect(within!.at).toBe(before!.at);
+      const before = await lastUse();
+      await useNewSecret();
+      expect((await lastUse()).at).toBe(before.at); // less than a minute old: left alone
       await t.db.admin.query("UPDATE api_keys SET last_used_at = now() - interval '2 minutes' WHERE id = $1", [k.id]);
-      await t.http.get('/v1/leads').set(bearer(k.secret)).expect(200);
-      const [after] = await t.db.admin.query<{ fresh: boolean }>(
-        "SELECT last_used_at > now() - interval '1 minute' AS fresh FROM api_keys WHERE id = $1",
-        [k.id],
-      );
-      expect(after!.fresh).toBe(true);
+      await useNewSecret();
+      expect((await lastUse()).fresh).toBe(true);
     });
 
     it("follows its creator: a lowered role lowers the key's, removal revokes it", async () => {

@@ -238,7 +238,7 @@ describe('audit history', () => {
       await sql.exec('BEGIN');
       try {
         const [principal] = await sql.query<Json>(
-          "SELECT * FROM app.begin_key_request(sha256(convert_to($1, 'UTF8')), NULL, $2)",
+          "SELECT * FROM app.begin_key_request(sha256(convert_to($1, 'UTF8')), NULL, $2, true)",
           [secret, r],
         );
         expect(principal).toMatchObject({ key_status: 'ACTIVE', key_id: key.id }); // its last_used_at moved
@@ -303,6 +303,12 @@ describe('audit history', () => {
         ['UPDATE', k.id],
         ['INSERT', k.id],
       ]);
+      // ?keyId= finds what the key did, and only that (the ADMIN's own changes are left out).
+      const byKey = await t.http.get(`/v1/audit?keyId=${k.id}`).set(as(a.admin, a.id)).expect(200);
+      expect(byKey.body.data.map((e: Json) => [e.recordId, e.actor.apiKeyId])).toEqual([
+        [created.body.id, k.id],
+        [created.body.id, k.id],
+      ]);
       // Revoking the key is itself audited, by the ADMIN (no key), without its hashes.
       await t.http.delete(`/v1/api-keys/${k.id}`).set(as(a.admin, a.id)).set('x-request-id', 'audit-key-revoke');
       const [revoked] = await rowsOfRequest('audit-key-revoke');
@@ -319,6 +325,73 @@ describe('audit history', () => {
       const auditor = await key(['audit:read']);
       await t.http.get('/v1/audit').set(bearer(auditor.secret)).expect(200);
       await t.http.get(`/v1/leads/${lead.id}/audit`).set(bearer(auditor.secret)).expect(200);
+    });
+  });
+
+  describe('what a key and a MANAGER read', () => {
+    const newKey = async (body: Json) =>
+      (
+        await t.http
+          .post('/v1/api-keys')
+          .set(as(a.admin, a.id))
+          .send({ name: 'Reader', ...body })
+          .expect(201)
+      ).body as { id: string; secret: string };
+
+    it('shows a key below MANAGER only its own changes, not every change of its ADMIN creator', async () => {
+      const agentKey = await newKey({ scopes: ['leads:write', 'audit:read'], role: 'AGENT' });
+      const own = await t.http
+        .post('/v1/leads')
+        .set({ authorization: `Bearer ${agentKey.secret}` })
+        .send({ name: 'Made by the agent key' })
+        .expect(201);
+      const creatorsOwn = await createLead(t.http, a.admin, a.id, { name: "The creator's own" });
+      const seen = await t.http
+        .get('/v1/audit?limit=200')
+        .set({ authorization: `Bearer ${agentKey.secret}` })
+        .expect(200);
+      const records = seen.body.data.map((e: Json) => e.recordId);
+      expect(records).toContain(own.body.id);
+      expect(records).not.toContain(creatorsOwn.id);
+      expect(seen.body.data.every((e: Json) => e.actor.apiKeyId === agentKey.id)).toBe(true);
+      // Control: the ADMIN creator sees both.
+      const admin = await t.http.get('/v1/audit?limit=200').set(as(a.admin, a.id)).expect(200);
+      const adminRecords = admin.body.data.map((e: Json) => e.recordId);
+      expect(adminRecords).toEqual(expect.arrayContaining([own.body.id, creatorsOwn.id]));
+    });
+
+    it('keeps the history of api_keys to ADMINs: a MANAGER does not see it', async () => {
+      const k = await newKey({ scopes: ['leads:read'] });
+      const byAdmin = await t.http.get(`/v1/audit?table=api_keys&recordId=${k.id}`).set(as(a.admin, a.id)).expect(200);
+      expect(byAdmin.body.data.length).toBeGreaterThan(0);
+      const byManager = await t.http
+        .get(`/v1/audit?table=api_keys&recordId=${k.id}`)
+        .set(as(manager, a.id))
+        .expect(200);
+      expect(byManager.body.data).toEqual([]);
+      // Control: the MANAGER still reads other tables' history.
+      const leads = await t.http.get('/v1/audit?table=leads&limit=5').set(as(manager, a.id)).expect(200);
+      expect(leads.body.data.length).toBeGreaterThan(0);
+    });
+
+    it("finds no key when called inside a transaction that already has a tenant, even an ADMIN's", async () => {
+      const k = await newKey({ scopes: ['leads:read'] });
+      const sql = t.db.admin;
+      const hash = await sql.query<{ h: string }>("SELECT encode(key_hash, 'hex') AS h FROM api_keys WHERE id = $1", [
+        k.id,
+      ]);
+      const [inside] = await asApp(sql, { org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
+        sql.query<Json>("SELECT key_status, org_id FROM app.begin_key_request(decode($1, 'hex'), NULL, 'x')", [
+          hash[0]!.h,
+        ]),
+      );
+      expect(inside).toMatchObject({ key_status: 'UNKNOWN', org_id: null });
+      // Control: as the first statement of its own transaction, the same call finds the key.
+      await sql.exec('BEGIN');
+      const [first] = await sql
+        .query<Json>("SELECT key_status FROM app.begin_key_request(decode($1, 'hex'), NULL, 'x')", [hash[0]!.h])
+        .finally(() => sql.exec('ROLLBACK'));
+      expect(first).toMatchObject({ key_status: 'ACTIVE' });
     });
   });
 
@@ -629,13 +702,13 @@ describe('audit history', () => {
   });
 
   describe('retention', () => {
-    it('lets an ADMIN set it through PATCH /v1/organizations/{id}, within 1–3650 days, and records the change', async () => {
+    it('lets an ADMIN set it through PATCH /v1/organizations/{id}, within 365–3650 days, and records the change', async () => {
       const org = await createOrg(t.http, 'Retention');
       const member = await addMember(t.http, org, 'MANAGER');
       expect((await t.http.get(`/v1/organizations/${org.id}`).set(as(org.admin)).expect(200)).body).toMatchObject({
         auditRetentionDays: 730,
       });
-      for (const days of [0, 3651, 1.5, '30']) {
+      for (const days of [0, 30, 364, 3651, 365.5, '400', null]) {
         const res = await t.http
           .patch(`/v1/organizations/${org.id}`)
           .set(as(org.admin))
@@ -643,7 +716,7 @@ describe('audit history', () => {
         expectError(res, 400, 'VALIDATION_FAILED');
       }
       expectError(
-        await t.http.patch(`/v1/organizations/${org.id}`).set(as(member)).send({ auditRetentionDays: 30 }),
+        await t.http.patch(`/v1/organizations/${org.id}`).set(as(member)).send({ auditRetentionDays: 400 }),
         403,
         'FORBIDDEN',
       );
@@ -652,16 +725,16 @@ describe('audit history', () => {
         .patch(`/v1/organizations/${org.id}`)
         .set(as(org.admin))
         .set('x-request-id', r)
-        .send({ auditRetentionDays: 30 })
+        .send({ auditRetentionDays: 400 })
         .expect(200);
-      expect(res.body).toMatchObject({ name: 'Retention', auditRetentionDays: 30 });
+      expect(res.body).toMatchObject({ name: 'Retention', auditRetentionDays: 400 });
       const rows = await rowsOfRequest(r);
       expect(rows).toEqual([
         expect.objectContaining({
           table_name: 'organizations',
           record_id: org.id,
           action: 'UPDATE',
-          changes: { auditRetentionDays: [730, 30] },
+          changes: { auditRetentionDays: [730, 400] },
           actor_user_id: org.admin.id,
         }),
       ]);
@@ -669,7 +742,11 @@ describe('audit history', () => {
 
     it("app.purge_audit_log() deletes each organization's rows older than its retention, and says how many", async () => {
       const org = await createOrg(t.http, 'Purge');
-      await t.http.patch(`/v1/organizations/${org.id}`).set(as(org.admin)).send({ auditRetentionDays: 30 }).expect(200);
+      await t.http
+        .patch(`/v1/organizations/${org.id}`)
+        .set(as(org.admin))
+        .send({ auditRetentionDays: 400 })
+        .expect(200);
       const sql = t.db.admin;
       const insert = (orgId: string, daysAgo: number) =>
         sql.query<{ id: string }>(
@@ -677,8 +754,8 @@ describe('audit history', () => {
            VALUES ($1, 'leads', gen_random_uuid(), 'UPDATE', '{}', now() - make_interval(days => $2)) RETURNING id::text`,
           [orgId, daysAgo],
         );
-      const expired = [...(await insert(a.id, 731)), ...(await insert(org.id, 31)), ...(await insert(org.id, 32))];
-      const kept = [...(await insert(a.id, 729)), ...(await insert(org.id, 29))];
+      const expired = [...(await insert(a.id, 731)), ...(await insert(org.id, 401)), ...(await insert(org.id, 402))];
+      const kept = [...(await insert(a.id, 729)), ...(await insert(org.id, 399))];
       const alive = async (ids: { id: string }[]) =>
         (
           await sql.query<{ id: string }>('SELECT id::text FROM audit_log WHERE id = ANY($1::bigint[])', [

@@ -70,9 +70,9 @@ export class ApiKeysController {
   @ShowsSecret()
   @Endpoint({
     summary: 'Give a key a new secret; the current one keeps working for gracePeriodSeconds (≤ 24 h)',
-    description: `${SECRET_ONCE}\n\nBUSINESS_RULE_VIOLATION: the key is revoked or expired.`,
+    description: `${SECRET_ONCE}\n\nBUSINESS_RULE_VIOLATION: the key is revoked or expired. CONFLICT: another rotation or a revocation came first.`,
     ok: ApiKeyWithSecretOutput,
-    errors: [ErrorCode.BusinessRule],
+    errors: [ErrorCode.BusinessRule, ErrorCode.Conflict],
   })
   rotate(@IdParam() id: string, @Body() input: RotateApiKeyInput): Promise<ApiKeyWithSecretOutput> {
     return this.keys.rotate(id, input);

@@ -40,6 +40,19 @@ export class ApiKeysRepository {
     });
   }
 
+  /** A new secret for a key that is not revoked and still has `currentHash`; null otherwise. */
+  async rotate(
+    id: string,
+    currentHash: Uint8Array,
+    data: Prisma.ApiKeyUpdateManyMutationInput,
+  ): Promise<ApiKey | null> {
+    const [row] = await this.db.tx.apiKey.updateManyAndReturn({
+      where: { id, organizationId: this.db.orgId, revokedAt: null, keyHash: new Uint8Array(currentHash) },
+      data: { ...data, updatedAt: new Date() },
+    });
+    return row ?? null;
+  }
+
   /** Changes a key that is not revoked; null when there is none. */
   async update(id: string, data: Prisma.ApiKeyUpdateManyMutationInput): Promise<ApiKey | null> {
     const [row] = await this.db.tx.apiKey.updateManyAndReturn({

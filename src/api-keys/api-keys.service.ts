@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { BusinessRuleViolation, DetailCode, ErrorCode, NotFound, ValidationFailed } from '../common/errors.js';
+import {
+  BusinessRuleViolation,
+  Conflict,
+  DetailCode,
+  ErrorCode,
+  NotFound,
+  ValidationFailed,
+} from '../common/errors.js';
 import { type Page, pageOf, type PageQuery } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { ApiKey } from '../generated/prisma/client.js';
@@ -105,13 +112,15 @@ export class ApiKeysService {
       }
       const grace = input.gracePeriodSeconds ?? 0;
       const { secret, keyHash, lastFour } = issue();
-      const key = await this.keys.update(id, {
+      // Only over the secret read above: of two rotations at once, the second finds it gone (409)
+      // instead of silently ending the first one's new secret.
+      const key = await this.keys.rotate(id, current.keyHash, {
         keyHash: new Uint8Array(keyHash),
         lastFour,
         previousKeyHash: grace > 0 ? current.keyHash : null,
         previousExpiresAt: grace > 0 ? new Date(Date.now() + grace * 1000) : null,
       });
-      if (!key) throw new NotFound('API key');
+      if (!key) throw new Conflict('The key was rotated or revoked meanwhile; read it and try again');
       return { ...toOutput(key), secret };
     });
   }

@@ -31,16 +31,26 @@ export const API_KEY_SCOPES: readonly string[] = [
 export const isScopeResource = (value: string): value is ScopeResource =>
   (SCOPE_RESOURCES as readonly string[]).includes(value);
 
-/** Whether `scopes` allow `required` (`leads:read`): the scope itself, or `*:read` for any read. */
+/**
+ * Whether `scopes` allow `required` (`leads:read`): the scope itself, or `*:read` for any
+ * read but the audit history's, which is granted only by name.
+ */
 export function grants(scopes: readonly string[], required: string): boolean {
-  return scopes.includes(required) || (required.endsWith(':read') && scopes.includes('*:read'));
+  if (scopes.includes(required)) return true;
+  return required.endsWith(':read') && required !== 'audit:read' && scopes.includes('*:read');
 }
+
+/** The first of `required` that `scopes` do not allow, if any. */
+export const missingScope = (scopes: readonly string[], required: readonly string[]): string | undefined =>
+  required.find((scope) => !grants(scopes, scope));
 
 /** The scope a route needs, when it names one (@KeyScope, or its @TenantController's tag). */
 export interface KeyScopeSpec {
   resource: ScopeResource;
   /** Read or write; by default from the method (GET and HEAD read, anything else writes). */
   access?: ScopeAccess;
+  /** Scopes needed besides, for a route that also reads or writes other resources (a lead's conversion creates a deal). */
+  also?: readonly string[];
 }
 
 export const KEY_SCOPE = 'keyScope';
@@ -52,11 +62,17 @@ export const KEY_SCOPE_EXTENSION = 'x-key-scope';
  * organization's settings, members, API keys themselves, the user's own routes) are closed
  * to keys: 403 API_KEY_NOT_ALLOWED.
  */
-export const KeyScope = (resource: ScopeResource, access?: ScopeAccess): MethodDecorator & ClassDecorator => {
-  const spec: KeyScopeSpec = { resource, ...(access && { access }) };
+export const KeyScope = (
+  resource: ScopeResource,
+  access?: ScopeAccess,
+  also?: readonly string[],
+): MethodDecorator & ClassDecorator => {
+  const spec: KeyScopeSpec = { resource, ...(access && { access }), ...(also?.length && { also }) };
   return applyDecorators(SetMetadata(KEY_SCOPE, spec), ApiExtension(KEY_SCOPE_EXTENSION, spec));
 };
 
-/** The scope a request with `method` needs under `spec`: `leads:read`, `tickets:write`. */
-export const requiredScope = (spec: KeyScopeSpec, method: string): string =>
-  `${spec.resource}:${spec.access ?? (method === 'GET' || method === 'HEAD' ? 'read' : 'write')}`;
+/** The scopes a request with `method` needs under `spec`: `leads:read`, `tickets:write`, and any `also`. */
+export const requiredScopes = (spec: KeyScopeSpec, method: string): string[] => [
+  `${spec.resource}:${spec.access ?? (method === 'GET' || method === 'HEAD' ? 'read' : 'write')}`,
+  ...(spec.also ?? []),
+];

@@ -7,6 +7,7 @@ export interface AuditFilter {
   tables?: readonly AuditedTable[];
   recordId?: string;
   actorId?: string;
+  apiKeyId?: string;
   actions?: readonly AuditAction[];
   from?: Date;
   to?: Date;
@@ -48,6 +49,7 @@ export class AuditRepository extends TenantRepository {
     if (filter.tables?.length) query = query.where('tableName', 'in', [...filter.tables]);
     if (filter.recordId) query = query.where('recordId', '=', filter.recordId);
     if (filter.actorId) query = query.where('actorUserId', '=', filter.actorId);
+    if (filter.apiKeyId) query = query.where('actorApiKeyId', '=', filter.apiKeyId);
     if (filter.actions?.length) query = query.where('action', 'in', [...filter.actions]);
     if (filter.from) query = query.where('createdAt', '>=', filter.from);
     if (filter.to) query = query.where('createdAt', '<', filter.to);

@@ -35,6 +35,7 @@ export class AuditService {
       tables: query.table,
       recordId: query.recordId,
       actorId: query.actorId,
+      apiKeyId: query.keyId,
       actions: query.action,
       from: query.from,
       to: query.to,

@@ -14,6 +14,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import { IsCalendarDate } from './dates.js';
 import { Trim } from './query-transforms.js';
@@ -24,6 +25,12 @@ import { Trim } from './query-transforms.js';
  * that only document (`description`, `example`) keep the order the caller writes them in, as
  * the document does.
  */
+
+/**
+ * Optional but never null, in a PATCH body: left out changes nothing; null is a 400 from the
+ * field's own rules (IsOptional would let it through to a NOT NULL column).
+ */
+export const OptionalNotNull = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);
 
 /** numeric(12, 2): up to 10 integer digits and 2 decimals, never negative. */
 export const MONEY = /^\d{1,10}(\.\d{1,2})?$/;

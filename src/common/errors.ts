@@ -68,9 +68,9 @@ export const ERROR_CATALOGUE = {
   [ErrorCode.InvalidCredentials]: [401, 'Wrong email or password'],
   [ErrorCode.ApiKeyInvalid]: [
     401,
-    'The API key is not one this server issued (mistyped, or deleted with its organization)',
+    'The API key is not one this server issued (mistyped, made up, or a rotated secret past its grace period)',
   ],
-  [ErrorCode.ApiKeyExpired]: [401, 'The API key is past its expiresAt (or a rotated secret past its grace period)'],
+  [ErrorCode.ApiKeyExpired]: [401, 'The API key is past its expiresAt'],
   [ErrorCode.ApiKeyRevoked]: [401, 'The API key was revoked (by an ADMIN, or when its creator left the organization)'],
   [ErrorCode.Forbidden]: [403, 'Your role does not allow this'],
   [ErrorCode.NotAMember]: [403, 'You are not a member of the organization'],

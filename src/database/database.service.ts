@@ -28,11 +28,6 @@ export const EMBEDDED_DB = Symbol('EMBEDDED_DB');
 /** The CLS key of the open unit of work. */
 export const CLS_UOW = 'unitOfWork';
 
-/**
- * Owns the database: the pg pool (DATABASE_URL) or the embedded PGlite, the Prisma client and
- * the SQL layer over them, and the units of work TenantDb opens on them. Application code
- * reaches data through TenantDb, never through this service.
- */
 /** A failure to reach the database at all: logged, and 503 to the client, who may retry. */
 const unavailable =
   (logger: Logger) =>
@@ -41,6 +36,11 @@ const unavailable =
     throw new DomainError(503, ErrorCode.DatabaseUnavailable, 'The database is unavailable; retry shortly');
   };
 
+/**
+ * Owns the database: the pg pool (DATABASE_URL) or the embedded PGlite, the Prisma client and
+ * the SQL layer over them, and the units of work TenantDb opens on them. Application code
+ * reaches data through TenantDb, never through this service.
+ */
 @Injectable()
 export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
@@ -144,7 +144,14 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async open<R>(opening: Opening): Promise<{ uow: UnitOfWork; rows: R[] }> {
-    if (this.pool) return PgUnitOfWork.open<R>(await this.checkout(this.pool), this.statementNames, opening);
+    if (this.pool) {
+      const client = await this.checkout(this.pool);
+      // A failure here (the connection lost, the opening refused) is the caller's to map; it is logged as before.
+      return PgUnitOfWork.open<R>(client, this.statementNames, opening).catch((error: unknown) => {
+        this.logger.warn(`Could not open a transaction: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      });
+    }
     if (this.pglite) return PgliteUnitOfWork.open<R>(this.pglite, opening, unavailable(this.logger));
     throw new Error('DatabaseService used before initialisation');
   }

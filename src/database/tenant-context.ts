@@ -17,8 +17,8 @@ export interface RequestScope {
   requestedOrgId?: string;
   /** Roles allowed to run this route's tenant work; undefined → any member. */
   allowedRoles?: readonly MemberRole[];
-  /** An API key acts: its units of work open with app.begin_key_request, which checks `scope` again. */
-  apiKey?: { hash: Buffer; scope: string };
+  /** An API key acts: its units of work open with app.begin_key_request, and `scopes` are checked again. */
+  apiKey?: { id: string; hash: Buffer; scopes: readonly string[] };
 }
 
 export const CLS_SCOPE = 'scope';

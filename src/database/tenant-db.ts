@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { type RawBuilder, sql } from 'kysely';
 import { ClsService } from 'nestjs-cls';
 import { insufficientScope, keyRefusal, type KeyStatus } from '../api-keys/api-key-secret.js';
-import { grants } from '../api-keys/scopes.js';
+import { missingScope } from '../api-keys/scopes.js';
 import { DomainError, ErrorCode, Forbidden } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -167,8 +167,8 @@ export class TenantDb {
     const key = this.get<RequestScope>(CLS_SCOPE)?.apiKey;
     if (key) {
       return this.transaction(
-        this.keyOpening(key.hash, orgId),
-        ([r]) => this.keyContext(r, userId, key.scope, options),
+        this.keyOpening(key.hash, orgId, false),
+        ([r]) => this.keyContext(r, key.scopes, options),
         fn,
       );
     }
@@ -203,7 +203,7 @@ export class TenantDb {
   async lookUpApiKey(hash: Buffer): Promise<KeyResolution | undefined> {
     let found: KeyResolution | undefined;
     await this.transaction(
-      this.keyOpening(hash, undefined),
+      this.keyOpening(hash, undefined, true),
       ([r]) => {
         found = r;
         return {};
@@ -213,8 +213,9 @@ export class TenantDb {
     return found;
   }
 
-  private keyOpening(hash: Buffer, orgId: string | undefined): RawBuilder<KeyResolution> {
-    return sql<KeyResolution>`SELECT org_id, member_role, key_id, key_status, scopes, user_id FROM app.begin_key_request(${hash}, ${orgId ?? null}::uuid, ${this.requestId})`;
+  /** With `touch`, the key's last use is brought up to date (at most once a minute): the guards' lookup only. */
+  private keyOpening(hash: Buffer, orgId: string | undefined, touch: boolean): RawBuilder<KeyResolution> {
+    return sql<KeyResolution>`SELECT org_id, member_role, key_id, key_status, scopes, user_id FROM app.begin_key_request(${hash}, ${orgId ?? null}::uuid, ${this.requestId}, ${touch ? 'true' : 'false'}::boolean)`;
   }
 
   /**
@@ -222,19 +223,15 @@ export class TenantDb {
    * statement that set the tenant, so a key revoked, expired or narrowed since the guards
    * looked is refused here; then the route's scope and roles, as for a member.
    */
-  private keyContext(
-    r: KeyResolution | undefined,
-    userId: string,
-    scope: string,
-    options: OrgRunOptions,
-  ): TenantContext {
-    if (!r || r.key_status !== 'ACTIVE' || !r.org_id || !r.member_role || !r.key_id) {
+  private keyContext(r: KeyResolution | undefined, scopes: readonly string[], options: OrgRunOptions): TenantContext {
+    if (!r || r.key_status !== 'ACTIVE' || !r.org_id || !r.member_role || !r.key_id || !r.user_id) {
       const status = r?.key_status && r.key_status !== 'ACTIVE' ? r.key_status : 'UNKNOWN';
       throw status === 'OTHER_ORGANIZATION' && options.notMember ? options.notMember() : keyRefusal(status);
     }
-    if (!grants(r.scopes ?? [], scope)) throw insufficientScope(scope);
+    const missing = missingScope(r.scopes ?? [], scopes);
+    if (missing) throw insufficientScope(missing);
     if (options.roles && !options.roles.includes(r.member_role)) throw new Forbidden();
-    return { userId, orgId: r.org_id, role: r.member_role, apiKeyId: r.key_id };
+    return { userId: r.user_id, orgId: r.org_id, role: r.member_role, apiKeyId: r.key_id };
   }
 
   /**

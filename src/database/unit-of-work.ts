@@ -19,10 +19,14 @@ export interface Opening {
 /** `opening` with its $n parameters written in as SQL literals, for a simple query. */
 function inlined(client: pg.ClientBase, { sql, parameters }: Opening): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = parameters[Number(n) - 1];
-    if (value === null || value === undefined) return 'NULL';
+    const index = Number(n) - 1;
+    // A missing parameter must not become NULL: a null organization means "the only one".
+    if (index >= parameters.length) throw new RangeError(`The opening statement has no parameter $${n}`);
+    const value = parameters[index];
+    if (value === null) return 'NULL';
     if (typeof value === 'string') return client.escapeLiteral(value);
-    if (value instanceof Uint8Array) return `'\\x${Buffer.from(value).toString('hex')}'::bytea`;
+    // Hex digits only: the same whatever standard_conforming_strings says.
+    if (value instanceof Uint8Array) return `decode('${Buffer.from(value).toString('hex')}', 'hex')`;
     throw new TypeError(`An opening statement takes text, bytes or null, not ${typeof value}`);
   });
 }

@@ -98,7 +98,9 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
       ]);
     }
     const scope = this.cls.get<RequestScope | undefined>(CLS_SCOPE);
-    const ref: KeyRef = { scope: scope?.requestedOrgId ?? '', key: header };
+    // An API key's keys are its own, apart from its creator's and from the creator's other keys.
+    const org = scope?.requestedOrgId ?? '';
+    const ref: KeyRef = { scope: scope?.apiKey ? `${org}:key:${scope.apiKey.id}` : org, key: header };
     const hash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
       .digest('hex');

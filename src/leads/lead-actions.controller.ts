@@ -11,6 +11,7 @@ import { BulkResultOutput, ConvertLeadOutput, LeadDuplicateOutput } from './dto/
 import { LeadOutput } from './dto/lead.output.js';
 import { LeadBulkService } from './lead-bulk.service.js';
 import { LeadConversionService } from './lead-conversion.service.js';
+import { KeyScope } from '../api-keys/scopes.js';
 import { LeadMergeService } from './lead-merge.service.js';
 import { LeadWorkflowService } from './lead-workflow.service.js';
 
@@ -62,6 +63,7 @@ export class LeadActionsController {
   }
 
   @Post(':id/convert')
+  @KeyScope('leads', 'write', ['contacts:write', 'deals:write'])
   @Endpoint({
     summary: 'Convert a lead into a contact and, optionally, a deal (stage QUALIFIED), in one transaction',
     description:
@@ -89,6 +91,7 @@ export class LeadActionsController {
   }
 
   @Post(':id/merge')
+  @KeyScope('leads', 'write', ['activities:write', 'appointments:write', 'deals:write'])
   @Endpoint({
     summary: 'Merge a duplicate into this lead',
     description:

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { insufficientScope, keyNotAllowed, keyRefusal } from '../api-keys/api-key-secret.js';
-import { grants, KEY_SCOPE, type KeyScopeSpec, requiredScope } from '../api-keys/scopes.js';
+import { KEY_SCOPE, type KeyScopeSpec, missingScope, requiredScopes } from '../api-keys/scopes.js';
 import { ApiKeyVerifier } from '../auth/api-key.verifier.js';
 import type { ApiKeyPrincipal, AuthUser } from '../auth/auth-user.js';
 import { IS_PUBLIC } from '../auth/public.decorator.js';
@@ -78,12 +78,13 @@ export class TenancyGuard implements CanActivate {
   ): Promise<void> {
     const spec = this.reflector.getAllAndOverride<KeyScopeSpec | undefined>(KEY_SCOPE, targets);
     if (!spec) throw keyNotAllowed();
-    const required = requiredScope(spec, method);
+    const required = requiredScopes(spec, method);
     // A refusal is decided on the key as it is now: its scopes may have been widened since the lookup.
-    if (!grants(key.scopes, required)) {
+    if (missingScope(key.scopes, required)) {
       const { apiKey: now } = await this.apiKeys.authenticate(key.secret, { fresh: true });
-      if (!now || !grants(now.scopes, required)) throw insufficientScope(required);
+      const missing = missingScope(now?.scopes ?? [], required);
+      if (missing) throw insufficientScope(missing);
     }
-    scope.apiKey = { hash: key.hash, scope: required };
+    scope.apiKey = { id: key.id, hash: key.hash, scopes: required };
   }
 }

@@ -3,6 +3,7 @@ import { IdsPageQuery } from '../common/ids-param.js';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
+import { ShowsSecret } from '../idempotency/shows-secret.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { CreateTicketShareInput, TicketShareCreatedOutput, TicketShareOutput } from './dto/ticket-share.dto.js';
 import { TicketSharesService } from './ticket-shares.service.js';
@@ -12,6 +13,7 @@ export class TicketSharesController {
   constructor(private readonly shares: TicketSharesService) {}
 
   @Post()
+  @ShowsSecret()
   @Endpoint({
     summary: 'Create a customer link to the ticket',
     description:

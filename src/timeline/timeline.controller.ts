@@ -8,6 +8,9 @@ import { TIMELINE_ITEM_MODELS, TimelinePage } from './dto/timeline.output.js';
 import { TimelineQuery } from './dto/timeline.query.js';
 import { TimelineService } from './timeline.service.js';
 
+/** A timeline shows the record's activities and appointments too. */
+const TIMELINE_SCOPES = ['activities:read', 'appointments:read'];
+
 const PAGING = 'Newest first; page with limit and the nextCursor of the previous page.';
 
 /** The timelines of leads, contacts, deals and listings, beside those resources' own controllers. */
@@ -19,7 +22,7 @@ export class TimelineController {
 
   @Get('leads/:id/timeline')
   @ApiTags('leads')
-  @KeyScope('leads')
+  @KeyScope('leads', 'read', TIMELINE_SCOPES)
   @Endpoint({ summary: "A lead's activities and appointments", description: PAGING, ok: TimelinePage })
   lead(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.timeline.page('lead', id, query);
@@ -27,7 +30,7 @@ export class TimelineController {
 
   @Get('contacts/:id/timeline')
   @ApiTags('contacts')
-  @KeyScope('contacts')
+  @KeyScope('contacts', 'read', TIMELINE_SCOPES)
   @Endpoint({
     summary: "A contact's activities and the appointments they attend",
     description: PAGING,
@@ -39,7 +42,7 @@ export class TimelineController {
 
   @Get('deals/:id/timeline')
   @ApiTags('deals')
-  @KeyScope('deals')
+  @KeyScope('deals', 'read', TIMELINE_SCOPES)
   @Endpoint({ summary: "A deal's activities, appointments and stage changes", description: PAGING, ok: TimelinePage })
   deal(@IdParam() id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.timeline.page('deal', id, query);
@@ -47,7 +50,7 @@ export class TimelineController {
 
   @Get('listings/:id/timeline')
   @ApiTags('listings')
-  @KeyScope('listings')
+  @KeyScope('listings', 'read', TIMELINE_SCOPES)
   @Endpoint({
     summary: "A listing's activities, appointments, price changes and status changes",
     description: PAGING,

@@ -1,8 +1,21 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 import { IsInstant } from '../../common/dates.js';
-import { EnumField, RequiredTextField } from '../../common/dto-fields.js';
+import { EnumField, OptionalNotNull, RequiredTextField } from '../../common/dto-fields.js';
+import { Trim } from '../../common/query-transforms.js';
 import { MemberRole } from '../../generated/prisma/enums.js';
 import { API_KEY_SCOPES } from '../scopes.js';
 
@@ -20,7 +33,7 @@ const ScopesField = (required: boolean): PropertyDecorator =>
       example: ['leads:read', 'leads:write', 'contacts:read'],
       description: '`<resource>:read` / `<resource>:write`, or `*:read` for every read',
     }),
-    ...(required ? [] : [IsOptional()]),
+    ...(required ? [] : [OptionalNotNull()]),
     IsArray(),
     ArrayMinSize(1),
     ArrayMaxSize(API_KEY_SCOPES.length),
@@ -59,8 +72,10 @@ export class CreateApiKeyInput {
 
 export class UpdateApiKeyInput {
   @ApiPropertyOptional({ example: 'Zillow feed', minLength: 1, maxLength: 100 })
-  @IsOptional()
-  @RequiredTextField('Zillow feed', 100)
+  @OptionalNotNull()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
   name?: string;
 
   @ScopesField(false)

@@ -37,6 +37,9 @@ export class ListAuditQuery extends AuditPageQuery {
   @UuidFilter('Only the changes this member made, themselves or through their API keys')
   actorId?: string;
 
+  @UuidFilter('Only the changes made with this API key (its id)')
+  keyId?: string;
+
   @EnumListFilter(AuditAction, { example: 'SOFT_DELETE,RESTORE' })
   action?: AuditAction[];
 

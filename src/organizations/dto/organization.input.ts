@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { OptionalNotNull } from '../../common/dto-fields.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -15,7 +16,7 @@ export class CreateOrganizationInput {
 /** Only the fields sent change. */
 export class UpdateOrganizationInput {
   @ApiPropertyOptional({ example: 'Harbor Realty', minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(trim)
   @IsString()
   @Length(1, 200)
@@ -23,11 +24,14 @@ export class UpdateOrganizationInput {
 
   @ApiPropertyOptional({
     example: 730,
-    description: 'Days the audit history is kept before app.purge_audit_log() deletes it (docs/audit.md)',
+    minimum: 365,
+    maximum: 3650,
+    description:
+      'Days the audit history is kept before app.purge_audit_log() deletes it, at least a year (docs/audit.md)',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
-  @Min(1)
+  @Min(365)
   @Max(3650)
   auditRetentionDays?: number;
 }
