@@ -88,9 +88,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         scheme: 'bearer',
         bearerFormat: 'bcrm_…',
         description:
-          "An organization's API key (`/v1/api-keys`, created by an ADMIN): `bcrm_` and 43 characters. It acts in " +
-          'its own organization (no X-Organization-Id needed) with its role, and only on routes whose scope it ' +
-          'holds; each operation names the scope it needs.',
+          "An organization's API key, made by an ADMIN at /v1/api-keys: `bcrm_` and 43 characters. It acts in " +
+          'its own organization, without X-Organization-Id, with its role, and only on routes whose scopes it ' +
+          'holds; each operation names the scopes it needs.',
       },
       'apiKey',
     )
