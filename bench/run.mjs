@@ -1144,48 +1144,35 @@ async function main() {
     }
   }
 
-  /** API ÷ another target, per scenario: req/s, p99 and CPU ratios. */
-  const ratiosTo = (target) => {
+  /** make(row of `target`, row of `other`) for each scenario both measured (with `other` answering at all). */
+  const compare = (target, other, make) => {
     const out = {};
     for (const s of SCENARIOS) {
-      const a = rows.find((r) => r.target === 'api' && r.scenario === s.name);
-      const b = rows.find((r) => r.target === target && r.scenario === s.name);
-      if (a && b && b.rps > 0) {
-        out[s.name] = {
-          rps: a.rps / b.rps,
-          p99: b.p99 > 0 ? a.p99 / b.p99 : Infinity,
-          cpu: a.cpuUsPerReq / b.cpuUsPerReq,
-        };
-      }
+      const a = rows.find((r) => r.target === target && r.scenario === s.name);
+      const b = rows.find((r) => r.target === other && r.scenario === s.name);
+      if (a && b && b.rps > 0) out[s.name] = make(a, b);
     }
     return out;
   };
+  /** API ÷ another target, per scenario: req/s, p99 and CPU ratios. */
+  const ratiosTo = (target) =>
+    compare('api', target, (a, b) => ({
+      rps: a.rps / b.rps,
+      p99: b.p99 > 0 ? a.p99 / b.p99 : Infinity,
+      cpu: a.cpuUsPerReq / b.cpuUsPerReq,
+    }));
   const ratios = ratiosTo('baseline');
   /** The API with the leads' audit trigger on, ÷ the same API with it off: what the audit history costs. */
-  const auditCost = {};
-  for (const s of SCENARIOS) {
-    const on = rows.find((r) => r.target === 'api' && r.scenario === s.name);
-    const off = rows.find((r) => r.target === 'api-noaudit' && r.scenario === s.name);
-    if (on && off && off.rps > 0) {
-      auditCost[s.name] = {
-        rps: on.rps / off.rps,
-        dbCpuUsPerReq: { withAudit: on.dbCpuUsPerReq, withoutAudit: off.dbCpuUsPerReq },
-      };
-    }
-  }
+  const auditCost = compare('api', 'api-noaudit', (on, off) => ({
+    rps: on.rps / off.rps,
+    dbCpuUsPerReq: { withAudit: on.dbCpuUsPerReq, withoutAudit: off.dbCpuUsPerReq },
+  }));
   /** The same requests with an API key instead of a JWT: req/s ratio and the CPU each costs the API. */
-  const apiKeyVsJwt = {};
-  for (const s of SCENARIOS) {
-    const jwtRow = rows.find((r) => r.target === 'api' && r.scenario === s.name);
-    const keyRow = rows.find((r) => r.target === 'api-key' && r.scenario === s.name);
-    if (jwtRow && keyRow && jwtRow.rps > 0) {
-      apiKeyVsJwt[s.name] = {
-        rps: keyRow.rps / jwtRow.rps,
-        cpuUsPerReq: { jwt: jwtRow.cpuUsPerReq, apiKey: keyRow.cpuUsPerReq },
-        dbCpuUsPerReq: { jwt: jwtRow.dbCpuUsPerReq, apiKey: keyRow.dbCpuUsPerReq },
-      };
-    }
-  }
+  const apiKeyVsJwt = compare('api-key', 'api', (key, jwt) => ({
+    rps: key.rps / jwt.rps,
+    cpuUsPerReq: { jwt: jwt.cpuUsPerReq, apiKey: key.cpuUsPerReq },
+    dbCpuUsPerReq: { jwt: jwt.dbCpuUsPerReq, apiKey: key.dbCpuUsPerReq },
+  }));
   const ratiosPostgraphile = ratiosTo('postgraphile');
   const errors = rows.reduce((n, r) => n + r.errors, 0);
   const checks = {
@@ -1194,11 +1181,11 @@ async function main() {
     listP99AtMost3x: ratios.list ? ratios.list.p99 <= 3 : null,
     apiRssUnder300Mb: memory.api ? memory.api.rssMb < 300 : null,
     sqlParity: sqlParity ? Object.values(sqlParity).every((s) => s.same) : null,
-    // Within 5 %: the API's CPU per request drifts about that much between slices.
     // Issue 15: the audit trigger takes at most 15 % of the req/s of create and patch.
     auditCostAtMost15Percent: Object.keys(auditCost).length
       ? Object.values(auditCost).every((a) => a.rps >= 0.85)
       : null,
+    // Within 5 %: the API's CPU per request drifts about that much between slices.
     apiKeyNoCostlierThanJwt: Object.keys(apiKeyVsJwt).length
       ? Object.values(apiKeyVsJwt).every((k) => k.cpuUsPerReq.apiKey <= k.cpuUsPerReq.jwt * 1.05)
       : null,

@@ -120,8 +120,12 @@ describe('API keys', () => {
       expect(n).toBe(0);
     });
 
-    it("keeps keys to their organization: B's ADMIN cannot see or revoke A's", async () => {
+    it("keeps keys to their organization: B's ADMIN cannot list, see or revoke A's", async () => {
       const k = await key(['leads:read']);
+      const bList = await t.http.get('/v1/api-keys?pageSize=100').set(as(b.admin, b.id)).expect(200);
+      expect(bList.body.data.map((x: { id: string }) => x.id)).not.toContain(k.id);
+      const aList = await t.http.get('/v1/api-keys?pageSize=100').set(as(a.admin, a.id)).expect(200);
+      expect(aList.body.data.map((x: { id: string }) => x.id)).toContain(k.id); // control
       await t.http.get(`/v1/api-keys/${k.id}`).set(as(b.admin, b.id)).expect(404);
       await t.http.delete(`/v1/api-keys/${k.id}`).set(as(b.admin, b.id)).expect(404);
       await t.http.get(`/v1/api-keys/${k.id}`).set(as(a.admin, a.id)).expect(200); // control
