@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { hashSecret, isWellFormedSecret, keyRefusal } from '../api-keys/api-key-secret.js';
+import { API_KEY_PREFIX, hashSecret, isWellFormedSecret, keyRefusal } from '../api-keys/api-key-secret.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { ApiKeyPrincipal, AuthUser } from './auth-user.js';
+import { bearerToken } from './bearer.js';
 
 /** How long an active key's lookup is reused by the guards. The database checks it again in every unit of work. */
 const LOOKUP_TTL_MS = 30_000;
@@ -18,16 +19,14 @@ const active = new LRUCache<string, AuthUser>({ max: 10_000, ttl: LOOKUP_TTL_MS 
 const KNOWN_TTL_MS = 15 * 60_000;
 const known = new LRUCache<string, true>({ max: 100_000, ttl: KNOWN_TTL_MS });
 
-const API_KEY_BEARER = /^bearer\s+(bcrm_\S+)$/i;
-
 /**
  * The hash (base64url) of the API key a request carries, if that key was found active
  * in the last KNOWN_TTL_MS: lets the rate limiter, which runs before authentication, count the request
  * against the key. Any other key counts against the client's IP address.
  */
 export function knownApiKey(authorization: string | undefined): string | undefined {
-  const secret = authorization && API_KEY_BEARER.exec(authorization)?.[1];
-  if (!secret) return undefined;
+  const secret = bearerToken(authorization);
+  if (!secret?.startsWith(API_KEY_PREFIX)) return undefined;
   const id = hashSecret(secret).toString('base64url');
   return known.has(id) ? id : undefined;
 }

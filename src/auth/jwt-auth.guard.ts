@@ -6,9 +6,8 @@ import { API_KEY_PREFIX } from '../api-keys/api-key-secret.js';
 import { Unauthorized } from '../common/errors.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import type { AuthUser } from './auth-user.js';
+import { bearerToken } from './bearer.js';
 import { IS_PUBLIC } from './public.decorator.js';
-
-const BEARER = /^bearer\s+(\S+)$/i;
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public(): a JWT
@@ -27,7 +26,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearerToken(request.headers.authorization);
     if (token?.startsWith(API_KEY_PREFIX)) {
       return this.apiKeys.authenticate(token).then((user) => {
         request.user = user;

@@ -9,6 +9,7 @@ import { ExtractJwt, type SecretOrKeyProvider, Strategy } from 'passport-jwt';
 import { isUuid } from '../common/uuid-param.pipe.js';
 import { APP_CONFIG, type AppConfig, LOCAL_TOKEN_ISSUER } from '../config/config.js';
 import type { AuthUser } from './auth-user.js';
+import { bearerToken } from './bearer.js';
 
 type KeyCallback = (err: Error | null, key?: string | Buffer | KeyObject) => void;
 type KeyProvider = (req: FastifyRequest, rawJwt: string, done: KeyCallback) => void;
@@ -47,7 +48,7 @@ const verified = new LRUCache<string, AuthUser>({ max: 10_000 });
  * its user. A token not seen yet counts against its IP address once.
  */
 export function alreadyVerified(authorization: string | undefined): AuthUser | undefined {
-  const token = authorization && /^bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  const token = bearerToken(authorization);
   return token ? verified.get(token) : undefined;
 }
 
