@@ -22,7 +22,7 @@ function parseSchema(text: string) {
     );
   }
   const models: PrismaModel[] = [];
-  for (const [, name, body] of text.matchAll(/^model (\w+) \{([^}]*)\}/gm)) {
+  for (const [, name, body] of text.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)) {
     const table = /@@map\("(\w+)"\)/.exec(body)?.[1] ?? name;
     const columns = new Map<string, { type: string; optional: boolean; list: boolean }>();
     for (const line of body.split('\n').map((l) => l.replace(/\/\/.*/, '').trim())) {
