@@ -35,6 +35,9 @@ export function loggerOptions(config: AppConfig): Params {
  * or bodies — at info (2xx/3xx), warn (4xx) or error (5xx), and only when that level is on.
  * Probes poll constantly: their outcome is in the response, not worth a line.
  */
+/** A credential in a query string (the event stream's `?token=`) is not logged. */
+const withoutSecrets = (url: string): string => url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+
 export function requestLogging(fastify: FastifyInstance, logger: Pino): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const statusCode = reply.statusCode;
@@ -46,7 +49,7 @@ export function requestLogging(fastify: FastifyInstance, logger: Pino): void {
         {
           requestId: request.id,
           method: request.method,
-          url: request.url,
+          url: withoutSecrets(request.url),
           statusCode,
           responseTime: Math.round(reply.elapsedTime),
         },

@@ -215,8 +215,13 @@ describe('OpenAPI document: what clients and Swagger UI rely on', () => {
   });
 
   it('formats every timestamp as date-time, every calendar date as date and every id as uuid', () => {
-    // The one id that is not a UUID: the audit history's sequence number, a string of digits.
-    const sequenceIds = new Set(['AuditEntryOutput.id', 'AuditPage.data[].id']);
+    // The ids that are not UUIDs: the audit history's and the events' sequence numbers, strings of digits.
+    const sequenceIds = new Set([
+      'AuditEntryOutput.id',
+      'AuditPage.data[].id',
+      'EventOutput.id',
+      'EventPage.data[].id',
+    ]);
     const wrong: string[] = [];
     for (const [name, schema] of Object.entries(doc.components.schemas)) {
       for (const [path, s] of walk(schema, name)) {

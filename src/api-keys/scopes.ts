@@ -15,12 +15,13 @@ export const SCOPE_RESOURCES = [
   'imports',
   'webhooks',
   'audit',
+  'events',
 ] as const;
 export type ScopeResource = (typeof SCOPE_RESOURCES)[number];
 export type ScopeAccess = 'read' | 'write';
 
 /** Resources that are only ever read (the audit history is written by the database). */
-const READ_ONLY: ReadonlySet<ScopeResource> = new Set(['analytics', 'audit']);
+const READ_ONLY: ReadonlySet<ScopeResource> = new Set(['analytics', 'audit', 'events']);
 
 /** Every scope a key may hold, `*:read` (every resource's reads) last. */
 export const API_KEY_SCOPES: readonly string[] = [

@@ -18,4 +18,6 @@ export interface AuthUser {
   email?: string;
   /** Set when an API key, not a member's token, authenticated the request. */
   apiKey?: ApiKeyPrincipal;
+  /** A credential good in one organization only (a stream token): the request acts there. */
+  boundOrgId?: string;
 }

@@ -4,6 +4,8 @@ import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { API_KEY_PREFIX } from '../api-keys/api-key-secret.js';
 import { Unauthorized } from '../common/errors.js';
+import { EventsService } from '../events/events.service.js';
+import { STREAM_TOKEN_AUTH } from '../events/stream-token-auth.decorator.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import type { AuthUser } from './auth-user.js';
 import { bearerToken } from './bearer.js';
@@ -11,13 +13,15 @@ import { IS_PUBLIC } from './public.decorator.js';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public(): a JWT
- * (Supabase Auth or the embedded auth), or an API key (`bcrm_…`, ApiKeyVerifier).
+ * (Supabase Auth or the embedded auth), or an API key (`bcrm_…`, ApiKeyVerifier); on the
+ * event stream, a single-use stream token as `?token=` instead (EventSource sends no headers).
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyVerifier,
+    private readonly streamTokens: EventsService,
   ) {
     super();
   }
@@ -27,6 +31,17 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     const token = bearerToken(request.headers.authorization);
+    const streamToken = (request.query as { token?: unknown } | undefined)?.token;
+    if (
+      !token &&
+      typeof streamToken === 'string' &&
+      this.reflector.get<boolean>(STREAM_TOKEN_AUTH, context.getHandler())
+    ) {
+      return this.streamTokens.redeemStreamToken(streamToken).then(({ userId, orgId }) => {
+        request.user = { id: userId, boundOrgId: orgId };
+        return true;
+      });
+    }
     if (token?.startsWith(API_KEY_PREFIX)) {
       return this.apiKeys.authenticate(token).then((user) => {
         request.user = user;

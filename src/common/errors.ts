@@ -9,6 +9,7 @@ export enum ErrorCode {
   ApiKeyInvalid = 'API_KEY_INVALID',
   ApiKeyExpired = 'API_KEY_EXPIRED',
   ApiKeyRevoked = 'API_KEY_REVOKED',
+  StreamTokenInvalid = 'STREAM_TOKEN_INVALID',
   Forbidden = 'FORBIDDEN',
   InsufficientScope = 'INSUFFICIENT_SCOPE',
   ApiKeyNotAllowed = 'API_KEY_NOT_ALLOWED',
@@ -72,6 +73,10 @@ export const ERROR_CATALOGUE = {
   ],
   [ErrorCode.ApiKeyExpired]: [401, 'The API key is past its expiresAt'],
   [ErrorCode.ApiKeyRevoked]: [401, 'The API key was revoked (by an ADMIN, or when its creator left the organization)'],
+  [ErrorCode.StreamTokenInvalid]: [
+    401,
+    'The stream token is unknown, already used or past its 60 seconds: mint another with POST /v1/events/stream-tokens',
+  ],
   [ErrorCode.Forbidden]: [403, 'Your role does not allow this'],
   [ErrorCode.NotAMember]: [403, 'You are not a member of the organization'],
   [ErrorCode.InsufficientScope]: [403, 'The API key lacks the scope this route needs; ref.scope names it'],

@@ -9,7 +9,7 @@ export class ConfigError extends Error {
 }
 
 /** The sections of docs/configuration.md and .env.example, in this order. */
-export const CONFIG_SECTIONS = ['Server', 'Database', 'Auth', 'Rate limits', 'HTTP', 'Storage'] as const;
+export const CONFIG_SECTIONS = ['Server', 'Database', 'Auth', 'Rate limits', 'HTTP', 'Storage', 'Events'] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 
 // What configSchema's .meta() carries besides `description`; z.toJSONSchema copies every
@@ -60,6 +60,14 @@ export const configSchema = z.object({
     .meta({
       section: 'Database',
       description: 'Postgres connection string. Unset: the embedded PGlite database in `DATA_DIR/pglite`.',
+    }),
+  DATABASE_DIRECT_URL: matching(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+    .optional()
+    .meta({
+      section: 'Database',
+      description:
+        "A direct (session-mode) connection for what a transaction-mode pooler cannot hold: `LISTEN` for the event stream's fan-out, and the job runner. On Supabase, the database's direct address or the session pooler (port 5432), when `DATABASE_URL` is the transaction pooler (port 6543).",
+      derivedDefault: '`DATABASE_URL`',
     }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10).meta({
     section: 'Database',
@@ -182,6 +190,16 @@ export const configSchema = z.object({
     section: 'Storage',
     description: 'Lifetime of attachment download URLs (either driver), in seconds.',
   }),
+  EVENTS_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15).meta({
+    section: 'Events',
+    description:
+      'Seconds between heartbeats (an SSE comment line) on `GET /v1/events/stream`, so proxies and browsers keep an idle stream open.',
+  }),
+  EVENTS_STREAM_BUFFER_BYTES: z.coerce.number().int().min(16_384).max(67_108_864).default(1_048_576).meta({
+    section: 'Events',
+    description:
+      'Bytes a stream may have unsent (a client reading slower than events arrive) before the server ends it; the client resumes with `Last-Event-ID`.',
+  }),
   PUBLIC_API_URL: z
     .url()
     .optional()
@@ -231,6 +249,8 @@ export interface AppConfig {
   database: {
     /** undefined → embedded PGlite under dataDir */
     url?: string;
+    /** LISTEN and the job runner; defaults to url. */
+    directUrl?: string;
     poolSize: number;
     /** Named prepared statements for the SQL layer (not through a transaction-mode pooler). */
     preparedStatements: boolean;
@@ -263,6 +283,7 @@ export interface AppConfig {
   bodyLimitBytes: number;
   trustProxy: boolean;
   storage: StorageConfig;
+  events: { heartbeatMs: number; streamBufferBytes: number };
 }
 
 /** Where ticket attachments live (src/storage). */
@@ -338,6 +359,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     database: {
       url: e.DATABASE_URL,
+      directUrl: e.DATABASE_DIRECT_URL ?? e.DATABASE_URL,
       poolSize: e.DATABASE_POOL_SIZE,
       preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? !behindTransactionPooler(e.DATABASE_URL),
       txTimeoutMs: e.DATABASE_TX_TIMEOUT_MS,
@@ -371,6 +393,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
       publicApiUrl: e.PUBLIC_API_URL?.replace(/\/+$/, ''),
     },
+    events: { heartbeatMs: e.EVENTS_HEARTBEAT_SECONDS * 1000, streamBufferBytes: e.EVENTS_STREAM_BUFFER_BYTES },
   };
 }
 

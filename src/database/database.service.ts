@@ -10,6 +10,7 @@ import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { StatementNames } from './connection.js';
+import { PgListener } from './listener.js';
 import { migrate } from './migrator.js';
 import { pgliteRouter, UnitOfWorkPool } from './prisma-routing.js';
 import { createSql, type Sql } from './sql.js';
@@ -204,6 +205,27 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private async runMigrations(run: () => Promise<{ applied: string[] }>): Promise<void> {
     const { applied } = await run();
     if (applied.length) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
+  }
+
+  /**
+   * Calls `onPayload` with every notification on `channel` until the returned function is
+   * called; `onConnect` after every (re)connect (PgListener). PGlite notifies in-process.
+   */
+  async listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onConnect: () => void,
+  ): Promise<() => Promise<void>> {
+    const { url, directUrl } = this.config.database;
+    if (url) {
+      const listener = new PgListener(directUrl ?? url, channel, onPayload, onConnect);
+      await listener.start();
+      return () => listener.stop();
+    }
+    if (!this.pglite) throw new Error('DatabaseService used before initialisation');
+    const unlisten = await this.pglite.listen(channel, onPayload);
+    onConnect();
+    return unlisten;
   }
 
   /** Readiness probe: one round trip. */

@@ -10,6 +10,9 @@ import type {
   Contact,
   Deal,
   DealStageHistory,
+  Event,
+  EventCounter,
+  EventStreamToken,
   IdempotencyKey,
   Lead,
   Listing,
@@ -124,6 +127,9 @@ export interface DB {
   idempotency_keys: Table<IdempotencyKey, Prisma.IdempotencyKeyUncheckedCreateInput>;
   api_keys: Table<ApiKey, Prisma.ApiKeyUncheckedCreateInput>;
   audit_log: Table<AuditLog, Prisma.AuditLogUncheckedCreateInput>;
+  events: Table<Event, Prisma.EventUncheckedCreateInput>;
+  event_counters: Table<EventCounter, Prisma.EventCounterUncheckedCreateInput>;
+  event_stream_tokens: Table<EventStreamToken, Prisma.EventStreamTokenUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

@@ -95,6 +95,7 @@ export class LeadMergeService {
       const data = mergedFields(target, dup);
       const takeAssignee = !target.assignedToId && dup.assignedToId !== null && this.assignment.mayAssign();
       if (takeAssignee) data.assignedToId = dup.assignedToId;
+      await this.leads.nameChange('lead.merged');
       await this.leads.update(dup.id, { deletedAt: new Date() });
       const merged = await this.leads.update(target.id, { ...data, updatedAt: new Date() });
       if (!merged) throw new NotFound('Lead');

@@ -174,6 +174,15 @@ export class LeadsRepository extends TenantRepository {
   }
 
   /** Updates a lead in the given deleted/live state; returns null when no such row is visible. */
+  /**
+   * Names what this transaction does to leads for the events trigger (app.emit_event in
+   * 20261206050000_events_outbox), where the row changes alone cannot say it: a merge is
+   * an update of the surviving lead.
+   */
+  async nameChange(reason: 'lead.merged'): Promise<void> {
+    await sql`SELECT set_config('app.change_reason', ${reason}, true)`.execute(this.db.sql);
+  }
+
   async update(id: string, changes: LeadChanges, deleted = false): Promise<LeadRow | null> {
     const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as LeadChanges;
     const row = Object.keys(set).length

@@ -7,7 +7,7 @@ import { KEY_SCOPE, type KeyScopeSpec, missingScope, requiredScopes } from '../a
 import { ApiKeyVerifier } from '../auth/api-key.verifier.js';
 import type { ApiKeyPrincipal, AuthUser } from '../auth/auth-user.js';
 import { IS_PUBLIC } from '../auth/public.decorator.js';
-import { ValidationFailed, DetailCode } from '../common/errors.js';
+import { DetailCode, ErrorCode, Forbidden, ValidationFailed } from '../common/errors.js';
 import { isUuid } from '../common/uuid-param.pipe.js';
 import { CLS_SCOPE, type RequestScope } from '../database/tenant-context.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
@@ -57,6 +57,13 @@ export class TenancyGuard implements CanActivate {
       scope.allowedRoles =
         this.reflector.getAllAndOverride<MemberRole[] | undefined>(ROLES, targets) ??
         (READ_METHODS.has(request.method) ? undefined : WRITER_ROLES);
+    }
+    if (user.boundOrgId) {
+      // A stream token was minted in one organization: naming another one is refused.
+      if (scope.requestedOrgId && scope.requestedOrgId !== user.boundOrgId) {
+        throw new Forbidden('This token is for another organization', ErrorCode.NotAMember);
+      }
+      scope.requestedOrgId = user.boundOrgId;
     }
     if (user.apiKey) {
       // A key acts in its own organization; naming another one is refused, not ignored.

@@ -63,6 +63,7 @@ CREATE FUNCTION app.event_record_visible(p_entity text, p_id uuid) RETURNS boole
     WHEN 'activity' THEN EXISTS (SELECT 1 FROM public.activities r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
     WHEN 'appointment' THEN EXISTS (SELECT 1 FROM public.appointments r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
     WHEN 'ticket' THEN EXISTS (SELECT 1 FROM public.tickets r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
+    WHEN 'notification' THEN EXISTS (SELECT 1 FROM public.notifications r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
     ELSE false
   END
 $$;
@@ -129,8 +130,10 @@ BEGIN
       INTO v_fields
       FROM jsonb_each(v_new) n JOIN jsonb_each(v_old) o ON o.key = n.key
      WHERE n.value <> o.value;
-    IF cardinality(v_fields) = 0 THEN
-      RETURN NULL;  -- only columns that are not news changed
+    -- Only columns that are not news changed: no event, unless the service named the action
+    -- (a merge that took nothing from the duplicate is still a merge).
+    IF cardinality(v_fields) = 0 AND split_part(v_reason, '.', 1) IS DISTINCT FROM v_entity THEN
+      RETURN NULL;
     END IF;
   END IF;
 

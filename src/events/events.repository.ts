@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import { TenantDb } from '../database/tenant-db.js';
+import type { Event } from '../generated/prisma/client.js';
+
+export type EventRow = Omit<Event, 'organizationId' | 'recipientId'>;
+
+const EVENT_COLUMNS = [
+  'seq',
+  'type',
+  'entity',
+  'entityId',
+  'fields',
+  'refs',
+  'actorUserId',
+  'actorApiKeyId',
+  'requestId',
+  'createdAt',
+] as const;
+
+/** The outbox, read under row-level security: events_read shows a member what they may see. */
+@Injectable()
+export class EventsRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  /** Up to `limit` events after `after`, oldest first. */
+  after(after: bigint, limit: number): Promise<EventRow[]> {
+    return this.db.sql
+      .selectFrom('events')
+      .select(EVENT_COLUMNS)
+      .where('organizationId', '=', this.db.orgId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  }
+
+  /** The newest event the member may see (0 when none): where a new stream starts. */
+  async latestSeq(): Promise<bigint> {
+    const row = await this.db.sql
+      .selectFrom('events')
+      .select('seq')
+      .where('organizationId', '=', this.db.orgId)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.seq ?? 0n;
+  }
+
+  async mintStreamToken(tokenHash: Buffer, expiresAt: Date): Promise<void> {
+    await this.db.sql
+      .insertInto('event_stream_tokens')
+      .values({
+        tokenHash: new Uint8Array(tokenHash),
+        organizationId: this.db.orgId,
+        userId: this.db.userId,
+        expiresAt,
+      })
+      .execute();
+  }
+
+  /** Spends a stream token (app.redeem_stream_token): its member once, while unexpired. */
+  async redeemStreamToken(tokenHash: Buffer): Promise<{ orgId: string; userId: string } | undefined> {
+    const { rows } = await sql<{ orgId: string; userId: string }>`
+      SELECT organization_id AS "orgId", user_id AS "userId" FROM app.redeem_stream_token(${tokenHash})`.execute(
+      this.db.sql,
+    );
+    return rows[0];
+  }
+}
