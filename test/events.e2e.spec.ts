@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bootApp } from './helpers/app.js';
 import { addMember, as, createLead, type Org, twoOrganizations, type User } from './helpers/fixtures.js';
 import { asApp } from './helpers/sql-as-app.js';
 import { SseClient } from './helpers/sse.js';
@@ -252,6 +253,45 @@ describe('Events: the outbox, GET /v1/events and the SSE stream', () => {
       expect(JSON.parse(bad.body)).toMatchObject({ code: 'VALIDATION_FAILED' });
       const none = await open('/v1/events/stream');
       expect(none.status).toBe(401);
+    });
+
+    it('delivers what committed while no API process ran, to a stream resumed on the next process', async () => {
+      // A second API process on the same database; the first one goes on serving the other tests.
+      const second = await bootApp({}, t.db);
+      await second.app.listen(0, '127.0.0.1');
+      const url = `http://127.0.0.1:${(second.app.getHttpServer().address() as AddressInfo).port}/v1/events/stream`;
+      const first = await SseClient.open(url, as(a.admin, a.id));
+      const seen = await createLead(t.http, a.admin, a.id);
+      await first.until((c) => bodies(c).some((e) => e.data.id === seen.id));
+      const lastId = first.messages.at(-1)!.id!;
+      first.close();
+      await second.close();
+      // Committed with no process of the second kind running (plain SQL, as crm_app).
+      await asApp(
+        t.db.admin,
+        { org: a.id, user: a.admin.id, role: 'ADMIN' },
+        () => t.db.admin.query(`INSERT INTO leads (organization_id, name) VALUES ($1, 'Arrived while down')`, [a.id]),
+        { commit: true },
+      );
+      const third = await bootApp({}, t.db);
+      await third.app.listen(0, '127.0.0.1');
+      try {
+        const port = (third.app.getHttpServer().address() as AddressInfo).port;
+        const resumed = await SseClient.open(`http://127.0.0.1:${port}/v1/events/stream`, {
+          ...as(a.admin, a.id),
+          'last-event-id': lastId,
+        });
+        await resumed.until((c) => bodies(c).some((e) => e.type === 'lead.created'));
+        const [arrived] = bodies(resumed);
+        expect(BigInt(arrived.id)).toBe(BigInt(lastId) + 1n);
+        const [row] = await t.db.admin.query<{ name: string }>('SELECT name FROM leads WHERE id = $1', [
+          arrived.data.id,
+        ]);
+        expect(row?.name).toBe('Arrived while down');
+        resumed.close();
+      } finally {
+        await third.close();
+      }
     });
 
     it('ends the stream of a member who is removed, with a stream.closed event', async () => {

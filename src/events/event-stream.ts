@@ -3,6 +3,17 @@ import { matchesEventType } from './event-types.js';
 import type { EventRow } from './events.repository.js';
 import { toEventOutput } from './events.mapper.js';
 
+// One event read for a principal is offered to each of their streams: serialized once.
+const frames = new WeakMap<EventRow, string>();
+function frameOf(event: EventRow): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(toEventOutput(event))}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
+}
+
 /** Who a stream reads as: the member (or the API key acting for them) that opened it. */
 export interface StreamPrincipal {
   userId: string;
@@ -35,7 +46,7 @@ export class EventStream {
     if (this.closed || event.seq <= this.cursor) return;
     this.cursor = event.seq;
     if (this.types && !matchesEventType(this.types, event.type)) return;
-    this.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(toEventOutput(event))}\n\n`);
+    this.write(frameOf(event));
   }
 
   /** Moves the cursor to `seq` when every event up to it has been offered (none was visible). */

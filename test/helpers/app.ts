@@ -19,9 +19,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real application on a fresh migrated database (PGlite, or Postgres with TEST_DATABASE_URL). */
-export async function bootApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await freshDatabase();
+/**
+ * Boots the real application on a fresh migrated database (PGlite, or Postgres with
+ * TEST_DATABASE_URL), or on `existing` (a second process on the same database: closing
+ * this app then leaves the database to its owner).
+ */
+export async function bootApp(env: Record<string, string> = {}, existing?: TestDatabase): Promise<TestApp> {
+  const db = existing ?? (await freshDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -46,7 +50,7 @@ export async function bootApp(env: Record<string, string> = {}): Promise<TestApp
     config,
     async close() {
       await app.close();
-      await db.drop();
+      if (!existing) await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

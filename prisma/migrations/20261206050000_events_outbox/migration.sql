@@ -173,10 +173,12 @@ BEGIN
     ON CONFLICT (organization_id) DO UPDATE SET last_seq = c.last_seq + 1
     RETURNING c.last_seq INTO v_seq;
   INSERT INTO public.events (organization_id, seq, type, entity, entity_id, fields, refs,
-                             actor_user_id, actor_api_key_id, request_id, recipient_id)
+                             actor_user_id, actor_api_key_id, request_id, recipient_id, created_at)
   VALUES (v_org, v_seq, v_entity || '.' || v_verb, v_entity, v_id, v_fields, v_refs,
           app.current_user_id(), app.current_api_key_id(),
-          nullif(current_setting('app.request_id', true), ''), v_recipient);
+          nullif(current_setting('app.request_id', true), ''), v_recipient,
+          -- The commit's time, not the transaction's start (now()): what occurredAt says.
+          clock_timestamp());
   -- Ids only: every listener reads the event itself under its own row-level security.
   -- Delivered after COMMIT, in commit order; a rolled-back transaction notifies nobody.
   PERFORM pg_notify('crm_events', v_org::text || ':' || v_seq::text);
