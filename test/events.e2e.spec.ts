@@ -294,13 +294,38 @@ describe('Events: the outbox, GET /v1/events and the SSE stream', () => {
       }
     });
 
-    it('ends the stream of a member who is removed, with a stream.closed event', async () => {
-      const agent = await addMember(t.http, a, 'AGENT');
-      const s = await open('/v1/events/stream', as(agent, a.id));
-      await t.http.delete(`/v1/members/${agent.id}`).set(as(a.admin, a.id)).expect(204);
-      await createLead(t.http, a.admin, a.id);
+    it('ends the stream of a member who is removed, before the next event, with a stream.closed event', async () => {
+      const manager = await addMember(t.http, a, 'MANAGER');
+      const s = await open('/v1/events/stream', as(manager, a.id));
+      const before = await createLead(t.http, a.admin, a.id);
+      await s.until((c) => c.body.includes(before.id));
+      await t.http.delete(`/v1/members/${manager.id}`).set(as(a.admin, a.id)).expect(204);
+      const after = await createLead(t.http, a.admin, a.id);
       await s.until((c) => c.ended);
       expect(s.messages.at(-1)).toMatchObject({ event: 'stream.closed' });
+      expect(JSON.parse(s.messages.at(-1)!.data!)).toMatchObject({ code: 'NOT_A_MEMBER' });
+      expect(s.body).not.toContain(after.id);
+    });
+
+    it('streams to an API key with events:read, and refuses one without it', async () => {
+      const create = (scopes: string[]) =>
+        t.http
+          .post('/v1/api-keys')
+          .set(as(a.admin, a.id))
+          .send({ name: 'Stream', scopes })
+          .expect(201)
+          .then((r) => r.body.secret as string);
+      const reader = await create(['events:read']);
+      const s = await open('/v1/events/stream', { authorization: `Bearer ${reader}` });
+      expect(s.status).toBe(200);
+      const lead = await createLead(t.http, a.admin, a.id);
+      await s.until((c) => c.body.includes(lead.id));
+      s.close();
+      const other = await create(['leads:read']);
+      const refused = await open('/v1/events/stream', { authorization: `Bearer ${other}` });
+      expect(refused.status).toBe(403);
+      await refused.until((c) => c.ended);
+      expect(JSON.parse(refused.body)).toMatchObject({ code: 'INSUFFICIENT_SCOPE' });
     });
   });
 });

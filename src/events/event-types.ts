@@ -40,6 +40,9 @@ export const EVENT_TYPES = [
   'ticket.comment_added',
   'ticket.deleted',
   'notification.created',
+  'member.created',
+  'member.updated',
+  'member.deleted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

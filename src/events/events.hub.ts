@@ -12,32 +12,42 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DatabaseService } from '../database/database.service.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { CLS_REQUEST_ID, CLS_SCOPE, type RequestScope } from '../database/tenant-context.js';
+import type { MemberRole } from '../generated/prisma/enums.js';
 import type { EventStream, StreamPrincipal } from './event-stream.js';
-import { EventsRepository } from './events.repository.js';
+import { EventsRepository, type FanoutRow } from './events.repository.js';
 
 /** The channel app.emit_event notifies on, with `<organization id>:<seq>`. */
 export const EVENTS_CHANNEL = 'crm_events';
-/** Events one read takes; a stream further behind reads again at once. */
+/** Events one read takes; streams further behind read again at once. */
 const BATCH = 500;
 
+/** The open streams of one principal (a member, or an API key) and the role they last had. */
+interface Audience {
+  principal: StreamPrincipal;
+  role: MemberRole;
+  streams: Set<EventStream>;
+}
+
 /**
- * The streams of one principal (a member, or an API key) in one organization. They read
- * together: one unit of work, under that principal's row-level security, fetches what the
- * furthest-behind stream has not seen, and each stream takes what is after its own cursor.
- * So the database decides what a member may see, and 1,000 streams of 20 members cost 20
- * reads per burst of events, not 1,000.
+ * The open streams of one organization, and its reads: one read of the organization's new
+ * events for all of them (app.events_for_fanout), then each audience gets what events_read
+ * would show it — non-AGENT members every event not meant for someone else; each AGENT
+ * what the database says they may see, asked under their own row-level security.
  */
-class PrincipalStreams {
-  readonly streams = new Set<EventStream>();
+class OrgFeed {
+  readonly audiences = new Map<string, Audience>();
   private running = false;
   private again = false;
 
-  constructor(
-    readonly principal: StreamPrincipal,
-    private readonly read: (group: PrincipalStreams) => Promise<void>,
-  ) {}
+  constructor(private readonly read: (feed: OrgFeed) => Promise<void>) {}
 
-  /** Reads now, or once more after the read under way (notifications arriving during a read are not lost). */
+  get streams(): EventStream[] {
+    const all: EventStream[] = [];
+    for (const a of this.audiences.values()) for (const s of a.streams) if (!s.closed) all.push(s);
+    return all;
+  }
+
+  /** Reads now, or once more after the read under way (a notification during a read is not lost). */
   wake(): void {
     if (this.running) {
       this.again = true;
@@ -48,7 +58,7 @@ class PrincipalStreams {
       do {
         this.again = false;
         await this.read(this);
-      } while (this.again && this.streams.size > 0);
+      } while (this.again && this.audiences.size > 0);
       this.running = false;
     })();
   }
@@ -57,14 +67,15 @@ class PrincipalStreams {
 /**
  * Fans the outbox out to the open event streams of this process. app.emit_event notifies
  * `crm_events` with `<org>:<seq>` at COMMIT; every replica LISTENs (on Postgres through
- * DATABASE_DIRECT_URL; PGlite notifies in-process) and wakes the streams of that
- * organization, which read the events themselves, under RLS. Notifications carry ids only;
- * a lost LISTEN session is re-opened and every stream re-reads, so nothing is skipped.
+ * DATABASE_DIRECT_URL; PGlite notifies in-process) and wakes that organization's feed.
+ * Notifications carry ids only; a lost LISTEN session is re-opened and every feed re-reads,
+ * so nothing is skipped. Each heartbeat also checks every audience's membership and role
+ * again: a member removed or demoted is not sent another event.
  */
 @Injectable()
 export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(EventsHub.name);
-  private readonly groups = new Map<string, PrincipalStreams>();
+  private readonly feeds = new Map<string, OrgFeed>();
   /** The highest seq notified per organization: every event up to it has committed. */
   private readonly notified = new Map<string, bigint>();
   private unlisten?: () => Promise<void>;
@@ -84,37 +95,45 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
       (payload) => this.notify(payload),
       () => this.wakeAll(),
     );
-    this.heartbeat = setInterval(() => {
-      for (const group of this.groups.values()) for (const stream of group.streams) stream.heartbeat();
-    }, this.config.events.heartbeatMs);
+    this.heartbeat = setInterval(() => void this.beat(), this.config.events.heartbeatMs);
     this.heartbeat.unref();
   }
 
-  /** How many streams are open in this process (for the bench and health). */
+  /** How many streams are open in this process. */
   get size(): number {
     let n = 0;
-    for (const group of this.groups.values()) n += group.streams.size;
+    for (const feed of this.feeds.values()) n += feed.streams.length;
     return n;
   }
 
-  add(stream: EventStream): void {
-    const key = groupKey(stream.principal);
-    let group = this.groups.get(key);
-    if (!group) {
-      group = new PrincipalStreams(stream.principal, (g) => this.read(g));
-      this.groups.set(key, group);
+  add(stream: EventStream, role: MemberRole): void {
+    const { orgId } = stream.principal;
+    let feed = this.feeds.get(orgId);
+    if (!feed) {
+      feed = new OrgFeed((f) => this.read(orgId, f));
+      this.feeds.set(orgId, feed);
     }
-    group.streams.add(stream);
-    // A resumed stream may be behind the rest: read for it now.
-    group.wake();
+    const key = audienceKey(stream.principal);
+    let audience = feed.audiences.get(key);
+    if (!audience) {
+      audience = { principal: stream.principal, role, streams: new Set() };
+      feed.audiences.set(key, audience);
+    }
+    audience.role = role;
+    audience.streams.add(stream);
+    // A resumed stream may be behind: read for it now.
+    feed.wake();
   }
 
   remove(stream: EventStream): void {
-    const key = groupKey(stream.principal);
-    const group = this.groups.get(key);
-    if (!group) return;
-    group.streams.delete(stream);
-    if (group.streams.size === 0) this.groups.delete(key);
+    const { orgId } = stream.principal;
+    const feed = this.feeds.get(orgId);
+    const key = audienceKey(stream.principal);
+    const audience = feed?.audiences.get(key);
+    if (!feed || !audience) return;
+    audience.streams.delete(stream);
+    if (audience.streams.size === 0) feed.audiences.delete(key);
+    if (feed.audiences.size === 0) this.feeds.delete(orgId);
   }
 
   private notify(payload: string): void {
@@ -122,71 +141,148 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     if (!orgId || !seqText || !/^[0-9]+$/.test(seqText)) return;
     const seq = BigInt(seqText);
     if (seq > (this.notified.get(orgId) ?? 0n)) this.notified.set(orgId, seq);
-    for (const group of this.groups.values()) if (group.principal.orgId === orgId) group.wake();
+    this.feeds.get(orgId)?.wake();
   }
 
   private wakeAll(): void {
-    for (const group of this.groups.values()) group.wake();
+    for (const feed of this.feeds.values()) feed.wake();
   }
 
   /**
-   * One read for a principal's streams: everything after the furthest-behind cursor, in
-   * pages, under the principal's own unit of work (membership and role resolved again, so
-   * a member removed meanwhile gets nothing more and the stream ends).
+   * One read for an organization's streams: its events after the furthest-behind cursor, in
+   * pages, each offered to the audiences that may see it.
    */
-  private async read(group: PrincipalStreams): Promise<void> {
-    const { orgId } = group.principal;
+  private async read(orgId: string, feed: OrgFeed): Promise<void> {
     try {
       for (;;) {
-        const live = [...group.streams].filter((s) => !s.closed);
+        const live = feed.streams;
         if (live.length === 0) return;
         // Every event up to the highest seq notified before this read has committed: once
-        // read past, a stream can skip to it even if none was visible (an AGENT's stream).
+        // read past, a stream can skip to it even when none was for it.
         const committed = this.notified.get(orgId) ?? 0n;
         const from = live.reduce((min, s) => (s.cursor < min ? s.cursor : min), live[0].cursor);
-        const rows = await this.as(group.principal, () => this.events.after(from, BATCH));
-        for (const row of rows) for (const stream of live) stream.offer(row);
+        const agents = [
+          ...new Set([...feed.audiences.values()].filter((a) => a.role === 'AGENT').map((a) => a.principal.userId)),
+        ];
+        // One unit of work: the organization's events, and what each AGENT may see of them.
+        const { rows, visible } = await this.runInOrg(orgId, async () => {
+          const rows = await this.events.forFanout(from, BATCH);
+          const last = rows.at(-1)?.seq ?? from;
+          const visible =
+            agents.length && rows.length
+              ? await this.events.visibleToAgents(agents, from, last)
+              : new Map<string, Set<bigint>>();
+          return { rows, visible };
+        });
+        const last = rows.at(-1)?.seq ?? from;
+        // A membership that changed (removed, role changed) is checked again before its
+        // member is sent anything more.
+        const members = new Set(rows.filter((r) => r.entity === 'member').map((r) => r.entityId));
+        for (const audience of [...feed.audiences.values()]) {
+          const wasAgent = audience.role === 'AGENT';
+          if (members.has(audience.principal.userId) || audience.principal.apiKey) {
+            if (!(await this.recheck(audience))) continue;
+          }
+          // An AGENT promoted meanwhile is shown what an AGENT may see this once.
+          this.deliver(
+            audience,
+            rows,
+            wasAgent || audience.role === 'AGENT' ? (visible.get(audience.principal.userId) ?? new Set()) : undefined,
+            last,
+          );
+        }
         if (rows.length < BATCH) {
-          for (const stream of live) stream.passTo(committed);
+          for (const stream of feed.streams) stream.passTo(committed > last ? committed : last);
           return;
         }
       }
     } catch (error) {
-      if (error instanceof DomainError && (error.status === 401 || error.status === 403)) {
-        for (const stream of group.streams) stream.end(error.code, error.message);
-        return;
-      }
       // The database is unreachable or the read failed: the streams stay open and catch up
-      // on the next notification (or reconnect of LISTEN).
-      this.logger.warn(`Reading events for a stream failed: ${error instanceof Error ? error.message : String(error)}`);
+      // on the next notification, heartbeat or reconnect of LISTEN.
+      this.logger.warn(`Reading events for streams failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  /** Runs fn in a unit of work of the principal, as their requests do (TenantDb.run). */
-  private as<T>(principal: StreamPrincipal, fn: () => Promise<T>): Promise<T> {
-    // A context of its own: a notification can arrive inside a request's context (PGlite
-    // notifies during that request's COMMIT), whose ended unit of work must not be joined.
+  /** Offers the audience what events_read shows it: `agentSees` for an AGENT, else all but others' own. */
+  private deliver(audience: Audience, rows: FanoutRow[], agentSees: Set<bigint> | undefined, last: bigint): void {
+    const { userId } = audience.principal;
+    const visible = rows.filter(
+      (r) => (r.recipientId === null || r.recipientId === userId) && (!agentSees || agentSees.has(r.seq)),
+    );
+    for (const stream of audience.streams) {
+      for (const row of visible) stream.offer(row);
+      stream.passTo(last);
+    }
+  }
+
+  /** The audience's membership and role now; false (and its streams ended) when it lost access. */
+  private async recheck(audience: Audience): Promise<boolean> {
+    const role = await this.asAudience(audience, () => Promise.resolve(this.db.role));
+    if (role) audience.role = role;
+    return role !== undefined;
+  }
+
+  /**
+   * The heartbeat, after checking each audience again: a membership change is an event and
+   * is checked at once (read), but an API key revoked or a key's creator demoted is not.
+   */
+  private async beat(): Promise<void> {
+    for (const feed of [...this.feeds.values()]) {
+      for (const audience of [...feed.audiences.values()]) {
+        if (!(await this.recheck(audience).catch(() => true))) continue;
+        for (const stream of audience.streams) stream.heartbeat();
+      }
+    }
+  }
+
+  /**
+   * Runs fn in a unit of work of the audience's principal, as their requests do
+   * (TenantDb.run: membership, role and an API key's state resolved again). A principal
+   * who lost access gets their streams ended with why; undefined then.
+   */
+  private async asAudience<T>(audience: Audience, fn: () => Promise<T>): Promise<T | undefined> {
+    const { principal } = audience;
+    try {
+      return await this.inContext(() => {
+        const scope: RequestScope = {
+          userId: principal.userId,
+          requestedOrgId: principal.orgId,
+          ...(principal.apiKey && { apiKey: principal.apiKey }),
+        };
+        this.cls.set(CLS_SCOPE, scope);
+        return this.db.run(fn);
+      });
+    } catch (error) {
+      if (error instanceof DomainError && (error.status === 401 || error.status === 403)) {
+        for (const stream of [...audience.streams]) stream.end(error.code, error.message);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  private runInOrg<T>(orgId: string, fn: () => Promise<T>): Promise<T> {
+    return this.inContext(() => this.db.runTrusted({ orgId }, fn));
+  }
+
+  // A context of its own: a notification can arrive inside a request's context (PGlite
+  // notifies during that request's COMMIT), whose ended unit of work must not be joined.
+  private inContext<T>(fn: () => Promise<T>): Promise<T> {
     return this.cls.run({ ifNested: 'override' }, () => {
-      const scope: RequestScope = {
-        userId: principal.userId,
-        requestedOrgId: principal.orgId,
-        ...(principal.apiKey && { apiKey: principal.apiKey }),
-      };
-      this.cls.set(CLS_SCOPE, scope);
       this.cls.set(CLS_REQUEST_ID, '');
-      return this.db.run(fn);
+      return fn();
     });
   }
 
   /** Streams end before the HTTP server closes (it would wait for them otherwise). */
   onModuleDestroy(): void {
     clearInterval(this.heartbeat);
-    for (const group of [...this.groups.values()]) for (const stream of [...group.streams]) stream.close();
+    for (const feed of [...this.feeds.values()]) for (const stream of feed.streams) stream.close();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.unlisten?.();
+    await this.unlisten?.().catch(() => undefined);
   }
 }
 
-const groupKey = (p: StreamPrincipal): string => `${p.orgId}|${p.userId}|${p.apiKey?.id ?? ''}`;
+const audienceKey = (p: StreamPrincipal): string => `${p.userId}|${p.apiKey?.id ?? ''}`;

@@ -4,6 +4,8 @@ import { TenantDb } from '../database/tenant-db.js';
 import type { Event } from '../generated/prisma/client.js';
 
 export type EventRow = Omit<Event, 'organizationId' | 'recipientId'>;
+/** An event as the fan-out reads it: with the member it is meant for, if only one. */
+export type FanoutRow = EventRow & Pick<Event, 'recipientId'>;
 
 const EVENT_COLUMNS = [
   'seq',
@@ -33,6 +35,33 @@ export class EventsRepository {
       .orderBy('seq')
       .limit(limit)
       .execute();
+  }
+
+  /**
+   * Every event of the organization after `after` (app.events_for_fanout): for the fan-out,
+   * in a unit of work with an organization and no user, which applies events_read itself.
+   */
+  async forFanout(after: bigint, limit: number): Promise<FanoutRow[]> {
+    const { rows } = await sql<FanoutRow>`
+      SELECT seq, type, entity, entity_id AS "entityId", fields, refs, actor_user_id AS "actorUserId",
+             actor_api_key_id AS "actorApiKeyId", request_id AS "requestId", recipient_id AS "recipientId",
+             created_at AS "createdAt"
+        FROM app.events_for_fanout(${after}, ${limit})`.execute(this.db.sql);
+    return rows;
+  }
+
+  /**
+   * For each AGENT of `agents`, the seqs in (from, to] events_read lets them see
+   * (app.events_visible_to_agents), in the fan-out's unit of work.
+   */
+  async visibleToAgents(agents: string[], from: bigint, to: bigint): Promise<Map<string, Set<bigint>>> {
+    const { rows } = await sql<{ userId: string; seq: bigint }>`
+      SELECT user_id AS "userId", seq FROM app.events_visible_to_agents(${agents}::uuid[], ${from}, ${to})`.execute(
+      this.db.sql,
+    );
+    const visible = new Map<string, Set<bigint>>(agents.map((a) => [a, new Set()]));
+    for (const r of rows) visible.get(r.userId)?.add(BigInt(r.seq));
+    return visible;
   }
 
   /** The newest event the member may see (0 when none): where a new stream starts. */

@@ -67,9 +67,10 @@ export class EventsService {
    */
   async openStream(query: StreamQuery, lastEventId: string | undefined, reply: FastifyReply): Promise<void> {
     const resume = lastEventId ?? query.lastEventId;
-    const { userId, orgId, latest } = await this.db.run(async () => ({
+    const { userId, orgId, role, latest } = await this.db.run(async () => ({
       userId: this.db.userId,
       orgId: this.db.orgId,
+      role: this.db.role,
       latest: resume === undefined ? await this.events.latestSeq() : 0n,
     }));
     const scope = this.cls.get<RequestScope>(CLS_SCOPE);
@@ -100,6 +101,6 @@ export class EventsService {
       this.config.events.streamBufferBytes,
       (s) => this.hub.remove(s),
     );
-    this.hub.add(stream);
+    this.hub.add(stream, role);
   }
 }

@@ -48,26 +48,6 @@ CREATE TABLE event_counters (
 -- Who sees an event: what row-level security would show them of the row
 ------------------------------------------------------------------------------
 
--- Whether the current member can see the event's record, under the record table's own
--- policies (SECURITY INVOKER): the AGENT scope of leads, deals, activities, appointments
--- and tickets decides, as it does for the API. A record deleted since (an activity, an
--- appointment) is seen by nobody this way.
-CREATE FUNCTION app.event_record_visible(p_entity text, p_id uuid) RETURNS boolean
-  LANGUAGE sql STABLE
-  AS $$
-  SELECT CASE p_entity
-    WHEN 'lead' THEN EXISTS (SELECT 1 FROM public.leads r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
-    WHEN 'contact' THEN EXISTS (SELECT 1 FROM public.contacts r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
-    WHEN 'deal' THEN EXISTS (SELECT 1 FROM public.deals r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
-    WHEN 'listing' THEN EXISTS (SELECT 1 FROM public.listings r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
-    WHEN 'activity' THEN EXISTS (SELECT 1 FROM public.activities r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
-    WHEN 'appointment' THEN EXISTS (SELECT 1 FROM public.appointments r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
-    WHEN 'ticket' THEN EXISTS (SELECT 1 FROM public.tickets r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
-    WHEN 'notification' THEN EXISTS (SELECT 1 FROM public.notifications r WHERE r.organization_id = app.current_org_id() AND r.id = p_id)
-    ELSE false
-  END
-$$;
-
 ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE events FORCE ROW LEVEL SECURITY;
 -- A member sees the organization's events, except another member's own (recipient_id); an
@@ -79,7 +59,31 @@ CREATE POLICY events_read ON events FOR SELECT TO crm_app
     AND (
       NOT (SELECT app.is_agent())
       OR actor_user_id = (SELECT app.current_user_id())
-      OR app.event_record_visible(entity, entity_id)
+      -- The record, under its own table's policies (the AGENT scope of leads, deals,
+      -- activities, appointments and tickets decides, as it does for the API). Inline, not a
+      -- function: planned once per query as subplans, not once per row. A record deleted
+      -- since (an activity, an appointment) is seen by nobody this way.
+      OR CASE entity
+        WHEN 'lead' THEN EXISTS (
+          SELECT 1 FROM leads r WHERE r.organization_id = events.organization_id AND r.id = events.entity_id)
+        WHEN 'contact' THEN EXISTS (
+          SELECT 1 FROM contacts r WHERE r.organization_id = events.organization_id AND r.id = events.entity_id)
+        WHEN 'deal' THEN EXISTS (
+          SELECT 1 FROM deals r WHERE r.organization_id = events.organization_id AND r.id = events.entity_id)
+        WHEN 'listing' THEN EXISTS (
+          SELECT 1 FROM listings r WHERE r.organization_id = events.organization_id AND r.id = events.entity_id)
+        WHEN 'activity' THEN EXISTS (
+          SELECT 1 FROM activities r WHERE r.organization_id = events.organization_id AND r.id = events.entity_id)
+        WHEN 'appointment' THEN EXISTS (
+          SELECT 1 FROM appointments r WHERE r.organization_id = events.organization_id AND r.id = events.entity_id)
+        WHEN 'ticket' THEN EXISTS (
+          SELECT 1 FROM tickets r WHERE r.organization_id = events.organization_id AND r.id = events.entity_id)
+        WHEN 'member' THEN EXISTS (
+          SELECT 1 FROM memberships r WHERE r.organization_id = events.organization_id AND r.user_id = events.entity_id)
+        WHEN 'notification' THEN EXISTS (
+          SELECT 1 FROM notifications r WHERE r.organization_id = events.organization_id AND r.id = events.entity_id)
+        ELSE false
+      END
     )
   );
 GRANT SELECT ON events TO crm_app;
@@ -90,6 +94,45 @@ ALTER TABLE event_counters FORCE ROW LEVEL SECURITY;
 -- For the definer functions below when their owner is subject to RLS (not a superuser).
 CREATE POLICY events_owner_all ON events FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
 CREATE POLICY event_counters_owner_all ON event_counters FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
+
+-- The API's fan-out (EventsHub) reads each organization's new events once, for all its
+-- streams, then shows each member what the policy above would: events_read's recipient rule
+-- is applied in the API, and an AGENT's streams ask the database under their own policy.
+-- Only for a unit of work with an organization and no user (a member's request always has
+-- one), and only that organization's events.
+CREATE FUNCTION app.events_for_fanout(p_after bigint, p_limit integer)
+  RETURNS SETOF events
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+  AS $$
+  SELECT e.* FROM public.events e
+   WHERE e.organization_id = app.current_org_id() AND app.current_user_id() IS NULL AND e.seq > p_after
+   ORDER BY e.seq
+   LIMIT least(p_limit, 1000)
+$$;
+
+-- …and which of those events in (p_from, p_to] each AGENT of p_agents may see: events_read
+-- itself decides, evaluated as each of them in turn (the function runs as the caller,
+-- crm_app, with that member's settings; the settings are cleared again at the end). One
+-- statement for every AGENT with an open stream, instead of a transaction each.
+CREATE FUNCTION app.events_visible_to_agents(p_agents uuid[], p_from bigint, p_to bigint)
+  RETURNS TABLE (user_id uuid, seq bigint)
+  LANGUAGE plpgsql SET search_path = pg_catalog, public
+  AS $$
+DECLARE
+  v_agent uuid;
+BEGIN
+  IF app.current_user_id() IS NOT NULL OR app.current_org_id() IS NULL THEN
+    RAISE EXCEPTION 'events_visible_to_agents is for the fan-out: an organization and no user';
+  END IF;
+  FOREACH v_agent IN ARRAY p_agents LOOP
+    PERFORM set_config('app.current_user_id', v_agent::text, true), set_config('app.current_role', 'AGENT', true);
+    RETURN QUERY
+      SELECT v_agent, e.seq FROM public.events e
+       WHERE e.organization_id = app.current_org_id() AND e.seq > p_from AND e.seq <= p_to;
+  END LOOP;
+  PERFORM set_config('app.current_user_id', '', true), set_config('app.current_role', '', true);
+END
+$$;
 
 ------------------------------------------------------------------------------
 -- The trigger
@@ -224,7 +267,9 @@ SELECT app.events_attach(t.name::regclass, t.entity, 'organization_id', t.id_col
     ('tickets',          'ticket',       'id',        'INSERT OR UPDATE OR DELETE'),
     ('ticket_assignees', 'ticket',       'ticket_id', 'INSERT'),
     ('ticket_comments',  'ticket',       'ticket_id', 'INSERT'),
-    ('notifications',    'notification', 'id',        'INSERT')
+    ('notifications',    'notification', 'id',        'INSERT'),
+    -- Who belongs, with which role: also what tells the API's open streams to check a member again.
+    ('memberships',      'member',       'user_id',   'INSERT OR UPDATE OR DELETE')
   ) AS t (name, entity, id_column, ops);
 
 ------------------------------------------------------------------------------
@@ -294,11 +339,11 @@ $$;
 -- Grants, and Supabase's Data API
 ------------------------------------------------------------------------------
 
-REVOKE ALL ON FUNCTION app.emit_event(), app.events_attach(regclass, text, text, text, text, text[]),
+REVOKE ALL ON FUNCTION app.emit_event(), app.events_for_fanout(bigint, integer),
+  app.events_visible_to_agents(uuid[], bigint, bigint), app.events_attach(regclass, text, text, text, text, text[]),
   app.redeem_stream_token(bytea), app.purge_event_stream_tokens(), app.purge_events(integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app.redeem_stream_token(bytea), app.purge_event_stream_tokens(), app.purge_events(integer)
-  TO crm_app;
-GRANT EXECUTE ON FUNCTION app.event_record_visible(text, uuid) TO crm_app;
+GRANT EXECUTE ON FUNCTION app.redeem_stream_token(bytea), app.purge_event_stream_tokens(), app.purge_events(integer),
+  app.events_for_fanout(bigint, integer), app.events_visible_to_agents(uuid[], bigint, bigint) TO crm_app;
 
 DO $$
 DECLARE r text;

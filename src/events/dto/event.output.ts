@@ -24,13 +24,17 @@ export class EventActor {
 
 export class EventData {
   @ApiProperty({
-    enum: ['lead', 'contact', 'deal', 'listing', 'activity', 'appointment', 'ticket', 'notification'],
+    enum: ['lead', 'contact', 'deal', 'listing', 'activity', 'appointment', 'ticket', 'notification', 'member'],
     example: 'lead',
     description: 'The kind of record',
   })
   entity!: string;
 
-  @ApiProperty({ format: 'uuid', example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b', description: "The record's id" })
+  @ApiProperty({
+    format: 'uuid',
+    example: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b',
+    description: "The record's id (a member's: their user id)",
+  })
   id!: string;
 
   @ApiProperty({
