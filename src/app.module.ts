@@ -18,6 +18,7 @@ import { EMBEDDED_DB } from './database/database.service.js';
 import { DealsModule } from './deals/deals.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { ListingsModule } from './listings/listings.module.js';
 import { loggerOptions } from './logging.js';
@@ -63,6 +64,7 @@ export class AppModule {
         TicketsModule,
         ApiKeysModule,
         AuditModule,
+        JobsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
