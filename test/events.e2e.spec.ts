@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HousekeepingService } from '../src/jobs/housekeeping.service.js';
 import { bootApp } from './helpers/app.js';
 import { addMember, as, createLead, type Org, twoOrganizations, type User } from './helpers/fixtures.js';
 import { asApp } from './helpers/sql-as-app.js';
@@ -151,6 +152,28 @@ describe('Events: the outbox, GET /v1/events and the SSE stream', () => {
       const bad = await t.http.get('/v1/events?types=lead.exploded').set(as(a.admin, a.id)).expect(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
       await t.http.get('/v1/events?after=-1').set(as(a.admin, a.id)).expect(400);
+    });
+
+    it('forgets events past the retention and spent stream tokens, in the daily housekeeping task', async () => {
+      const old = await createLead(t.http, a.admin, a.id);
+      const recent = await createLead(t.http, a.admin, a.id);
+      await t.db.admin.query(
+        `UPDATE events SET created_at = now() - interval '31 days' WHERE organization_id = $1 AND entity_id = $2`,
+        [a.id, old.id],
+      );
+      await t.http.post('/v1/events/stream-tokens').set(as(a.admin, a.id)).expect(201);
+      await t.db.admin.query(`UPDATE event_stream_tokens SET expires_at = now() - interval '2 hours'`);
+      const task = t.app
+        .get(HousekeepingService)
+        .list()
+        .find((x) => x.name === 'housekeeping.events')!;
+      expect(task.cron).toBe('27 3 * * *');
+      await task.run();
+      const ids = (await page(a.admin, a, '?limit=500')).data.map((e) => e.data.id);
+      expect(ids).not.toContain(old.id);
+      expect(ids).toContain(recent.id);
+      const [{ n }] = await t.db.admin.query<{ n: number }>('SELECT count(*)::int AS n FROM event_stream_tokens');
+      expect(n).toBe(0);
     });
 
     it("keeps organizations apart: B's member never reads A's events (and reads B's)", async () => {

@@ -76,6 +76,13 @@ export class EventsRepository {
     return row?.seq ?? 0n;
   }
 
+  /** Housekeeping (no organization): events older than `days`, and stream tokens long expired. */
+  async purge(days: number): Promise<{ events: number; tokens: number }> {
+    const { rows } = await sql<{ events: string; tokens: string }>`
+      SELECT app.purge_events(${days}) AS events, app.purge_event_stream_tokens() AS tokens`.execute(this.db.sql);
+    return { events: Number(rows[0]?.events ?? 0), tokens: Number(rows[0]?.tokens ?? 0) };
+  }
+
   async mintStreamToken(tokenHash: Buffer, expiresAt: Date): Promise<void> {
     await this.db.sql
       .insertInto('event_stream_tokens')
