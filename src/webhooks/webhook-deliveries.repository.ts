@@ -1,0 +1,258 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import { skipTake } from '../common/pagination.js';
+import { TenantDb } from '../database/tenant-db.js';
+import type { Event, WebhookAttempt, WebhookDelivery } from '../generated/prisma/client.js';
+import type { DeliveryStatus } from './dto/delivery.output.js';
+import type { ListDeliveriesQuery } from './dto/list-deliveries.query.js';
+
+export type DispatchEvent = Pick<
+  Event,
+  'seq' | 'type' | 'entity' | 'entityId' | 'fields' | 'refs' | 'actorUserId' | 'actorApiKeyId' | 'createdAt'
+>;
+
+export interface NewDelivery {
+  webhookId: string;
+  eventSeq: bigint | null;
+  eventType: string;
+  body: string;
+}
+
+/** A delivery claimed for one attempt. */
+export type ClaimedDelivery = Pick<
+  WebhookDelivery,
+  'id' | 'webhookId' | 'eventSeq' | 'eventType' | 'body' | 'attempts' | 'retryStep'
+>;
+
+export type DeliveryRow = Omit<WebhookDelivery, 'organizationId' | 'body' | 'leasedUntil' | 'updatedAt' | 'retryStep'>;
+
+const DELIVERY_COLUMNS = [
+  'id',
+  'webhookId',
+  'eventSeq',
+  'eventType',
+  'status',
+  'attempts',
+  'nextAttemptAt',
+  'deliveredAt',
+  'createdAt',
+] as const;
+
+/** The end of an attempt: the delivery's next state. */
+export type AttemptOutcome =
+  { status: 'DELIVERED' } | { status: 'FAILED' } | { status: 'PENDING'; nextAttemptAt: Date; retryStep: number };
+
+/**
+ * Deliveries, their attempts and the outbox cursor, all under the ADMIN-only policies of
+ * migration 20261206070000 (the job runner works as the organization's ADMIN, with no user).
+ * Plain SQL throughout: locks, conflict handling and the outbox reads have no Prisma form.
+ */
+@Injectable()
+export class WebhookDeliveriesRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  // --- the dispatcher -------------------------------------------------------
+
+  /** Organizations with new events for an enabled webhook, and their newest seq (app.webhook_dispatch_work). */
+  async dispatchWork(limit: number): Promise<{ organizationId: string; lastSeq: bigint }[]> {
+    const { rows } = await sql<{ organizationId: string; lastSeq: string }>`
+      SELECT organization_id, last_seq::text FROM app.webhook_dispatch_work(${limit})`.execute(this.db.sql);
+    return rows.map((r) => ({ organizationId: r.organizationId, lastSeq: BigInt(r.lastSeq) }));
+  }
+
+  /**
+   * The organization's cursor, locked until COMMIT; undefined while another dispatcher holds
+   * it (that one is reading the same events, so this one moves on).
+   */
+  async lockCursor(): Promise<bigint | undefined> {
+    const locked = await this.db.sql
+      .selectFrom('webhook_cursors')
+      .select('lastSeq')
+      .where('organizationId', '=', this.db.orgId)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    if (locked) return locked.lastSeq;
+    // No cursor yet (a webhook made before this code ran): start at the beginning; events
+    // older than each webhook's activeSince are still not delivered.
+    const created = await this.db.sql
+      .insertInto('webhook_cursors')
+      .values({ organizationId: this.db.orgId, lastSeq: 0n })
+      .onConflict((oc) => oc.column('organizationId').doNothing())
+      .returning('lastSeq')
+      .executeTakeFirst();
+    return created?.lastSeq;
+  }
+
+  async moveCursor(lastSeq: bigint): Promise<void> {
+    await this.db.sql
+      .updateTable('webhook_cursors')
+      .set({ lastSeq })
+      .where('organizationId', '=', this.db.orgId)
+      .execute();
+  }
+
+  /** Events after `after` up to `upTo`, oldest first; never a member's personal ones (recipient_id). */
+  eventsAfter(after: bigint, upTo: bigint, limit: number): Promise<DispatchEvent[]> {
+    return this.db.sql
+      .selectFrom('events')
+      .select(['seq', 'type', 'entity', 'entityId', 'fields', 'refs', 'actorUserId', 'actorApiKeyId', 'createdAt'])
+      .where('organizationId', '=', this.db.orgId)
+      .where('seq', '>', after)
+      .where('seq', '<=', upTo)
+      .where('recipientId', 'is', null)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Writes deliveries (each (webhook, event) once, whoever dispatched it first); the ids of the new ones. */
+  async insert(deliveries: NewDelivery[]): Promise<string[]> {
+    if (!deliveries.length) return [];
+    const rows = await this.db.sql
+      .insertInto('webhook_deliveries')
+      .values(deliveries.map((d) => ({ ...d, organizationId: this.db.orgId, nextAttemptAt: new Date() })))
+      .onConflict((oc) =>
+        oc.columns(['organizationId', 'webhookId', 'eventSeq']).where('eventSeq', 'is not', null).doNothing(),
+      )
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Pending deliveries whose job was lost (app.webhook_overdue_deliveries). */
+  async overdue(
+    overdueSeconds: number,
+    limit: number,
+  ): Promise<{ organizationId: string; deliveryId: string; attempts: number }[]> {
+    const { rows } = await sql<{ organizationId: string; deliveryId: string; attempts: number }>`
+      SELECT organization_id, delivery_id, attempts FROM app.webhook_overdue_deliveries(${overdueSeconds}, ${limit})`.execute(
+      this.db.sql,
+    );
+    return rows;
+  }
+
+  // --- one attempt ----------------------------------------------------------
+
+  /**
+   * Takes a due delivery for one attempt, holding it for `leaseSeconds` (committed before
+   * the request is sent: no transaction stays open across it). Undefined when it is not
+   * due, already delivered or given up, or held by another attempt.
+   */
+  claim(id: string, leaseSeconds: number): Promise<ClaimedDelivery | undefined> {
+    return this.db.sql
+      .updateTable('webhook_deliveries')
+      .set({ leasedUntil: sql<Date>`now() + make_interval(secs => ${leaseSeconds})` })
+      .where('organizationId', '=', this.db.orgId)
+      .where('id', '=', id)
+      .where('status', '=', 'PENDING')
+      .where('nextAttemptAt', '<=', sql<Date>`now()`)
+      .where((eb) => eb.or([eb('leasedUntil', 'is', null), eb('leasedUntil', '<', sql<Date>`now()`)]))
+      .returning(['id', 'webhookId', 'eventSeq', 'eventType', 'body', 'attempts', 'retryStep'])
+      .executeTakeFirst();
+  }
+
+  /** Records an attempt and the delivery's next state, releasing it. */
+  async finish(
+    delivery: ClaimedDelivery,
+    attempt: Omit<WebhookAttempt, 'organizationId' | 'deliveryId' | 'attempt'>,
+    outcome: AttemptOutcome,
+  ): Promise<void> {
+    const number = delivery.attempts + 1;
+    await this.db.sql
+      .insertInto('webhook_attempts')
+      .values({ ...attempt, organizationId: this.db.orgId, deliveryId: delivery.id, attempt: number })
+      .execute();
+    await this.db.sql
+      .updateTable('webhook_deliveries')
+      .set({
+        status: outcome.status,
+        attempts: number,
+        leasedUntil: null,
+        nextAttemptAt: outcome.status === 'PENDING' ? outcome.nextAttemptAt : null,
+        ...(outcome.status === 'PENDING' && { retryStep: outcome.retryStep }),
+        ...(outcome.status === 'DELIVERED' && { deliveredAt: new Date() }),
+        updatedAt: new Date(),
+      })
+      .where('organizationId', '=', this.db.orgId)
+      .where('id', '=', delivery.id)
+      .execute();
+  }
+
+  /** Gives up a pending delivery without an attempt (its webhook was disabled or deleted meanwhile). */
+  async cancel(id: string): Promise<void> {
+    await this.db.sql
+      .updateTable('webhook_deliveries')
+      .set({ status: 'FAILED', nextAttemptAt: null, leasedUntil: null, updatedAt: new Date() })
+      .where('organizationId', '=', this.db.orgId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  // --- the API --------------------------------------------------------------
+
+  async page(webhookId: string, query: ListDeliveriesQuery): Promise<[DeliveryRow[], number]> {
+    let base = this.db.sql
+      .selectFrom('webhook_deliveries')
+      .where('organizationId', '=', this.db.orgId)
+      .where('webhookId', '=', webhookId);
+    if (query.status) base = base.where('status', '=', query.status);
+    const { skip, take } = skipTake(query);
+    const [rows, count] = await Promise.all([
+      base
+        .select(DELIVERY_COLUMNS)
+        .orderBy('createdAt', 'desc')
+        .orderBy('id', 'desc')
+        .offset(skip)
+        .limit(take)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return [rows, Number(count.n)];
+  }
+
+  find(webhookId: string, id: string): Promise<DeliveryRow | undefined> {
+    return this.db.sql
+      .selectFrom('webhook_deliveries')
+      .select(DELIVERY_COLUMNS)
+      .where('organizationId', '=', this.db.orgId)
+      .where('webhookId', '=', webhookId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** The attempts of these deliveries, oldest first: one statement for a whole page. */
+  attempts(deliveryIds: string[]): Promise<Omit<WebhookAttempt, 'organizationId'>[]> {
+    if (!deliveryIds.length) return Promise.resolve([]);
+    return this.db.sql
+      .selectFrom('webhook_attempts')
+      .select(['deliveryId', 'attempt', 'startedAt', 'durationMs', 'statusCode', 'error', 'responseBody'])
+      .where('organizationId', '=', this.db.orgId)
+      .where('deliveryId', 'in', deliveryIds)
+      .orderBy('deliveryId')
+      .orderBy('attempt')
+      .execute();
+  }
+
+  /** Makes a delivery due now with a fresh retry schedule; undefined when an attempt holds it. */
+  redeliver(webhookId: string, id: string): Promise<DeliveryRow | undefined> {
+    return this.db.sql
+      .updateTable('webhook_deliveries')
+      .set({ status: 'PENDING' as DeliveryStatus, nextAttemptAt: new Date(), retryStep: 0, updatedAt: new Date() })
+      .where('organizationId', '=', this.db.orgId)
+      .where('webhookId', '=', webhookId)
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('leasedUntil', 'is', null), eb('leasedUntil', '<', sql<Date>`now()`)]))
+      .returning(DELIVERY_COLUMNS)
+      .executeTakeFirst();
+  }
+
+  /** A test ping for the webhook, due now. */
+  insertPing(webhookId: string, eventType: string, body: string): Promise<DeliveryRow> {
+    return this.db.sql
+      .insertInto('webhook_deliveries')
+      .values({ organizationId: this.db.orgId, webhookId, eventSeq: null, eventType, body, nextAttemptAt: new Date() })
+      .returning(DELIVERY_COLUMNS)
+      .executeTakeFirstOrThrow();
+  }
+}
