@@ -17,12 +17,6 @@ import { WebhooksRepository } from './webhooks.repository.js';
 /** An attempt holds its delivery this much longer than the request may take. */
 const LEASE_MARGIN_SECONDS = 30;
 
-interface Claim {
-  delivery: ClaimedDelivery;
-  url: string;
-  secrets: string[];
-}
-
 /**
  * One attempt of one delivery, run as the `webhooks.deliver` job, in three steps so that no
  * transaction stays open across the HTTP request: claim (commit), POST, record (commit).
@@ -51,13 +45,12 @@ export class WebhookDeliverer {
 
   async deliver(orgId: string, deliveryId: string): Promise<void> {
     const asSystem = <T>(fn: () => Promise<T>) => this.db.runTrusted({ orgId, role: 'ADMIN' }, fn);
-    const claim = await asSystem(() => this.claim(deliveryId));
-    if (!claim) return;
-    const { delivery } = claim;
+    const delivery = await asSystem(() => this.claim(deliveryId));
+    if (!delivery) return;
     const startedAt = new Date();
     const result = await this.sender.send(
-      claim.url,
-      signDelivery(claim.secrets, delivery.id, startedAt, delivery.body),
+      delivery.url,
+      signDelivery(delivery.secrets, delivery.id, startedAt, delivery.body),
       delivery.body,
     );
     const outcome = this.outcome(delivery, result);
@@ -67,19 +60,15 @@ export class WebhookDeliverer {
     }
   }
 
-  private async claim(deliveryId: string): Promise<Claim | undefined> {
-    const delivery = await this.deliveries.claim(
-      deliveryId,
-      Math.ceil(this.config.timeoutMs / 1000) + LEASE_MARGIN_SECONDS,
-    );
-    if (!delivery) return undefined;
-    const webhook = await this.webhooks.find(delivery.webhookId);
+  private async claim(deliveryId: string): Promise<ClaimedDelivery | undefined> {
+    const lease = Math.ceil(this.config.timeoutMs / 1000) + LEASE_MARGIN_SECONDS;
+    const delivery = await this.deliveries.claim(deliveryId, lease);
     // A test ping goes to a disabled webhook too (to check it before enabling it); events do not.
-    if (!webhook || (!webhook.enabled && delivery.eventSeq !== null)) {
+    if (delivery && !delivery.enabled && delivery.eventSeq !== null) {
       await this.deliveries.cancel(delivery.id);
       return undefined;
     }
-    return { delivery, url: webhook.url, secrets: await this.webhooks.signingSecrets(webhook.id) };
+    return delivery;
   }
 
   private outcome(delivery: ClaimedDelivery, result: SendResult): AttemptOutcome {
@@ -97,6 +86,8 @@ export class WebhookDeliverer {
     result: SendResult,
     outcome: AttemptOutcome,
   ): Promise<void> {
+    // A test ping says nothing about the endpoint's health.
+    const event = delivery.eventSeq !== null;
     await this.deliveries.finish(
       delivery,
       {
@@ -107,11 +98,10 @@ export class WebhookDeliverer {
         responseBody: result.responseBody,
       },
       outcome,
+      event && outcome.status === 'DELIVERED',
     );
-    if (delivery.eventSeq === null) return; // pings say nothing about the endpoint's health
-    if (outcome.status === 'DELIVERED') {
-      await this.webhooks.resetFailures(delivery.webhookId);
-    } else if (result.statusCode === 410) {
+    if (!event || outcome.status === 'DELIVERED') return;
+    if (result.statusCode === 410) {
       await this.disable(delivery.webhookId, 'GONE');
     } else if (outcome.status === 'FAILED') {
       const streak = await this.webhooks.addFailure(delivery.webhookId);

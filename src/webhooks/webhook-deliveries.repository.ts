@@ -18,11 +18,11 @@ export interface NewDelivery {
   body: string;
 }
 
-/** A delivery claimed for one attempt. */
+/** A delivery claimed for one attempt, with its webhook's URL, state and signing secrets. */
 export type ClaimedDelivery = Pick<
   WebhookDelivery,
   'id' | 'webhookId' | 'eventSeq' | 'eventType' | 'body' | 'attempts' | 'retryStep'
->;
+> & { url: string; enabled: boolean; secrets: string[] };
 
 export type DeliveryRow = Omit<WebhookDelivery, 'organizationId' | 'body' | 'leasedUntil' | 'updatedAt' | 'retryStep'>;
 
@@ -136,34 +136,54 @@ export class WebhookDeliveriesRepository {
 
   /**
    * Takes a due delivery for one attempt, holding it for `leaseSeconds` (committed before
-   * the request is sent: no transaction stays open across it). Undefined when it is not
+   * the request is sent: no transaction stays open across it), with what the attempt needs
+   * of its webhook: one statement, as this runs once per attempt. Undefined when it is not
    * due, already delivered or given up, or held by another attempt.
    */
-  claim(id: string, leaseSeconds: number): Promise<ClaimedDelivery | undefined> {
-    return this.db.sql
-      .updateTable('webhook_deliveries')
-      .set({ leasedUntil: sql<Date>`now() + make_interval(secs => ${leaseSeconds})` })
-      .where('organizationId', '=', this.db.orgId)
-      .where('id', '=', id)
-      .where('status', '=', 'PENDING')
-      .where('nextAttemptAt', '<=', sql<Date>`now()`)
-      .where((eb) => eb.or([eb('leasedUntil', 'is', null), eb('leasedUntil', '<', sql<Date>`now()`)]))
-      .returning(['id', 'webhookId', 'eventSeq', 'eventType', 'body', 'attempts', 'retryStep'])
-      .executeTakeFirst();
+  async claim(id: string, leaseSeconds: number): Promise<ClaimedDelivery | undefined> {
+    const { rows } = await sql<ClaimedDelivery & { attempts: number; retryStep: number }>`
+      UPDATE webhook_deliveries d
+         SET leased_until = now() + make_interval(secs => ${leaseSeconds})
+        FROM webhooks w
+       WHERE d.organization_id = ${this.db.orgId}::uuid AND d.id = ${id}::uuid
+         AND d.status = 'PENDING' AND d.next_attempt_at <= now()
+         AND (d.leased_until IS NULL OR d.leased_until < now())
+         AND w.organization_id = d.organization_id AND w.id = d.webhook_id
+      RETURNING d.id, d.webhook_id, d.event_seq, d.event_type, d.body, d.attempts, d.retry_step,
+                w.url, w.enabled,
+                (SELECT array_remove(ARRAY[s.secret, s.previous_secret], NULL)
+                   FROM app.webhook_signing_secrets(w.id) s) AS secrets`.execute(this.db.sql);
+    return rows[0];
   }
 
-  /** Records an attempt and the delivery's next state, releasing it. */
+  /**
+   * Records an attempt and the delivery's next state, releasing it; with `endStreak`, the
+   * webhook's failure streak ends too. One statement (the attempt and the streak as CTEs).
+   */
   async finish(
     delivery: ClaimedDelivery,
     attempt: Omit<WebhookAttempt, 'organizationId' | 'deliveryId' | 'attempt'>,
     outcome: AttemptOutcome,
+    endStreak: boolean,
   ): Promise<void> {
+    const orgId = this.db.orgId;
     const number = delivery.attempts + 1;
-    await this.db.sql
-      .insertInto('webhook_attempts')
-      .values({ ...attempt, organizationId: this.db.orgId, deliveryId: delivery.id, attempt: number })
-      .execute();
-    await this.db.sql
+    let query = this.db.sql.with('attempt', (db) =>
+      db
+        .insertInto('webhook_attempts')
+        .values({ ...attempt, organizationId: orgId, deliveryId: delivery.id, attempt: number }),
+    );
+    if (endStreak) {
+      query = query.with('streak', (db) =>
+        db
+          .updateTable('webhooks')
+          .set({ consecutiveFailures: 0 })
+          .where('organizationId', '=', orgId)
+          .where('id', '=', delivery.webhookId)
+          .where('consecutiveFailures', '>', 0),
+      ) as unknown as typeof query; // the same builder with one more CTE; Kysely types each CTE
+    }
+    await query
       .updateTable('webhook_deliveries')
       .set({
         status: outcome.status,
@@ -174,7 +194,7 @@ export class WebhookDeliveriesRepository {
         ...(outcome.status === 'DELIVERED' && { deliveredAt: new Date() }),
         updatedAt: new Date(),
       })
-      .where('organizationId', '=', this.db.orgId)
+      .where('organizationId', '=', orgId)
       .where('id', '=', delivery.id)
       .execute();
   }

@@ -89,33 +89,12 @@ export class WebhooksRepository {
     return rows[0]?.done === true;
   }
 
-  /** The secrets that sign now: the current one first, then the previous one during a rotation's grace period. */
-  async signingSecrets(id: string): Promise<string[]> {
-    const { rows } = await sql<{ secret: string; previousSecret: string | null }>`
-      SELECT secret, previous_secret AS "previousSecret" FROM app.webhook_signing_secrets(${id}::uuid)`.execute(
-      this.db.sql,
-    );
-    const [row] = rows;
-    return row ? [row.secret, ...(row.previousSecret ? [row.previousSecret] : [])] : [];
-  }
-
   subscriptions(): Promise<Subscription[]> {
     return this.db.sql
       .selectFrom('webhooks')
       .select(['id', 'events', 'activeSince'])
       .where('organizationId', '=', this.db.orgId)
       .where('enabled', '=', true)
-      .execute();
-  }
-
-  /** A delivered delivery: the failure streak ends (no write when there was none). */
-  async resetFailures(id: string): Promise<void> {
-    await this.db.sql
-      .updateTable('webhooks')
-      .set({ consecutiveFailures: 0 })
-      .where('organizationId', '=', this.db.orgId)
-      .where('id', '=', id)
-      .where('consecutiveFailures', '>', 0)
       .execute();
   }
 
