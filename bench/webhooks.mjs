@@ -11,9 +11,10 @@
 // 5. prints deliveries/s (first to last received) and the end-to-end time from the commit;
 //    exit 1 on a bad signature, a duplicate or a delivery missing after BENCH_TIMEOUT seconds.
 import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -151,6 +152,16 @@ async function startApi() {
   throw new Error(`API not ready after 90 s:\n${output}`);
 }
 
+/** CPU seconds a process has used (Linux /proc), to tell the API's cost from a busy machine's. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+  } catch {
+    return NaN;
+  }
+}
+
 async function call(base, method, path, token, body, orgId) {
   const res = await fetch(`${base}${path}`, {
     method,
@@ -203,6 +214,7 @@ async function main() {
     }
     const expected = cfg.events * cfg.webhooks;
     log(`committing ${cfg.events} leads (${expected} deliveries to ${cfg.webhooks} webhook(s))`);
+    const cpuBefore = cpuSeconds(api.child.pid);
     const committed = await withClient(dbUrl, async (c) => {
       await c.query(
         `INSERT INTO leads (organization_id, name) SELECT $1::uuid, 'Bench lead ' || g FROM generate_series(1, $2::int) g`,
@@ -215,6 +227,7 @@ async function main() {
       await sleep(100);
     }
     const { stats } = receiver;
+    const apiCpu = cpuSeconds(api.child.pid) - cpuBefore;
     const seconds = (stats.last - stats.first) / 1000;
     const result = {
       deliveries: stats.verified,
@@ -224,6 +237,9 @@ async function main() {
       deliveriesPerSecond: seconds > 0 ? Math.round(stats.verified / seconds) : null,
       firstDeliveryAfterCommitMs: Math.round(stats.first - committed),
       allDeliveredAfterCommitMs: Math.round(stats.last - committed),
+      // Per delivery, the API process's own CPU (Node: dispatch, claim, sign, POST, record).
+      apiCpuMsPerDelivery: stats.verified ? Number(((apiCpu * 1000) / stats.verified).toFixed(2)) : null,
+      loadAverage: loadavg()[0],
       concurrency: cfg.concurrency,
       cpus: cpus().length,
     };
