@@ -19,6 +19,7 @@ import { EMBEDDED_DB } from './database/database.service.js';
 import { DealsModule } from './deals/deals.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { ListingsModule } from './listings/listings.module.js';
 import { loggerOptions } from './logging.js';
@@ -66,6 +67,7 @@ export class AppModule {
         ApiKeysModule,
         AuditModule,
         EventsModule,
+        JobsModule,
         WebhooksModule,
       ],
       providers: [

@@ -17,6 +17,7 @@ export const CONFIG_SECTIONS = [
   'HTTP',
   'Storage',
   'Events',
+  'Jobs',
   'Webhooks',
 ] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
@@ -75,7 +76,7 @@ export const configSchema = z.object({
     .meta({
       section: 'Database',
       description:
-        "A direct (session-mode) connection for what a transaction-mode pooler cannot hold: `LISTEN` for the event stream's fan-out, and the job runner. On Supabase, the database's direct address or the session pooler (port 5432), when `DATABASE_URL` is the transaction pooler (port 6543).",
+        "A direct (session-mode) connection for what a transaction-mode pooler cannot hold: `LISTEN` for the event stream's fan-out, and the job runner (pg-boss, which keeps its tables in schema `pgboss`). On Supabase, the database's direct address or the session pooler (port 5432), when `DATABASE_URL` is the transaction pooler (port 6543).",
       derivedDefault: '`DATABASE_URL`',
     }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10).meta({
@@ -253,6 +254,21 @@ export const configSchema = z.object({
         'Absolute base URL of this API as clients reach it, used in the links it hands out: customer share links and local-driver file URLs. Unset: those links are paths (`/v1/public/tickets/…`).',
       examples: ['https://api.example.com'],
     }),
+  JOBS_WORKERS: bool.prefault('true').meta({
+    section: 'Jobs',
+    description:
+      'Run background jobs in this process (the API). `false`: the API only enqueues, and `npm run worker` processes run them (docs/jobs.md).',
+  }),
+  JOBS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000).meta({
+    section: 'Jobs',
+    description:
+      'On shutdown, how long running jobs may take to finish, in milliseconds; past it they are released (Postgres: failed, so another process retries them).',
+  }),
+  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000).meta({
+    section: 'Jobs',
+    description:
+      'How often an idle worker looks for due jobs (and retries whose delay has passed), in milliseconds; on Postgres at least 500. A job sent from this process wakes its workers at once.',
+  }),
 });
 
 type Env = z.infer<typeof configSchema>;
@@ -281,6 +297,10 @@ export const CROSS_VARIABLE_RULES: readonly { rule: string; broken: (e: Env) => 
     broken: (e) => e.NODE_ENV === 'production' && e.LOCAL_AUTH_ENABLED && !e.LOCAL_AUTH_JWT_SECRET,
   },
   {
+    rule: 'DATABASE_DIRECT_URL needs DATABASE_URL (without it the embedded database is used)',
+    broken: (e) => Boolean(e.DATABASE_DIRECT_URL) && !e.DATABASE_URL,
+  },
+  {
     rule: 'STORAGE_DRIVER=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY',
     broken: (e) => storageDriverOf(e) === 'supabase' && !(e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY),
   },
@@ -293,7 +313,7 @@ export interface AppConfig {
   database: {
     /** undefined → embedded PGlite under dataDir */
     url?: string;
-    /** LISTEN and the job runner; defaults to url. */
+    /** A session-mode connection for LISTEN and the job runner; defaults to url. */
     directUrl?: string;
     poolSize: number;
     /** Named prepared statements for the SQL layer (not through a transaction-mode pooler). */
@@ -302,6 +322,13 @@ export interface AppConfig {
     migrateOnBoot: boolean;
   };
   dataDir: string;
+  /** Background jobs (src/jobs, docs/jobs.md). */
+  jobs: {
+    /** This process runs jobs (the API by default; `npm run worker` always). */
+    workers: boolean;
+    shutdownTimeoutMs: number;
+    pollIntervalMs: number;
+  };
   auth: {
     audience: string;
     supabaseUrl?: string;
@@ -424,6 +451,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       migrateOnBoot: e.MIGRATE_ON_BOOT ?? !e.DATABASE_URL,
     },
     dataDir,
+    jobs: {
+      workers: e.JOBS_WORKERS,
+      shutdownTimeoutMs: e.JOBS_SHUTDOWN_TIMEOUT_MS,
+      pollIntervalMs: e.JOBS_POLL_INTERVAL_MS,
+    },
     auth: {
       audience: e.JWT_AUDIENCE,
       supabaseUrl: e.SUPABASE_URL?.replace(/\/+$/, ''),

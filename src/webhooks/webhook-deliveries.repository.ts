@@ -132,6 +132,14 @@ export class WebhookDeliveriesRepository {
     return rows;
   }
 
+  /** Deletes settled deliveries (and their attempts) older than `days`; how many. */
+  async purge(days: number): Promise<number> {
+    const { rows } = await sql<{ n: string }>`SELECT app.purge_webhook_deliveries(${days})::text AS n`.execute(
+      this.db.sql,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   // --- one attempt ----------------------------------------------------------
 
   /**

@@ -5,9 +5,13 @@ import {
   Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { TenantDb } from '../database/tenant-db.js';
+import { HousekeepingService } from '../jobs/housekeeping.service.js';
 import { JobQueue } from '../jobs/job-queue.js';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { DELIVER_JOB, type DeliverJobData, DISPATCH_JOB, WebhookJobs } from './webhook-jobs.js';
@@ -23,7 +27,7 @@ import { DELIVER_JOB, type DeliverJobData, DISPATCH_JOB, WebhookJobs } from './w
  * an event has just committed.
  */
 @Injectable()
-export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookWorker.name);
   private timer?: NodeJS.Timeout;
   private waking = false;
@@ -33,8 +37,20 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly jobs: WebhookJobs,
     private readonly dispatcher: WebhookDispatcher,
     private readonly deliverer: WebhookDeliverer,
+    private readonly db: TenantDb,
+    private readonly deliveries: WebhookDeliveriesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly housekeeping?: HousekeepingService,
   ) {}
+
+  onModuleInit(): void {
+    // The delivery log is kept 30 days (app.purge_webhook_deliveries); pending ones never go.
+    this.housekeeping?.register({
+      name: 'housekeeping.webhook-deliveries',
+      cron: '41 3 * * *',
+      run: () => this.db.runTrusted({}, () => this.deliveries.purge(30)),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.queue) {
