@@ -1258,7 +1258,9 @@ const shutdown = async () => {
 process.on('SIGINT', () => shutdown().then(() => process.exit(130)));
 process.on('SIGTERM', () => shutdown().then(() => process.exit(143)));
 
-main()
+// `npm run bench -- --webhooks`: the webhook throughput bench alone (bench/webhooks.mjs).
+const run = process.argv.includes('--webhooks') ? () => import('./webhooks.mjs') : main;
+run()
   .catch(async (error) => {
     log(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exitCode = 1;

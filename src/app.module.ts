@@ -32,6 +32,7 @@ import { StorageModule } from './storage/storage.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
 import { TenancyGuard } from './tenancy/tenancy.guard.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -67,6 +68,7 @@ export class AppModule {
         AuditModule,
         EventsModule,
         JobsModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -215,12 +215,15 @@ describe('OpenAPI document: what clients and Swagger UI rely on', () => {
   });
 
   it('formats every timestamp as date-time, every calendar date as date and every id as uuid', () => {
-    // The ids that are not UUIDs: the audit history's and the events' sequence numbers, strings of digits.
+    // The ids that are not UUIDs: the audit history's and the events' sequence numbers, strings of
+    // digits, and a webhook delivery's event (an event's id).
     const sequenceIds = new Set([
       'AuditEntryOutput.id',
       'AuditPage.data[].id',
       'EventOutput.id',
       'EventPage.data[].id',
+      'WebhookDeliveryOutput.eventId',
+      'WebhookDeliveryPage.data[].eventId',
     ]);
     const wrong: string[] = [];
     for (const [name, schema] of Object.entries(doc.components.schemas)) {

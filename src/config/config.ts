@@ -18,6 +18,7 @@ export const CONFIG_SECTIONS = [
   'Storage',
   'Events',
   'Jobs',
+  'Webhooks',
 ] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 
@@ -214,6 +215,41 @@ export const configSchema = z.object({
     description:
       'Bytes a stream may have unsent (a client reading slower than events arrive) before the server ends it; the client resumes with `Last-Event-ID`.',
   }),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.prefault('false').meta({
+    section: 'Webhooks',
+    description:
+      'Let webhooks target loopback, private (RFC 1918, IPv6 ULA) and carrier-grade NAT addresses, and plain `http://` URLs: for tests and on-premises receivers only. Link-local, multicast, reserved and cloud metadata addresses (169.254.169.254, fd00:ec2::254, 100.100.100.200, metadata.google.internal…) are refused whatever this says (docs/webhooks.md).',
+  }),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000).meta({
+    section: 'Webhooks',
+    description:
+      'How long one delivery attempt may take, from connecting to the end of the response, in milliseconds; past it the attempt fails and is retried.',
+  }),
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: matching(
+    /^\d{1,6}(,\d{1,6}){0,19}$/,
+    'up to 20 whole numbers of seconds separated by commas',
+  )
+    .prefault('5,300,1800,7200,18000,36000,36000')
+    .transform((v) => v.split(',').map(Number))
+    .meta({
+      section: 'Webhooks',
+      description:
+        'Delays before each retry of a failed delivery, in seconds: by default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (8 attempts over about 27 hours).',
+    }),
+  WEBHOOK_MAX_CONSECUTIVE_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20).meta({
+    section: 'Webhooks',
+    description:
+      "Deliveries in a row given up on (every retry failed) before a webhook is disabled and the organization's ADMINs are notified; a delivered one resets the count. A 410 Gone answer disables it at once.",
+  }),
+  WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1000).meta({
+    section: 'Webhooks',
+    description:
+      "How often this process asks the job runner to turn new outbox events into webhook deliveries, in milliseconds; `0`: never (another process does). The delay from a commit to its webhook's first attempt is at most about this plus the job runner's polling.",
+  }),
+  WEBHOOK_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32).meta({
+    section: 'Webhooks',
+    description: 'Webhook deliveries this process sends at once.',
+  }),
   PUBLIC_API_URL: z
     .url()
     .optional()
@@ -282,7 +318,7 @@ export interface AppConfig {
   database: {
     /** undefined → embedded PGlite under dataDir */
     url?: string;
-    /** LISTEN and the job runner; defaults to url. */
+    /** A session-mode connection for LISTEN and the job runner; defaults to url. */
     directUrl?: string;
     poolSize: number;
     /** Named prepared statements for the SQL layer (not through a transaction-mode pooler). */
@@ -324,6 +360,20 @@ export interface AppConfig {
   trustProxy: boolean;
   storage: StorageConfig;
   events: { heartbeatMs: number; streamBufferBytes: number; retentionDays: number };
+  webhooks: WebhooksConfig;
+}
+
+/** Outbound webhooks (src/webhooks). */
+export interface WebhooksConfig {
+  /** Loopback, private and CGNAT targets, and http://, allowed (tests, on-premises). Metadata addresses never are. */
+  allowPrivateTargets: boolean;
+  timeoutMs: number;
+  /** Seconds before each retry; its length is the number of retries. */
+  retryScheduleSeconds: number[];
+  maxConsecutiveFailures: number;
+  /** 0: this process never sweeps the outbox. */
+  dispatchIntervalMs: number;
+  deliveryConcurrency: number;
 }
 
 /** Where ticket attachments live (src/storage). */
@@ -442,6 +492,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       heartbeatMs: e.EVENTS_HEARTBEAT_SECONDS * 1000,
       streamBufferBytes: e.EVENTS_STREAM_BUFFER_BYTES,
       retentionDays: e.EVENTS_RETENTION_DAYS,
+    },
+    webhooks: {
+      allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryScheduleSeconds: e.WEBHOOK_RETRY_SCHEDULE_SECONDS,
+      maxConsecutiveFailures: e.WEBHOOK_MAX_CONSECUTIVE_FAILURES,
+      dispatchIntervalMs: e.WEBHOOK_DISPATCH_INTERVAL_MS,
+      deliveryConcurrency: e.WEBHOOK_DELIVERY_CONCURRENCY,
     },
   };
 }

@@ -30,6 +30,10 @@ import type {
   TicketCounter,
   TicketShareLink,
   TicketStatusHistory,
+  Webhook,
+  WebhookAttempt,
+  WebhookCursor,
+  WebhookDelivery,
 } from '../generated/prisma/client.js';
 
 /** The keys of a Prisma create input that may be left out (a default or the database fills them). */
@@ -130,6 +134,10 @@ export interface DB {
   events: Table<Event, Prisma.EventUncheckedCreateInput>;
   event_counters: Table<EventCounter, Prisma.EventCounterUncheckedCreateInput>;
   event_stream_tokens: Table<EventStreamToken, Prisma.EventStreamTokenUncheckedCreateInput>;
+  webhooks: Table<Webhook, Prisma.WebhookUncheckedCreateInput>;
+  webhook_deliveries: Table<WebhookDelivery, Prisma.WebhookDeliveryUncheckedCreateInput>;
+  webhook_attempts: Table<WebhookAttempt, Prisma.WebhookAttemptUncheckedCreateInput>;
+  webhook_cursors: Table<WebhookCursor, Prisma.WebhookCursorUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

@@ -52,6 +52,17 @@ export class MembersRepository extends TenantRepository {
     return this.db.tx.membership.delete({ where: { organizationId_userId: { organizationId: this.orgId, userId } } });
   }
 
+  /** The organization's ADMINs (whom the system tells about the organization's integrations). */
+  async adminIds(): Promise<string[]> {
+    const rows = await this.db.sql
+      .selectFrom('memberships')
+      .select('userId')
+      .where('organizationId', '=', this.orgId)
+      .where('role', '=', 'ADMIN')
+      .execute();
+    return rows.map((r) => r.userId);
+  }
+
   /** Locks the organization's ADMIN rows so two concurrent demotions cannot both pass the last-admin check. */
   async lockAdmins(): Promise<string[]> {
     const rows = await this.db.sql

@@ -51,6 +51,11 @@ export class MembersService {
    * The user who creates an organization becomes its first ADMIN, inside the unit of work
    * (OrganizationsService.create) that created it.
    */
+  /** The current organization's ADMINs, inside the caller's unit of work. */
+  adminIds(): Promise<string[]> {
+    return this.members.adminIds();
+  }
+
   async addFounder(userId: string): Promise<void> {
     await this.members.create(userId, 'ADMIN');
   }

@@ -28,10 +28,11 @@ export class NotificationsService {
   /**
    * Notifies members of the current organization. Call it inside the unit of work
    * that caused it, so the notification exists exactly when the change does.
-   * Nobody is notified of their own actions.
+   * Nobody is notified of their own actions; the system (a job, with no user) notifies anyone.
    */
   async notify(...items: NewNotification[]): Promise<void> {
-    await this.notifications.insert(items.filter((n) => n.userId !== this.db.userId));
+    const actor = this.db.context.userId;
+    await this.notifications.insert(items.filter((n) => n.userId !== actor));
   }
 
   list(query: ListNotificationsQuery): Promise<Page<NotificationOutput>> {

@@ -7,6 +7,7 @@ export const NOTIFICATION_TYPES = [
   'APPOINTMENT_SCHEDULED',
   'APPOINTMENT_RESCHEDULED',
   'APPOINTMENT_CANCELLED',
+  'WEBHOOK_DISABLED',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -39,6 +40,16 @@ export class NotificationData {
 
   @ApiPropertyOptional({ format: 'date-time', example: '2026-11-25T18:00:00.000Z', description: 'APPOINTMENT_*' })
   endsAt?: string;
+
+  @ApiPropertyOptional({ ...UUID, example: '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', description: 'WEBHOOK_DISABLED' })
+  webhookId?: string;
+
+  @ApiPropertyOptional({
+    enum: ['GONE', 'FAILURES'],
+    example: 'FAILURES',
+    description: 'WEBHOOK_DISABLED: the endpoint answered 410 Gone, or too many deliveries in a row failed',
+  })
+  reason?: string;
 }
 
 export class NotificationOutput {
@@ -54,7 +65,7 @@ export class NotificationOutput {
     example: { leadId: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' },
     description:
       'LEAD_ASSIGNED: leadId; TICKET_ASSIGNED: ticketId, reference, assignedById; APPOINTMENT_SCHEDULED, ' +
-      '_RESCHEDULED and _CANCELLED: appointmentId, startsAt, endsAt',
+      '_RESCHEDULED and _CANCELLED: appointmentId, startsAt, endsAt; WEBHOOK_DISABLED: webhookId, reason',
   })
   data!: NotificationData | null;
   @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) readAt!: string | null;
