@@ -18,6 +18,7 @@ import { EMBEDDED_DB } from './database/database.service.js';
 import { DealsModule } from './deals/deals.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { ListingsModule } from './listings/listings.module.js';
 import { loggerOptions } from './logging.js';
@@ -26,6 +27,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { RecordsModule } from './records/records.module.js';
+import { RemindersModule } from './reminders/reminders.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
@@ -42,6 +44,7 @@ export class AppModule {
         // The request's CLS context is opened by a Fastify onRequest hook (app.factory.ts).
         ClsModule.forRoot({ global: true }),
         DatabaseModule,
+        JobsModule,
         // Interceptors apply outermost first: ETags see the bodies idempotent replays return.
         HttpContractModule,
         IdempotencyModule,
@@ -63,6 +66,7 @@ export class AppModule {
         TicketsModule,
         ApiKeysModule,
         AuditModule,
+        RemindersModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

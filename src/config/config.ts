@@ -9,7 +9,7 @@ export class ConfigError extends Error {
 }
 
 /** The sections of docs/configuration.md and .env.example, in this order. */
-export const CONFIG_SECTIONS = ['Server', 'Database', 'Auth', 'Rate limits', 'HTTP', 'Storage'] as const;
+export const CONFIG_SECTIONS = ['Server', 'Database', 'Auth', 'Rate limits', 'HTTP', 'Storage', 'Email'] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 
 // What configSchema's .meta() carries besides `description`; z.toJSONSchema copies every
@@ -191,6 +191,19 @@ export const configSchema = z.object({
         'Absolute base URL of this API as clients reach it, used in the links it hands out: customer share links and local-driver file URLs. Unset: those links are paths (`/v1/public/tickets/…`).',
       examples: ['https://api.example.com'],
     }),
+  SMTP_URL: matching(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional()
+    .meta({
+      section: 'Email',
+      description:
+        'SMTP server that delivers email (nodemailer URL: `smtp://user:pass@host:587`, `smtps://…:465` for implicit TLS; URL-encode special characters in the password). Unset: the log transport — each message is written as an `.eml` file under `DATA_DIR/mail/` and only its recipient, subject and file are logged.',
+      examples: ['smtps://apikey:secret@smtp.example.com:465'],
+    }),
+  EMAIL_FROM: z.string().min(3).max(320).default('Brokerage CRM <no-reply@localhost>').meta({
+    section: 'Email',
+    description:
+      'The From header of every email: an address, optionally with a display name (`Harbor Realty <crm@harbor.example>`). Use an address your SMTP provider lets you send as.',
+  }),
 });
 
 type Env = z.infer<typeof configSchema>;
@@ -263,6 +276,15 @@ export interface AppConfig {
   bodyLimitBytes: number;
   trustProxy: boolean;
   storage: StorageConfig;
+  email: EmailConfig;
+}
+
+/** How email leaves (src/email). */
+export interface EmailConfig {
+  /** SMTP server URL; undefined → the log transport writes .eml files under mailDir. */
+  smtpUrl?: string;
+  from: string;
+  mailDir: string;
 }
 
 /** Where ticket attachments live (src/storage). */
@@ -371,6 +393,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
       publicApiUrl: e.PUBLIC_API_URL?.replace(/\/+$/, ''),
     },
+    email: { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, mailDir: join(dataDir, 'mail') },
   };
 }
 

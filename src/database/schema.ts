@@ -2,21 +2,26 @@ import type { Decimal, JsonValue } from '@prisma/client/runtime/client';
 import type { ColumnType } from 'kysely';
 import type {
   Activity,
+  ActivityDigest,
   ApiKey,
   Appointment,
   AppointmentAttendee,
+  AppointmentReminder,
   AuditLog,
   AuthCredential,
   Contact,
   Deal,
   DealStageHistory,
+  EmailOutbox,
   IdempotencyKey,
   Lead,
   Listing,
+  ListingExpirationAlert,
   ListingPriceHistory,
   ListingStatusHistory,
   Membership,
   Notification,
+  NotificationPreference,
   Organization,
   Prisma,
   Profile,
@@ -124,6 +129,11 @@ export interface DB {
   idempotency_keys: Table<IdempotencyKey, Prisma.IdempotencyKeyUncheckedCreateInput>;
   api_keys: Table<ApiKey, Prisma.ApiKeyUncheckedCreateInput>;
   audit_log: Table<AuditLog, Prisma.AuditLogUncheckedCreateInput>;
+  email_outbox: Table<EmailOutbox, Prisma.EmailOutboxUncheckedCreateInput>;
+  notification_preferences: Table<NotificationPreference, Prisma.NotificationPreferenceUncheckedCreateInput>;
+  appointment_reminders: Table<AppointmentReminder, Prisma.AppointmentReminderUncheckedCreateInput>;
+  listing_expiration_alerts: Table<ListingExpirationAlert, Prisma.ListingExpirationAlertUncheckedCreateInput>;
+  activity_digests: Table<ActivityDigest, Prisma.ActivityDigestUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

@@ -228,7 +228,9 @@ CREATE FUNCTION app.due_appointment_reminders(p_limit integer)
   AS $$
     SELECT a.organization_id, a.id, a.agent_id, m.role::text, a.starts_at
       FROM public.appointments a
+      -- A VIEWER cannot write a notification (app.can_write); an agent is never one in practice.
       JOIN public.memberships m ON m.organization_id = a.organization_id AND m.user_id = a.agent_id
+                               AND m.role <> 'VIEWER'
       LEFT JOIN public.notification_preferences np ON np.user_id = a.agent_id
      WHERE a.status IN ('SCHEDULED', 'CONFIRMED')
        -- 10080 minutes is the largest reminder: the index on starts_at bounds the scan.
@@ -244,7 +246,8 @@ CREATE FUNCTION app.due_appointment_reminders(p_limit integer)
 CREATE INDEX appointments_reminder_idx ON appointments (starts_at) WHERE status IN ('SCHEDULED', 'CONFIRMED');
 
 -- Members with overdue open activities assigned to them, with their organization's time
--- zone (the job decides whose morning it is) and role.
+-- zone (the job decides whose morning it is: time zone rules live in Intl, which the API
+-- validated the name with, not in the server's or PGlite's own zone list) and role.
 CREATE FUNCTION app.due_activity_digests(p_limit integer)
   RETURNS TABLE (organization_id uuid, time_zone text, user_id uuid, member_role text)
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
@@ -253,6 +256,7 @@ CREATE FUNCTION app.due_activity_digests(p_limit integer)
       FROM public.activities a
       JOIN public.organizations o ON o.id = a.organization_id
       JOIN public.memberships m ON m.organization_id = a.organization_id AND m.user_id = a.assigned_to_id
+                               AND m.role <> 'VIEWER'
      WHERE a.completed_at IS NULL AND a.due_date < now() AND a.assigned_to_id IS NOT NULL
        AND app.is_system_work() AND app.current_org_id() IS NULL
      LIMIT p_limit
@@ -269,6 +273,7 @@ CREATE FUNCTION app.due_listing_alerts(p_days integer, p_limit integer)
       FROM public.listings l
       JOIN public.memberships m ON m.organization_id = l.organization_id
                                AND m.user_id = coalesce(l.assigned_to_id, l.created_by_id)
+                               AND m.role <> 'VIEWER'
      WHERE l.deleted_at IS NULL AND l.status IN ('ACTIVE', 'PENDING', 'CONTINGENT')
        AND l.expiration_date BETWEEN current_date AND current_date + p_days
        AND NOT EXISTS (SELECT 1 FROM public.listing_expiration_alerts x
