@@ -33,10 +33,11 @@ export class EmailRepository {
   constructor(private readonly db: TenantDb) {}
 
   /** No RETURNING: crm_app may not read the row back. */
-  async insert(email: NewEmail): Promise<void> {
+  async insert({ attachments, ...email }: NewEmail): Promise<void> {
     await this.db.sql
       .insertInto('email_outbox')
-      .values({ ...email, organizationId: this.db.orgId })
+      // As text, cast in SQL: node-postgres would send a JS array as a Postgres array literal.
+      .values({ ...email, organizationId: this.db.orgId, attachments: sql`CAST(${JSON.stringify(attachments)}::text AS jsonb)` })
       .execute();
   }
 
