@@ -60,7 +60,7 @@ describe('Reminders: appointment reminders, the overdue digest and listing alert
   });
 
   describe('appointment reminders', () => {
-    it("reminds the agent once, within their reminder minutes, with the .ics attached; not cancelled or later ones", async () => {
+    it('reminds the agent once, within their reminder minutes, with the .ics attached; not cancelled or later ones', async () => {
       await t.http.patch('/v1/me/notification-preferences').set(as(agent)).send({ appointmentReminderMinutes: 30 });
       const soon = await createAppointment(t.http, a.admin, a.id, {
         title: 'Showing <Oak & Pine>',

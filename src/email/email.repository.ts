@@ -37,7 +37,11 @@ export class EmailRepository {
     await this.db.sql
       .insertInto('email_outbox')
       // As text, cast in SQL: node-postgres would send a JS array as a Postgres array literal.
-      .values({ ...email, organizationId: this.db.orgId, attachments: sql`CAST(${JSON.stringify(attachments)}::text AS jsonb)` })
+      .values({
+        ...email,
+        organizationId: this.db.orgId,
+        attachments: sql`CAST(${JSON.stringify(attachments)}::text AS jsonb)`,
+      })
       .execute();
   }
 

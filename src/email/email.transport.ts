@@ -48,7 +48,9 @@ export class EmailTransport implements OnApplicationShutdown {
       })),
     });
     if (this.smtp) {
-      this.logger.log(`Email ${email.kind} sent to ${email.toAddress}: "${email.subject}" (${info.messageId ?? 'no id'})`);
+      this.logger.log(
+        `Email ${email.kind} sent to ${email.toAddress}: "${email.subject}" (${info.messageId ?? 'no id'})`,
+      );
       return;
     }
     const file = await this.writeEml(Buffer.isBuffer(info.message) ? info.message : Buffer.alloc(0));

@@ -2,12 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { TenantDb } from '../database/tenant-db.js';
 import { type Job, JobQueue } from '../jobs/job-queue.js';
 import { EmailRepository } from './email.repository.js';
-import {
-  EMAIL_MAX_ATTEMPTS,
-  EMAIL_SEND_JOB,
-  type EmailSendJob,
-  emailJobOptions,
-} from './email.service.js';
+import { EMAIL_MAX_ATTEMPTS, EMAIL_SEND_JOB, type EmailSendJob, emailJobOptions } from './email.service.js';
 import { EmailTransport } from './email.transport.js';
 
 export const EMAIL_SWEEP_JOB = 'email.sweep';

@@ -7,7 +7,7 @@
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** Markup that is already safe: the result of `html`, never user input. */
@@ -29,9 +29,7 @@ function render(value: Interpolation): string {
 
 /** html`<p>${name}</p>`: `name` escaped; nested html`` fragments and arrays of them kept. */
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
-  let out = strings[0]!;
-  values.forEach((v, i) => (out += render(v) + strings[i + 1]!));
-  return new SafeHtml(out);
+  return new SafeHtml(strings.reduce((out, s, i) => out + render(values[i - 1]) + s));
 }
 
 /** A URL for an href: only http(s), escaped as an attribute. Anything else renders as '#'. */

@@ -54,16 +54,33 @@ export function formatDate(day: Date): string {
 
 function layout(title: string, body: SafeHtml): string {
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
-<body style="font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; color: #1f2937; line-height: 1.5">
-<div style="max-width: 560px; margin: 0 auto; padding: 24px">
-${body}
-<p style="color: #6b7280; font-size: 12px; margin-top: 32px">Sent by Brokerage CRM. You can choose which notifications reach you by email in your notification preferences.</p>
-</div></body></html>`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>${title}</title>
+      </head>
+      <body
+        style="font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; color: #1f2937; line-height: 1.5"
+      >
+        <div style="max-width: 560px; margin: 0 auto; padding: 24px">
+          ${body}
+          <p style="color: #6b7280; font-size: 12px; margin-top: 32px">
+            Sent by Brokerage CRM. You can choose which notifications reach you by email in your notification
+            preferences.
+          </p>
+        </div>
+      </body>
+    </html>`.value;
 }
 
 const button = (url: string, label: string): SafeHtml =>
-  html`<p><a href="${href(url)}" style="display: inline-block; padding: 10px 16px; background: #2563eb; color: #fff; border-radius: 6px; text-decoration: none">${label}</a></p>`;
+  html`<p>
+    <a
+      href="${href(url)}"
+      style="display: inline-block; padding: 10px 16px; background: #2563eb; color: #fff; border-radius: 6px; text-decoration: none"
+      >${label}</a
+    >
+  </p>`;
 
 // ---------------------------------------------------------------------------------------
 
@@ -90,14 +107,19 @@ export function assignmentEmail(input: AssignmentInput): RenderedEmail {
   const first = records[0];
   const subject =
     records.length === 1 && first
-      ? `${record[0]!.toUpperCase()}${record.slice(1)} assigned to you: ${label(first)}`
+      ? `${record.charAt(0).toUpperCase()}${record.slice(1)} assigned to you: ${label(first)}`
       : `${records.length} ${record}s assigned to you`;
   const by = input.actorName ? ` by ${input.actorName}` : '';
-  const intro = records.length === 1 ? `A ${record} was assigned to you${by}:` : `${records.length} ${record}s were assigned to you${by}:`;
+  const intro =
+    records.length === 1
+      ? `A ${record} was assigned to you${by}:`
+      : `${records.length} ${record}s were assigned to you${by}:`;
   const text = [greeting(input.recipientName), '', intro, ...records.map((r) => `- ${label(r)}`), ''].join('\n');
   const body = html`<p>${greeting(input.recipientName)}</p>
-<p>${intro}</p>
-<ul>${records.map((r) => html`<li><strong>${label(r)}</strong></li>`)}</ul>`;
+    <p>${intro}</p>
+    <ul>
+      ${records.map((r) => html`<li><strong>${label(r)}</strong></li>`)}
+    </ul>`;
   return { subject: oneLine(subject), text, html: layout(subject, body) };
 }
 
@@ -135,12 +157,22 @@ export function appointmentReminderEmail(input: AppointmentReminderInput): Rende
     '',
   ].join('\n');
   const body = html`<p>${greeting(input.recipientName)}</p>
-<p>Your appointment <strong>${a.title}</strong> starts <strong>${when}</strong>.</p>
-<table style="border-collapse: collapse">
-<tr><td style="padding-right: 12px; color: #6b7280">Ends</td><td>${until}</td></tr>
-${a.location ? html`<tr><td style="padding-right: 12px; color: #6b7280">Where</td><td>${a.location}</td></tr>` : ''}
-</table>
-<p>The attached <code>invite.ics</code> adds it to your calendar.</p>`;
+    <p>Your appointment <strong>${a.title}</strong> starts <strong>${when}</strong>.</p>
+    <table style="border-collapse: collapse">
+      <tr>
+        <td style="padding-right: 12px; color: #6b7280">Ends</td>
+        <td>${until}</td>
+      </tr>
+      ${
+        a.location
+          ? html`<tr>
+              <td style="padding-right: 12px; color: #6b7280">Where</td>
+              <td>${a.location}</td>
+            </tr>`
+          : ''
+      }
+    </table>
+    <p>The attached <code>invite.ics</code> adds it to your calendar.</p>`;
   return {
     subject: oneLine(subject),
     text,
@@ -184,9 +216,11 @@ export function overdueDigestEmail(input: OverdueDigestInput): RenderedEmail {
     '',
   ].join('\n');
   const body = html`<p>${greeting(input.recipientName)}</p>
-<p>${subject}:</p>
-<ul>${input.activities.map((a) => html`<li>${line(a)}</li>`)}</ul>
-${more > 0 ? html`<p>…and ${more} more.</p>` : ''}`;
+    <p>${subject}:</p>
+    <ul>
+      ${input.activities.map((a) => html`<li>${line(a)}</li>`)}
+    </ul>
+    ${more > 0 ? html`<p>…and ${more} more.</p>` : ''}`;
   return { subject, text, html: layout(subject, body) };
 }
 
@@ -211,8 +245,8 @@ export function listingExpiringEmail(input: ListingExpiringInput): RenderedEmail
     '',
   ].join('\n');
   const body = html`<p>${greeting(input.recipientName)}</p>
-<p>The listing <strong>${l.title}</strong> (${l.address}) expires ${inDays}, on <strong>${date}</strong>.</p>
-<p>Renew the listing agreement or update its expiration date.</p>`;
+    <p>The listing <strong>${l.title}</strong> (${l.address}) expires ${inDays}, on <strong>${date}</strong>.</p>
+    <p>Renew the listing agreement or update its expiration date.</p>`;
   return { subject: oneLine(subject), text, html: layout(subject, body) };
 }
 
@@ -245,10 +279,14 @@ export function ticketReplyEmail(input: TicketReplyInput): RenderedEmail {
     '',
   ].join('\n');
   const body = html`<p>${greeting(input.customerName)}</p>
-<p>${input.organizationName} replied to your request <strong>${input.reference}</strong> “${input.ticketTitle}”:</p>
-<blockquote style="margin: 0; padding: 8px 16px; border-left: 4px solid #d1d5db; white-space: pre-wrap">${input.comment}</blockquote>
-${button(input.shareUrl, 'See the conversation and reply')}
-<p style="color: #6b7280; font-size: 13px">This link is valid until ${until}. Do not forward this email: anyone with the link can read and reply.</p>`;
+    <p>${input.organizationName} replied to your request <strong>${input.reference}</strong> “${input.ticketTitle}”:</p>
+    <blockquote style="margin: 0; padding: 8px 16px; border-left: 4px solid #d1d5db; white-space: pre-wrap">
+      ${input.comment}
+    </blockquote>
+    ${button(input.shareUrl, 'See the conversation and reply')}
+    <p style="color: #6b7280; font-size: 13px">
+      This link is valid until ${until}. Do not forward this email: anyone with the link can read and reply.
+    </p>`;
   return { subject: oneLine(subject), text, html: layout(subject, body) };
 }
 
@@ -278,9 +316,11 @@ export function invitationEmail(input: InvitationInput): RenderedEmail {
     '',
   ].join('\n');
   const body = html`<p>Hello,</p>
-<p>${who} to join <strong>${input.organizationName}</strong> on Brokerage CRM as ${input.role}.</p>
-${button(input.acceptUrl, 'Accept the invitation')}
-<p style="color: #6b7280; font-size: 13px">Valid until ${until}. If you did not expect this invitation, ignore this email.</p>`;
+    <p>${who} to join <strong>${input.organizationName}</strong> on Brokerage CRM as ${input.role}.</p>
+    ${button(input.acceptUrl, 'Accept the invitation')}
+    <p style="color: #6b7280; font-size: 13px">
+      Valid until ${until}. If you did not expect this invitation, ignore this email.
+    </p>`;
   return { subject: oneLine(subject), text, html: layout(subject, body) };
 }
 
@@ -303,8 +343,8 @@ export function passwordResetEmail(input: PasswordResetInput): RenderedEmail {
     '',
   ].join('\n');
   const body = html`<p>${greeting(input.recipientName)}</p>
-<p>Someone asked to reset your password. Choose a new one within ${input.validMinutes} minutes:</p>
-${button(input.resetUrl, 'Choose a new password')}
-<p style="color: #6b7280; font-size: 13px">If it was not you, ignore this email: your password stays as it is.</p>`;
+    <p>Someone asked to reset your password. Choose a new one within ${input.validMinutes} minutes:</p>
+    ${button(input.resetUrl, 'Choose a new password')}
+    <p style="color: #6b7280; font-size: 13px">If it was not you, ignore this email: your password stays as it is.</p>`;
   return { subject, text, html: layout(subject, body) };
 }

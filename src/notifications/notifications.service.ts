@@ -13,7 +13,10 @@ import {
   type NotificationOutput,
   type NotificationType,
 } from './dto/notification.output.js';
-import { type NotificationRecipient, NotificationPreferencesRepository } from './notification-preferences.repository.js';
+import {
+  type NotificationRecipient,
+  NotificationPreferencesRepository,
+} from './notification-preferences.repository.js';
 import { type NewNotification, NotificationsRepository } from './notifications.repository.js';
 
 /** A notification, and the email that goes with it when its recipient wants that type by email. */
@@ -60,7 +63,9 @@ export class NotificationsService {
    */
   async deliver(items: Notice[]): Promise<void> {
     await this.notifications.insert(items);
-    const emailed = items.filter((n) => n.email && isEmailType(n.type));
+    const emailed = items.flatMap((n) =>
+      n.email && isEmailType(n.type) ? [{ ...n, type: n.type, render: n.email }] : [],
+    );
     if (!emailed.length) return;
     const recipients = new Map(
       (await this.preferences.recipients(emailed.map((n) => n.userId))).map((r) => [r.userId, r]),
@@ -68,7 +73,7 @@ export class NotificationsService {
     for (const n of emailed) {
       const r = recipients.get(n.userId);
       if (!r || r.emailMuted.includes(n.type)) continue;
-      await this.email.enqueue(n.type as EmailNotificationType, r.email, n.email!(r));
+      await this.email.enqueue(n.type, r.email, n.render(r));
     }
   }
 

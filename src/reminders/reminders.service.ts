@@ -1,11 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { toICalendar } from '../appointments/appointments.calendar.js';
 import { TenantDb } from '../database/tenant-db.js';
-import {
-  appointmentReminderEmail,
-  listingExpiringEmail,
-  overdueDigestEmail,
-} from '../email/templates.js';
+import { appointmentReminderEmail, listingExpiringEmail, overdueDigestEmail } from '../email/templates.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { isDigestTime, localTime } from './local-time.js';
 import {
@@ -74,13 +70,17 @@ export class RemindersService {
     return sent;
   }
 
-  private asRecipient<T>(item: { organizationId: string; userId: string; memberRole: DueAppointmentReminder['memberRole'] }, fn: () => Promise<T>): Promise<T> {
+  private asRecipient<T>(
+    item: { organizationId: string; userId: string; memberRole: DueAppointmentReminder['memberRole'] },
+    fn: () => Promise<T>,
+  ): Promise<T> {
     return this.db.runTrusted({ orgId: item.organizationId, userId: item.userId, role: item.memberRole }, fn);
   }
 
   private remindAppointment(item: DueAppointmentReminder): Promise<boolean> {
     return this.asRecipient(item, async () => {
-      if (!(await this.reminders.claimAppointmentReminder(item.appointmentId, item.userId, item.startsAt))) return false;
+      if (!(await this.reminders.claimAppointmentReminder(item.appointmentId, item.userId, item.startsAt)))
+        return false;
       const a = await this.reminders.appointment(item.appointmentId);
       // Moved or cancelled since the scan: the row stays (harmless); a new start time is a new occasion.
       if (!a || a.startsAt.getTime() !== item.startsAt.getTime() || !['SCHEDULED', 'CONFIRMED'].includes(a.status))

@@ -96,10 +96,7 @@ export class TicketsRepository extends TenantRepository {
     return this.db.sql
       .selectFrom('organizations as o')
       .leftJoin('contacts as c', (j) =>
-        j
-          .onRef('c.organizationId', '=', 'o.id')
-          .on('c.id', '=', ticket.contactId)
-          .on('c.deletedAt', 'is', null),
+        j.onRef('c.organizationId', '=', 'o.id').on('c.id', '=', ticket.contactId).on('c.deletedAt', 'is', null),
       )
       .select(['o.name as organizationName', 'c.name as contactName', 'c.email as contactEmail'])
       .where('o.id', '=', this.orgId)

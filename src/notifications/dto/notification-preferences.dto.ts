@@ -87,4 +87,3 @@ export class UpdateNotificationPreferencesInput {
   @Max(REMINDER_MINUTES.max)
   appointmentReminderMinutes?: number;
 }
-
