@@ -48,6 +48,7 @@ export class NotificationPreferencesOutput {
 
   @ApiProperty({
     type: 'integer',
+    format: 'int32',
     minimum: REMINDER_MINUTES.min,
     maximum: REMINDER_MINUTES.max,
     example: REMINDER_MINUTES.default,
@@ -76,6 +77,7 @@ export class UpdateNotificationPreferencesInput {
 
   @ApiPropertyOptional({
     type: 'integer',
+    format: 'int32',
     minimum: REMINDER_MINUTES.min,
     maximum: REMINDER_MINUTES.max,
     example: 30,

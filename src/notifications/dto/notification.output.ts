@@ -61,6 +61,7 @@ export class NotificationData {
 
   @ApiPropertyOptional({
     type: 'integer',
+    format: 'int32',
     minimum: 1,
     maximum: 2 ** 31 - 1,
     example: 3,
