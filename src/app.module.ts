@@ -44,7 +44,6 @@ export class AppModule {
         // The request's CLS context is opened by a Fastify onRequest hook (app.factory.ts).
         ClsModule.forRoot({ global: true }),
         DatabaseModule,
-        JobsModule,
         // Interceptors apply outermost first: ETags see the bodies idempotent replays return.
         HttpContractModule,
         IdempotencyModule,
@@ -66,6 +65,7 @@ export class AppModule {
         TicketsModule,
         ApiKeysModule,
         AuditModule,
+        JobsModule,
         RemindersModule,
       ],
       providers: [

@@ -9,7 +9,16 @@ export class ConfigError extends Error {
 }
 
 /** The sections of docs/configuration.md and .env.example, in this order. */
-export const CONFIG_SECTIONS = ['Server', 'Database', 'Auth', 'Rate limits', 'HTTP', 'Storage', 'Email'] as const;
+export const CONFIG_SECTIONS = [
+  'Server',
+  'Database',
+  'Auth',
+  'Rate limits',
+  'HTTP',
+  'Storage',
+  'Jobs',
+  'Email',
+] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 
 // What configSchema's .meta() carries besides `description`; z.toJSONSchema copies every
@@ -60,6 +69,13 @@ export const configSchema = z.object({
     .meta({
       section: 'Database',
       description: 'Postgres connection string. Unset: the embedded PGlite database in `DATA_DIR/pglite`.',
+    }),
+  DATABASE_DIRECT_URL: matching(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+    .optional()
+    .meta({
+      section: 'Database',
+      description:
+        "A direct, session-mode connection to the same database, for what needs a session of its own: the job runner (pg-boss, which keeps its tables in schema `pgboss`) and `LISTEN`. Supabase's pooler in transaction mode (port 6543) cannot hold them: use the direct connection (port 5432) or the session pooler. Unset: `DATABASE_URL`.",
     }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10).meta({
     section: 'Database',
@@ -204,6 +220,21 @@ export const configSchema = z.object({
     description:
       'The From header of every email: an address, optionally with a display name (`Harbor Realty <crm@harbor.example>`). Use an address your SMTP provider lets you send as.',
   }),
+  JOBS_WORKERS: bool.prefault('true').meta({
+    section: 'Jobs',
+    description:
+      'Run background jobs in this process (the API). `false`: the API only enqueues, and `npm run worker` processes run them (docs/jobs.md).',
+  }),
+  JOBS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000).meta({
+    section: 'Jobs',
+    description:
+      'On shutdown, how long running jobs may take to finish, in milliseconds; past it they are released (Postgres: failed, so another process retries them).',
+  }),
+  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000).meta({
+    section: 'Jobs',
+    description:
+      'How often an idle worker looks for due jobs (and retries whose delay has passed), in milliseconds; on Postgres at least 500. A job sent from this process wakes its workers at once.',
+  }),
 });
 
 type Env = z.infer<typeof configSchema>;
@@ -232,6 +263,10 @@ export const CROSS_VARIABLE_RULES: readonly { rule: string; broken: (e: Env) => 
     broken: (e) => e.NODE_ENV === 'production' && e.LOCAL_AUTH_ENABLED && !e.LOCAL_AUTH_JWT_SECRET,
   },
   {
+    rule: 'DATABASE_DIRECT_URL needs DATABASE_URL (without it the embedded database is used)',
+    broken: (e) => Boolean(e.DATABASE_DIRECT_URL) && !e.DATABASE_URL,
+  },
+  {
     rule: 'STORAGE_DRIVER=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY',
     broken: (e) => storageDriverOf(e) === 'supabase' && !(e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY),
   },
@@ -249,8 +284,17 @@ export interface AppConfig {
     preparedStatements: boolean;
     txTimeoutMs: number;
     migrateOnBoot: boolean;
+    /** A session-mode connection for the job runner; undefined → url. */
+    directUrl?: string;
   };
   dataDir: string;
+  /** Background jobs (src/jobs, docs/jobs.md). */
+  jobs: {
+    /** This process runs jobs (the API by default; `npm run worker` always). */
+    workers: boolean;
+    shutdownTimeoutMs: number;
+    pollIntervalMs: number;
+  };
   auth: {
     audience: string;
     supabaseUrl?: string;
@@ -364,8 +408,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? !behindTransactionPooler(e.DATABASE_URL),
       txTimeoutMs: e.DATABASE_TX_TIMEOUT_MS,
       migrateOnBoot: e.MIGRATE_ON_BOOT ?? !e.DATABASE_URL,
+      directUrl: e.DATABASE_DIRECT_URL,
     },
     dataDir,
+    jobs: {
+      workers: e.JOBS_WORKERS,
+      shutdownTimeoutMs: e.JOBS_SHUTDOWN_TIMEOUT_MS,
+      pollIntervalMs: e.JOBS_POLL_INTERVAL_MS,
+    },
     auth: {
       audience: e.JWT_AUDIENCE,
       supabaseUrl: e.SUPABASE_URL?.replace(/\/+$/, ''),

@@ -6,8 +6,6 @@ import {
   Injectable,
   Logger,
   type NestInterceptor,
-  type OnApplicationShutdown,
-  type OnModuleInit,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -32,9 +30,6 @@ const KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
 /** Outcomes a retry must see again (the handler ran and decided); anything else frees the key. */
 const REPLAYABLE_ERRORS = new Set([409, 422]);
 
-/** How often expired keys are purged (the job runner takes this over with issue 16). */
-const PURGE_EVERY_MS = 60 * 60 * 1000;
-
 /**
  * Idempotency keys on POST (Stripe's semantics; IETF draft-ietf-httpapi-idempotency-key-header):
  * the same key with the same request within 24 hours replays the first response with
@@ -48,9 +43,8 @@ const PURGE_EVERY_MS = 60 * 60 * 1000;
  * was not that transaction's.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, OnApplicationShutdown {
+export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger(IdempotencyInterceptor.name);
-  private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly db: TenantDb,
@@ -59,14 +53,6 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.purgeTimer = setInterval(() => void this.purge(), PURGE_EVERY_MS).unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.purgeTimer);
-  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -151,15 +137,6 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
       await this.db.runAsUser(() => this.keys.complete(ref, reply.statusCode, serialize(result)));
     }
     return result;
-  }
-
-  private async purge(): Promise<void> {
-    try {
-      const n = await this.db.runTrusted({}, () => this.keys.purgeExpired());
-      if (n) this.logger.log(`Purged ${n} expired idempotency keys`);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Could not purge expired idempotency keys');
-    }
   }
 }
 

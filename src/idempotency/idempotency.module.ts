@@ -5,5 +5,7 @@ import { IdempotencyRepository } from './idempotency.repository.js';
 
 @Module({
   providers: [IdempotencyRepository, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  // Expired keys are purged by a housekeeping job (src/jobs/housekeeping.tasks.ts).
+  exports: [IdempotencyRepository],
 })
 export class IdempotencyModule {}
