@@ -21,10 +21,16 @@ interface AuditRow {
   request_id: string | null;
 }
 
-/** Tables with organization_id that are deliberately not audited (migration 20261206020000 says why). */
+/** Tables with organization_id deliberately not audited: history, counters and what the job runner writes (migrations 20261206020000 and 20261206080000 say why). */
 const NOT_AUDITED = [
+  'activity_digests',
+  'appointment_reminders',
   'audit_log',
   'deal_stage_history',
+  'email_outbox',
+  'embedded_jobs',
+  'job_failures',
+  'listing_expiration_alerts',
   'listing_price_history',
   'listing_status_history',
   'notifications',

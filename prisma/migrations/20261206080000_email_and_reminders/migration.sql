@@ -15,6 +15,10 @@
 --     items only (ids, a time zone, the recipient's role); the work itself then runs under
 --     the tenant path (TenantDb.runTrusted) with RLS like any request.
 --
+-- None of the new tables is audited (app.audit_attach): the job runner writes them, and they
+-- record deliveries, not edits of CRM data. organizations.time_zone is, as every column of
+-- organizations.
+--
 -- The definer functions run as the migration role. Where it is a superuser or BYPASSRLS
 -- (Supabase's postgres, the tests) RLS does not apply to it; for any other owner the
 -- read/update policies TO CURRENT_USER below give it exactly what the functions need.
