@@ -28,6 +28,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { RecordsModule } from './records/records.module.js';
+import { RemindersModule } from './reminders/reminders.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
@@ -69,6 +70,7 @@ export class AppModule {
         EventsModule,
         JobsModule,
         WebhooksModule,
+        RemindersModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -21,15 +21,29 @@ interface AuditRow {
   request_id: string | null;
 }
 
-/** Tables with organization_id that are deliberately not audited (migration 20261206020000 says why). */
+/** Tables with organization_id deliberately not audited: history, counters and what the job runner writes (migrations 20261206020000 and 20261206080000 say why). */
 const NOT_AUDITED = [
+  'activity_digests',
+  'appointment_reminders',
   'audit_log',
   'deal_stage_history',
+  'email_outbox',
+  'embedded_jobs',
+  // The outbox is itself a record of changes; counters and tokens are its bookkeeping.
+  'event_counters',
+  'event_stream_tokens',
+  'events',
+  'job_failures',
+  'listing_expiration_alerts',
   'listing_price_history',
   'listing_status_history',
   'notifications',
   'ticket_counters',
   'ticket_status_history',
+  // The webhook dispatcher's own bookkeeping (the webhook itself is audited).
+  'webhook_attempts',
+  'webhook_cursors',
+  'webhook_deliveries',
 ];
 /** Never in `changes`, on any table. */
 const NEVER_RECORDED = ['updatedAt', 'version'];
@@ -374,6 +388,25 @@ describe('audit history', () => {
       expect(leads.body.data.length).toBeGreaterThan(0);
     });
 
+    it("keeps a webhook's history (its URL) to ADMINs too", async () => {
+      const hook = await t.http
+        .post('/v1/webhooks')
+        .set(as(a.admin, a.id))
+        .send({ url: 'https://hooks.example.com/catch/123/secret-path', events: ['lead.*'] })
+        .expect(201);
+      const byAdmin = await t.http
+        .get(`/v1/audit?table=webhooks&recordId=${hook.body.id}`)
+        .set(as(a.admin, a.id))
+        .expect(200);
+      expect(JSON.stringify(byAdmin.body.data)).toContain('secret-path');
+      expect(JSON.stringify(byAdmin.body.data)).not.toContain(hook.body.secret);
+      const byManager = await t.http
+        .get(`/v1/audit?table=webhooks&recordId=${hook.body.id}`)
+        .set(as(manager, a.id))
+        .expect(200);
+      expect(byManager.body.data).toEqual([]);
+    });
+
     it("finds no key when called inside a transaction that already has a tenant, even an ADMIN's", async () => {
       const k = await newKey({ scopes: ['leads:read'] });
       const sql = t.db.admin;
@@ -454,6 +487,8 @@ describe('audit history', () => {
         'api_keys.key_hash',
         'api_keys.previous_key_hash',
         'ticket_share_links.token_hash',
+        'webhooks.previous_secret',
+        'webhooks.secret',
       ]);
       for (const c of columns)
         expect({ ...c, excluded: c.def.includes(`'${c.column}'`) }).toMatchObject({ excluded: true });

@@ -29,6 +29,7 @@ describe('organizations and members', () => {
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
         auditRetentionDays: 730,
+        timeZone: 'UTC',
         version: 1,
       });
       const rows = await t.db.admin.query<{ role: string }>(

@@ -19,6 +19,7 @@ export const AUDITED_TABLES = [
   'ticket_attachments',
   'ticket_share_links',
   'api_keys',
+  'webhooks',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 

@@ -19,6 +19,7 @@ export const CONFIG_SECTIONS = [
   'Events',
   'Jobs',
   'Webhooks',
+  'Email',
 ] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 
@@ -259,6 +260,19 @@ export const configSchema = z.object({
         'Absolute base URL of this API as clients reach it, used in the links it hands out: customer share links and local-driver file URLs. Unset: those links are paths (`/v1/public/tickets/…`).',
       examples: ['https://api.example.com'],
     }),
+  SMTP_URL: matching(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional()
+    .meta({
+      section: 'Email',
+      description:
+        'SMTP server that delivers email (nodemailer URL: `smtp://user:pass@host:587`, `smtps://…:465` for implicit TLS; URL-encode special characters in the password). Unset: the log transport — each message is written as an `.eml` file under `DATA_DIR/mail/` and only its recipient, subject and file are logged.',
+      examples: ['smtps://apikey:secret@smtp.example.com:465'],
+    }),
+  EMAIL_FROM: z.string().min(3).max(320).default('Brokerage CRM <no-reply@localhost>').meta({
+    section: 'Email',
+    description:
+      'The From header of every email: an address, optionally with a display name (`Harbor Realty <crm@harbor.example>`). Use an address your SMTP provider lets you send as.',
+  }),
   JOBS_WORKERS: bool.prefault('true').meta({
     section: 'Jobs',
     description:
@@ -361,6 +375,7 @@ export interface AppConfig {
   storage: StorageConfig;
   events: { heartbeatMs: number; streamBufferBytes: number; retentionDays: number };
   webhooks: WebhooksConfig;
+  email: EmailConfig;
 }
 
 /** Outbound webhooks (src/webhooks). */
@@ -374,6 +389,14 @@ export interface WebhooksConfig {
   /** 0: this process never sweeps the outbox. */
   dispatchIntervalMs: number;
   deliveryConcurrency: number;
+}
+
+/** How email leaves (src/email). */
+export interface EmailConfig {
+  /** SMTP server URL; undefined → the log transport writes .eml files under mailDir. */
+  smtpUrl?: string;
+  from: string;
+  mailDir: string;
 }
 
 /** Where ticket attachments live (src/storage). */
@@ -501,6 +524,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       dispatchIntervalMs: e.WEBHOOK_DISPATCH_INTERVAL_MS,
       deliveryConcurrency: e.WEBHOOK_DELIVERY_CONCURRENCY,
     },
+    email: { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, mailDir: join(dataDir, 'mail') },
   };
 }
 

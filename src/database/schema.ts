@@ -2,9 +2,11 @@ import type { Decimal, JsonValue } from '@prisma/client/runtime/client';
 import type { ColumnType } from 'kysely';
 import type {
   Activity,
+  ActivityDigest,
   ApiKey,
   Appointment,
   AppointmentAttendee,
+  AppointmentReminder,
   AuditLog,
   AuthCredential,
   Contact,
@@ -13,13 +15,16 @@ import type {
   Event,
   EventCounter,
   EventStreamToken,
+  EmailOutbox,
   IdempotencyKey,
   Lead,
   Listing,
+  ListingExpirationAlert,
   ListingPriceHistory,
   ListingStatusHistory,
   Membership,
   Notification,
+  NotificationPreference,
   Organization,
   Prisma,
   Profile,
@@ -138,6 +143,11 @@ export interface DB {
   webhook_deliveries: Table<WebhookDelivery, Prisma.WebhookDeliveryUncheckedCreateInput>;
   webhook_attempts: Table<WebhookAttempt, Prisma.WebhookAttemptUncheckedCreateInput>;
   webhook_cursors: Table<WebhookCursor, Prisma.WebhookCursorUncheckedCreateInput>;
+  email_outbox: Table<EmailOutbox, Prisma.EmailOutboxUncheckedCreateInput>;
+  notification_preferences: Table<NotificationPreference, Prisma.NotificationPreferenceUncheckedCreateInput>;
+  appointment_reminders: Table<AppointmentReminder, Prisma.AppointmentReminderUncheckedCreateInput>;
+  listing_expiration_alerts: Table<ListingExpirationAlert, Prisma.ListingExpirationAlertUncheckedCreateInput>;
+  activity_digests: Table<ActivityDigest, Prisma.ActivityDigestUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

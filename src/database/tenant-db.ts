@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { type RawBuilder, sql } from 'kysely';
 import { ClsService } from 'nestjs-cls';
 import { insufficientScope, keyRefusal, type KeyStatus } from '../api-keys/api-key-secret.js';
@@ -48,6 +48,8 @@ export interface OrgRunOptions {
  */
 @Injectable()
 export class TenantDb {
+  private readonly logger = new Logger(TenantDb.name);
+
   constructor(
     private readonly database: DatabaseService,
     private readonly cls: ClsService,
@@ -134,6 +136,19 @@ export class TenantDb {
       () => ctx,
       fn,
     );
+  }
+
+  /**
+   * Runs `fn` once the open unit of work has committed, never when it rolls back: for work
+   * outside the database that must follow the change, such as enqueuing the job that sends
+   * an email the transaction wrote. Its failure is logged, not thrown (the change stands;
+   * whatever it enqueues needs its own recovery, like the email outbox's sweep).
+   */
+  afterCommit(fn: () => Promise<unknown>): void {
+    this.unitOfWork();
+    const pending = this.get<AfterCommit[]>(CLS_AFTER_COMMIT);
+    if (!pending) throw new MissingTenantContextError('afterCommit outside a TenantDb unit of work');
+    pending.push(fn);
   }
 
   /** Prisma, inside the open unit of work's transaction: for ordinary CRUD and relations. */
@@ -252,6 +267,8 @@ export class TenantDb {
       const timer = setTimeout(() => void uow.timeOut(), this.config.database.txTimeoutMs);
       try {
         const ctx = context(rows);
+        const afterCommit: AfterCommit[] = [];
+        this.cls.set(CLS_AFTER_COMMIT, afterCommit);
         this.cls.set(CLS_UOW, uow);
         this.cls.set(CLS_TENANT, ctx);
         const hooks = this.get<RequestHooks>(CLS_HOOKS);
@@ -263,6 +280,9 @@ export class TenantDb {
         const result = await fn();
         if (hooks?.beforeCommit) await hooks.beforeCommit(result);
         await uow.end(true);
+        clearTimeout(timer);
+        this.cls.set(CLS_UOW, undefined);
+        for (const fn of afterCommit) await fn().catch((error: unknown) => this.afterCommitFailed(error));
         return result;
       } catch (error) {
         await uow.end(false).catch(() => undefined);
@@ -272,7 +292,14 @@ export class TenantDb {
       }
     });
   }
+
+  private afterCommitFailed(error: unknown): void {
+    this.logger.warn(`Work after a commit failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
+
+type AfterCommit = () => Promise<unknown>;
+const CLS_AFTER_COMMIT = 'afterCommit';
 
 /**
  * What the request (an interceptor) asks of its units of work, in CLS: `onBegin` runs once,

@@ -3,6 +3,7 @@ import { AssigneesService } from '../assignees/assignees.service.js';
 import { Forbidden } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
+import { assignmentEmail } from '../email/templates.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import type { NotificationType } from '../notifications/dto/notification.output.js';
 
@@ -42,17 +43,29 @@ export class LeadAssignmentService {
     return true;
   }
 
-  /** One LEAD_ASSIGNED notification per lead for the assignee, in the caller's transaction (none to oneself). */
+  /**
+   * One LEAD_ASSIGNED notification per lead for the assignee, in the caller's transaction (none
+   * to oneself), and one email for all of them (a bulk assignment is one message, not fifty).
+   */
   async notifyAssigned(leads: { id: string; name: string }[], assigneeId: string | null): Promise<void> {
     if (!assigneeId || assigneeId === this.db.userId || !leads.length) return;
     const actor = await this.assignees.actorName();
     await this.notifications.notify(
-      ...leads.map((lead) => ({
+      ...leads.map((lead, i) => ({
         userId: assigneeId,
         type: LEAD_ASSIGNED,
         title: `Lead assigned to you: ${lead.name}`,
         body: actor ? `Assigned by ${actor}` : undefined,
         data: { leadId: lead.id },
+        ...(i === 0 && {
+          email: (to: { fullName: string | null }) =>
+            assignmentEmail({
+              recipientName: to.fullName,
+              actorName: actor,
+              record: 'lead',
+              records: leads.map((l) => ({ name: l.name })),
+            }),
+        }),
       })),
     );
   }

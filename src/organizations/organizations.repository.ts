@@ -18,7 +18,7 @@ export class OrganizationsRepository {
     });
   }
 
-  update(id: string, data: { name?: string; auditRetentionDays?: number }) {
+  update(id: string, data: { name?: string; auditRetentionDays?: number; timeZone?: string }) {
     return this.db.tx.organization.update({ where: { id }, data });
   }
 }

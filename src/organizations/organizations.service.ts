@@ -16,6 +16,7 @@ interface OrgRow {
   createdAt: Date;
   updatedAt: Date;
   auditRetentionDays: number;
+  timeZone: string;
   version: number;
 }
 
@@ -26,6 +27,7 @@ const toOutput = (org: OrgRow, role: MemberRole): OrganizationOutput => ({
   createdAt: org.createdAt.toISOString(),
   updatedAt: org.updatedAt.toISOString(),
   auditRetentionDays: org.auditRetentionDays,
+  timeZone: org.timeZone,
   version: org.version,
 });
 
@@ -71,7 +73,7 @@ export class OrganizationsService {
   }
 
   update(id: string, input: UpdateOrganizationInput): Promise<OrganizationOutput> {
-    const data = { name: input.name, auditRetentionDays: input.auditRetentionDays };
+    const data = { name: input.name, auditRetentionDays: input.auditRetentionDays, timeZone: input.timeZone };
     return this.db.runInOrg(id, async () => toOutput(await this.orgs.update(id, data), this.db.role), {
       roles: ['ADMIN'],
       notMember: () => new NotFound('Organization'),

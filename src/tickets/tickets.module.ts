@@ -1,5 +1,6 @@
 import { AssigneesModule } from '../assignees/assignees.module.js';
 import { Module } from '@nestjs/common';
+import { EmailModule } from '../email/email.module.js';
 import { IncludesModule } from '../includes/includes.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { PublicTicketsController } from './public-tickets.controller.js';
@@ -21,7 +22,7 @@ import { TicketsService } from './tickets.service.js';
 
 /** Tickets (issue 7): workflow, assignees, comments, attachments (StorageModule), share links, metrics. */
 @Module({
-  imports: [AssigneesModule, IncludesModule, NotificationsModule],
+  imports: [AssigneesModule, EmailModule, IncludesModule, NotificationsModule],
   controllers: [
     TicketsController,
     TicketCommentsController,

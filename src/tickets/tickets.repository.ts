@@ -91,6 +91,18 @@ export class TicketsRepository extends TenantRepository {
     return locked ? this.find(id) : null;
   }
 
+  /** Who a reply reaches: the ticket's contact (name, email) and the organization's name, as RLS shows them. */
+  customerOf(ticket: { contactId: string | null }) {
+    return this.db.sql
+      .selectFrom('organizations as o')
+      .leftJoin('contacts as c', (j) =>
+        j.onRef('c.organizationId', '=', 'o.id').on('c.id', '=', ticket.contactId).on('c.deletedAt', 'is', null),
+      )
+      .select(['o.name as organizationName', 'c.name as contactName', 'c.email as contactEmail'])
+      .where('o.id', '=', this.orgId)
+      .executeTakeFirst();
+  }
+
   /** Inserts the ticket (its number comes from the per-organization counter, by trigger) and its assignees. */
   async create(data: TicketWrite, assigneeIds: readonly string[]): Promise<TicketRow> {
     const { id } = await this.db.tx.ticket.create({

@@ -5,6 +5,7 @@ import { TenantDb } from '../database/tenant-db.js';
 import { AssigneesService } from '../assignees/assignees.service.js';
 import { LiveRecordsService } from '../records/live-records.service.js';
 import { IncludesService } from '../includes/includes.service.js';
+import { assignmentEmail } from '../email/templates.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { STORAGE_DRIVER, type StorageDriver } from '../storage/storage.driver.js';
 import type {
@@ -169,14 +170,24 @@ export class TicketsService {
     return this.assignees.assertMembers(userIds, field);
   }
 
-  private notifyAssigned(ticket: TicketRow, userIds: readonly string[]): Promise<void> {
+  private async notifyAssigned(ticket: TicketRow, userIds: readonly string[]): Promise<void> {
     const reference = ticketReference(ticket.number);
-    return this.notifications.notify(
-      ...userIds.map((userId) => ({
+    const recipients = userIds.filter((id) => id !== this.db.userId);
+    if (!recipients.length) return;
+    const actor = await this.assignees.actorName();
+    await this.notifications.notify(
+      ...recipients.map((userId) => ({
         userId,
         type: 'TICKET_ASSIGNED' as const,
         title: `You were assigned to ${reference}: ${ticket.title}`.slice(0, 300),
         data: { ticketId: ticket.id, reference, assignedById: this.db.userId },
+        email: (to: { fullName: string | null }) =>
+          assignmentEmail({
+            recipientName: to.fullName,
+            actorName: actor,
+            record: 'ticket',
+            records: [{ name: ticket.title, reference }],
+          }),
       })),
     );
   }

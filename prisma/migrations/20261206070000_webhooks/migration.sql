@@ -171,6 +171,12 @@ CREATE POLICY webhook_cursors_owner_all ON webhook_cursors FOR ALL TO CURRENT_US
 -- Audit: an endpoint's changes are history; its secrets and failure counter are not
 ------------------------------------------------------------------------------
 
+-- A webhook's history is for ADMINs, as an API key's is: its URL may carry the receiver's
+-- own token (a catch-hook path), which a MANAGER reading /v1/audit must not learn.
+DROP POLICY audit_log_api_keys_for_admins ON audit_log;
+CREATE POLICY audit_log_admin_tables ON audit_log AS RESTRICTIVE FOR SELECT TO crm_app
+  USING ((SELECT app.current_member_role() = 'ADMIN') OR table_name NOT IN ('api_keys', 'webhooks'));
+
 -- Deliveries, attempts and cursors are the system's own bookkeeping, not audited.
 SELECT app.audit_attach('webhooks'::regclass, 'organization_id', 'id',
                         '{secret,previous_secret,consecutive_failures}');

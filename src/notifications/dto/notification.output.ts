@@ -8,8 +8,21 @@ export const NOTIFICATION_TYPES = [
   'APPOINTMENT_RESCHEDULED',
   'APPOINTMENT_CANCELLED',
   'WEBHOOK_DISABLED',
+  'APPOINTMENT_REMINDER',
+  'ACTIVITIES_OVERDUE',
+  'LISTING_EXPIRING',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** The types that also go by email, unless the recipient turned that off (notification-preferences). */
+export const EMAIL_NOTIFICATION_TYPES = [
+  'LEAD_ASSIGNED',
+  'TICKET_ASSIGNED',
+  'APPOINTMENT_REMINDER',
+  'ACTIVITIES_OVERDUE',
+  'LISTING_EXPIRING',
+] as const satisfies readonly NotificationType[];
+export type EmailNotificationType = (typeof EMAIL_NOTIFICATION_TYPES)[number];
 
 const UUID = { format: 'uuid', maxLength: 36 } as const;
 
@@ -50,6 +63,22 @@ export class NotificationData {
     description: 'WEBHOOK_DISABLED: the endpoint answered 410 Gone, or too many deliveries in a row failed',
   })
   reason?: string;
+
+  @ApiPropertyOptional({ ...UUID, example: '6e7f8091-2a3b-4c4d-8e5f-6a7b8c9d0e1f', description: 'LISTING_EXPIRING' })
+  listingId?: string;
+
+  @ApiPropertyOptional({ format: 'date', example: '2026-12-20', description: 'LISTING_EXPIRING' })
+  expirationDate?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 2 ** 31 - 1,
+    example: 3,
+    description: 'ACTIVITIES_OVERDUE: how many of your activities are past due',
+  })
+  overdueCount?: number;
 }
 
 export class NotificationOutput {
@@ -65,7 +94,8 @@ export class NotificationOutput {
     example: { leadId: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' },
     description:
       'LEAD_ASSIGNED: leadId; TICKET_ASSIGNED: ticketId, reference, assignedById; APPOINTMENT_SCHEDULED, ' +
-      '_RESCHEDULED and _CANCELLED: appointmentId, startsAt, endsAt; WEBHOOK_DISABLED: webhookId, reason',
+      '_RESCHEDULED, _CANCELLED and _REMINDER: appointmentId, startsAt, endsAt; ACTIVITIES_OVERDUE: overdueCount; ' +
+      'LISTING_EXPIRING: listingId, expirationDate; WEBHOOK_DISABLED: webhookId, reason',
   })
   data!: NotificationData | null;
   @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) readAt!: string | null;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsInt, IsString, IsTimeZone, Length, Max, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/dto-fields.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -34,4 +34,16 @@ export class UpdateOrganizationInput {
   @Min(365)
   @Max(3650)
   auditRetentionDays?: number;
+
+  @ApiPropertyOptional({
+    example: 'America/New_York',
+    maxLength: 64,
+    description:
+      "The organization's IANA time zone: the overdue-activities digest goes out at 08:00 in it, and reminder emails show times in it",
+  })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 64)
+  @IsTimeZone({ message: 'must be an IANA time zone name such as Europe/Madrid' })
+  timeZone?: string;
 }

@@ -18,5 +18,7 @@ export class OrganizationOutput {
     description: 'Days its audit history is kept (an ADMIN changes it)',
   })
   auditRetentionDays!: number;
+  @ApiProperty({ maxLength: 64, example: 'UTC', description: 'IANA time zone (an ADMIN changes it)' })
+  timeZone!: string;
   @VersionProperty() version!: number;
 }

@@ -16,6 +16,17 @@ export class CreateTicketCommentInput {
   @IsOptional()
   @IsBoolean()
   isInternal?: boolean;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      "Also email the comment to the ticket's contact, with a new share link to the customer view (valid " +
+      'for the default share lifetime). Only for a public comment on a ticket whose contact has an email ' +
+      '(422 otherwise). Sent only if the comment is saved. Default: false.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  emailCustomer?: boolean;
 }
 
 export class CreateCustomerCommentInput {

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import type { ClaimedEmail } from './email.repository.js';
+
+/**
+ * Where messages leave: SMTP when SMTP_URL is set, else the log transport, which writes each
+ * message as an .eml file under DATA_DIR/mail/ (open it in any mail client). Either way the
+ * log names only the recipient, the subject and the file or message id: bodies hold links
+ * that are secrets (share links, later invitations and password resets).
+ */
+@Injectable()
+export class EmailTransport implements OnApplicationShutdown {
+  private readonly logger = new Logger(EmailTransport.name);
+  private readonly transporter: Transporter<{ messageId?: string; message?: Buffer | unknown }>;
+  private readonly smtp: boolean;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    const { smtpUrl } = config.email;
+    this.smtp = Boolean(smtpUrl);
+    this.transporter = smtpUrl
+      ? nodemailer.createTransport(smtpUrl)
+      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  }
+
+  get kind(): 'smtp' | 'log' {
+    return this.smtp ? 'smtp' : 'log';
+  }
+
+  /** Delivers one message; throws when the server refuses it (the job retries). */
+  async send(email: ClaimedEmail): Promise<void> {
+    const info = await this.transporter.sendMail({
+      from: this.config.email.from,
+      to: email.toAddress,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      // The outbox id: a receiver (or a test) can tell a retry of one message from a second message.
+      headers: { 'X-CRM-Email-Id': email.id },
+      attachments: email.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: a.content,
+        encoding: 'base64',
+      })),
+    });
+    if (this.smtp) {
+      this.logger.log(
+        `Email ${email.kind} sent to ${email.toAddress}: "${email.subject}" (${info.messageId ?? 'no id'})`,
+      );
+      return;
+    }
+    const file = await this.writeEml(Buffer.isBuffer(info.message) ? info.message : Buffer.alloc(0));
+    this.logger.log(`Email ${email.kind} to ${email.toAddress}: "${email.subject}" written to ${file}`);
+  }
+
+  private async writeEml(message: Buffer): Promise<string> {
+    const dir = this.config.email.mailDir;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
+    // Owner-only: the file holds the same secret links the log leaves out.
+    await writeFile(file, message, { mode: 0o600 });
+    return file;
+  }
+
+  onApplicationShutdown(): void {
+    this.transporter.close();
+  }
+}
