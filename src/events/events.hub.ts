@@ -78,6 +78,7 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   private readonly feeds = new Map<string, OrgFeed>();
   /** The highest seq notified per organization: every event up to it has committed. */
   private readonly notified = new Map<string, bigint>();
+  private readonly listeners = new Set<(orgId: string, seq: bigint) => void>();
   private unlisten?: () => Promise<void>;
   private heartbeat?: NodeJS.Timeout;
 
@@ -136,12 +137,22 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     if (feed.audiences.size === 0) this.feeds.delete(orgId);
   }
 
+  /**
+   * Calls `listener` with every event this process is notified of as it commits (the
+   * webhooks' dispatcher, which otherwise only sweeps on a timer); returns its removal.
+   */
+  onCommitted(listener: (orgId: string, seq: bigint) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private notify(payload: string): void {
     const [orgId, seqText] = payload.split(':');
     if (!orgId || !seqText || !/^[0-9]+$/.test(seqText)) return;
     const seq = BigInt(seqText);
     if (seq > (this.notified.get(orgId) ?? 0n)) this.notified.set(orgId, seq);
     this.feeds.get(orgId)?.wake();
+    for (const listener of this.listeners) listener(orgId, seq);
   }
 
   private wakeAll(): void {

@@ -9,6 +9,6 @@ import { EventsService } from './events.service.js';
 @Module({
   controllers: [EventsController],
   providers: [EventsRepository, EventsService, EventsHub, EventsHousekeeping],
-  exports: [EventsService],
+  exports: [EventsService, EventsHub],
 })
 export class EventsModule {}

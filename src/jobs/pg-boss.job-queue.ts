@@ -43,6 +43,9 @@ export class PgBossJobQueue extends JobQueue implements OnApplicationBootstrap, 
   private readonly boss: PgBoss;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly registrations = new Map<string, Registration>();
+  /** This process's pg-boss worker ids per queue, and which one a new job wakes next. */
+  private readonly workerIds = new Map<string, string[]>();
+  private readonly nextWorker = new Map<string, number>();
   private starting?: Promise<void>;
   private stopped = false;
 
@@ -74,12 +77,14 @@ export class PgBossJobQueue extends JobQueue implements OnApplicationBootstrap, 
       payload: data,
       ...(options.organizationId && { organizationId: options.organizationId }),
     };
-    return this.boss.send(name, envelope, {
+    const sent = await this.boss.send(name, envelope, {
       id,
       singletonKey: options.singletonKey ?? `job:${id}`,
       ...(options.startAfter !== undefined && { startAfter: options.startAfter }),
       ...this.retryOptions(options),
     });
+    if (sent) this.wakeWorker(name, options.startAfter);
+    return sent;
   }
 
   async work<T>(name: string, handler: JobHandler<T>, options: WorkOptions = {}): Promise<void> {
@@ -166,9 +171,16 @@ export class PgBossJobQueue extends JobQueue implements OnApplicationBootstrap, 
       batchSize: 1,
       pollingIntervalSeconds: Math.max(0.5, this.config.jobs.pollIntervalMs / 1000),
     };
+    const ids = this.workerIds.get(name) ?? [];
+    this.workerIds.set(name, ids);
     for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<Envelope>(name, options, async ([job]) => {
+      // Known once work() resolves; the handler may in principle run before that.
+      const worker: { id?: string } = {};
+      worker.id = await this.boss.work<Envelope>(name, options, async ([job]) => {
         if (!job) return;
+        // A worker that found a job looks for the next one at once: pg-boss 10 would wait its
+        // polling interval after every fetch, capping a worker at one job per interval.
+        if (worker.id) this.boss.notifyWorker(worker.id);
         const { payload, organizationId } = job.data;
         const attempt = {
           queue: name,
@@ -185,6 +197,16 @@ export class PgBossJobQueue extends JobQueue implements OnApplicationBootstrap, 
           ),
         );
       });
+      ids.push(worker.id);
     }
+  }
+
+  /** A job due now wakes one of this process's workers of its queue, instead of waiting for its next poll. */
+  private wakeWorker(name: string, startAfter: JobSendOptions['startAfter']): void {
+    const ids = this.workerIds.get(name);
+    if (!ids?.length || (startAfter !== undefined && !(startAfter instanceof Date && startAfter <= new Date()))) return;
+    const next = (this.nextWorker.get(name) ?? 0) % ids.length;
+    this.nextWorker.set(name, next + 1);
+    this.boss.notifyWorker(ids[next]);
   }
 }

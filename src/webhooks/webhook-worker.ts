@@ -10,6 +10,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { HousekeepingService } from '../jobs/housekeeping.service.js';
+import { EventsHub } from '../events/events.hub.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
@@ -23,14 +24,15 @@ import { DELIVER_JOB, type DeliverJobData, DISPATCH_JOB, WebhookJobs } from './w
  * N). A sweep rather than a job per `crm_events` notification: the API already LISTENs for
  * those on one connection (src/events), a sweep needs no session of its own (it works
  * behind a transaction pooler and on PGlite alike), and it finds what a notification lost
- * while no process listened. `wake()` asks for a dispatch at once, for a caller that knows
- * an event has just committed.
+ * while no process listened. Every event this process hears of committing (EventsHub)
+ * also asks for a dispatch at once, so deliveries start within the commit's moment.
  */
 @Injectable()
 export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookWorker.name);
   private timer?: NodeJS.Timeout;
   private waking = false;
+  private unsubscribe?: () => void;
 
   constructor(
     @Optional() @Inject(JobQueue) private readonly queue: JobQueue | undefined,
@@ -40,6 +42,7 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly db: TenantDb,
     private readonly deliveries: WebhookDeliveriesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly hub: EventsHub,
     @Optional() private readonly housekeeping?: HousekeepingService,
   ) {}
 
@@ -67,6 +70,8 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
     );
     const interval = this.config.webhooks.dispatchIntervalMs;
     if (interval > 0) {
+      // An event committing is the moment to look; the timer catches what a notification missed.
+      this.unsubscribe = this.hub.onCommitted(() => this.wake());
       this.timer = setInterval(() => this.wake(), interval);
       this.timer.unref();
       this.wake();
@@ -90,6 +95,7 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   onApplicationShutdown(): void {
+    this.unsubscribe?.();
     clearInterval(this.timer);
   }
 }

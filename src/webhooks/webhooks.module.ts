@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
@@ -13,7 +14,7 @@ import { WebhooksService } from './webhooks.service.js';
 
 /** Outbound webhooks (issue 16): the routes, and the jobs that deliver from the outbox. Needs the JobQueue (JobsModule). */
 @Module({
-  imports: [MembersModule, NotificationsModule],
+  imports: [MembersModule, NotificationsModule, EventsModule],
   controllers: [WebhooksController],
   providers: [
     WebhooksRepository,
