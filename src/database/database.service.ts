@@ -23,6 +23,10 @@ const INTERNAL_COLUMNS = { lead: { emailKey: true, phoneKey: true, nameKey: true
 
 export const embeddedDataPath = (dataDir: string): string => join(dataDir, 'pglite');
 
+/** A pool of its own for some units of work (eventsPool). */
+export type Lane = 'events';
+const EVENTS_LANE_SIZE = 2;
+
 /** Lets tests hand the app an already-open (e.g. in-memory, pre-migrated) PGlite. */
 export const EMBEDDED_DB = Symbol('EMBEDDED_DB');
 
@@ -47,6 +51,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
   private client?: PrismaClient;
   private pool?: UnitOfWorkPool;
+  private lanePool?: UnitOfWorkPool;
   private statementNames: StatementNames | null = null;
   private pglite?: PGlite;
   /** Settles once Prisma's routing onto the unit of work is proven (verifyPrismaRouting). */
@@ -139,14 +144,14 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
    * statement (TenantDb's only caller). No connection within the pool's wait, or no
    * database: 503, as any client would be told.
    */
-  async begin<R>(opening: Opening): Promise<{ uow: UnitOfWork; rows: R[] }> {
+  async begin<R>(opening: Opening, lane?: Lane): Promise<{ uow: UnitOfWork; rows: R[] }> {
     await this.routingVerified();
-    return this.open<R>(opening);
+    return this.open<R>(opening, lane);
   }
 
-  private async open<R>(opening: Opening): Promise<{ uow: UnitOfWork; rows: R[] }> {
+  private async open<R>(opening: Opening, lane?: Lane): Promise<{ uow: UnitOfWork; rows: R[] }> {
     if (this.pool) {
-      const client = await this.checkout(this.pool);
+      const client = await this.checkout(lane === 'events' ? this.eventsPool() : this.pool);
       // A failure here (the connection lost, the opening refused) is the caller's to map; it is logged as before.
       return PgUnitOfWork.open<R>(client, this.statementNames, opening).catch((error: unknown) => {
         this.logger.warn(`Could not open a transaction: ${error instanceof Error ? error.message : String(error)}`);
@@ -155,6 +160,18 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     }
     if (this.pglite) return PgliteUnitOfWork.open<R>(this.pglite, opening, unavailable(this.logger));
     throw new Error('DatabaseService used before initialisation');
+  }
+
+  /**
+   * The events lane: two connections of their own for the event stream's fan-out, so the
+   * delivery of what just committed never queues behind the requests that are writing
+   * more (they can hold every connection of the main pool). Opened on first use.
+   */
+  private eventsPool(): UnitOfWorkPool {
+    const url = this.config.database.url;
+    if (!url) throw new Error('The events lane is for Postgres');
+    this.lanePool ??= this.createPool(url, EVENTS_LANE_SIZE);
+    return this.lanePool;
   }
 
   private checkout(pool: UnitOfWorkPool): Promise<pg.PoolClient> {
@@ -236,6 +253,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(signal?: string): Promise<void> {
     await this.client?.$disconnect();
     await this.pool?.end();
+    await this.lanePool?.end();
     // A PGlite handed in by a test is the test's to close.
     if (this.pglite && !this.providedPglite) await this.pglite.close();
     if (signal) this.logger.log(`Database connections closed after ${signal}`);

@@ -7,7 +7,7 @@ import { DomainError, ErrorCode, Forbidden } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
-import { CLS_UOW, DatabaseService } from './database.service.js';
+import { CLS_UOW, DatabaseService, type Lane } from './database.service.js';
 import type { Sql } from './sql.js';
 import { CLS_REQUEST_ID, CLS_SCOPE, CLS_TENANT, type RequestScope, type TenantContext } from './tenant-context.js';
 import type { UnitOfWork } from './unit-of-work.js';
@@ -126,7 +126,7 @@ export class TenantDb {
    * sign-up (a user that does not exist yet), login (nobody), and creating an
    * organization (its creator is its first ADMIN).
    */
-  async runTrusted<T>(ctx: TenantContext, fn: () => Promise<T>): Promise<T> {
+  async runTrusted<T>(ctx: TenantContext, fn: () => Promise<T>, lane?: Lane): Promise<T> {
     return this.transaction(
       sql`SELECT set_config('role', 'crm_app', true),
           set_config('app.current_user_id', ${ctx.userId ?? ''}, true),
@@ -135,6 +135,7 @@ export class TenantDb {
           set_config('app.request_id', ${this.requestId}, true)`,
       () => ctx,
       fn,
+      lane,
     );
   }
 
@@ -259,11 +260,12 @@ export class TenantDb {
     opening: RawBuilder<R>,
     context: (rows: R[]) => TenantContext,
     fn: () => Promise<T>,
+    lane?: Lane,
   ): Promise<T> {
     // A nested unit of work joins the open transaction (same user, same organization).
     if (this.get<UnitOfWork>(CLS_UOW)) return fn();
     return this.cls.run({ ifNested: 'inherit' }, async () => {
-      const { uow, rows } = await this.database.begin<R>(opening.compile(this.database.sql));
+      const { uow, rows } = await this.database.begin<R>(opening.compile(this.database.sql), lane);
       const timer = setTimeout(() => void uow.timeOut(), this.config.database.txTimeoutMs);
       try {
         const ctx = context(rows);

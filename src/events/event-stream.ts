@@ -41,12 +41,20 @@ export class EventStream {
     response.on('close', () => this.close());
   }
 
-  /** Writes `event` if this stream wants it; moves the cursor past it either way. */
-  offer(event: EventRow): void {
-    if (this.closed || event.seq <= this.cursor) return;
-    this.cursor = event.seq;
-    if (this.types && !matchesEventType(this.types, event.type)) return;
-    this.write(frameOf(event));
+  /**
+   * Writes the events this stream wants (those after its cursor, of its types), in one write
+   * for all of them: a write is the cost of a stream, not an event's bytes. The cursor moves
+   * past every event offered.
+   */
+  offer(events: readonly EventRow[]): void {
+    if (this.closed) return;
+    let chunk = '';
+    for (const event of events) {
+      if (event.seq <= this.cursor) continue;
+      this.cursor = event.seq;
+      if (!this.types || matchesEventType(this.types, event.type)) chunk += frameOf(event);
+    }
+    if (chunk) this.write(chunk);
   }
 
   /** Moves the cursor to `seq` when every event up to it has been offered (none was visible). */

@@ -221,7 +221,7 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
       (r) => (r.recipientId === null || r.recipientId === userId) && (!agentSees || agentSees.has(r.seq)),
     );
     for (const stream of audience.streams) {
-      for (const row of visible) stream.offer(row);
+      stream.offer(visible);
       stream.passTo(last);
     }
   }
@@ -273,7 +273,7 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   }
 
   private runInOrg<T>(orgId: string, fn: () => Promise<T>): Promise<T> {
-    return this.inContext(() => this.db.runTrusted({ orgId }, fn));
+    return this.inContext(() => this.db.runTrusted({ orgId }, fn, 'events'));
   }
 
   // A context of its own: a notification can arrive inside a request's context (PGlite
