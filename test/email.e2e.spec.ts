@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TenantDb } from '../src/database/tenant-db.js';
 import { EmailService } from '../src/email/email.service.js';
 import { EmailWorker } from '../src/email/email.worker.js';
-import { bootApp, type TestApp } from './helpers/app.js';
+import { BACKGROUND, bootApp, type TestApp } from './helpers/app.js';
 import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
 import { createContact } from './helpers/records.js';
 import { asApp } from './helpers/sql-as-app.js';
@@ -28,7 +28,7 @@ describe('Email: the outbox, its delivery by SMTP, templates and preferences', (
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    t = await bootApp({ SMTP_URL: smtp.url, EMAIL_FROM: 'Harbor CRM <crm@harbor.test>' });
+    t = await bootApp({ ...BACKGROUND, SMTP_URL: smtp.url, EMAIL_FROM: 'Harbor CRM <crm@harbor.test>' });
     a = await createOrg(t.http, 'A');
     agent = await addMember(t.http, a, 'AGENT');
   });
@@ -197,7 +197,7 @@ describe('Notification preferences: GET and PATCH /v1/me/notification-preference
   let two: User;
 
   beforeAll(async () => {
-    t = await bootApp();
+    t = await bootApp(BACKGROUND);
     one = (await createOrg(t.http, 'One')).admin;
     two = (await createOrg(t.http, 'Two')).admin;
   });

@@ -12,13 +12,13 @@ import { openPglite } from '../src/database/sql-session.js';
 import { HousekeepingService } from '../src/jobs/housekeeping.service.js';
 import { HousekeepingTasks } from '../src/jobs/housekeeping.tasks.js';
 import { type Job, JobQueue } from '../src/jobs/job-queue.js';
-import { LOCAL_SECRET } from './helpers/app.js';
+import { BACKGROUND, LOCAL_SECRET } from './helpers/app.js';
 import { freshDatabase, type TestDatabase, usingPostgres } from './helpers/database.js';
 import { addMember, as, twoOrganizations, type User } from './helpers/fixtures.js';
 import { createTicket } from './helpers/tickets.js';
 
 // Fast polling, so tests wait for jobs in tenths of a second (pg-boss polls at most every 0.5 s).
-const FAST = { JOBS_POLL_INTERVAL_MS: '100' };
+const FAST = { ...BACKGROUND, JOBS_POLL_INTERVAL_MS: '100' };
 /** The shortest retry delay each runner takes: pg-boss counts whole seconds. */
 const DELAY_SECONDS = usingPostgres() ? 1 : 0.2;
 

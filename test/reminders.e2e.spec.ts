@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app.factory.js';
 import { RemindersService } from '../src/reminders/reminders.service.js';
-import { bootApp, type TestApp } from './helpers/app.js';
+import { BACKGROUND, bootApp, type TestApp } from './helpers/app.js';
 import { usingPostgres } from './helpers/database.js';
 import { addMember, as, createOrg, type Org, type User } from './helpers/fixtures.js';
 import { createActivity, createAppointment, createContact, createListing, minutesFromNow } from './helpers/records.js';
@@ -27,7 +27,7 @@ describe('Reminders: appointment reminders, the overdue digest and listing alert
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    t = await bootApp({ SMTP_URL: smtp.url });
+    t = await bootApp({ ...BACKGROUND, SMTP_URL: smtp.url });
     reminders = t.app.get(RemindersService);
     a = await createOrg(t.http, 'A');
     b = await createOrg(t.http, 'B');
@@ -217,7 +217,7 @@ describe('Reminders: appointment reminders, the overdue digest and listing alert
   let a: Org;
 
   beforeAll(async () => {
-    t = await bootApp();
+    t = await bootApp(BACKGROUND);
     second = await createApp(t.config, { bufferLogs: false });
     await second.init();
     a = await createOrg(t.http, 'Two processes');

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import type TestAgent from 'supertest/lib/agent.js';
 import { WebhookSender } from '../src/webhooks/webhook-sender.js';
-import { bootApp, type TestApp } from './helpers/app.js';
+import { BACKGROUND, bootApp, type TestApp } from './helpers/app.js';
 import { freshDatabase } from './helpers/database.js';
 import { addMember, as, createLead, createOrg, type Org, twoOrganizations } from './helpers/fixtures.js';
 import { asApp } from './helpers/sql-as-app.js';
@@ -14,6 +14,7 @@ const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
 
 /** Fast retries and a short failure streak, so the suite sees a whole retry schedule. */
 const FAST = {
+  ...BACKGROUND,
   WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
   WEBHOOK_DISPATCH_INTERVAL_MS: '100',
   WEBHOOK_RETRY_SCHEDULE_SECONDS: '1,1',
@@ -432,7 +433,7 @@ describe('webhooks', () => {
 });
 
 describe('webhooks without WEBHOOK_ALLOW_PRIVATE_TARGETS', () => {
-  const { t, a } = twoOrganizations({ WEBHOOK_DISPATCH_INTERVAL_MS: '100' });
+  const { t, a } = twoOrganizations({ ...BACKGROUND, WEBHOOK_DISPATCH_INTERVAL_MS: '100' });
   afterEach(() => {
     jest.restoreAllMocks();
   });

@@ -81,6 +81,7 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   private readonly listeners = new Set<(orgId: string, seq: bigint) => void>();
   private unlisten?: () => Promise<void>;
   private heartbeat?: NodeJS.Timeout;
+  private beating = false;
 
   constructor(
     private readonly database: DatabaseService,
@@ -166,8 +167,11 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   private async read(orgId: string, feed: OrgFeed): Promise<void> {
     try {
       for (;;) {
+        // The streams this read is for: one that joins while it runs (a resumed stream, maybe
+        // far behind) is left to the read its arrival asked for, which starts from its cursor.
         const live = feed.streams;
         if (live.length === 0) return;
+        const reading = new Set(live);
         // Every event up to the highest seq notified before this read has committed: once
         // read past, a stream can skip to it even when none was for it.
         const committed = this.notified.get(orgId) ?? 0n;
@@ -197,13 +201,14 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
           // An AGENT promoted meanwhile is shown what an AGENT may see this once.
           this.deliver(
             audience,
+            reading,
             rows,
             wasAgent || audience.role === 'AGENT' ? (visible.get(audience.principal.userId) ?? new Set()) : undefined,
             last,
           );
         }
         if (rows.length < BATCH) {
-          for (const stream of feed.streams) stream.passTo(committed > last ? committed : last);
+          for (const stream of reading) stream.passTo(committed > last ? committed : last);
           return;
         }
       }
@@ -215,12 +220,19 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
   }
 
   /** Offers the audience what events_read shows it: `agentSees` for an AGENT, else all but others' own. */
-  private deliver(audience: Audience, rows: FanoutRow[], agentSees: Set<bigint> | undefined, last: bigint): void {
+  private deliver(
+    audience: Audience,
+    reading: ReadonlySet<EventStream>,
+    rows: FanoutRow[],
+    agentSees: Set<bigint> | undefined,
+    last: bigint,
+  ): void {
     const { userId } = audience.principal;
     const visible = rows.filter(
       (r) => (r.recipientId === null || r.recipientId === userId) && (!agentSees || agentSees.has(r.seq)),
     );
     for (const stream of audience.streams) {
+      if (!reading.has(stream)) continue;
       stream.offer(visible);
       stream.passTo(last);
     }
@@ -238,6 +250,16 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
    * is checked at once (read), but an API key revoked or a key's creator demoted is not.
    */
   private async beat(): Promise<void> {
+    if (this.beating) return; // the last beat is still checking: skip this one
+    this.beating = true;
+    try {
+      await this.beatOnce();
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  private async beatOnce(): Promise<void> {
     for (const feed of [...this.feeds.values()]) {
       for (const audience of [...feed.audiences.values()]) {
         if (!(await this.recheck(audience).catch(() => true))) continue;

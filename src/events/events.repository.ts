@@ -64,16 +64,13 @@ export class EventsRepository {
     return visible;
   }
 
-  /** The newest event the member may see (0 when none): where a new stream starts. */
+  /**
+   * The organization's last event id (0 when none), whether or not the member may see that
+   * event (app.latest_event_seq, a number only): where a stream that starts from now starts.
+   */
   async latestSeq(): Promise<bigint> {
-    const row = await this.db.sql
-      .selectFrom('events')
-      .select('seq')
-      .where('organizationId', '=', this.db.orgId)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row?.seq ?? 0n;
+    const { rows } = await sql<{ seq: string | bigint }>`SELECT app.latest_event_seq() AS seq`.execute(this.db.sql);
+    return BigInt(rows[0]?.seq ?? 0);
   }
 
   /** Housekeeping (no organization): events older than `days`, and stream tokens long expired. */

@@ -78,6 +78,11 @@ export class EventsService {
 
     reply.hijack();
     const raw = reply.raw;
+    // The client left while membership was being resolved: nothing to stream to.
+    if (raw.destroyed || reply.request.raw.destroyed) {
+      raw.end();
+      return;
+    }
     // Headers set so far (CORS, request id, rate limits) are the reply's, which hijack leaves unsent.
     const headers = Object.fromEntries(
       Object.entries(reply.getHeaders()).filter(

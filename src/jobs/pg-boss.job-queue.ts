@@ -46,6 +46,7 @@ export class PgBossJobQueue extends JobQueue implements OnApplicationBootstrap, 
   /** This process's pg-boss worker ids per queue, and which one a new job wakes next. */
   private readonly workerIds = new Map<string, string[]>();
   private readonly nextWorker = new Map<string, number>();
+  private readonly schedules = new Map<string, { cron: string; data: object; tz: string }>();
   private starting?: Promise<void>;
   private stopped = false;
 
@@ -97,11 +98,25 @@ export class PgBossJobQueue extends JobQueue implements OnApplicationBootstrap, 
     if (this.config.jobs.workers && this.starting) await this.startWorkers(name, registration);
   }
 
+  /**
+   * Records the schedule and applies it once the runner has started: a database unreachable
+   * at boot does not stop the boot (as for the API's own pool); the schedules are applied
+   * when a later send or work starts the runner.
+   */
   async schedule<T extends object>(name: string, cron: string, data?: T, options: { tz?: string } = {}): Promise<void> {
+    this.schedules.set(name, { cron, data: data ?? {}, tz: options.tz ?? 'UTC' });
+    await this.applySchedule(name).catch((error: unknown) =>
+      this.logger.warn(`Schedule ${name} not applied yet: ${errorMessage(error)}`),
+    );
+  }
+
+  private async applySchedule(name: string): Promise<void> {
+    const entry = this.schedules.get(name);
+    if (!entry) return;
     await this.queue(name);
     // A tick's job has no singleton key: at most one of them is queued (the policy's null key).
-    await this.boss.schedule(name, cron, { payload: data ?? {} } satisfies Envelope, {
-      tz: options.tz ?? 'UTC',
+    await this.boss.schedule(name, entry.cron, { payload: entry.data } satisfies Envelope, {
+      tz: entry.tz,
       ...this.retryOptions({}),
     });
   }
@@ -127,6 +142,12 @@ export class PgBossJobQueue extends JobQueue implements OnApplicationBootstrap, 
     if (this.stopped) return Promise.reject(new Error('The job runner is stopped'));
     this.starting ??= (async () => {
       await this.boss.start();
+      // Schedules recorded while the runner could not start (queue() waits for this start).
+      for (const name of this.schedules.keys()) {
+        void this.applySchedule(name).catch((error: unknown) =>
+          this.logger.warn(`Schedule ${name} not applied: ${errorMessage(error)}`),
+        );
+      }
       if (!this.config.jobs.workers) return;
       for (const [name, registration] of this.registrations) await this.startWorkers(name, registration);
     })().catch((error: unknown) => {

@@ -19,6 +19,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The background work an app boots with in production: the job runner and the webhooks' sweep. */
+export const BACKGROUND = { JOBS_WORKERS: 'true', WEBHOOK_DISPATCH_INTERVAL_MS: '1000' } as const;
+
 /**
  * Boots the real application on a fresh migrated database (PGlite, or Postgres with
  * TEST_DATABASE_URL), or on `existing` (a second process on the same database: closing
@@ -38,6 +41,11 @@ export async function bootApp(env: Record<string, string> = {}, existing?: TestD
     RATE_LIMIT_PER_MINUTE: '1000000',
     PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
     ...(db.url ? { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '4' } : {}),
+    // No background work unless a spec asks for it (BACKGROUND): on PGlite, the database's one
+    // connection is the test's too, and a job polling between a spec's BEGIN and COMMIT would run
+    // inside the spec's transaction.
+    JOBS_WORKERS: 'false',
+    WEBHOOK_DISPATCH_INTERVAL_MS: '0',
     ...env,
   });
   const app = await createApp(config, { pglite: db.pglite, bufferLogs: false });

@@ -110,6 +110,15 @@ CREATE FUNCTION app.events_for_fanout(p_after bigint, p_limit integer)
    LIMIT least(p_limit, 1000)
 $$;
 
+-- The current organization's last event id (0 when none): where a stream that starts from
+-- now starts. A number only, for any member (an AGENT's own newest visible event could be
+-- days old, and finding it would scan every event since through the policy).
+CREATE FUNCTION app.latest_event_seq() RETURNS bigint
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+  AS $$
+  SELECT coalesce((SELECT c.last_seq FROM public.event_counters c WHERE c.organization_id = app.current_org_id()), 0)
+$$;
+
 -- …and which of those events in (p_from, p_to] each AGENT of p_agents may see: events_read
 -- itself decides, evaluated as each of them in turn (the function runs as the caller,
 -- crm_app, with that member's settings; the settings are cleared again at the end). One
@@ -294,6 +303,8 @@ CREATE POLICY event_stream_tokens_mint ON event_stream_tokens FOR INSERT TO crm_
     organization_id = (SELECT app.current_org_id())
     AND user_id = (SELECT app.current_user_id())
     AND (SELECT app.current_member_role()) IS NOT NULL
+    -- A member signed in as themselves: a key would mint its creator's unscoped stream.
+    AND (SELECT app.current_api_key_id()) IS NULL
   );
 GRANT INSERT ON event_stream_tokens TO crm_app;
 CREATE POLICY event_stream_tokens_owner_all ON event_stream_tokens FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
@@ -315,6 +326,10 @@ CREATE FUNCTION app.purge_event_stream_tokens() RETURNS bigint
   AS $$
 DECLARE n bigint;
 BEGIN
+  -- System work only (the job runner's unit of work: no user, no organization).
+  IF NOT (app.current_user_id() IS NULL AND app.current_org_id() IS NULL) THEN
+    RAISE EXCEPTION 'purge_event_stream_tokens is for the job runner';
+  END IF;
   DELETE FROM public.event_stream_tokens WHERE expires_at < now() - interval '1 hour';
   GET DIAGNOSTICS n = ROW_COUNT;
   RETURN n;
@@ -326,6 +341,10 @@ CREATE FUNCTION app.purge_events(p_days integer DEFAULT 30) RETURNS bigint
   AS $$
 DECLARE n bigint;
 BEGIN
+  -- System work only (the job runner's unit of work: no user, no organization).
+  IF NOT (app.current_user_id() IS NULL AND app.current_org_id() IS NULL) THEN
+    RAISE EXCEPTION 'purge_events is for the job runner';
+  END IF;
   IF p_days < 1 THEN
     RAISE EXCEPTION 'purge_events: keep at least one day';
   END IF;
@@ -339,11 +358,12 @@ $$;
 -- Grants, and Supabase's Data API
 ------------------------------------------------------------------------------
 
-REVOKE ALL ON FUNCTION app.emit_event(), app.events_for_fanout(bigint, integer),
+REVOKE ALL ON FUNCTION app.emit_event(), app.events_for_fanout(bigint, integer), app.latest_event_seq(),
   app.events_visible_to_agents(uuid[], bigint, bigint), app.events_attach(regclass, text, text, text, text, text[]),
   app.redeem_stream_token(bytea), app.purge_event_stream_tokens(), app.purge_events(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app.redeem_stream_token(bytea), app.purge_event_stream_tokens(), app.purge_events(integer),
-  app.events_for_fanout(bigint, integer), app.events_visible_to_agents(uuid[], bigint, bigint) TO crm_app;
+  app.events_for_fanout(bigint, integer), app.events_visible_to_agents(uuid[], bigint, bigint),
+  app.latest_event_seq() TO crm_app;
 
 DO $$
 DECLARE r text;

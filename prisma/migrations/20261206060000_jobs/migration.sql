@@ -48,7 +48,11 @@ CREATE POLICY job_failures_admin_retry ON job_failures FOR UPDATE TO crm_app
 -- Written by the job runner acting for the job's organization (no member role: a job is
 -- nobody's request), into that organization only.
 CREATE POLICY job_failures_record ON job_failures FOR INSERT TO crm_app
-  WITH CHECK (organization_id = (SELECT app.current_org_id()));
+  WITH CHECK (
+    organization_id = (SELECT app.current_org_id())
+    -- Never a member's request: a forged failure would be re-sent as a job by its retry.
+    AND (SELECT app.current_user_id()) IS NULL
+  );
 GRANT SELECT, INSERT ON job_failures TO crm_app;
 GRANT UPDATE (retried_at) ON job_failures TO crm_app;
 
@@ -134,6 +138,7 @@ CREATE FUNCTION app.storage_deletions_due(p_grace_seconds integer, p_limit integ
   AS $$
   SELECT storage_path FROM public.storage_deletions
    WHERE queued_at <= now() - make_interval(secs => p_grace_seconds)
+     AND app.current_user_id() IS NULL AND app.current_org_id() IS NULL  -- system work only
    ORDER BY queued_at LIMIT p_limit
 $$;
 
@@ -144,6 +149,10 @@ CREATE FUNCTION app.storage_deletions_done(p_paths text[]) RETURNS integer
   AS $$
 DECLARE n integer;
 BEGIN
+  -- System work only (the job runner's unit of work: no user, no organization).
+  IF NOT (app.current_user_id() IS NULL AND app.current_org_id() IS NULL) THEN
+    RAISE EXCEPTION 'storage_deletions_done is for the job runner';
+  END IF;
   DELETE FROM public.storage_deletions d
    WHERE d.storage_path = ANY (p_paths)
      AND NOT EXISTS (SELECT 1 FROM public.ticket_attachments a WHERE a.storage_path = d.storage_path);

@@ -196,6 +196,8 @@ CREATE FUNCTION app.webhook_signing_secrets(p_webhook uuid)
    WHERE w.id = p_webhook
      AND w.organization_id = app.current_org_id()
      AND app.current_member_role() = 'ADMIN'
+     -- The delivery job's unit of work (no user): never a member's request, an ADMIN's included.
+     AND app.current_user_id() IS NULL
 $$;
 
 -- Gives a webhook a new secret; the current one keeps signing until p_previous_until (null:
@@ -234,6 +236,7 @@ CREATE FUNCTION app.webhook_dispatch_work(p_limit integer DEFAULT 100)
     FROM public.event_counters c
     LEFT JOIN public.webhook_cursors k ON k.organization_id = c.organization_id
    WHERE c.last_seq > coalesce(k.last_seq, 0)
+     AND app.current_user_id() IS NULL AND app.current_org_id() IS NULL  -- system work only
      AND EXISTS (SELECT 1 FROM public.webhooks w WHERE w.organization_id = c.organization_id AND w.enabled)
    ORDER BY c.last_seq - coalesce(k.last_seq, 0) DESC
    LIMIT p_limit
@@ -249,6 +252,7 @@ CREATE FUNCTION app.webhook_overdue_deliveries(p_overdue_seconds integer, p_limi
   SELECT d.organization_id, d.id, d.attempts
     FROM public.webhook_deliveries d
    WHERE d.status = 'PENDING'
+     AND app.current_user_id() IS NULL AND app.current_org_id() IS NULL  -- system work only
      AND d.next_attempt_at < now() - make_interval(secs => p_overdue_seconds)
      AND (d.leased_until IS NULL OR d.leased_until < now())
    ORDER BY d.next_attempt_at
@@ -261,6 +265,10 @@ CREATE FUNCTION app.purge_webhook_deliveries(p_days integer DEFAULT 30) RETURNS 
   AS $$
 DECLARE n bigint;
 BEGIN
+  -- System work only (the job runner's unit of work: no user, no organization).
+  IF NOT (app.current_user_id() IS NULL AND app.current_org_id() IS NULL) THEN
+    RAISE EXCEPTION 'purge_webhook_deliveries is for the job runner';
+  END IF;
   IF p_days < 1 THEN
     RAISE EXCEPTION 'purge_webhook_deliveries: keep at least one day';
   END IF;
