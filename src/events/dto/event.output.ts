@@ -38,8 +38,10 @@ export class EventData {
   id!: string;
 
   @ApiProperty({
-    type: [String],
+    type: String,
+    isArray: true,
     maxItems: 100,
+    items: { type: 'string', maxLength: 64 },
     example: ['assignedToId', 'status'],
     description:
       'On an update, the names of the fields that changed (never their values: read the record, under your own ' +
@@ -106,6 +108,7 @@ export class EventPage {
 
 export class StreamTokenOutput {
   @ApiProperty({
+    maxLength: 47,
     example: 'est_q3Zr0m1Xb2c4d5e6f7g8h9i0j1k2l3m4n5o6p7q8r9s',
     description: 'Single use, valid for 60 seconds: open the stream with `?token=` before then',
   })
@@ -115,6 +118,7 @@ export class StreamTokenOutput {
   expiresAt!: string;
 
   @ApiProperty({
+    maxLength: 100,
     example: '/v1/events/stream?token=est_q3Zr0m1Xb2c4d5e6f7g8h9i0j1k2l3m4n5o6p7q8r9s',
     description: 'The stream URL with the token, for `new EventSource(url)`',
   })

@@ -23,7 +23,7 @@ export class WebhookOutput {
     type: String,
     enum: DISABLED_REASONS,
     nullable: true,
-    example: null,
+    example: 'FAILURES',
     description:
       'Why the server disabled it: GONE (the endpoint answered 410), FAILURES (too many deliveries in a row failed); null otherwise',
   })
