@@ -45,8 +45,10 @@ const TAGS: Record<string, string> = {
   listings: 'Properties for sale or rent, with their price and status history',
   activities: 'Calls, emails, meetings and tasks on any record',
   appointments: 'Showings and meetings on the calendar, also as an iCalendar feed',
-  Timeline: "Each record's activities, appointments and changes, newest first",
   notifications: "The signed-in member's notifications",
+  events: 'What changed, as it commits: a page of the outbox, or a live Server-Sent Events stream',
+  webhooks: "Signed HTTP deliveries of the organization's events to its other systems (ADMIN)",
+  jobs: 'Background work that failed for good (the dead letter), and retrying it (ADMIN)',
   'api-keys': "Keys for the organization's integrations (ADMIN): scoped, revocable, rotatable",
   tickets: 'Support tickets: workflow, assignees, comments, attachments and share links',
   audit: "Who changed what: the organization's change history, recorded by the database",
@@ -107,6 +109,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   documentValidationRules(app.get(ModulesContainer));
   const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+    autoTagControllers: false, // every route is tagged by its resource; no extra tag named after its controller
     extraModels: [ErrorBody],
   });
   return applyContract(document);
@@ -117,7 +120,9 @@ export function setupOpenApi(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/json',
     yamlDocumentUrl: 'docs/yaml',
-    swaggerOptions: { persistAuthorization: true },
+    // Over 100 operations Swagger UI renders only what is scrolled into view: links to an operation
+    // (#/leads/Leads_list) and the tag filter are how people find one.
+    swaggerOptions: { persistAuthorization: true, deepLinking: true, filter: true },
   });
 }
 
