@@ -10,7 +10,7 @@ describe('EmailTransport without SMTP_URL: the log transport', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-mail-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('writes an .eml file (owner-only) and logs recipient, subject and file, never the body', async () => {
+  it('writes an .eml file (owner-only) and logs the masked recipient, subject and file, never the body or the whole address', async () => {
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOCAL_AUTH_JWT_SECRET: 'x'.repeat(32) });
     const transport = new EmailTransport(config);
     expect(transport.kind).toBe('log');
@@ -37,7 +37,8 @@ describe('EmailTransport without SMTP_URL: the log transport', () => {
     expect(eml).toContain('To: dana@example.test');
     expect(eml).toContain('filename=a.ics');
     const lines = logged.mock.calls.map(([message]) => String(message));
-    expect(lines).toEqual([expect.stringContaining('dana@example.test')]);
+    expect(lines).toEqual([expect.stringContaining('d***@example.test')]);
+    expect(lines[0]).not.toContain('dana@');
     expect(lines[0]).toContain('"Your reply"');
     expect(lines[0]).toContain(file);
     expect(lines[0]).not.toContain('SECRET_TOKEN');

@@ -7,10 +7,18 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { ClaimedEmail } from './email.repository.js';
 
 /**
+ * Well inside the five-minute lease a send holds its message for (email.repository.ts):
+ * nodemailer's defaults (2 min to connect, 10 min of socket silence) would let a stalled
+ * server outlive the lease, and a second worker send the message again.
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+
+/**
  * Where messages leave: SMTP when SMTP_URL is set, else the log transport, which writes each
  * message as an .eml file under DATA_DIR/mail/ (open it in any mail client). Either way the
- * log names only the recipient, the subject and the file or message id: bodies hold links
- * that are secrets (share links, later invitations and password resets).
+ * log names only the outbox id, the masked recipient (`m***@example.com`: enough to tell two
+ * apart, not a mailing list), the subject and the file or message id: bodies hold links that
+ * are secrets (share links, later invitations and password resets).
  */
 @Injectable()
 export class EmailTransport implements OnApplicationShutdown {
@@ -22,7 +30,7 @@ export class EmailTransport implements OnApplicationShutdown {
     const { smtpUrl } = config.email;
     this.smtp = Boolean(smtpUrl);
     this.transporter = smtpUrl
-      ? nodemailer.createTransport(smtpUrl)
+      ? nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS })
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
@@ -49,12 +57,14 @@ export class EmailTransport implements OnApplicationShutdown {
     });
     if (this.smtp) {
       this.logger.log(
-        `Email ${email.kind} sent to ${email.toAddress}: "${email.subject}" (${info.messageId ?? 'no id'})`,
+        `Email ${email.id} (${email.kind}) sent to ${maskAddress(email.toAddress)}: "${email.subject}" (${info.messageId ?? 'no id'})`,
       );
       return;
     }
     const file = await this.writeEml(Buffer.isBuffer(info.message) ? info.message : Buffer.alloc(0));
-    this.logger.log(`Email ${email.kind} to ${email.toAddress}: "${email.subject}" written to ${file}`);
+    this.logger.log(
+      `Email ${email.id} (${email.kind}) to ${maskAddress(email.toAddress)}: "${email.subject}" written to ${file}`,
+    );
   }
 
   private async writeEml(message: Buffer): Promise<string> {
@@ -69,4 +79,10 @@ export class EmailTransport implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.transporter.close();
   }
+}
+
+/** `maria@example.com` → `m***@example.com`: the domain and the first character only. */
+export function maskAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 1 ? '***' : `${address[0]}***${address.slice(at)}`;
 }

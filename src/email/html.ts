@@ -32,7 +32,11 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return new SafeHtml(strings.reduce((out, s, i) => out + render(values[i - 1]) + s));
 }
 
-/** A URL for an href: only http(s), escaped as an attribute. Anything else renders as '#'. */
+/**
+ * A URL for an href: absolute http(s), or a path on this server. Anything else renders as '#',
+ * `//host` and `/\host` included (a browser reads both as another host).
+ */
 export function href(url: string): SafeHtml {
-  return new SafeHtml(/^https?:\/\//i.test(url) || url.startsWith('/') ? escapeHtml(url) : '#');
+  const ok = /^https?:\/\//i.test(url) || /^\/(?![/\\])/.test(url);
+  return new SafeHtml(ok ? escapeHtml(url) : '#');
 }

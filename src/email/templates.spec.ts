@@ -27,6 +27,8 @@ describe('html``', () => {
     expect(href('https://x.test/a?b=1&c="2"').value).toBe('https://x.test/a?b=1&amp;c=&quot;2&quot;');
     expect(href('/v1/public/tickets/abc').value).toBe('/v1/public/tickets/abc');
     expect(href('javascript:alert(1)').value).toBe('#');
+    expect(href('//evil.test/x').value).toBe('#');
+    expect(href('/\\evil.test/x').value).toBe('#');
   });
 });
 

@@ -76,7 +76,10 @@ class OrgFeed {
 export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(EventsHub.name);
   private readonly feeds = new Map<string, OrgFeed>();
-  /** The highest seq notified per organization: every event up to it has committed. */
+  /**
+   * The highest seq notified per organization with open streams here: every event up to it has
+   * committed. Kept only while the organization has a feed, so it is as large as `feeds`.
+   */
   private readonly notified = new Map<string, bigint>();
   private readonly listeners = new Set<(orgId: string, seq: bigint) => void>();
   private unlisten?: () => Promise<void>;
@@ -135,7 +138,10 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     if (!feed || !audience) return;
     audience.streams.delete(stream);
     if (audience.streams.size === 0) feed.audiences.delete(key);
-    if (feed.audiences.size === 0) this.feeds.delete(orgId);
+    if (feed.audiences.size === 0) {
+      this.feeds.delete(orgId);
+      this.notified.delete(orgId);
+    }
   }
 
   /**
@@ -151,8 +157,9 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     const [orgId, seqText] = payload.split(':');
     if (!orgId || !seqText || !/^[0-9]+$/.test(seqText)) return;
     const seq = BigInt(seqText);
-    if (seq > (this.notified.get(orgId) ?? 0n)) this.notified.set(orgId, seq);
-    this.feeds.get(orgId)?.wake();
+    const feed = this.feeds.get(orgId);
+    if (feed && seq > (this.notified.get(orgId) ?? 0n)) this.notified.set(orgId, seq);
+    feed?.wake();
     for (const listener of this.listeners) listener(orgId, seq);
   }
 
