@@ -276,6 +276,38 @@ describe('background jobs across restarts and shutdowns', () => {
   });
 
   (usingPostgres() ? it.skip : it)(
+    'releases a running singleton job whose key was queued again meanwhile: the queued one runs (embedded runner)',
+    async () => {
+      const dir = newDir();
+      const app = await bootOn(db, dir, { JOBS_SHUTDOWN_TIMEOUT_MS: '1000' });
+      const name = queueName('twin');
+      const runs: unknown[] = [];
+      await queueOf(app).work(name, async (job) => {
+        runs.push(job.data);
+        await sleep(3000);
+      });
+      await queueOf(app).send(name, { n: 1 }, { singletonKey: 'org-1' });
+      await eventually(() => runs.length === 1);
+      // Sent while the first runs: queued, the key's one queued job.
+      expect(await queueOf(app).send(name, { n: 2 }, { singletonKey: 'org-1', startAfter: 60 })).toEqual(
+        expect.any(String),
+      );
+      await app.close(); // the first is still running: released, and superseded by the queued one
+
+      const rows = await db.admin.query<{ state: string; data: unknown }>(
+        'SELECT state, data FROM embedded_jobs WHERE queue = $1 ORDER BY created_at',
+        [name],
+      );
+      expect(rows.map((r) => [r.state, r.data])).toEqual([
+        ['completed', { n: 1 }],
+        ['created', { n: 2 }],
+      ]);
+      const again = await bootOn(db, dir);
+      await again.close();
+    },
+  );
+
+  (usingPostgres() ? it.skip : it)(
     'keeps a queued job across a restart of the app on the same data directory (embedded runner)',
     async () => {
       // A PGlite data directory on disk, as `npm start` uses (DATA_DIR/pglite), already migrated.

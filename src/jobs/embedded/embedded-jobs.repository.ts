@@ -73,6 +73,7 @@ export class EmbeddedJobsRepository {
 
   /** Back in the queue after `delaySeconds`, one retry more. */
   async retryLater(id: string, delaySeconds: number, error: string): Promise<void> {
+    if (await this.supersede([id])) return;
     await sql`
       UPDATE embedded_jobs SET state = 'created', retry_count = retry_count + 1, started_at = NULL, last_error = ${error},
              start_after = now() + make_interval(secs => ${delaySeconds})
@@ -91,10 +92,32 @@ export class EmbeddedJobsRepository {
    * one process and none of its jobs can still be running then.
    */
   async release(ids?: readonly string[]): Promise<number> {
+    await this.supersede(ids);
     const { rows } = await sql<{ id: string }>`
       UPDATE embedded_jobs SET state = 'created', started_at = NULL
        WHERE state = 'active' AND (${ids === undefined} OR id = ANY (${ids ?? []}::uuid[]))
       RETURNING id`.execute(this.db.sql);
+    return rows.length;
+  }
+
+  /**
+   * Finishes active singleton jobs (these, or all) that going back to the queue would make a
+   * second queued job for their key: one already queued with it (sent while this one ran), or
+   * another active one with it. That queued job, or the one kept, does the work; without this
+   * the unique index refuses the whole release, and a boot with such a pair fails. Returns
+   * how many were finished.
+   */
+  private async supersede(ids?: readonly string[]): Promise<number> {
+    const { rows } = await sql<{ id: string }>`
+      UPDATE embedded_jobs j
+         SET state = 'completed', completed_at = now(), last_error = 'superseded by a queued job with the same singleton key'
+       WHERE j.state = 'active' AND j.singleton_key IS NOT NULL
+         AND (${ids === undefined} OR j.id = ANY (${ids ?? []}::uuid[]))
+         AND EXISTS (SELECT 1 FROM embedded_jobs q
+                      WHERE q.queue = j.queue AND q.singleton_key = j.singleton_key AND q.id <> j.id
+                        AND (q.state = 'created' OR (q.state = 'active' AND q.id < j.id
+                             AND (${ids === undefined} OR q.id = ANY (${ids ?? []}::uuid[])))))
+      RETURNING j.id`.execute(this.db.sql);
     return rows.length;
   }
 
