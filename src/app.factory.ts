@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import { Logger, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { clientErrorHandler } from './http/client-error.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { ClsService } from 'nestjs-cls';
@@ -67,6 +68,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // gets the API's error shape and request id too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
       sendError(error, request, reply, frameworkLogger),
+    // And what Node's parser refuses before there is a request (headers over 16 KiB).
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options.pglite ?? null),

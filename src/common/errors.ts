@@ -22,6 +22,9 @@ export enum ErrorCode {
   AlreadyMember = 'ALREADY_MEMBER',
   LastAdmin = 'LAST_ADMIN',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  HeadersTooLarge = 'HEADERS_TOO_LARGE',
+  MalformedRequest = 'MALFORMED_REQUEST',
+  RequestTimeout = 'REQUEST_TIMEOUT',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   BusinessRule = 'BUSINESS_RULE_VIOLATION',
   InvalidAssignee = 'INVALID_ASSIGNEE',
@@ -104,6 +107,12 @@ export const ERROR_CATALOGUE = {
     'If-Match names a version that is no longer current; the ETag header has the current one',
   ],
   [ErrorCode.PayloadTooLarge]: [413, 'The body is too large'],
+  [ErrorCode.HeadersTooLarge]: [
+    431,
+    'The request line and headers exceed 16 KiB (a long query string counts): send fewer or shorter filters',
+  ],
+  [ErrorCode.MalformedRequest]: [400, 'Not a well-formed HTTP request'],
+  [ErrorCode.RequestTimeout]: [408, 'The request was not received in time'],
   [ErrorCode.UnsupportedMediaType]: [
     415,
     'The body is not JSON (or, on upload routes, multipart/form-data of an accepted type)',
