@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TenantDb } from '../src/database/tenant-db.js';
 import { EmailService } from '../src/email/email.service.js';
 import { EmailWorker } from '../src/email/email.worker.js';
+import { HousekeepingService } from '../src/jobs/housekeeping.service.js';
 import { BACKGROUND, bootApp, type TestApp } from './helpers/app.js';
 import { addMember, as, createLead, createOrg, type Org, type User } from './helpers/fixtures.js';
 import { createContact } from './helpers/records.js';
@@ -163,6 +164,43 @@ describe('Email: the outbox, its delivery by SMTP, templates and preferences', (
     const mail = await smtp.waitFor(address);
     expect(mail.subject).toBe('Left behind');
     expect((await outboxTo(address))[0]).toMatchObject({ status: 'SENT' });
+  });
+
+  it('deletes sent and failed messages after 14 days, never a pending one or a recent one', async () => {
+    const rows: [string, string, string][] = [
+      ['SENT', '15 days', 'old-sent'],
+      ['FAILED', '15 days', 'old-failed'],
+      ['PENDING', '15 days', 'old-pending'],
+      ['SENT', '13 days', 'recent-sent'],
+    ];
+    const tag = randomUUID().slice(0, 8);
+    for (const [status, age, name] of rows) {
+      await t.db.admin.query(
+        // Leased, so the background sweep leaves the pending one alone meanwhile.
+        `INSERT INTO email_outbox (organization_id, id, kind, to_address, subject, text, html, status, created_at, locked_until)
+         VALUES ($1, $2, 'LEAD_ASSIGNED', $3, 'Retention', 'text', '<p>html</p>', $4, now() - $5::interval, now() + interval '1 hour')`,
+        [a.id, randomUUID(), `${name}-${tag}@example.test`, status, age],
+      );
+    }
+    const task = t.app
+      .get(HousekeepingService)
+      .list()
+      .find((x) => x.name === 'housekeeping.email-outbox')!;
+    expect(await task.run()).toBeGreaterThanOrEqual(2);
+    const left = await t.db.admin.query<{ to_address: string }>(
+      'SELECT to_address FROM email_outbox WHERE to_address LIKE $1 ORDER BY to_address',
+      [`%-${tag}@example.test`],
+    );
+    expect(left.map((r) => r.to_address.split('-')[0] + '-' + r.to_address.split('-')[1])).toEqual([
+      'old-pending',
+      'recent-sent',
+    ]);
+    // Not from a request: the function refuses any unit of work with a user.
+    await expect(
+      asApp(t.db.admin, { org: a.id, user: a.admin.id, role: 'ADMIN' }, () =>
+        t.db.admin.query('SELECT app.purge_emails(1, 10)'),
+      ),
+    ).rejects.toThrow(/job runner/);
   });
 
   it('the API role only inserts: it cannot read the outbox, and the sender functions answer no request', async () => {

@@ -62,4 +62,10 @@ export class EmailRepository {
       SELECT * FROM app.pending_emails(make_interval(secs => ${olderThanSeconds}), ${limit})`.execute(this.db.sql);
     return rows;
   }
+
+  /** Deletes sent and failed messages older than `days` (at most `limit`); the job runner's unit of work only. */
+  async purgeFinished(days: number, limit: number): Promise<number> {
+    const { rows } = await sql<{ n: string }>`SELECT app.purge_emails(${days}, ${limit}) AS n`.execute(this.db.sql);
+    return Number(rows[0]?.n ?? 0);
+  }
 }

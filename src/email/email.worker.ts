@@ -1,5 +1,6 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db.js';
+import { HousekeepingService } from '../jobs/housekeeping.service.js';
 import { type Job, JobQueue } from '../jobs/job-queue.js';
 import { EmailRepository } from './email.repository.js';
 import { EMAIL_MAX_ATTEMPTS, EMAIL_SEND_JOB, type EmailSendJob, emailJobOptions } from './email.service.js';
@@ -9,6 +10,9 @@ export const EMAIL_SWEEP_JOB = 'email.sweep';
 /** A message still PENDING this long after its commit lost its job (a crash, a full queue). */
 const SWEEP_AFTER_SECONDS = 60;
 const SWEEP_BATCH = 200;
+/** Sent and failed messages are deleted this long after they were written (their bodies hold secret links). */
+export const EMAIL_RETENTION_DAYS = 14;
+const PURGE_BATCH = 10_000;
 
 /**
  * Delivers the outbox: `email.send` sends one message, `email.sweep` (every minute)
@@ -16,7 +20,7 @@ const SWEEP_BATCH = 200;
  * conversation: claim (one short transaction), send, record the outcome (another).
  */
 @Injectable()
-export class EmailWorker implements OnApplicationBootstrap {
+export class EmailWorker implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(EmailWorker.name);
 
   constructor(
@@ -24,7 +28,16 @@ export class EmailWorker implements OnApplicationBootstrap {
     private readonly emails: EmailRepository,
     private readonly transport: EmailTransport,
     private readonly jobs: JobQueue,
+    private readonly housekeeping: HousekeepingService,
   ) {}
+
+  onModuleInit(): void {
+    this.housekeeping.register({
+      name: 'housekeeping.email-outbox',
+      cron: '37 3 * * *',
+      run: () => this.db.runTrusted({}, () => this.emails.purgeFinished(EMAIL_RETENTION_DAYS, PURGE_BATCH)),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.jobs.work<EmailSendJob>(EMAIL_SEND_JOB, (job) => this.deliver(job), { concurrency: 4 });
