@@ -24,11 +24,16 @@ export const MAX_TIMELINE_MONTHS = 120;
 
 /** A whole number of points, 0–max. */
 const Points = (max: number, example: number, description: string): PropertyDecorator => {
-  const decorators = [ApiProperty({ minimum: 0, maximum: max, example, description }), IsInt(), Min(0), Max(max)];
+  const decorators = [
+    ApiProperty({ type: 'integer', minimum: 0, maximum: max, example, description }),
+    IsInt(),
+    Min(0),
+    Max(max),
+  ];
   return (target, key) => decorators.forEach((d) => d(target, key));
 };
 
-const SOURCE_EXAMPLE: Record<LeadSource, number> = {
+export const SOURCE_EXAMPLE: Record<LeadSource, number> = {
   REFERRAL: 25,
   PARTNER: 20,
   EVENT: 15,
@@ -55,7 +60,11 @@ for (const source of Object.values(LeadSource)) {
 
 /** PUT /v1/settings/lead-scoring: every weight and rule (send back what GET answered, changed). */
 export class LeadScoringSettingsInput {
-  @ApiProperty({ type: SourceWeightsInput, description: 'Points by lead source, every LeadSource named' })
+  @ApiProperty({
+    type: SourceWeightsInput,
+    example: SOURCE_EXAMPLE,
+    description: 'Points by lead source, every LeadSource named',
+  })
   @IsDefined()
   @IsObject()
   @ValidateNested()

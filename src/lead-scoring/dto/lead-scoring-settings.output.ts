@@ -1,18 +1,21 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { LeadSource } from '../../generated/prisma/enums.js';
 import { LinkIdProperty, NullableInstantProperty } from '../../common/output-fields.js';
-import { LeadScoringSettingsInput, WEIGHT_BOUNDS } from './lead-scoring-settings.input.js';
+import { LeadScoringSettingsInput, SOURCE_EXAMPLE, WEIGHT_BOUNDS } from './lead-scoring-settings.input.js';
 
 /** Points by lead source, every LeadSource named. */
 export class SourceWeightsOutput {
   [source: string]: number;
 }
 for (const source of Object.values(LeadSource)) {
-  ApiProperty({ minimum: 0, maximum: WEIGHT_BOUNDS.source, example: 10 })(SourceWeightsOutput.prototype, source);
+  ApiProperty({ type: 'integer', minimum: 0, maximum: WEIGHT_BOUNDS.source, example: 10 })(
+    SourceWeightsOutput.prototype,
+    source,
+  );
 }
 
 export class LeadScoringSettingsOutput extends OmitType(LeadScoringSettingsInput, ['sourceWeights'] as const) {
-  @ApiProperty({ type: SourceWeightsOutput }) sourceWeights!: SourceWeightsOutput;
+  @ApiProperty({ type: SourceWeightsOutput, example: SOURCE_EXAMPLE }) sourceWeights!: SourceWeightsOutput;
   @ApiProperty({ example: false, description: 'true: the organization never changed them (the defaults)' })
   isDefault!: boolean;
   @NullableInstantProperty() updatedAt!: string | null;
