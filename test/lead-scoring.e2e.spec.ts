@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { HousekeepingService } from '../src/jobs/housekeeping.service.js';
 import { addMember, as, createLead, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
 
 function expectError(res: { status: number; body: any }, statusCode: number, code?: string): void {
@@ -214,6 +215,32 @@ describe('lead scoring: computed scores, weights, override, qualify', () => {
       expect(await getLead(other.id)).toMatchObject({ computedScore: 15 });
       await t.http.delete(`/v1/activities/${note.id}`).set(as(a.admin, a.id)).expect(204);
       expect(await getLead(other.id)).toMatchObject({ computedScore: 13 });
+    });
+
+    it('loses its recency as days pass: the daily job rescores the leads whose band lapsed', async () => {
+      const created = await lead(complete());
+      await activity(created.id, { type: 'CALL', title: 'Call', completedAt: new Date().toISOString() });
+      const contacted = await getLead(created.id);
+      expect(contacted.computedScore).toBe(69); // 57 + 2 (activity) + 10 (contacted today)
+      const other = await lead(complete(), undefined, b);
+      // Ten days pass (written without an organization: nothing rescores by itself).
+      for (const id of [created.id, other.id])
+        await t.db.admin.query(
+          "UPDATE leads SET last_contact_at = now() - interval '10 days', computed_score = 80 WHERE id = $1",
+          [id],
+        );
+      const task = t.app
+        .get(HousekeepingService)
+        .list()
+        .find((x) => x.name === 'housekeeping.lead-recency');
+      expect(await task!.run()).toBeGreaterThanOrEqual(2);
+      expect(await getLead(created.id)).toMatchObject({ computedScore: 64, scoreValue: 64 }); // half the recency
+      const [row] = await t.db.admin.query<{ computed_score: number }>(
+        'SELECT computed_score FROM leads WHERE id = $1',
+        [other.id],
+      );
+      expect(row.computed_score).toBe(62); // B's lead, in B: 57 + 5
+      expect(await task!.run()).toBe(0);
     });
 
     it('writes nothing when a recompute changes nothing: no version, no event, no audit row', async () => {

@@ -45,6 +45,15 @@ export class LeadScoringRepository {
     });
   }
 
+  /**
+   * Every organization's leads whose recency may have lapsed, rescored (app.rescore_lapsed_recency):
+   * for the job runner's unit of work (no user, no organization). How many changed.
+   */
+  async rescoreLapsedRecency(): Promise<number> {
+    const { rows } = await sql<{ n: number }>`SELECT app.rescore_lapsed_recency() AS n`.execute(this.db.sql);
+    return rows[0].n;
+  }
+
   /** Rescores every lead of the organization in one UPDATE, writing only the changed ones; their count. */
   async rescoreAll(): Promise<number> {
     const { rows } = await sql<{ n: number }>`SELECT app.rescore_leads() AS n`.execute(this.db.sql);

@@ -10,7 +10,8 @@
 --     only when its score changes (a recompute that changes nothing does not write: no
 --     version, no audit row, no event);
 --   * the settings: the API rescores every lead of the organization in one UPDATE, in the
---     transaction that changes them.
+--     transaction that changes them;
+--   * time: a daily job rescores the leads whose recency (days since last contact) may have lapsed.
 -- computed_score is always the computed value; score_value (and the derived HOT/WARM/COLD
 -- score) follows it unless score_override is set — a client that writes scoreValue sets it.
 --
@@ -300,15 +301,60 @@ CREATE TRIGGER appointments_score AFTER INSERT OR DELETE OR UPDATE OF lead_id, s
   FOR EACH ROW EXECUTE FUNCTION app.rescore_lead_of_row();
 
 ------------------------------------------------------------------------------
+-- Recency lapses with time, not with a write
+------------------------------------------------------------------------------
+
+-- Once a day (housekeeping.lead-recency, src/lead-scoring/lead-scoring.housekeeping.ts): the
+-- leads last contacted 7 to 35 days ago — those whose recency band may have lapsed since they
+-- were scored (7 and 30 days, with five days' slack for missed runs) — are rescored in their
+-- organization, writing only the changed ones; returns how many changed. For the job runner
+-- only (no user, no organization); each organization's leads are rescored with that
+-- organization set, so the scoring functions and triggers run as they do for a request.
+CREATE FUNCTION app.rescore_lapsed_recency() RETURNS integer
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+  AS $$
+DECLARE
+  v_org      uuid;
+  v_settings lead_scoring_settings;
+  v_n        integer;
+  v_total    integer := 0;
+BEGIN
+  IF app.current_user_id() IS NOT NULL OR app.current_org_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'rescore_lapsed_recency is for the job runner: no user, no organization';
+  END IF;
+  FOR v_org IN
+    SELECT DISTINCT l.organization_id FROM public.leads l
+     WHERE l.last_contact_at BETWEEN now() - interval '35 days' AND now() - interval '7 days'
+  LOOP
+    PERFORM set_config('app.current_org_id', v_org::text, true);
+    v_settings := app.lead_scoring_in_force();
+    UPDATE public.leads l SET computed_score = n.score
+      FROM (SELECT x.id, app.calculate_lead_score(x, v_settings) AS score
+              FROM public.leads x
+             WHERE x.organization_id = v_org
+               AND x.last_contact_at BETWEEN now() - interval '35 days' AND now() - interval '7 days') n
+     WHERE l.organization_id = v_org AND l.id = n.id AND l.computed_score <> n.score;
+    GET DIAGNOSTICS v_n = ROW_COUNT;
+    v_total := v_total + v_n;
+  END LOOP;
+  PERFORM set_config('app.current_org_id', '', true);
+  RETURN v_total;
+END
+$$;
+-- For it when its owner is subject to RLS (not a superuser): read and rescore any organization's leads.
+CREATE POLICY leads_owner_read ON leads FOR SELECT TO CURRENT_USER USING (true);
+CREATE POLICY leads_owner_rescore ON leads FOR UPDATE TO CURRENT_USER USING (true) WITH CHECK (true);
+
+------------------------------------------------------------------------------
 -- Grants, and Supabase's Data API
 ------------------------------------------------------------------------------
 
 REVOKE ALL ON FUNCTION app.lead_scoring_defaults(uuid), app.timeline_months(text),
   app.calculate_lead_score(leads, lead_scoring_settings), app.rescore_leads(uuid), app.lead_scoring_in_force(),
-  app.lead_score_row(), app.rescore_lead_of_row() FROM PUBLIC;
+  app.lead_score_row(), app.rescore_lead_of_row(), app.rescore_lapsed_recency() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app.lead_scoring_defaults(uuid), app.timeline_months(text),
   app.calculate_lead_score(leads, lead_scoring_settings), app.rescore_leads(uuid), app.lead_scoring_in_force(),
-  app.lead_score_row(), app.rescore_lead_of_row() TO crm_app;
+  app.lead_score_row(), app.rescore_lead_of_row(), app.rescore_lapsed_recency() TO crm_app;
 
 DO $$
 DECLARE r text;
