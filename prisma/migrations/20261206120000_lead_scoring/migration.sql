@@ -25,8 +25,6 @@
 ALTER TABLE leads
   ADD COLUMN computed_score integer NOT NULL DEFAULT 0 CHECK (computed_score BETWEEN 0 AND 100),
   ADD COLUMN score_override boolean NOT NULL DEFAULT false;
--- Every existing score was written by a client: keep it until someone releases it.
-UPDATE leads SET score_override = true WHERE score_value <> 0;
 
 ------------------------------------------------------------------------------
 -- lead_scoring_settings: one row per organization that changed the defaults
@@ -344,6 +342,27 @@ $$;
 -- For it when its owner is subject to RLS (not a superuser): read and rescore any organization's leads.
 CREATE POLICY leads_owner_read ON leads FOR SELECT TO CURRENT_USER USING (true);
 CREATE POLICY leads_owner_rescore ON leads FOR UPDATE TO CURRENT_USER USING (true) WITH CHECK (true);
+
+------------------------------------------------------------------------------
+-- Existing leads: scored now, as part of the schema change
+------------------------------------------------------------------------------
+
+-- A non-zero score_value was written by someone: it becomes an override, kept until released.
+-- Every lead gets its computed score (and the others' score_value follows it, by the trigger).
+-- A schema change, not news: no new version, audit row or event for it.
+ALTER TABLE leads DISABLE TRIGGER leads_touch, DISABLE TRIGGER leads_audit, DISABLE TRIGGER leads_events;
+DO $$
+DECLARE v_org uuid;
+BEGIN
+  FOR v_org IN SELECT DISTINCT l.organization_id FROM leads l LOOP
+    PERFORM set_config('app.current_org_id', v_org::text, true);
+    UPDATE leads l SET score_override = (l.score_value <> 0), computed_score = app.calculate_lead_score(l)
+     WHERE l.organization_id = v_org;
+  END LOOP;
+  PERFORM set_config('app.current_org_id', '', true);
+END
+$$;
+ALTER TABLE leads ENABLE TRIGGER leads_touch, ENABLE TRIGGER leads_audit, ENABLE TRIGGER leads_events;
 
 ------------------------------------------------------------------------------
 -- Grants, and Supabase's Data API
