@@ -20,6 +20,7 @@ import { DealsModule } from './deals/deals.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { LeadScoringModule } from './lead-scoring/lead-scoring.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { ListingsModule } from './listings/listings.module.js';
 import { loggerOptions } from './logging.js';
@@ -56,6 +57,7 @@ export class AppModule {
         OrganizationsModule,
         MembersModule,
         LeadsModule,
+        LeadScoringModule,
         ContactsModule,
         DealsModule,
         ListingsModule,

@@ -40,6 +40,7 @@ const TAGS: Record<string, string> = {
   organizations: 'Brokerages: create one, read and rename yours',
   members: "An organization's members and their roles",
   leads: 'Prospects: qualify, assign, convert into contacts and deals, merge duplicates',
+  'lead-scoring': "The organization's lead-scoring weights and qualification rule (docs/lead-scoring.md)",
   contacts: 'People the brokerage works with',
   deals: 'Opportunities through the pipeline stages',
   listings: 'Properties for sale or rent, with their price and status history',

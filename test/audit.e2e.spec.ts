@@ -111,7 +111,12 @@ describe('audit history', () => {
       for (const derived of [...NEVER_RECORDED, 'score', 'emailKey', 'phoneKey', 'nameKey', 'phone', 'deletedAt'])
         expect(Object.keys(created)).not.toContain(derived);
       // UPDATE: only what changed.
-      expect(updated).toEqual({ status: ['NEW_LEAD', 'IN_CONTACT'], scoreValue: [0, 80] });
+      // scoreValue was the computed score (WEBSITE 10, MEDIUM 3, email 3, full name 3); writing it overrides that.
+      expect(updated).toEqual({
+        status: ['NEW_LEAD', 'IN_CONTACT'],
+        scoreValue: [19, 80],
+        scoreOverride: [false, true],
+      });
       expect(Object.keys(deleted)).toEqual(['deletedAt']);
       expect(deleted.deletedAt[0]).toBeNull();
       expect(Date.parse(String(deleted.deletedAt[1]))).not.toBeNaN();
@@ -126,7 +131,7 @@ describe('audit history', () => {
         table: 'leads',
         recordId: lead.id,
         action: 'UPDATE',
-        changes: { status: ['NEW_LEAD', 'IN_CONTACT'], scoreValue: [0, 80] },
+        changes: { status: ['NEW_LEAD', 'IN_CONTACT'], scoreValue: [19, 80], scoreOverride: [false, true] },
         actor: { userId: a.admin.id, apiKeyId: null },
         requestId: r2,
         at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
@@ -197,9 +202,11 @@ describe('audit history', () => {
           ['activities', 'UPDATE', activity.id],
         ]),
       );
-      expect(rows.find((row) => row.record_id === target.id)!.changes).toMatchObject({
-        phone: [null, '+1 415 555 0199'],
-      });
+      // The moved activity rescores the target first (its own row), then the merge fills its fields.
+      expect(rows.filter((row) => row.record_id === target.id).map((row) => row.changes)).toEqual([
+        { computedScore: [19, 21], scoreValue: [19, 21] },
+        expect.objectContaining({ phone: [null, '+1 415 555 0199'] }),
+      ]);
       expect(rows.find((row) => row.record_id === activity.id)!.changes).toEqual({ leadId: [dup.id, target.id] });
     });
 

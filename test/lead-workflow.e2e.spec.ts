@@ -24,6 +24,9 @@ const ALLOWED = new Set([
   ...STATUSES.map((s) => `${s}>${s}`),
 ]);
 
+// Criteria that meet the default qualification rule (docs/lead-scoring.md).
+const MET = { preApproved: true, budgetConfirmed: true, timelineMonths: 3 };
+
 describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
   const { t, a, b } = twoOrganizations();
   let manager: User;
@@ -128,9 +131,9 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       const res = await t.http
         .post(`/v1/leads/${created.id}/qualify`)
         .set(as(agent, a.id))
-        .send({ scoreValue: 82, notes: 'Pre-approved' })
+        .send({ ...MET, scoreValue: 82, notes: 'Pre-approved' })
         .expect(200);
-      expect(res.body).toMatchObject({
+      expect(res.body.lead).toMatchObject({
         id: created.id,
         status: 'QUALIFIED',
         scoreValue: 82,
@@ -140,9 +143,9 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       const again = await t.http
         .post(`/v1/leads/${created.id}/qualify`)
         .set(as(agent, a.id))
-        .send({ scoreValue: 60 })
+        .send({ ...MET, scoreValue: 60 })
         .expect(200);
-      expect(again.body).toMatchObject({
+      expect(again.body.lead).toMatchObject({
         status: 'QUALIFIED',
         score: 'WARM',
         notes: 'First call went well\n\nPre-approved',
@@ -161,9 +164,9 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       const res = await t.http
         .post(`/v1/leads/${created.id}/qualify`)
         .set(as(a.admin, a.id))
-        .send({ scoreValue })
+        .send({ ...MET, scoreValue })
         .expect(200);
-      expect(res.body).toMatchObject({ scoreValue, score });
+      expect(res.body.lead).toMatchObject({ scoreValue, score });
       const [row] = await t.db.admin.query<{ score: string }>('SELECT score FROM leads WHERE id = $1', [created.id]);
       expect(row.score).toBe(score);
     });
@@ -173,7 +176,7 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       const res = await t.http
         .post(`/v1/leads/${created.id}/qualify`)
         .set(as(a.admin, a.id))
-        .send({ scoreValue: 90, notes: 'x' });
+        .send({ ...MET, scoreValue: 90, notes: 'x' });
       expectError(res, 422, 'INVALID_STATUS_TRANSITION');
       expect(res.body.details).toEqual([
         expect.objectContaining({ field: 'status', message: 'allowed: IN_CONTACT, LOST' }),
@@ -181,22 +184,29 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       expect(await dbLead(created.id)).toMatchObject({ status: 'NEW_LEAD', score_value: 5, notes: null });
     });
 
-    it.each([{}, { scoreValue: 101 }, { scoreValue: -1 }, { scoreValue: 5.5 }, { scoreValue: 50, extra: 1 }])(
-      'rejects the body %j with 400',
-      async (body) => {
-        const created = await lead(a.admin, a, { status: 'IN_CONTACT' });
-        expectError(
-          await t.http.post(`/v1/leads/${created.id}/qualify`).set(as(a.admin, a.id)).send(body),
-          400,
-          'VALIDATION_FAILED',
-        );
-      },
-    );
+    it.each([
+      {},
+      { scoreValue: 50 },
+      { ...MET, scoreValue: 101 },
+      { ...MET, scoreValue: -1 },
+      { ...MET, scoreValue: 5.5 },
+      { ...MET, scoreValue: 50, extra: 1 },
+    ])('rejects the body %j with 400', async (body) => {
+      const created = await lead(a.admin, a, { status: 'IN_CONTACT' });
+      expectError(
+        await t.http.post(`/v1/leads/${created.id}/qualify`).set(as(a.admin, a.id)).send(body),
+        400,
+        'VALIDATION_FAILED',
+      );
+    });
 
     it('is refused to a VIEWER (403) and to an AGENT on a lead not theirs (404)', async () => {
       const created = await lead(a.admin, a, { status: 'IN_CONTACT' });
       const send = (u: User) =>
-        t.http.post(`/v1/leads/${created.id}/qualify`).set(as(u, a.id)).send({ scoreValue: 50 });
+        t.http
+          .post(`/v1/leads/${created.id}/qualify`)
+          .set(as(u, a.id))
+          .send({ ...MET, scoreValue: 50 });
       expectError(await send(viewer), 403, 'FORBIDDEN');
       expectError(await send(agent), 404, 'NOT_FOUND');
       expect((await dbLead(created.id)).status).toBe('IN_CONTACT');
@@ -635,7 +645,10 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       const bAgent = await addMember(t.http, b, 'AGENT');
 
       expectError(
-        await t.http.post(`/v1/leads/${target.id}/qualify`).set(as(b.admin, b.id)).send({ scoreValue: 50 }),
+        await t.http
+          .post(`/v1/leads/${target.id}/qualify`)
+          .set(as(b.admin, b.id))
+          .send({ ...MET, scoreValue: 50 }),
         404,
         'NOT_FOUND',
       );
@@ -661,7 +674,11 @@ describe('lead workflow: status, qualify, assign, duplicates, merge', () => {
       expect((await dbLead(bLead.id)).deleted_at).toBeNull();
 
       // Control: A's admin may do all of it.
-      await t.http.post(`/v1/leads/${target.id}/qualify`).set(as(a.admin, a.id)).send({ scoreValue: 50 }).expect(200);
+      await t.http
+        .post(`/v1/leads/${target.id}/qualify`)
+        .set(as(a.admin, a.id))
+        .send({ ...MET, scoreValue: 50 })
+        .expect(200);
       await t.http
         .post(`/v1/leads/${target.id}/assign`)
         .set(as(a.admin, a.id))

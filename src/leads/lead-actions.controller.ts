@@ -1,4 +1,4 @@
-import { Body, Get, Post, Query } from '@nestjs/common';
+import { Body, Delete, Get, Post, Query } from '@nestjs/common';
 import { ErrorCode } from '../common/errors.js';
 import { type Page, PageOf, PageQuery } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
@@ -7,7 +7,12 @@ import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { BulkLeadsInput } from './dto/bulk-leads.input.js';
 import { AssignLeadInput, ConvertLeadInput, MergeLeadInput, QualifyLeadInput } from './dto/lead-actions.input.js';
-import { BulkResultOutput, ConvertLeadOutput, LeadDuplicateOutput } from './dto/lead-actions.output.js';
+import {
+  BulkResultOutput,
+  ConvertLeadOutput,
+  LeadDuplicateOutput,
+  QualifyLeadOutput,
+} from './dto/lead-actions.output.js';
 import { LeadOutput } from './dto/lead.output.js';
 import { LeadBulkService } from './lead-bulk.service.js';
 import { LeadConversionService } from './lead-conversion.service.js';
@@ -41,13 +46,29 @@ export class LeadActionsController {
 
   @Post(':id/qualify')
   @Endpoint({
-    summary: 'Qualify a lead: status QUALIFIED, a score, and notes appended',
-    ok: LeadOutput,
+    summary: "Qualify a lead by the organization's rule: QUALIFIED or UNQUALIFIED, with the reasons",
+    description:
+      'The criteria are judged by the rule in GET /v1/settings/lead-scoring (requirePreApproval, ' +
+      'requireBudgetConfirmed, maxTimelineMonths). The move follows the lead workflow (from IN_CONTACT; a ' +
+      'QUALIFIED lead may be qualified again): INVALID_STATUS_TRANSITION otherwise. The criteria and verdict are ' +
+      "logged as a NOTE activity on the lead. The lead's ETag is its lead.version.",
+    ok: QualifyLeadOutput,
     errors: [ErrorCode.InvalidStatusTransition, ErrorCode.BusinessRule],
     ifMatch: 'lead',
   })
-  qualify(@IdParam() id: string, @Body() input: QualifyLeadInput): Promise<LeadOutput> {
+  qualify(@IdParam() id: string, @Body() input: QualifyLeadInput): Promise<QualifyLeadOutput> {
     return this.workflow.qualify(id, input);
+  }
+
+  @Delete(':id/score-override')
+  @Endpoint({
+    summary: 'Release a manual score: scoreValue follows the computed score again',
+    description: 'The same as PATCH with scoreOverride: false. A lead without an override is returned unchanged.',
+    ok: LeadOutput,
+    ifMatch: 'lead',
+  })
+  releaseScoreOverride(@IdParam() id: string): Promise<LeadOutput> {
+    return this.workflow.releaseScoreOverride(id);
   }
 
   @Post(':id/assign')

@@ -3,6 +3,10 @@ import { BusinessRuleViolation, NotFound, DetailCode } from '../common/errors.js
 import { TenantDb } from '../database/tenant-db.js';
 import type { AssignLeadInput, QualifyLeadInput } from './dto/lead-actions.input.js';
 import type { LeadOutput } from './dto/lead.output.js';
+import type { QualifyLeadOutput } from './dto/lead-actions.output.js';
+import { ActivitiesService } from '../activities/activities.service.js';
+import { LeadScoringService } from '../lead-scoring/lead-scoring.service.js';
+import type { QualificationResult } from '../lead-scoring/qualification.js';
 import { LeadAssignmentService } from './lead-assignment.service.js';
 import { assertTransition } from './lead-status.js';
 import { toLeadOutput } from './leads.mapper.js';
@@ -16,6 +20,13 @@ export function appendNotes(existing: string | null, added: string | undefined):
   return existing?.trim() ? `${existing}\n\n${added}` : added;
 }
 
+/** The qualification activity's text: the criteria as sent, then each verdict. */
+function qualificationNote(input: QualifyLeadInput, verdict: QualificationResult): string {
+  const criteria = `Pre-approved: ${input.preApproved ? 'yes' : 'no'}; budget confirmed: ${input.budgetConfirmed ? 'yes' : 'no'}; timeline: ${input.timelineMonths} months`;
+  const reasons = verdict.reasons.map((r) => `${r.met ? '✓' : '✗'} ${r.message}`).join('\n');
+  return [criteria, reasons, input.notes].filter(Boolean).join('\n\n');
+}
+
 /** The lead actions that move one lead along: qualify and assign. */
 @Injectable()
 export class LeadWorkflowService {
@@ -23,13 +34,21 @@ export class LeadWorkflowService {
     private readonly db: TenantDb,
     private readonly leads: LeadsRepository,
     private readonly assignment: LeadAssignmentService,
+    private readonly scoring: LeadScoringService,
+    private readonly activities: ActivitiesService,
   ) {}
 
-  /** → QUALIFIED (a workflow transition), with the score and an optional note appended. */
-  qualify(id: string, input: QualifyLeadInput): Promise<LeadOutput> {
+  /**
+   * The organization's rule (lead scoring settings) judges the criteria: → QUALIFIED or
+   * UNQUALIFIED, a workflow transition. The criteria and the verdict are logged as a NOTE
+   * activity on the lead, and the notes appended, in the same transaction.
+   */
+  qualify(id: string, input: QualifyLeadInput): Promise<QualifyLeadOutput> {
     return this.db.run(async () => {
       const lead = await this.mustLock(id);
-      assertTransition(lead.status, 'QUALIFIED');
+      const verdict = await this.scoring.assess(input);
+      const status = verdict.qualified ? 'QUALIFIED' : 'UNQUALIFIED';
+      assertTransition(lead.status, status);
       const notes = appendNotes(lead.notes, input.notes);
       if (notes && notes.length > NOTES_MAX) {
         throw new BusinessRuleViolation(`The lead notes would exceed ${NOTES_MAX} characters`, undefined, [
@@ -40,7 +59,24 @@ export class LeadWorkflowService {
           },
         ]);
       }
-      return this.save(id, { status: 'QUALIFIED', scoreValue: input.scoreValue, notes });
+      // Logged first: the activity rescores the lead, so the update below returns its final version.
+      await this.activities.create({
+        type: 'NOTE',
+        title: verdict.qualified ? 'Qualified' : 'Not qualified',
+        description: qualificationNote(input, verdict),
+        leadId: id,
+      });
+      const updated = await this.save(id, { status, scoreValue: input.scoreValue, notes });
+      return { lead: updated, ...verdict };
+    });
+  }
+
+  /** scoreValue follows computedScore again (the leads_score trigger copies it). */
+  releaseScoreOverride(id: string): Promise<LeadOutput> {
+    return this.db.run(async () => {
+      const lead = await this.mustLock(id);
+      if (!lead.scoreOverride) return toLeadOutput(lead);
+      return this.save(id, { scoreOverride: false });
     });
   }
 

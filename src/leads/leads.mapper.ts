@@ -13,6 +13,8 @@ export function toLeadOutput(l: LeadListRow): LeadOutput {
     status: l.status,
     score: l.score,
     scoreValue: l.scoreValue,
+    scoreOverridden: l.scoreOverride,
+    computedScore: l.computedScore,
     budget: l.budget === null ? null : l.budget.toFixed(2),
     timeline: l.timeline,
     notes: l.notes,

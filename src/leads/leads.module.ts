@@ -5,6 +5,7 @@ import { AssigneesModule } from '../assignees/assignees.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
 import { DealsModule } from '../deals/deals.module.js';
 import { IncludesModule } from '../includes/includes.module.js';
+import { LeadScoringModule } from '../lead-scoring/lead-scoring.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { LeadActionsController } from './lead-actions.controller.js';
 import { LeadAssignmentService } from './lead-assignment.service.js';
@@ -26,6 +27,7 @@ import { LeadsService } from './leads.service.js';
     ContactsModule,
     DealsModule,
     IncludesModule,
+    LeadScoringModule,
     NotificationsModule,
   ],
   controllers: [LeadsController, LeadActionsController],

@@ -27,13 +27,22 @@ export type LeadListRow = Pick<Selectable<DB['leads']>, (typeof LIST_COLUMNS)[nu
 /** What a create may set (the organization and the database's own columns are not the caller's). */
 export type LeadWrite = Omit<
   Insertable<DB['leads']>,
-  'organizationId' | 'id' | 'score' | 'emailKey' | 'phoneKey' | 'nameKey' | 'version'
+  'organizationId' | 'id' | 'score' | 'emailKey' | 'phoneKey' | 'nameKey' | 'version' | 'computedScore'
 >;
 /** What an update may change. */
 export type LeadChanges = Omit<
   Updateable<DB['leads']>,
-  'organizationId' | 'id' | 'score' | 'emailKey' | 'phoneKey' | 'nameKey' | 'version'
+  'organizationId' | 'id' | 'score' | 'emailKey' | 'phoneKey' | 'nameKey' | 'version' | 'computedScore'
 >;
+
+/**
+ * A scoreValue written by anyone is a manual score: it overrides the computed one (the
+ * leads_score trigger would otherwise replace it; docs/lead-scoring.md) unless the caller
+ * says otherwise.
+ */
+function withOverride<T extends { scoreValue?: unknown; scoreOverride?: boolean }>(data: T): T {
+  return data.scoreValue !== undefined && data.scoreOverride === undefined ? { ...data, scoreOverride: true } : data;
+}
 /** A condition over the leads table aliased `l` (the duplicate check the INSERT evaluates). */
 export type LeadCondition = (eb: ExpressionBuilder<DB & { l: DB['leads'] }, 'l'>) => Expression<SqlBool>;
 
@@ -152,7 +161,7 @@ export class LeadsRepository extends TenantRepository {
   async create(data: LeadWrite): Promise<LeadRow>;
   async create(data: LeadWrite, unlessExists: LeadCondition): Promise<LeadRow | null>;
   async create(data: LeadWrite, unlessExists?: LeadCondition): Promise<LeadRow | null> {
-    const values = { ...data, organizationId: this.orgId };
+    const values = { ...withOverride(data), organizationId: this.orgId };
     if (!unlessExists) {
       return this.db.sql.insertInto('leads').values(values).returning(LEAD_COLUMNS).executeTakeFirstOrThrow();
     }
@@ -184,7 +193,9 @@ export class LeadsRepository extends TenantRepository {
   }
 
   async update(id: string, changes: LeadChanges, deleted = false): Promise<LeadRow | null> {
-    const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as LeadChanges;
+    const set = Object.fromEntries(
+      Object.entries(withOverride(changes)).filter(([, v]) => v !== undefined),
+    ) as LeadChanges;
     const row = Object.keys(set).length
       ? await this.db.sql
           .updateTable('leads')
@@ -208,7 +219,7 @@ export class LeadsRepository extends TenantRepository {
   async updateMany(ids: string[], changes: LeadChanges): Promise<number> {
     const result = await this.db.sql
       .updateTable('leads')
-      .set(changes)
+      .set(withOverride(changes))
       .where('organizationId', '=', this.orgId)
       .where('id', 'in', ids)
       .executeTakeFirst();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Conflict, DetailCode, ErrorCode, NotFound } from '../common/errors.js';
+import { Conflict, DetailCode, ErrorCode, NotFound, ValidationFailed } from '../common/errors.js';
 import { assertMayIncludeDeleted } from '../common/include-deleted.js';
 import { type Page, pageOf } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
@@ -71,6 +71,11 @@ export class LeadsService {
    * one UPDATE, which locks the row itself.
    */
   update(id: string, input: UpdateLeadInput): Promise<LeadOutput> {
+    if (input.scoreOverride === false && input.scoreValue != null) {
+      throw new ValidationFailed([
+        { field: 'scoreOverride', message: 'cannot be false while scoreValue is set', code: DetailCode.NotAllowed },
+      ]);
+    }
     return this.db.run(async () => {
       const checksCurrent = input.status != null || input.assignedToId !== undefined;
       let reassigned = false;

@@ -159,7 +159,10 @@ export async function exercise(baseUrl: string, run: string): Promise<Exercised>
   );
   ok(
     'qualify lead',
-    await api.POST('/v1/leads/{id}/qualify', { params: { path: { id: lead.id } }, body: { scoreValue: 80 } }),
+    await api.POST('/v1/leads/{id}/qualify', {
+      params: { path: { id: lead.id } },
+      body: { preApproved: true, budgetConfirmed: true, timelineMonths: 3, scoreValue: 80 },
+    }),
   );
   ok(
     'assign lead',

@@ -3,16 +3,37 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { CalendarDateField, MoneyField, RequiredTextField } from '../../common/dto-fields.js';
 
+/** What the agent learned about the buyer; the organization's rule decides (docs/lead-scoring.md). */
 export class QualifyLeadInput {
-  @ApiProperty({ minimum: 0, maximum: 100, example: 75, description: 'score (HOT/WARM/COLD) is derived from it' })
+  @ApiProperty({ example: true, description: 'The buyer is pre-approved for a mortgage (or pays cash)' })
+  @IsBoolean()
+  preApproved!: boolean;
+
+  @ApiProperty({ example: true, description: 'The budget was confirmed with the buyer' })
+  @IsBoolean()
+  budgetConfirmed!: boolean;
+
+  @ApiProperty({ minimum: 0, maximum: 120, example: 3, description: 'Months until the buyer means to buy' })
+  @IsInt()
+  @Min(0)
+  @Max(120)
+  timelineMonths!: number;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 100,
+    example: 75,
+    description: 'A manual score: overrides the computed one, as scoreValue on PATCH does',
+  })
+  @IsOptional()
   @IsInt()
   @Min(0)
   @Max(100)
-  scoreValue!: number;
+  scoreValue?: number;
 
   @ApiPropertyOptional({
     example: 'Pre-approved for $800k; wants to close before spring',
-    description: 'Appended to the lead notes',
+    description: 'Appended to the lead notes, and kept on the qualification activity',
   })
   @IsOptional()
   @IsString()

@@ -1,6 +1,7 @@
 import { DealOutput } from '../../deals/dto/deal.output.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { ContactOutput } from '../../contacts/dto/contact.output.js';
+import { QUALIFICATION_CRITERIA, type QualificationCriterion } from '../../lead-scoring/qualification.js';
 import { LeadOutput } from './lead.output.js';
 
 /** The deal a conversion opened (the deals module owns the full deal resource). */
@@ -31,4 +32,21 @@ export class LeadDuplicateOutput extends LeadOutput {
 
 export class BulkResultOutput {
   @ApiProperty({ example: 12, description: 'How many leads changed' }) affected!: number;
+}
+
+export class QualificationReasonOutput {
+  @ApiProperty({ enum: QUALIFICATION_CRITERIA, example: 'preApproved' }) criterion!: QualificationCriterion;
+  @ApiProperty({ example: true, description: "Whether the criterion meets the organization's rule" }) met!: boolean;
+  @ApiProperty({ maxLength: 200, example: 'Pre-approved for a mortgage: yes' }) message!: string;
+}
+
+export class QualifyLeadOutput {
+  @ApiProperty({ type: LeadOutput, description: 'The lead, now QUALIFIED or UNQUALIFIED' }) lead!: LeadOutput;
+  @ApiProperty({ example: true, description: 'Every criterion met the rule' }) qualified!: boolean;
+  @ApiProperty({
+    type: [QualificationReasonOutput],
+    maxItems: QUALIFICATION_CRITERIA.length,
+    description: 'One per criterion, in the order preApproved, budgetConfirmed, timelineMonths',
+  })
+  reasons!: QualificationReasonOutput[];
 }

@@ -52,7 +52,17 @@ export class CreateLeadInput extends ContactDetailsInput() {
   assignedToId?: string | null;
 }
 
-export class UpdateLeadInput extends PartialType(CreateLeadInput) {}
+export class UpdateLeadInput extends PartialType(CreateLeadInput) {
+  @ApiPropertyOptional({
+    example: false,
+    description:
+      'false: scoreValue follows the computed score again (as DELETE /v1/leads/{id}/score-override). ' +
+      'Writing scoreValue sets it to true. Not with scoreValue when false.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  scoreOverride?: boolean;
+}
 
 export class CreateLeadQuery {
   @ApiPropertyOptional({

@@ -17,7 +17,20 @@ export class LeadOutput extends ContactDetailsOutput('3f6c1b9e-2d4a-4e8f-9b1c-5a
     description: 'HOT ≥ 70, WARM 40–69, COLD < 40',
   })
   score!: LeadScore;
-  @ApiProperty({ example: 55 }) scoreValue!: number;
+  @ApiProperty({ minimum: 0, maximum: 100, example: 55, description: 'computedScore, unless scoreOverridden' })
+  scoreValue!: number;
+  @ApiProperty({
+    example: false,
+    description: 'scoreValue was set by hand and no longer follows computedScore (docs/lead-scoring.md)',
+  })
+  scoreOverridden!: boolean;
+  @ApiProperty({
+    minimum: 0,
+    maximum: 100,
+    example: 48,
+    description: "The database's score from the lead's data, engagement and the organization's weights",
+  })
+  computedScore!: number;
   @ApiProperty({ maxLength: 13, example: '750000.00', nullable: true, type: String }) budget!: string | null;
   @ApiProperty({ maxLength: 200, example: '3-6 months', nullable: true, type: String }) timeline!: string | null;
   @ApiProperty({ maxLength: 10000, example: 'Wants a 3-bed near good schools', nullable: true, type: String }) notes!:
