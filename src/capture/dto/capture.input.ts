@@ -5,8 +5,10 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsEmail,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -161,6 +163,8 @@ export class CaptureEventInput extends CaptureAttribution {
   type!: CaptureEventType;
 
   @ApiProperty({ type: CapturePersonInput, description: 'Who: at least one email or phone' })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CapturePersonInput)
   person!: CapturePersonInput;
