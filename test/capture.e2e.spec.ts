@@ -177,6 +177,24 @@ describe('public capture', () => {
     await t.http.post('/v1/capture/leads').set(bearer(key)).send({ email: 'server@example.test' }).expect(202);
   });
 
+  it('limits each key per visitor to its rateLimitPerMinute: 429 with Retry-After', async () => {
+    const { key } = await captureKey(t.http, a, { rateLimitPerMinute: 2 });
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<TestAgent['post']>> | undefined;
+    // The first request finds the key (counted on the public per-IP budget); then the key's own budget applies.
+    for (let i = 0; i < 4; i++) {
+      last = await t.http
+        .post('/v1/capture/leads')
+        .set(bearer(key))
+        .send({ email: `limit.${i}@example.test` });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([202, 202, 202, 429]);
+    expect(last?.body.code).toBe('RATE_LIMITED');
+    expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
+    expect(last?.headers['ratelimit-limit']).toBe('2');
+  });
+
   it('a capture key reaches nothing but capture', async () => {
     const { key } = await captureKey(t.http, a);
     await t.http.get('/v1/leads').set(bearer(key)).expect(401);

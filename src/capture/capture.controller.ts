@@ -1,8 +1,9 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiExtension, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
 import { ErrorCode } from '../common/errors.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
+import { ROUTE_KIND_EXTENSION } from '../tenancy/tenant-route.decorator.js';
 import { CaptureGuard } from './capture.guard.js';
 import { CaptureService } from './capture.service.js';
 import { CaptureEventInput, CaptureLeadInput } from './dto/capture.input.js';
@@ -24,13 +25,11 @@ const ERRORS = [
   ErrorCode.ApiKeyRevoked,
   ErrorCode.InsufficientScope,
   ErrorCode.OriginNotAllowed,
-  ErrorCode.IdempotencyKeyReused,
-  ErrorCode.IdempotencyKeyInUse,
 ];
 
 /** Website forms and portals posting leads (docs/capture.md): authenticated by CaptureGuard, not by a member's token. */
 @ApiTags('capture')
-@ApiBearerAuth('bearer')
+@ApiExtension(ROUTE_KIND_EXTENSION, 'capture')
 @Public()
 @UseGuards(CaptureGuard)
 @Controller({ path: 'capture', version: '1' })

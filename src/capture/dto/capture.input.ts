@@ -162,14 +162,21 @@ export class CaptureEventInput extends CaptureAttribution {
   @IsIn(CAPTURE_EVENT_TYPES)
   type!: CaptureEventType;
 
-  @ApiProperty({ type: CapturePersonInput, description: 'Who: at least one email or phone' })
+  @ApiProperty({
+    type: CapturePersonInput,
+    description: 'Who: at least one email or phone',
+    example: { firstName: 'Maria', lastName: 'Gonzalez', emails: [{ value: 'maria.gonzalez@example.com' }] },
+  })
   @IsDefined()
   @IsObject()
   @ValidateNested()
   @Type(() => CapturePersonInput)
   person!: CapturePersonInput;
 
-  @ApiPropertyOptional({ type: CapturePropertyInput })
+  @ApiPropertyOptional({
+    type: CapturePropertyInput,
+    example: { mlsNumber: 'SF24012345', address: '123 Noe St, San Francisco, CA 94114' },
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => CapturePropertyInput)
