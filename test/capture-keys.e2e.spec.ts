@@ -74,6 +74,29 @@ describe('capture keys and lead routing settings', () => {
     expect(refused.body.code).toBe('BUSINESS_RULE_VIOLATION');
   });
 
+  it("keeps a key's history to ADMINs, without its hash; the routing rule's too", async () => {
+    const manager = await addMember(t.http, a, 'MANAGER');
+    const key = await t.http
+      .post('/v1/capture-keys')
+      .set(as(a.admin, a.id))
+      .send({ name: 'Audited form', allowedOrigins: ['https://audit.a.example'] })
+      .expect(201);
+    const path = `/v1/audit?table=capture_keys&recordId=${key.body.id}`;
+    const byAdmin = await t.http.get(path).set(as(a.admin, a.id)).expect(200);
+    expect(byAdmin.body.data.map((r: { action: string }) => r.action)).toEqual(['INSERT']);
+    expect(JSON.stringify(byAdmin.body.data)).toContain('https://audit.a.example');
+    expect(Object.keys(byAdmin.body.data[0].changes)).not.toContain('keyHash');
+    expect((await t.http.get(path).set(as(manager, a.id)).expect(200)).body.data).toEqual([]);
+    expect((await t.http.get(path).set(as(b.admin, b.id)).expect(200)).body.data).toEqual([]);
+    // B's rule (A's is tested below from its default).
+    await t.http.put('/v1/settings/lead-routing').set(as(b.admin, b.id)).send({ mode: 'NONE' }).expect(200);
+    const rule = await t.http.get(`/v1/audit?table=lead_routing&recordId=${b.id}`).set(as(b.admin, b.id)).expect(200);
+    expect(rule.body.data[0]).toMatchObject({ action: 'INSERT' });
+    expect(
+      (await t.http.get(`/v1/audit?table=lead_routing&recordId=${b.id}`).set(as(a.admin, a.id))).body.data,
+    ).toEqual([]);
+  });
+
   it('routing: ADMIN writes, MANAGER reads, AGENT neither; agents opt in themselves', async () => {
     const manager = await addMember(t.http, a, 'MANAGER');
     const agent = await addMember(t.http, a, 'AGENT');
@@ -109,7 +132,7 @@ describe('capture keys and lead routing settings', () => {
     expect(stranger.body.code).toBe('INVALID_ASSIGNEE');
     // B's rule is B's own.
     const bRule = await t.http.get('/v1/settings/lead-routing').set(as(b.admin, b.id)).expect(200);
-    expect(bRule.body.mode).toBe('NONE');
+    expect(bRule.body).toMatchObject({ mode: 'NONE', agentId: null });
 
     const opted = await t.http
       .put('/v1/settings/lead-routing/me')

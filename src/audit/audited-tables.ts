@@ -20,6 +20,10 @@ export const AUDITED_TABLES = [
   'ticket_share_links',
   'api_keys',
   'webhooks',
+  // Attached by migration 20261206090000_campaigns, which left it out of this list.
+  'campaigns',
+  'capture_keys',
+  'lead_routing',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 

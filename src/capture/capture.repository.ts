@@ -67,7 +67,6 @@ export class CaptureRepository {
         email: lead.email ?? seen.email,
         phone: lead.phone ?? seen.phone,
         campaignId: lead.campaignId ?? seen.campaignId,
-        lastContactAt: undefined,
         updatedAt: new Date(),
       },
       select: { id: true },

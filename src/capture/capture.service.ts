@@ -3,6 +3,7 @@ import { ClsService } from 'nestjs-cls';
 import { ActivitiesService } from '../activities/activities.service.js';
 import { DetailCode, ValidationFailed } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { assignmentEmail } from '../email/templates.js';
 import { CLS_REQUEST_ID } from '../database/tenant-context.js';
 import { LeadRoutingService } from '../lead-routing/lead-routing.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -142,6 +143,11 @@ export class CaptureService {
           title: known ? `${c.type}: ${lead.name}` : `New lead assigned to you: ${lead.name}`,
           body: c.message?.slice(0, 500),
           data: { leadId: lead.id },
+          // A new lead is an assignment like any other, emailed unless the agent turned that off.
+          ...(!known && {
+            email: (to: { fullName: string | null }) =>
+              assignmentEmail({ recipientName: to.fullName, actorName: null, record: 'lead', records: [lead] }),
+          }),
         },
       ]);
     }

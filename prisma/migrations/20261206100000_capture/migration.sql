@@ -218,3 +218,17 @@ BEGIN
   END LOOP;
 END
 $$;
+
+------------------------------------------------------------------------------
+-- Audit history
+------------------------------------------------------------------------------
+
+-- A key's and the routing rule's changes are ADMINs' decisions worth a history; the key's hash
+-- and its last use are never recorded. The opted-in agents' turns are routing's own
+-- bookkeeping (a row changes on every capture), not audited.
+SELECT app.audit_attach('capture_keys'::regclass, 'organization_id', 'id', '{key_hash,last_used_at}');
+SELECT app.audit_attach('lead_routing'::regclass, 'organization_id', 'organization_id', '{}');
+-- Capture keys are for ADMINs' eyes, as API keys and webhooks are.
+DROP POLICY audit_log_admin_tables ON audit_log;
+CREATE POLICY audit_log_admin_tables ON audit_log AS RESTRICTIVE FOR SELECT TO crm_app
+  USING ((SELECT app.current_member_role() = 'ADMIN') OR table_name NOT IN ('api_keys', 'webhooks', 'capture_keys'));
