@@ -85,6 +85,53 @@ describe('public capture', () => {
     expect(dup.body.code).toBe('DUPLICATE_LEAD');
   });
 
+  it("attributes the campaign from utm_campaign (any case), else the key's default campaign", async () => {
+    const insert = (name: string, utm: string | null, channel: string) =>
+      t.db.admin.query<{ id: string }>(
+        `INSERT INTO campaigns (organization_id, name, status, channel, utm_campaign)
+         VALUES ($1, $2, 'ACTIVE', $3, $4) RETURNING id`,
+        [a.id, name, channel, utm],
+      );
+    const [spring] = await insert('Spring open house', 'Spring-Open-House', 'GOOGLE_ADS');
+    const [fallback] = await insert('Website evergreen', null, 'WEBSITE');
+    const { key } = await captureKey(t.http, a, { campaignId: fallback!.id });
+    await t.http
+      .post('/v1/capture/leads')
+      .set(bearer(key))
+      .send({ email: 'utm.lead@example.test', utmCampaign: 'spring-open-house', utmSource: 'google' })
+      .expect(202);
+    await t.http.post('/v1/capture/leads').set(bearer(key)).send({ email: 'plain.lead@example.test' }).expect(202);
+    await t.http
+      .post('/v1/capture/leads')
+      .set(bearer(key))
+      .send({ email: 'unknown.utm@example.test', utmCampaign: 'no-such-campaign' })
+      .expect(202);
+    const rows = await t.db.admin.query<{ email: string; campaign_id: string; source: string }>(
+      `SELECT email, campaign_id, source::text FROM leads WHERE organization_id = $1 AND email = ANY($2) ORDER BY email`,
+      [a.id, ['utm.lead@example.test', 'plain.lead@example.test', 'unknown.utm@example.test']],
+    );
+    expect(rows).toEqual([
+      { email: 'plain.lead@example.test', campaign_id: fallback!.id, source: 'WEBSITE' },
+      { email: 'unknown.utm@example.test', campaign_id: fallback!.id, source: 'WEBSITE' },
+      { email: 'utm.lead@example.test', campaign_id: spring!.id, source: 'GOOGLE_ADS' },
+    ]);
+    // Org B's campaign with the same utm_campaign is never A's.
+    await t.db.admin.query(
+      `INSERT INTO campaigns (organization_id, name, status, channel, utm_campaign) VALUES ($1, 'B', 'ACTIVE', 'EVENT', 'b-only')`,
+      [b.id],
+    );
+    await t.http
+      .post('/v1/capture/leads')
+      .set(bearer(key))
+      .send({ email: 'b.utm@example.test', utmCampaign: 'b-only' })
+      .expect(202);
+    const [bUtm] = await t.db.admin.query<{ campaign_id: string }>(
+      `SELECT campaign_id FROM leads WHERE organization_id = $1 AND email = 'b.utm@example.test'`,
+      [a.id],
+    );
+    expect(bUtm?.campaign_id).toBe(fallback!.id);
+  });
+
   it('answers a new and a known person alike: same status, body shape and headers', async () => {
     const { key } = await captureKey(t.http, a);
     await createLead(t.http, a.admin, a.id, { name: 'Known', email: 'known.person@example.test' });
