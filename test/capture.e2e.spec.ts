@@ -132,6 +132,32 @@ describe('public capture', () => {
     expect(bUtm?.campaign_id).toBe(fallback!.id);
   });
 
+  it('emits lead.created, lead.updated when a known lead gains a detail, and activity.created for each capture', async () => {
+    const { key } = await captureKey(t.http, a);
+    const events = async (after = '0') =>
+      (await t.http.get(`/v1/events?after=${after}&limit=500`).set(as(a.admin, a.id)).expect(200)).body.data as {
+        id: string;
+        type: string;
+        data: { id: string };
+      }[];
+    const before = (await events()).at(-1)?.id ?? '0';
+    await t.http.post('/v1/capture/leads').set(bearer(key)).send({ email: 'outbox.person@example.test' }).expect(202);
+    await t.http.post('/v1/capture/leads').set(bearer(key)).send({ email: 'Outbox.Person@example.test' }).expect(202);
+    await t.http
+      .post('/v1/capture/leads')
+      .set(bearer(key))
+      .send({ email: 'outbox.person@example.test', phone: '415 555 0199' })
+      .expect(202);
+    const [lead] = await leadsOf(t.http, a.admin, a, 'outbox.person');
+    expect(lead.phone).toBe('415 555 0199');
+    const activityIds = new Set((await activitiesOf(t.http, a, lead.id)).map((x) => x.id));
+    expect(activityIds.size).toBe(3);
+    const after = await events(before);
+    // Nothing new the second time: no lead.updated; every capture is an activity.created.
+    expect(after.filter((e) => e.data.id === lead.id).map((e) => e.type)).toEqual(['lead.created', 'lead.updated']);
+    expect(after.filter((e) => e.type === 'activity.created' && activityIds.has(e.data.id))).toHaveLength(3);
+  });
+
   it('answers a new and a known person alike: same status, body shape and headers', async () => {
     const { key } = await captureKey(t.http, a);
     await createLead(t.http, a.admin, a.id, { name: 'Known', email: 'known.person@example.test' });

@@ -59,16 +59,20 @@ export class CaptureRepository {
     });
   }
 
-  /** Fills in what the known lead lacks (an email, a phone, a campaign); the lead is touched either way, so lead.updated is emitted. */
-  async refreshLead(lead: KnownLead, seen: { email: string | null; phone: string | null; campaignId: string | null }) {
+  /**
+   * Fills in what the known lead lacks (an email, a phone, a campaign), never overwriting what
+   * it has; nothing to fill in, nothing written (the capture's activity still is).
+   */
+  async fillIn(lead: KnownLead, seen: { email: string | null; phone: string | null; campaignId: string | null }) {
+    const data = {
+      ...(!lead.email && seen.email && { email: seen.email }),
+      ...(!lead.phone && seen.phone && { phone: seen.phone }),
+      ...(!lead.campaignId && seen.campaignId && { campaignId: seen.campaignId }),
+    };
+    if (!Object.keys(data).length) return;
     await this.db.tx.lead.update({
       where: { id: lead.id, organizationId: this.db.orgId },
-      data: {
-        email: lead.email ?? seen.email,
-        phone: lead.phone ?? seen.phone,
-        campaignId: lead.campaignId ?? seen.campaignId,
-        updatedAt: new Date(),
-      },
+      data,
       select: { id: true },
     });
   }

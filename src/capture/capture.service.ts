@@ -31,7 +31,8 @@ const blank = (v: string | null | undefined): string | null => (v?.trim() ? v.tr
  * Public capture (docs/capture.md): each request, in one unit of work, finds the live lead
  * with the same email or phone or creates one (attributed to a campaign, assigned by the
  * organization's routing rule), logs the event as an activity and notifies the assignee;
- * the outbox triggers emit lead.created / lead.updated. The answer never says which.
+ * the outbox triggers emit lead.created (or lead.updated when a known lead gained an email,
+ * phone or campaign) and activity.created. The answer never says which.
  */
 @Injectable()
 export class CaptureService {
@@ -111,7 +112,7 @@ export class CaptureService {
     let lead: { id: string; name: string };
     let assigneeId: string | null;
     if (known) {
-      await this.captures.refreshLead(known, { email: c.email, phone: c.phone, campaignId: campaign?.id ?? null });
+      await this.captures.fillIn(known, { email: c.email, phone: c.phone, campaignId: campaign?.id ?? null });
       lead = known;
       assigneeId = known.assignedToId;
     } else {
