@@ -158,6 +158,38 @@ describe('public capture', () => {
     expect(after.filter((e) => e.type === 'activity.created' && activityIds.has(e.data.id))).toHaveLength(3);
   });
 
+  it("links the event's activity to the organization's live listing by MLS number or id, never another's", async () => {
+    const listing = async (org: Org, mls: string) =>
+      (
+        await t.db.admin.query<{ id: string }>(
+          `INSERT INTO listings (organization_id, title, address, city, state, zip_code, price, mls_number)
+           VALUES ($1, 'Noe house', '123 Noe St', 'San Francisco', 'CA', '94114', 1500000, $2) RETURNING id`,
+          [org.id, mls],
+        )
+      )[0]!.id;
+    const mine = await listing(a, 'MLS-A-1');
+    const theirs = await listing(b, 'MLS-B-1');
+    const { key } = await captureKey(t.http, a);
+    const send = (email: string, property: Record<string, string>) =>
+      t.http
+        .post('/v1/capture/events')
+        .set(bearer(key))
+        .send({ type: 'Showing Request', person: { emails: [{ value: email }] }, property })
+        .expect(202);
+    await send('listing.mls@example.test', { mlsNumber: 'MLS-A-1' });
+    await send('listing.id@example.test', { listingId: mine });
+    await send('listing.other@example.test', { listingId: theirs });
+    await send('listing.other.mls@example.test', { mlsNumber: 'MLS-B-1' });
+    const linked = async (email: string) => {
+      const [lead] = await leadsOf(t.http, a.admin, a, email);
+      return (await activitiesOf(t.http, a, lead.id))[0].listingId;
+    };
+    expect(await linked('listing.mls@example.test')).toBe(mine);
+    expect(await linked('listing.id@example.test')).toBe(mine);
+    expect(await linked('listing.other@example.test')).toBeNull();
+    expect(await linked('listing.other.mls@example.test')).toBeNull();
+  });
+
   it('answers a new and a known person alike: same status, body shape and headers', async () => {
     const { key } = await captureKey(t.http, a);
     await createLead(t.http, a.admin, a.id, { name: 'Known', email: 'known.person@example.test' });
@@ -318,6 +350,7 @@ describe('public capture', () => {
       { type: 'Spam', person: { emails: [{ value: 'x@example.test' }] } },
       { type: 'Registration', person: { emails: [{ value: 'nope' }] } },
       { type: 'Registration' },
+      { type: 'Registration', person: { name: 'No contact' } },
     ]) {
       const res = await t.http.post('/v1/capture/events').set(bearer(key)).send(body).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');

@@ -23,6 +23,8 @@ interface Capture {
   utm: { source: string | null; medium: string | null; campaign: string | null };
   listing: { listingId?: string | null; mlsNumber?: string | null; address?: string | null };
   consent?: boolean;
+  /** Where the body puts the email, for a 400 that names the field. */
+  emailField: string;
 }
 
 const blank = (v: string | null | undefined): string | null => (v?.trim() ? v.trim() : null);
@@ -57,6 +59,7 @@ export class CaptureService {
       utm: this.utm(input),
       listing: { listingId: input.listingId, mlsNumber: blank(input.mlsNumber) },
       consent: input.consent,
+      emailField: 'email',
     });
   }
 
@@ -77,6 +80,7 @@ export class CaptureService {
         mlsNumber: blank(input.property?.mlsNumber),
         address: blank(input.property?.address),
       },
+      emailField: 'person.emails',
     });
   }
 
@@ -87,7 +91,11 @@ export class CaptureService {
   private async capture(c: Capture): Promise<CaptureAcceptedOutput> {
     if (!c.email && !c.phone) {
       throw new ValidationFailed([
-        { field: 'email', message: 'an email or a phone is required to reach the person', code: DetailCode.Required },
+        {
+          field: c.emailField,
+          message: 'an email or a phone is required to reach the person',
+          code: DetailCode.Required,
+        },
       ]);
     }
     const principal = this.cls.get<CapturePrincipal>(CLS_CAPTURE);
