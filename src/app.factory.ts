@@ -13,6 +13,7 @@ import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { sendError } from './common/all-exceptions.filter.js';
 import { guardInput } from './common/json-body.js';
+import { CAPTURE_CORS, isCapturePath } from './capture/capture-cors.js';
 import { registerRateLimits } from './common/rate-limit.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -120,13 +121,17 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   );
   // A browser SPA on another origin: every verb the API uses, the request headers of its
   // conventions, and the response headers its JS must read.
-  await fastify.register(cors, {
+  const apiCors = {
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     methods: CORS_METHODS,
     allowedHeaders: CORS_REQUEST_HEADERS,
     exposedHeaders: CORS_RESPONSE_HEADERS,
     // Browsers cache a preflight this long (Chromium caps it at 2 hours).
     maxAge: 7200,
+  };
+  // Website forms post to the capture routes from the origins each key allows (capture-cors.ts).
+  await fastify.register(cors, {
+    delegator: (request, callback) => callback(null, isCapturePath(request.url) ? CAPTURE_CORS : apiCors),
   });
   await registerRateLimits(fastify, config);
   // multipart/form-data for attachment uploads, read as a stream by the route (never

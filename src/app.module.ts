@@ -9,6 +9,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { EventsModule } from './events/events.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CaptureModule } from './capture/capture.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
@@ -20,6 +21,7 @@ import { DealsModule } from './deals/deals.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { LeadRoutingModule } from './lead-routing/lead-routing.module.js';
 import { LeadScoringModule } from './lead-scoring/lead-scoring.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { ListingsModule } from './listings/listings.module.js';
@@ -73,6 +75,8 @@ export class AppModule {
         JobsModule,
         WebhooksModule,
         RemindersModule,
+        LeadRoutingModule,
+        CaptureModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

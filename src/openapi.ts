@@ -54,6 +54,9 @@ const TAGS: Record<string, string> = {
   tickets: 'Support tickets: workflow, assignees, comments, attachments and share links',
   audit: "Who changed what: the organization's change history, recorded by the database",
   public: 'What a ticket share link shows to someone outside the organization',
+  capture: 'Website forms and portals posting leads and events, with a capture key (`bcrm_pk_…`) or an API key',
+  'capture-keys': 'Publishable keys for website forms (ADMIN): origin allow-list, rate limit, default campaign',
+  'lead-routing': 'Who gets a captured lead: none, a fixed agent, or round-robin among opted-in AGENTs',
   files: 'Downloads through signed, expiring URLs (local storage driver)',
   health: 'Liveness and readiness probes',
 };
@@ -96,6 +99,17 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
           'holds; each operation names the scopes it needs.',
       },
       'apiKey',
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'bcrm_pk_…',
+        description:
+          'A publishable capture key, made by an ADMIN at /v1/capture-keys: `bcrm_pk_` and 43 characters. It may only ' +
+          'post to /v1/capture/*, from a browser on one of its allowedOrigins or from a server (no Origin).',
+      },
+      'captureKey',
     )
     .addApiKey(
       {
@@ -216,7 +230,7 @@ function impliedErrors({ path, method, op, kind, contract, keyScope }: Operation
   if (op.parameters?.length || op.requestBody) codes.push(ErrorCode.ValidationFailed);
   if (jsonBody(op)) codes.push(ErrorCode.MalformedJson, ErrorCode.UnsupportedMediaType, ErrorCode.PayloadTooLarge);
   if (multipartBody(op)) codes.push(ErrorCode.UnsupportedMediaType, ErrorCode.PayloadTooLarge);
-  if (kind !== 'public') {
+  if (kind === 'user' || kind === 'tenant') {
     codes.push(ErrorCode.Unauthorized, ErrorCode.ApiKeyInvalid, ErrorCode.ApiKeyExpired, ErrorCode.ApiKeyRevoked);
     codes.push(keyScope ? ErrorCode.InsufficientScope : ErrorCode.ApiKeyNotAllowed);
   }
@@ -297,6 +311,10 @@ function refineResponses(ctx: OperationContext, schemas: Record<string, SchemaOb
 }
 
 function refineSecurity(ctx: OperationContext): void {
+  if (ctx.kind === 'capture') {
+    ctx.op.security = [{ captureKey: [] }, { apiKey: [] }];
+    return;
+  }
   if (ctx.kind === 'public') {
     // The empty requirement: anyone may call it, said explicitly (the same as [] here, but a
     // reader and a linter both see that no scheme was forgotten).
@@ -333,17 +351,19 @@ export function applyContract(document: OpenAPIObject): OpenAPIObject {
       const who =
         kind === 'public'
           ? 'Public: no token needed.'
-          : kind === 'user'
-            ? 'Any signed-in user; no organization needed.'
-            : roles
-              ? `Roles: ${roles.join(', ')}.`
-              : writes
-                ? 'Roles: ADMIN, MANAGER, AGENT (a VIEWER reads only).'
-                : 'Roles: any member.';
+          : kind === 'capture'
+            ? 'A capture key (`bcrm_pk_…`), or an API key with `leads:write`.'
+            : kind === 'user'
+              ? 'Any signed-in user; no organization needed.'
+              : roles
+                ? `Roles: ${roles.join(', ')}.`
+                : writes
+                  ? 'Roles: ADMIN, MANAGER, AGENT (a VIEWER reads only).'
+                  : 'Roles: any member.';
       const scopes = keyScope && requiredScopes(keyScope, method.toUpperCase());
       const named = scopes?.map((x) => `\`${x}\``).join(', ');
       const keys =
-        kind === 'public'
+        kind === 'public' || kind === 'capture'
           ? ''
           : scopes
             ? ` API keys: scope${scopes.length > 1 ? 's' : ''} ${named}.`

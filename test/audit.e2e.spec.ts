@@ -34,6 +34,8 @@ const NOT_AUDITED = [
   'event_stream_tokens',
   'events',
   'job_failures',
+  // Lead routing's turns: a row changes on every captured lead (the rule itself is audited).
+  'lead_routing_agents',
   'listing_expiration_alerts',
   'listing_price_history',
   'listing_status_history',
@@ -493,6 +495,7 @@ describe('audit history', () => {
       expect(columns.map((c) => `${c.table}.${c.column}`).sort()).toEqual([
         'api_keys.key_hash',
         'api_keys.previous_key_hash',
+        'capture_keys.key_hash',
         'ticket_share_links.token_hash',
         'webhooks.previous_secret',
         'webhooks.secret',

@@ -22,6 +22,8 @@ export const AUDITED_TABLES = [
   'webhooks',
   'campaigns',
   'lead_scoring_settings',
+  'capture_keys',
+  'lead_routing',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 

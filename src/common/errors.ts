@@ -57,6 +57,11 @@ export enum ErrorCode {
   PreconditionFailed = 'PRECONDITION_FAILED',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   IdempotencyKeyInUse = 'IDEMPOTENCY_KEY_IN_USE',
+  // Public capture (issue 17)
+  CaptureKeyInvalid = 'CAPTURE_KEY_INVALID',
+  CaptureKeyRevoked = 'CAPTURE_KEY_REVOKED',
+  CaptureKeyDisabled = 'CAPTURE_KEY_DISABLED',
+  OriginNotAllowed = 'ORIGIN_NOT_ALLOWED',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -80,11 +85,18 @@ export const ERROR_CATALOGUE = {
     401,
     'The stream token is unknown, already used or past its 60 seconds: mint another with POST /v1/events/stream-tokens',
   ],
+  [ErrorCode.CaptureKeyInvalid]: [401, 'The capture key is not one this server issued (mistyped or made up)'],
+  [ErrorCode.CaptureKeyRevoked]: [
+    401,
+    'The capture key was revoked (by an ADMIN, or when its creator left the organization)',
+  ],
+  [ErrorCode.CaptureKeyDisabled]: [401, 'The capture key is disabled; an ADMIN can enable it again'],
   [ErrorCode.Forbidden]: [403, 'Your role does not allow this'],
   [ErrorCode.NotAMember]: [403, 'You are not a member of the organization'],
   [ErrorCode.InsufficientScope]: [403, 'The API key lacks the scope this route needs; ref.scope names it'],
   [ErrorCode.ApiKeyNotAllowed]: [403, 'API keys cannot call this route (account, membership and key management)'],
 
+  [ErrorCode.OriginNotAllowed]: [403, "The request's Origin is not among the capture key's allowedOrigins"],
   [ErrorCode.InvalidSignedUrl]: [403, 'The signed URL is invalid or expired'],
   [ErrorCode.NotFound]: [404, 'No such record in this organization, or not one you may see'],
   [ErrorCode.RouteNotFound]: [404, 'No such route'],

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { knownApiKey } from '../auth/api-key.verifier.js';
+import { knownCaptureKey } from '../capture/capture-rate-limit.js';
 import { alreadyVerified } from '../auth/jwt.strategy.js';
 import type { AppConfig } from '../config/config.js';
 import { RATE_LIMIT_POLICY } from './rate-limited.decorator.js';
@@ -25,6 +26,8 @@ const enum Budget {
   Anonymous = 'ip',
   /** Sign-up, login and share links, by route and client IP whoever asks: AUTH_RATE_LIMIT_PER_MINUTE. */
   Strict = 'strict',
+  /** A capture key found active, per client IP: the key's own rateLimitPerMinute. */
+  Capture = 'cap',
 }
 
 function keyOf(request: FastifyRequest): string {
@@ -32,6 +35,9 @@ function keyOf(request: FastifyRequest): string {
   if (request.routeOptions.config[RATE_LIMIT_POLICY] === 'strict') {
     return `${Budget.Strict}:${request.routeOptions.url ?? ''}:${request.ip}`;
   }
+  // A capture key found active: its own budget per visitor (client IP), so one busy visitor does not use up a form's.
+  const captureKey = knownCaptureKey(request.headers.authorization);
+  if (captureKey) return `${Budget.Capture}:${captureKey.perMinute}:${captureKey.id}:${request.ip}`;
   // An API key found active has a budget of its own, whichever user it acts for; any other
   // key (not looked up yet, mistyped, made up) counts against the IP address.
   const keyHash = knownApiKey(request.headers.authorization);
@@ -68,7 +74,13 @@ export async function registerRateLimits(fastify: FastifyInstance, config: AppCo
     timeWindow: 60_000,
     keyGenerator: keyOf,
     max: (_request, key) =>
-      key.startsWith(`${Budget.User}:`) ? perUser : key.startsWith(`${Budget.Strict}:`) ? strict : perIp,
+      key.startsWith(`${Budget.User}:`)
+        ? perUser
+        : key.startsWith(`${Budget.Strict}:`)
+          ? strict
+          : key.startsWith(`${Budget.Capture}:`)
+            ? Number(key.split(':')[1])
+            : perIp,
     allowList: (request) => request.url.startsWith('/health'),
     enableDraftSpec: true,
     ...(redis && { redis, nameSpace: 'crm-rate-limit:', skipOnError: true }),

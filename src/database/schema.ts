@@ -9,6 +9,8 @@ import type {
   AppointmentReminder,
   AuditLog,
   AuthCredential,
+  Campaign,
+  CaptureKey,
   Contact,
   Deal,
   DealStageHistory,
@@ -18,6 +20,8 @@ import type {
   EmailOutbox,
   IdempotencyKey,
   Lead,
+  LeadRouting,
+  LeadRoutingAgent,
   Listing,
   ListingExpirationAlert,
   ListingPriceHistory,
@@ -148,6 +152,10 @@ export interface DB {
   appointment_reminders: Table<AppointmentReminder, Prisma.AppointmentReminderUncheckedCreateInput>;
   listing_expiration_alerts: Table<ListingExpirationAlert, Prisma.ListingExpirationAlertUncheckedCreateInput>;
   activity_digests: Table<ActivityDigest, Prisma.ActivityDigestUncheckedCreateInput>;
+  campaigns: Table<Campaign, Prisma.CampaignUncheckedCreateInput>;
+  capture_keys: Table<CaptureKey, Prisma.CaptureKeyUncheckedCreateInput>;
+  lead_routing: Table<LeadRouting, Prisma.LeadRoutingUncheckedCreateInput>;
+  lead_routing_agents: Table<LeadRoutingAgent, Prisma.LeadRoutingAgentUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

@@ -19,6 +19,8 @@ export interface RequestScope {
   allowedRoles?: readonly MemberRole[];
   /** An API key acts: its units of work open with app.begin_key_request, and `scopes` are checked again. */
   apiKey?: { id: string; hash: Buffer; scopes: readonly string[] };
+  /** A capture key acts (src/capture): its Idempotency-Keys are its own. */
+  captureKeyId?: string;
 }
 
 export const CLS_SCOPE = 'scope';

@@ -84,9 +84,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       ]);
     }
     const scope = this.cls.get<RequestScope | undefined>(CLS_SCOPE);
-    // An API key's keys are its own, apart from its creator's and from the creator's other keys.
+    // An API key's (or a capture key's) keys are its own, apart from its creator's and from the creator's other keys.
     const org = scope?.requestedOrgId ?? '';
-    const ref: KeyRef = { scope: scope?.apiKey ? `${org}:key:${scope.apiKey.id}` : org, key: header };
+    const owner = scope?.apiKey
+      ? `${org}:key:${scope.apiKey.id}`
+      : scope?.captureKeyId
+        ? `${org}:capture:${scope.captureKeyId}`
+        : org;
+    const ref: KeyRef = { scope: owner, key: header };
     const hash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
       .digest('hex');

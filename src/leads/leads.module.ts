@@ -41,5 +41,7 @@ import { LeadsService } from './leads.service.js';
     LeadBulkService,
     LeadMergeService,
   ],
+  // Capture de-duplicates with the leads' own match keys and locks.
+  exports: [LeadDuplicatesRepository],
 })
 export class LeadsModule {}

@@ -5,8 +5,11 @@ import { UserScoped } from './user-scoped.decorator.js';
 
 export const ORG_HEADER = 'x-organization-id';
 
-/** Who may call a route: anyone, a signed-in user on their own data, or a member inside an organization. */
-export type RouteKind = 'public' | 'user' | 'tenant';
+/**
+ * Who may call a route: anyone, a signed-in user on their own data, a member inside an
+ * organization, or a capture key (or an API key) posting leads (src/capture).
+ */
+export type RouteKind = 'public' | 'user' | 'tenant' | 'capture';
 /** Read and removed by openapi.ts, which writes each kind's security and shared errors. */
 export const ROUTE_KIND_EXTENSION = 'x-route-kind';
 

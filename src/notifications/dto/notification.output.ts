@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 /** Every notification type the API sends; `data` carries the ids each one names. */
 export const NOTIFICATION_TYPES = [
   'LEAD_ASSIGNED',
+  'LEAD_CAPTURED',
   'TICKET_ASSIGNED',
   'APPOINTMENT_SCHEDULED',
   'APPOINTMENT_RESCHEDULED',
@@ -93,7 +94,7 @@ export class NotificationOutput {
     nullable: true,
     example: { leadId: '3f6c1b9e-2d4a-4e8f-9b1c-5a7d2e3f4a6b' },
     description:
-      'LEAD_ASSIGNED: leadId; TICKET_ASSIGNED: ticketId, reference, assignedById; APPOINTMENT_SCHEDULED, ' +
+      'LEAD_ASSIGNED, LEAD_CAPTURED: leadId; TICKET_ASSIGNED: ticketId, reference, assignedById; APPOINTMENT_SCHEDULED, ' +
       '_RESCHEDULED, _CANCELLED and _REMINDER: appointmentId, startsAt, endsAt; ACTIVITIES_OVERDUE: overdueCount; ' +
       'LISTING_EXPIRING: listingId, expirationDate; WEBHOOK_DISABLED: webhookId, reason',
   })
