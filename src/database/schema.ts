@@ -9,6 +9,7 @@ import type {
   AppointmentReminder,
   AuditLog,
   AuthCredential,
+  Campaign,
   Contact,
   Deal,
   DealStageHistory,
@@ -116,6 +117,7 @@ export interface DB {
   organizations: Table<Organization, Prisma.OrganizationUncheckedCreateInput>;
   memberships: Table<Membership, Prisma.MembershipUncheckedCreateInput>;
   leads: Table<Lead, Prisma.LeadUncheckedCreateInput>;
+  campaigns: Table<Campaign, Prisma.CampaignUncheckedCreateInput>;
   contacts: Table<Contact, Prisma.ContactUncheckedCreateInput>;
   listings: Table<Listing, Prisma.ListingUncheckedCreateInput>;
   deals: Table<Deal, Prisma.DealUncheckedCreateInput>;

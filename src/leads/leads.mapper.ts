@@ -13,6 +13,7 @@ export function toLeadOutput(l: LeadListRow): LeadOutput {
     status: l.status,
     score: l.score,
     scoreValue: l.scoreValue,
+    priority: l.priority,
     budget: l.budget === null ? null : l.budget.toFixed(2),
     timeline: l.timeline,
     notes: l.notes,
@@ -26,5 +27,6 @@ export function toLeadOutput(l: LeadListRow): LeadOutput {
     lastContactAt: l.lastContactAt?.toISOString() ?? null,
     deletedAt: l.deletedAt?.toISOString() ?? null,
     convertedContactId: l.convertedContactId,
+    campaignId: l.campaignId,
   };
 }
