@@ -116,9 +116,9 @@ export class CampaignPerformanceRepository {
           rate(qualified, leads).as('qualificationRate'),
           rate(contacted, leads).as('responseRate'),
           rate(converted, leads).as('conversionRate'),
-          sql<number | null>`round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ${secondsToContact}))`.as(
-            'medianTimeToFirstContact',
-          ),
+          // greatest() ignores a NULL, so the leads never contacted are filtered out, not counted as 0 s.
+          sql<number | null>`round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ${secondsToContact})
+            FILTER (WHERE ${eb.ref('f.firstContactAt')} IS NOT NULL))`.as('medianTimeToFirstContact'),
           costPer(eb, leads).as('costPerLead'),
           costPer(eb, converted).as('costPerConversion'),
         ];
