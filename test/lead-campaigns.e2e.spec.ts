@@ -97,6 +97,26 @@ describe('leads: campaignId and priority', () => {
     expect(byId.get(other.id)).toBeNull();
   });
 
+  it("keeps a merged duplicate's campaign when the survivor has none, and the more urgent priority", async () => {
+    const target = await createLead(t.http, a.admin, a.id, { priority: 'LOW' });
+    const dup = await createLead(t.http, a.admin, a.id, { campaignId: spring.id, priority: 'HIGH' });
+    const merged = await t.http
+      .post(`/v1/leads/${target.id}/merge`)
+      .set(as(a.admin, a.id))
+      .send({ duplicateId: dup.id })
+      .expect(200);
+    expect(merged.body).toMatchObject({ campaignId: spring.id, priority: 'HIGH' });
+    // The survivor's own campaign and higher priority are kept.
+    const keeper = await createLead(t.http, a.admin, a.id, { campaignId: fall.id, priority: 'URGENT' });
+    const other = await createLead(t.http, a.admin, a.id, { campaignId: spring.id, priority: 'LOW' });
+    const kept = await t.http
+      .post(`/v1/leads/${keeper.id}/merge`)
+      .set(as(a.admin, a.id))
+      .send({ duplicateId: other.id })
+      .expect(200);
+    expect(kept.body).toMatchObject({ campaignId: fall.id, priority: 'URGENT' });
+  });
+
   it('sets priority and campaignId in bulk update, all or nothing', async () => {
     const l1 = await createLead(t.http, a.admin, a.id);
     const l2 = await createLead(t.http, a.admin, a.id);
