@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely';
-import type { DB } from '../database/schema.js';
+import { type Expression, type RawBuilder, sql } from 'kysely';
 import { TenantDb } from '../database/tenant-db.js';
 
 /** Activities that are a contact with the lead: the same four that move a NEW_LEAD to IN_CONTACT (app.activity_records_contact). */
@@ -27,15 +26,6 @@ export interface CampaignFiguresRow {
   costPerConversion: string | null;
 }
 
-type Figures = ExpressionBuilder<DB & { c: DB['campaigns']; f: LeadFacts }, 'c' | 'f'>;
-interface LeadFacts {
-  leadId: string;
-  campaignId: string | null;
-  status: DB['leads']['status'];
-  createdAt: Date;
-  firstContactAt: Date | null;
-}
-
 const COLUMN_OF_METRIC = {
   conversion_rate: 'conversionRate',
   qualification_rate: 'qualificationRate',
@@ -53,13 +43,12 @@ export class CampaignPerformanceRepository {
 
   /** A live campaign's figures; undefined when the caller cannot see the campaign. */
   performance(campaignId: string): Promise<CampaignFiguresRow | undefined> {
-    return this.figures(campaignId).where('c.id', '=', campaignId).executeTakeFirst();
+    return this.figures(campaignId, 'left').where('c.id', '=', campaignId).executeTakeFirst();
   }
 
   /** Live campaigns with at least one visible lead, best first by `metric`, then by leads (most first). */
   top(metric: RankingMetric, limit: number): Promise<CampaignFiguresRow[]> {
-    return this.figures()
-      .having((eb) => eb.fn.count('f.leadId'), '>=', 1)
+    return this.figures(undefined, 'inner')
       .orderBy(COLUMN_OF_METRIC[metric], 'desc')
       .orderBy('leads', 'desc')
       .orderBy('c.id')
@@ -76,7 +65,6 @@ export class CampaignPerformanceRepository {
     return this.db.sql
       .selectFrom('leads as l')
       .select((eb) => [
-        'l.id as leadId',
         'l.campaignId',
         'l.status',
         'l.createdAt',
@@ -94,48 +82,74 @@ export class CampaignPerformanceRepository {
       .where('l.campaignId', campaignId ? '=' : 'is not', campaignId ?? null);
   }
 
-  private figures(campaignId?: string) {
+  /**
+   * The counts per campaign, aggregated from the leads before they meet the campaigns: joining
+   * each lead to its campaign first made Postgres estimate a nested loop of campaigns × leads,
+   * costly enough to be JIT-compiled — 4-5 s for 20,000 leads where this shape takes ≈ 0.1 s.
+   */
+  private leadCounts(campaignId?: string) {
     return this.db.sql
-      .selectFrom('campaigns as c')
-      .leftJoin(this.leadFacts(campaignId).as('f'), 'f.campaignId', 'c.id')
+      .selectFrom(this.leadFacts(campaignId).as('f'))
       .select((eb) => {
-        const leads = eb.fn.count<number>('f.leadId');
-        const contacted = countWhere(eb.or([eb('f.status', '<>', 'NEW_LEAD'), eb('f.firstContactAt', 'is not', null)]));
-        const qualified = countWhere(eb('f.status', 'in', ['QUALIFIED', 'CONVERTED']));
-        const converted = countWhere(eb('f.status', '=', 'CONVERTED'));
+        const contacted = eb.or([eb('f.status', '<>', 'NEW_LEAD'), eb('f.firstContactAt', 'is not', null)]);
         const secondsToContact = sql`greatest(0, extract(epoch from ${eb.ref('f.firstContactAt')} - ${eb.ref('f.createdAt')}))::float8`;
+        return [
+          'f.campaignId',
+          sql<number>`count(*)::int`.as('leads'),
+          countWhere(contacted).as('contacted'),
+          countWhere(eb('f.status', 'in', ['QUALIFIED', 'CONVERTED'])).as('qualified'),
+          countWhere(eb('f.status', '=', 'CONVERTED')).as('converted'),
+          countWhere(eb('f.status', '=', 'LOST')).as('lost'),
+          // greatest() ignores a NULL, so the leads never contacted are filtered out, not counted as 0 s.
+          sql<number | null>`round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ${secondsToContact})
+            FILTER (WHERE ${eb.ref('f.firstContactAt')} IS NOT NULL))`.as('medianTimeToFirstContact'),
+        ];
+      })
+      .groupBy('f.campaignId');
+  }
+
+  /** Campaigns and their counts: `left` keeps a campaign without visible leads (zeros), `inner` drops it. */
+  private figures(campaignId: string | undefined, join: 'left' | 'inner') {
+    const counts = this.leadCounts(campaignId).as('s');
+    const campaigns = this.db.sql.selectFrom('campaigns as c');
+    const joined =
+      join === 'left'
+        ? campaigns.leftJoin(counts, 's.campaignId', 'c.id')
+        : campaigns.innerJoin(counts, 's.campaignId', 'c.id');
+    return joined
+      .select((eb) => {
+        const count = (column: 'leads' | 'contacted' | 'qualified' | 'converted' | 'lost') =>
+          sql<number>`coalesce(${eb.ref(`s.${column}`)}, 0)`.as(column);
+        const leads = eb.ref('s.leads');
         return [
           'c.id as campaignId',
           'c.name',
           sql<string | null>`${eb.ref('c.budget')}::text`.as('budget'),
-          sql<number>`${leads}::int`.as('leads'),
-          sql<number>`${contacted}::int`.as('contacted'),
-          sql<number>`${qualified}::int`.as('qualified'),
-          sql<number>`${converted}::int`.as('converted'),
-          sql<number>`${countWhere(eb('f.status', '=', 'LOST'))}::int`.as('lost'),
-          rate(qualified, leads).as('qualificationRate'),
-          rate(contacted, leads).as('responseRate'),
-          rate(converted, leads).as('conversionRate'),
-          // greatest() ignores a NULL, so the leads never contacted are filtered out, not counted as 0 s.
-          sql<number | null>`round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ${secondsToContact})
-            FILTER (WHERE ${eb.ref('f.firstContactAt')} IS NOT NULL))`.as('medianTimeToFirstContact'),
-          costPer(eb, leads).as('costPerLead'),
-          costPer(eb, converted).as('costPerConversion'),
+          count('leads'),
+          count('contacted'),
+          count('qualified'),
+          count('converted'),
+          count('lost'),
+          rate(eb.ref('s.qualified'), leads).as('qualificationRate'),
+          rate(eb.ref('s.contacted'), leads).as('responseRate'),
+          rate(eb.ref('s.converted'), leads).as('conversionRate'),
+          sql<number | null>`${eb.ref('s.medianTimeToFirstContact')}`.as('medianTimeToFirstContact'),
+          costPer(eb.ref('c.budget'), leads).as('costPerLead'),
+          costPer(eb.ref('c.budget'), eb.ref('s.converted')).as('costPerConversion'),
         ];
       })
       .where('c.organizationId', '=', this.db.orgId)
-      .where('c.deletedAt', 'is', null)
-      .groupBy('c.id');
+      .where('c.deletedAt', 'is', null);
   }
 }
 
 const countWhere = (condition: Expression<unknown>): RawBuilder<number> =>
-  sql<number>`count(*) FILTER (WHERE ${condition})`;
+  sql<number>`(count(*) FILTER (WHERE ${condition}))::int`;
 
-/** part / whole as a fraction rounded to 4 decimals; null when there is nothing to divide by. */
+/** part / whole as a fraction rounded to 4 decimals; null when there is nothing to divide by (no leads, or none visible). */
 const rate = (part: Expression<unknown>, whole: Expression<unknown>): RawBuilder<number | null> =>
   sql<number | null>`round(${part}::numeric / nullif(${whole}, 0), 4)::float8`;
 
-/** The budget divided by a count, in money (2 decimals); null without a budget or when the count is 0. */
-const costPer = (eb: Figures, count: Expression<unknown>): RawBuilder<string | null> =>
-  sql<string | null>`round(${eb.ref('c.budget')} / nullif(${count}, 0), 2)::text`;
+/** The budget divided by a count, in money (2 decimals); null without a budget or when the count is 0 or unknown. */
+const costPer = (budget: Expression<unknown>, count: Expression<unknown>): RawBuilder<string | null> =>
+  sql<string | null>`round(${budget} / nullif(${count}, 0), 2)::text`;
