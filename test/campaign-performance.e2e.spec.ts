@@ -167,6 +167,13 @@ describe('campaign performance', () => {
     }
   });
 
+  it('counts in a SECURITY INVOKER function that keeps JIT off (docs/campaigns.md, "Cost")', async () => {
+    const [fn] = await t.db.admin.query<{ definer: boolean; config: string[] | null }>(
+      `SELECT prosecdef AS definer, proconfig AS config FROM pg_proc WHERE oid = 'app.campaign_lead_counts(uuid[])'::regprocedure`,
+    );
+    expect(fn).toEqual({ definer: false, config: ['jit=off'] });
+  });
+
   describe('top', () => {
     // Organization B holds only these, so the ranking is known exactly.
     let best: Body;
