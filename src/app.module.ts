@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ActivitiesModule } from './activities/activities.module.js';
 import { AppointmentsModule } from './appointments/appointments.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { EventsModule } from './events/events.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         ContactsModule,
         DealsModule,
         ListingsModule,
+        CampaignsModule,
         NotificationsModule,
         ActivitiesModule,
         AppointmentsModule,

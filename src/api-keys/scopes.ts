@@ -16,6 +16,7 @@ export const SCOPE_RESOURCES = [
   'webhooks',
   'audit',
   'events',
+  'campaigns',
 ] as const;
 export type ScopeResource = (typeof SCOPE_RESOURCES)[number];
 export type ScopeAccess = 'read' | 'write';

@@ -62,6 +62,8 @@ export enum ErrorCode {
   CaptureKeyRevoked = 'CAPTURE_KEY_REVOKED',
   CaptureKeyDisabled = 'CAPTURE_KEY_DISABLED',
   OriginNotAllowed = 'ORIGIN_NOT_ALLOWED',
+  // Campaigns (issue 17)
+  UtmCampaignTaken = 'UTM_CAMPAIGN_TAKEN',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -114,6 +116,10 @@ export const ERROR_CATALOGUE = {
   [ErrorCode.AppointmentConflict]: [409, 'The agent is already booked then; ref.appointmentIds names the appointment'],
   [ErrorCode.AlreadyAssigned]: [409, 'The member is already assigned'],
   [ErrorCode.IdempotencyKeyInUse]: [409, 'A request with this Idempotency-Key is still running'],
+  [ErrorCode.UtmCampaignTaken]: [
+    409,
+    'Another live campaign of the organization has this utmCampaign (compared case-insensitively); ref.campaignIds names it',
+  ],
   [ErrorCode.PreconditionFailed]: [
     412,
     'If-Match names a version that is no longer current; the ETag header has the current one',

@@ -19,7 +19,7 @@ export class PersonSummary {
   fullName!: string | null;
 }
 
-/** A lead or contact as another record names it. */
+/** A lead, contact or campaign as another record names it. */
 export class RecordSummary {
   @ApiProperty({ format: 'uuid', example: ID }) id!: string;
   @ApiProperty({ example: 'Maria Gonzalez', maxLength: 200 }) name!: string;

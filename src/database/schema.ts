@@ -120,6 +120,7 @@ export interface DB {
   organizations: Table<Organization, Prisma.OrganizationUncheckedCreateInput>;
   memberships: Table<Membership, Prisma.MembershipUncheckedCreateInput>;
   leads: Table<Lead, Prisma.LeadUncheckedCreateInput>;
+  campaigns: Table<Campaign, Prisma.CampaignUncheckedCreateInput>;
   contacts: Table<Contact, Prisma.ContactUncheckedCreateInput>;
   listings: Table<Listing, Prisma.ListingUncheckedCreateInput>;
   deals: Table<Deal, Prisma.DealUncheckedCreateInput>;
@@ -152,7 +153,6 @@ export interface DB {
   appointment_reminders: Table<AppointmentReminder, Prisma.AppointmentReminderUncheckedCreateInput>;
   listing_expiration_alerts: Table<ListingExpirationAlert, Prisma.ListingExpirationAlertUncheckedCreateInput>;
   activity_digests: Table<ActivityDigest, Prisma.ActivityDigestUncheckedCreateInput>;
-  campaigns: Table<Campaign, Prisma.CampaignUncheckedCreateInput>;
   capture_keys: Table<CaptureKey, Prisma.CaptureKeyUncheckedCreateInput>;
   lead_routing: Table<LeadRouting, Prisma.LeadRoutingUncheckedCreateInput>;
   lead_routing_agents: Table<LeadRoutingAgent, Prisma.LeadRoutingAgentUncheckedCreateInput>;

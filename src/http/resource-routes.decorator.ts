@@ -34,6 +34,8 @@ export interface ResourceRouteOptions {
   actions?: Record<string, RouteDoc & { path: string; body?: Type<unknown> }>;
   /** `GET /:id/{path}` → `service[name](id, page)`: a page of what the record has been through. */
   histories?: Record<string, RouteDoc & { path: string }>;
+  /** Who may call the routes that write (create, update, either delete, restore, actions); reads stay open to every member. */
+  writeRoles?: MemberRole[];
 }
 
 type Instance<T> = T extends Type<infer I> ? I : never;
@@ -164,7 +166,9 @@ export function ResourceRoutes<const R extends ResourceRouteOptions>(
     restore,
     actions,
     histories,
+    writeRoles,
   } = routes as ResourceRouteOptions;
+  const writers: MethodDecorator[] = writeRoles ? [Roles(...writeRoles)] : [];
   return (target) => {
     const prototype = target.prototype as Record<string, unknown>;
     const standard: string[] = [];
@@ -179,7 +183,7 @@ export function ResourceRoutes<const R extends ResourceRouteOptions>(
         function create(input, options) {
           return this.service.create(input, options);
         },
-        [Post(), Endpoint(doc)],
+        [Post(), ...writers, Endpoint(doc)],
         query
           ? [
               [Body(), body],
@@ -217,7 +221,7 @@ export function ResourceRoutes<const R extends ResourceRouteOptions>(
         function update(id, input) {
           return this.service.update(id, input);
         },
-        [Patch(':id'), Endpoint({ ...doc, ifMatch: resource })],
+        [Patch(':id'), ...writers, Endpoint({ ...doc, ifMatch: resource })],
         [idParam(), [Body(), body]],
       );
     }
@@ -228,19 +232,21 @@ export function ResourceRoutes<const R extends ResourceRouteOptions>(
       const { roles, ...doc } = hardDelete;
       const route = [
         Delete(':id'),
+        // Decorators apply last to first: listed first, `roles` is set last and wins.
         ...(roles ? [Roles(...roles)] : []),
+        ...writers,
         Endpoint({ ...doc, ok: null, ifMatch: resource }),
       ];
       define('remove', remove, route, [idParam()]);
     }
-    if (softDelete) define('remove', remove, [SoftDeleteRoute(resource, softDelete.note)], [idParam()]);
+    if (softDelete) define('remove', remove, [...writers, SoftDeleteRoute(resource, softDelete.note)], [idParam()]);
     if (restore) {
       define(
         'restore',
         function restore(id) {
           return this.service.restore(id);
         },
-        [RestoreRoute(resource, restore.ok, restore.errors)],
+        [...writers, RestoreRoute(resource, restore.ok, restore.errors)],
         [idParam()],
       );
     }
@@ -249,7 +255,7 @@ export function ResourceRoutes<const R extends ResourceRouteOptions>(
         return this.service[name](id, input);
       });
       const params: Param[] = body ? [idParam(), [Body(), body]] : [idParam()];
-      define(name, action, [Post(`:id/${path}`), Endpoint({ ...doc, ifMatch: resource })], params);
+      define(name, action, [Post(`:id/${path}`), ...writers, Endpoint({ ...doc, ifMatch: resource })], params);
     }
     for (const [name, { path, ...doc }] of Object.entries(histories ?? {})) {
       const history = named(name, function (this: Controller, id: never, page: never) {

@@ -15,6 +15,7 @@ export const VERSIONED = {
   activity: { table: 'activities', key: 'id', tenant: 'organizationId', param: 'id' },
   appointment: { table: 'appointments', key: 'id', tenant: 'organizationId', param: 'id' },
   ticket: { table: 'tickets', key: 'id', tenant: 'organizationId', param: 'id' },
+  campaign: { table: 'campaigns', key: 'id', tenant: 'organizationId', param: 'id' },
 } as const satisfies Record<string, { table: keyof DB; key: string; tenant: string; param: string }>;
 
 export type VersionedResource = keyof typeof VERSIONED;

@@ -1,7 +1,7 @@
 import type { Summary } from '../common/summaries.js';
 
 /** The kinds of record a summary can name; each is looked up by SummariesRepository. */
-export type SummaryKind = 'person' | 'lead' | 'contact' | 'deal' | 'listing';
+export type SummaryKind = 'person' | 'lead' | 'contact' | 'deal' | 'listing' | 'campaign';
 
 /** A looked-up summary by id; null for no id, or an id not found (hidden, soft-deleted, another org's). */
 export type FindSummary = (id: string | null) => Summary | null;

@@ -37,6 +37,8 @@ export class SummariesRepository {
         return tx.deal.findMany({ where: live, select: { id: true, title: true } });
       case 'listing':
         return tx.listing.findMany({ where: live, select: { id: true, title: true } });
+      case 'campaign':
+        return tx.campaign.findMany({ where: live, select: { id: true, name: true } });
     }
   }
 }

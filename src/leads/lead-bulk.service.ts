@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type ErrorDetail, Forbidden, ValidationFailed, DetailCode } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { LiveRecordsService } from '../records/live-records.service.js';
 import type { BulkAction, BulkLeadData, BulkLeadsInput } from './dto/bulk-leads.input.js';
 import type { BulkResultOutput } from './dto/lead-actions.output.js';
 import { LeadAssignmentService } from './lead-assignment.service.js';
@@ -25,8 +26,8 @@ function checkShape(action: BulkAction, data: BulkLeadData | undefined): LeadCha
     case 'update': {
       if (!data || !fields.length)
         throw new ValidationFailed([{ field: 'data', message: 'must set at least one field' }]);
-      const { status, source, scoreValue, tags, assignedToId } = data;
-      return { status, source, scoreValue, tags, assignedToId };
+      const { status, source, scoreValue, tags, assignedToId, priority, campaignId } = data;
+      return { status, source, scoreValue, tags, assignedToId, priority, campaignId };
     }
   }
 }
@@ -45,6 +46,7 @@ export class LeadBulkService {
     private readonly db: TenantDb,
     private readonly leads: LeadsRepository,
     private readonly assignment: LeadAssignmentService,
+    private readonly records: LiveRecordsService,
   ) {}
 
   run({ action, ids, data }: BulkLeadsInput): Promise<BulkResultOutput> {
@@ -65,6 +67,7 @@ export class LeadBulkService {
       }
       const leads = ids.map((id) => byId.get(id) as LeadRow);
       if (data?.status) this.checkTransitions(leads, data.status);
+      await this.records.assertLinks({ campaignId: patch.campaignId }, 'data.');
       const assignee = assigning ? (patch.assignedToId as string | null) : undefined;
       if (assignee) await this.assignment.checkChange(assignee, null);
       const affected = await this.leads.updateMany(ids, patch);

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { BusinessRuleViolation, ErrorCode, NotFound } from '../common/errors.js';
 import { type Page, type PageQuery, pageOf, skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
+import type { LeadPriority } from '../generated/prisma/enums.js';
 import type { MergeLeadInput } from './dto/lead-actions.input.js';
 import type { LeadDuplicateOutput } from './dto/lead-actions.output.js';
 import type { LeadOutput } from './dto/lead.output.js';
@@ -13,16 +14,19 @@ import { LeadDuplicatesRepository } from './lead-duplicates.repository.js';
 import { toLeadOutput } from './leads.mapper.js';
 import { type LeadChanges, type LeadRow, LeadsRepository } from './leads.repository.js';
 
+/** Least to most urgent: a merged lead is worked as urgently as the more urgent of the two. */
+const PRIORITY_ORDER: readonly LeadPriority[] = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'];
+
 const isEmpty = (v: unknown): boolean => v === null || (typeof v === 'string' && v.trim() === '');
 
 /**
- * What the surviving lead takes from its duplicate: every empty field, the union of the
- * tags, custom fields it lacks, and the later last-contact time. The assignee is left to
+ * What the surviving lead takes from its duplicate: every empty field (the campaign too), the
+ * union of the tags, custom fields it lacks, the later last-contact time and the higher priority. The assignee is left to
  * the caller (an assignment rule applies).
  */
 export function mergedFields(target: LeadRow, dup: LeadRow): LeadChanges {
   const data: LeadChanges = {};
-  for (const key of ['email', 'phone', 'company', 'budget', 'timeline', 'notes'] as const) {
+  for (const key of ['email', 'phone', 'company', 'budget', 'timeline', 'notes', 'campaignId'] as const) {
     if (isEmpty(target[key]) && !isEmpty(dup[key])) Object.assign(data, { [key]: dup[key] });
   }
   const tags = [...new Set([...target.tags, ...dup.tags])];
@@ -33,6 +37,7 @@ export function mergedFields(target: LeadRow, dup: LeadRow): LeadChanges {
   if (dup.lastContactAt && (!target.lastContactAt || dup.lastContactAt > target.lastContactAt)) {
     data.lastContactAt = dup.lastContactAt;
   }
+  if (PRIORITY_ORDER.indexOf(dup.priority) > PRIORITY_ORDER.indexOf(target.priority)) data.priority = dup.priority;
   return data;
 }
 

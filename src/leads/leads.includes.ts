@@ -5,6 +5,7 @@ import type { LeadOutput } from './dto/lead.output.js';
 export const LEAD_INCLUDES = includeSpec<LeadOutput>()({
   ...ASSIGNEE_AND_CREATOR,
   convertedContact: one('contact', (l) => l.convertedContactId),
+  campaign: one('campaign', (l) => l.campaignId),
 });
 
 export const LEAD_INCLUDE_NAMES = includeNames(LEAD_INCLUDES);

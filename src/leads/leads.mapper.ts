@@ -15,6 +15,7 @@ export function toLeadOutput(l: LeadListRow): LeadOutput {
     scoreValue: l.scoreValue,
     scoreOverridden: l.scoreOverride,
     computedScore: l.computedScore,
+    priority: l.priority,
     budget: l.budget === null ? null : l.budget.toFixed(2),
     timeline: l.timeline,
     notes: l.notes,
@@ -28,5 +29,6 @@ export function toLeadOutput(l: LeadListRow): LeadOutput {
     lastContactAt: l.lastContactAt?.toISOString() ?? null,
     deletedAt: l.deletedAt?.toISOString() ?? null,
     convertedContactId: l.convertedContactId,
+    campaignId: l.campaignId,
   };
 }

@@ -102,7 +102,9 @@ export class LeadsRepository extends TenantRepository {
     if (q.status?.length) and.push(eb('status', 'in', q.status));
     if (q.source?.length) and.push(eb('source', 'in', q.source));
     if (q.score?.length) and.push(eb('score', 'in', q.score));
+    if (q.priority?.length) and.push(eb('priority', 'in', q.priority));
     if (q.assignedToId) and.push(eb('assignedToId', '=', q.assignedToId));
+    if (q.campaignId) and.push(eb('campaignId', '=', q.campaignId));
     if (q.ids?.length) and.push(eb('id', 'in', q.ids));
     if (q.tag) and.push(eb('tags', '@>', sql<string[]>`ARRAY[${q.tag}]::text[]`));
     if (q.createdFrom) and.push(eb('createdAt', '>=', q.createdFrom));

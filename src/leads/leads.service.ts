@@ -4,6 +4,7 @@ import { assertMayIncludeDeleted } from '../common/include-deleted.js';
 import { type Page, pageOf } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { IncludesService } from '../includes/includes.service.js';
+import { LiveRecordsService } from '../records/live-records.service.js';
 import type { CreateLeadInput, UpdateLeadInput } from './dto/lead.input.js';
 import type { LeadOutput } from './dto/lead.output.js';
 import type { ListLeadsQuery } from './dto/list-leads.query.js';
@@ -27,6 +28,7 @@ export class LeadsService {
     private readonly duplicates: LeadDuplicatesRepository,
     private readonly assignment: LeadAssignmentService,
     private readonly includes: IncludesService,
+    private readonly records: LiveRecordsService,
   ) {}
 
   list(query: ListLeadsQuery): Promise<Page<LeadOutput>> {
@@ -50,6 +52,7 @@ export class LeadsService {
     return this.db.run(async () => {
       assertCreatableStatus(input.status);
       const assigned = await this.assignment.checkChange(input.assignedToId, null, true);
+      await this.records.assertLinks({ campaignId: input.campaignId });
       const { customFields, ...rest } = input;
       const data = { ...rest, customFields, createdById: this.db.userId };
       const checked = !options.allowDuplicate && (input.email || input.phone);
@@ -85,7 +88,8 @@ export class LeadsService {
         if (input.status != null) assertTransition(lead.status, input.status);
         reassigned = await this.assignment.checkChange(input.assignedToId, lead.assignedToId);
       }
-      const { customFields, name, source, status, scoreValue, tags, ...nullable } = input;
+      await this.records.assertLinks({ campaignId: input.campaignId });
+      const { customFields, name, source, status, scoreValue, tags, priority, ...nullable } = input;
       // Required columns ignore an explicit null (validation already refused it for name).
       const updated = await this.leads.update(id, {
         ...nullable,
@@ -94,6 +98,7 @@ export class LeadsService {
         ...(status != null && { status }),
         ...(scoreValue != null && { scoreValue }),
         ...(tags != null && { tags }),
+        ...(priority != null && { priority }),
         customFields,
       });
       if (!updated) throw new NotFound('Lead');

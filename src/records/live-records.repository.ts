@@ -3,8 +3,16 @@ import { TenantDb } from '../database/tenant-db.js';
 
 /** The records others point at: activities, appointments, deals, tickets and timelines hang off them. */
 export type RecordKind = 'lead' | 'contact' | 'deal' | 'listing';
+/** What a record may link to: the records, and the campaign a lead came from (no timeline of its own). */
+export type LinkKind = RecordKind | 'campaign';
 
-const TABLES = { lead: 'leads', contact: 'contacts', deal: 'deals', listing: 'listings' } as const;
+const TABLES = {
+  lead: 'leads',
+  contact: 'contacts',
+  deal: 'deals',
+  listing: 'listings',
+  campaign: 'campaigns',
+} as const;
 
 /**
  * Whether records exist, are live (not soft-deleted) and are visible to the caller in the
@@ -17,7 +25,7 @@ export class LiveRecordsRepository {
   constructor(private readonly db: TenantDb) {}
 
   /** The ids among `ids` that are live, visible records of this kind (one statement). */
-  async liveIds(kind: RecordKind, ids: readonly string[]): Promise<Set<string>> {
+  async liveIds(kind: LinkKind, ids: readonly string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
     const rows = await this.db.sql
       .selectFrom(TABLES[kind])

@@ -1,22 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { BusinessRuleViolation, ErrorCode, NotFound } from '../common/errors.js';
-import { LiveRecordsRepository, type RecordKind } from '../records/live-records.repository.js';
+import { type LinkKind, LiveRecordsRepository, type RecordKind } from '../records/live-records.repository.js';
 
 export interface RecordLinks {
   leadId?: string | null;
   contactId?: string | null;
   dealId?: string | null;
   listingId?: string | null;
+  campaignId?: string | null;
 }
 
-const FIELDS: readonly [keyof RecordLinks, RecordKind][] = [
+const FIELDS: readonly [keyof RecordLinks, LinkKind][] = [
   ['leadId', 'lead'],
   ['contactId', 'contact'],
   ['dealId', 'deal'],
   ['listingId', 'listing'],
+  ['campaignId', 'campaign'],
 ];
 
-const NAMES: Record<RecordKind, string> = { lead: 'Lead', contact: 'Contact', deal: 'Deal', listing: 'Listing' };
+const NAMES: Record<LinkKind, string> = {
+  lead: 'Lead',
+  contact: 'Contact',
+  deal: 'Deal',
+  listing: 'Listing',
+  campaign: 'Campaign',
+};
 
 /**
  * "Are these ids live records of this organization?", for every module that links records
@@ -47,7 +55,7 @@ export class LiveRecordsService {
   }
 
   /** The links (field, kind) that do not name a live, visible record; null and absent links are not checked. */
-  async missing(links: RecordLinks): Promise<[keyof RecordLinks, RecordKind][]> {
+  async missing(links: RecordLinks): Promise<[keyof RecordLinks, LinkKind][]> {
     const checked = FIELDS.flatMap(([field, kind]) => {
       const id = links[field];
       return id ? [{ field, kind, id }] : [];

@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { EnumField, NullableUuidField, PercentField } from '../../common/dto-fields.js';
-import { LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
+import { LeadPriority, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 
 export const BULK_ACTIONS = ['update', 'assign', 'delete', 'restore'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
@@ -30,6 +30,9 @@ export class BulkLeadData {
   @PercentField(45)
   scoreValue?: number;
 
+  @EnumField(LeadPriority, 'LeadPriority', 'URGENT')
+  priority?: LeadPriority;
+
   @ApiPropertyOptional({ type: [String], example: ['open-house-2026'], description: 'Replaces the tags' })
   @IsOptional()
   @IsString({ each: true })
@@ -42,6 +45,12 @@ export class BulkLeadData {
     example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
   })
   assignedToId?: string | null;
+
+  @NullableUuidField({
+    description: 'A live campaign (422 INVALID_REFERENCE otherwise); null detaches the leads',
+    example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  })
+  campaignId?: string | null;
 }
 
 export class BulkLeadsInput {

@@ -2,7 +2,7 @@ import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 import { ContactDetailsInput } from '../../common/contact-details.js';
 import { QueryBoolean } from '../../common/query-transforms.js';
-import { LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
+import { LeadPriority, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 import {
   CustomFieldsField,
   EnumField,
@@ -21,6 +21,9 @@ export class CreateLeadInput extends ContactDetailsInput() {
 
   @EnumField(LeadStatus, 'LeadStatus', 'NEW_LEAD', 'Default: NEW_LEAD.')
   status?: LeadStatus;
+
+  @EnumField(LeadPriority, 'LeadPriority', 'HIGH', 'How urgently the lead should be worked. Default: MEDIUM.')
+  priority?: LeadPriority;
 
   @PercentField(55, 'score (HOT/WARM/COLD) is derived from it. Default: 0.')
   scoreValue?: number;
@@ -50,6 +53,12 @@ export class CreateLeadInput extends ContactDetailsInput() {
 
   @NullableUuidField({ description: 'A member of the organization', example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d' })
   assignedToId?: string | null;
+
+  @NullableUuidField({
+    description: 'The live campaign the lead came from (422 INVALID_REFERENCE otherwise); null detaches it',
+    example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  })
+  campaignId?: string | null;
 }
 
 export class UpdateLeadInput extends PartialType(CreateLeadInput) {

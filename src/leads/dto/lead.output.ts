@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
+import { LeadPriority, LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 import { IncludedOne, PersonSummary, RecordSummary } from '../../common/summaries.js';
 import { ContactDetailsOutput } from '../../common/contact-details.js';
 import { VersionProperty } from '../../http/version.property.js';
@@ -31,6 +31,7 @@ export class LeadOutput extends ContactDetailsOutput('3f6c1b9e-2d4a-4e8f-9b1c-5a
     description: "The database's score from the lead's data, engagement and the organization's weights",
   })
   computedScore!: number;
+  @ApiProperty({ enum: LeadPriority, enumName: 'LeadPriority', example: 'HIGH' }) priority!: LeadPriority;
   @ApiProperty({ maxLength: 13, example: '750000.00', nullable: true, type: String }) budget!: string | null;
   @ApiProperty({ maxLength: 200, example: '3-6 months', nullable: true, type: String }) timeline!: string | null;
   @ApiProperty({ maxLength: 10000, example: 'Wants a 3-bed near good schools', nullable: true, type: String }) notes!:
@@ -46,6 +47,7 @@ export class LeadOutput extends ContactDetailsOutput('3f6c1b9e-2d4a-4e8f-9b1c-5a
   @NullableInstantProperty() lastContactAt!: string | null;
   @NullableInstantProperty() deletedAt!: string | null;
   @LinkIdProperty(LINK_ID, 'The contact this lead was converted into') convertedContactId!: string | null;
+  @LinkIdProperty('9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', 'The campaign the lead came from') campaignId!: string | null;
 
   @IncludedOne(PersonSummary, 'assignee', 'the member assignedToId names')
   assignee?: PersonSummary | null;
@@ -53,4 +55,6 @@ export class LeadOutput extends ContactDetailsOutput('3f6c1b9e-2d4a-4e8f-9b1c-5a
   createdBy?: PersonSummary | null;
   @IncludedOne(RecordSummary, 'convertedContact', 'the contact convertedContactId names')
   convertedContact?: RecordSummary | null;
+  @IncludedOne(RecordSummary, 'campaign', 'the campaign campaignId names')
+  campaign?: RecordSummary | null;
 }

@@ -9,7 +9,7 @@ import {
   UuidFilter,
 } from '../../common/query-filters.js';
 import { SortParam } from '../../common/sort.js';
-import { LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
+import { LeadPriority, LeadScore, LeadSource, LeadStatus } from '../../generated/prisma/enums.js';
 import { RangeFrom, RangeTo } from '../../common/dates.js';
 import { LEAD_INCLUDE_NAMES, type LeadInclude } from '../leads.includes.js';
 
@@ -29,8 +29,14 @@ export class ListLeadsQuery extends PageQuery {
   @EnumListFilter(LeadScore, { example: 'HOT,WARM' })
   score?: LeadScore[];
 
+  @EnumListFilter(LeadPriority, { example: 'HIGH,URGENT' })
+  priority?: LeadPriority[];
+
   @UuidFilter()
   assignedToId?: string;
+
+  @UuidFilter('Only leads of this campaign')
+  campaignId?: string;
 
   @TagFilter()
   tag?: string;
