@@ -23,12 +23,15 @@ export interface EndpointOptions {
 
 /** A success body that is not JSON (an iCalendar feed, a file). */
 export interface MediaBody {
-  mediaType: string;
+  /** One media type, or several the route chooses between (by a path parameter or Accept). */
+  mediaType: string | readonly string[];
   /** Binary content (a file), or text. */
   binary?: boolean;
   /** The largest body, in bytes for a file, characters for text. */
   maxLength: number;
   example?: string;
+  /** An example per media type, when there are several. */
+  examples?: Readonly<Record<string, string>>;
 }
 
 const isMedia = (ok: EndpointOptions['ok']): ok is MediaBody => typeof ok === 'object' && ok !== null;
@@ -48,9 +51,16 @@ function successResponse(status: number, ok: EndpointOptions['ok']): MethodDecor
     const schema = ok.binary
       ? { type: 'string' as const, format: 'binary', maxLength: ok.maxLength }
       : { type: 'string' as const, maxLength: ok.maxLength, ...(ok.example && { example: ok.example }) };
+    const types = typeof ok.mediaType === 'string' ? [ok.mediaType] : ok.mediaType;
     return applyDecorators(
-      ApiProduces(ok.mediaType),
-      ApiResponse({ status, description: ok.mediaType, content: { [ok.mediaType]: { schema } } }),
+      ApiProduces(...types),
+      ApiResponse({
+        status,
+        description: types.join(' or '),
+        content: Object.fromEntries(
+          types.map((t) => [t, { schema: ok.examples?.[t] ? { ...schema, example: ok.examples[t] } : schema }]),
+        ),
+      }),
     );
   }
   return ApiResponse({ status, type: ok, description: status === 201 ? 'Created' : 'OK' });

@@ -39,5 +39,6 @@ import { LeadsService } from './leads.service.js';
     LeadBulkService,
     LeadMergeService,
   ],
+  exports: [LeadsService],
 })
 export class LeadsModule {}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ContactsModule } from '../contacts/contacts.module.js';
+import { DealsModule } from '../deals/deals.module.js';
+import { LeadsModule } from '../leads/leads.module.js';
+import { ListingsModule } from '../listings/listings.module.js';
+import { ExportsController } from './exports.controller.js';
+import { RecordExportsService } from './record-exports.service.js';
+
+/** Exports (issue 17 part 5, docs/exports.md): the lists streamed as CSV or NDJSON, and organization archives. */
+@Module({
+  imports: [LeadsModule, ContactsModule, DealsModule, ListingsModule],
+  controllers: [ExportsController],
+  providers: [RecordExportsService],
+})
+export class ExportsModule {}
