@@ -9,6 +9,7 @@ import type {
   AppointmentReminder,
   AuditLog,
   AuthCredential,
+  Campaign,
   Contact,
   Deal,
   DealStageHistory,
@@ -26,6 +27,7 @@ import type {
   Notification,
   NotificationPreference,
   Organization,
+  OrganizationExport,
   Prisma,
   Profile,
   Ticket,
@@ -148,6 +150,8 @@ export interface DB {
   appointment_reminders: Table<AppointmentReminder, Prisma.AppointmentReminderUncheckedCreateInput>;
   listing_expiration_alerts: Table<ListingExpirationAlert, Prisma.ListingExpirationAlertUncheckedCreateInput>;
   activity_digests: Table<ActivityDigest, Prisma.ActivityDigestUncheckedCreateInput>;
+  campaigns: Table<Campaign, Prisma.CampaignUncheckedCreateInput>;
+  organization_exports: Table<OrganizationExport, Prisma.OrganizationExportUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

@@ -13,6 +13,8 @@ export interface EndpointOptions {
    * `{name}` from the created body, `{:name}` from the request's path (`/v1/tickets/{:id}/comments/{id}`).
    */
   created?: string;
+  /** The route starts work that finishes later (a job): 202 Accepted with the work's record. */
+  accepted?: boolean;
   /** The business error codes the route may answer; the ones every route of its kind shares are added to the document. */
   errors?: readonly ErrorCode[];
   /** The route changes this record: If-Match is honoured (412 when stale). */
@@ -63,7 +65,8 @@ function successResponse(status: number, ok: EndpointOptions['ok']): MethodDecor
       }),
     );
   }
-  return ApiResponse({ status, type: ok, description: status === 201 ? 'Created' : 'OK' });
+  const description = { 201: 'Created', 202: 'Accepted: the work goes on in the background' }[status] ?? 'OK';
+  return ApiResponse({ status, type: ok, description });
 }
 
 /**
@@ -73,7 +76,14 @@ function successResponse(status: number, ok: EndpointOptions['ok']): MethodDecor
  * document once, by openapi.ts, from these facts.
  */
 export function Endpoint(options: EndpointOptions): MethodDecorator {
-  const status = options.ok === null ? HttpStatus.NO_CONTENT : options.created ? HttpStatus.CREATED : HttpStatus.OK;
+  const status =
+    options.ok === null
+      ? HttpStatus.NO_CONTENT
+      : options.created
+        ? HttpStatus.CREATED
+        : options.accepted
+          ? HttpStatus.ACCEPTED
+          : HttpStatus.OK;
   const contract: EndpointContract = {
     errors: options.errors ?? [],
     ifMatch: options.ifMatch !== undefined,
