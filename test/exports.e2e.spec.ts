@@ -289,6 +289,11 @@ describe('record exports (GET /v1/exports/{resource}.{csv|ndjson})', () => {
       // The client reads nothing: the export waits for it instead of buffering the rest.
       const whilePaused = fetched;
       expect(whilePaused).toBeLessThan(ROWS / 2);
+      // The export holds its connection while it waits: this server streams one at a time (its test pool is 4).
+      const busy = await t.http.get('/v1/exports/contacts.csv').set(as(a.admin, a.id));
+      expect(busy.status).toBe(429);
+      expect(busy.body.code).toBe('RATE_LIMITED');
+      expect(busy.headers['retry-after']).toBe('5');
       let rest = first.length;
       let lines = first.toString('utf8').split('\r\n').length - 1;
       let tail = '';
@@ -303,6 +308,13 @@ describe('record exports (GET /v1/exports/{resource}.{csv|ndjson})', () => {
       expect(fetched).toBe(ROWS);
       expect(lines).toBe(ROWS + 1);
       expect(rest).toBeGreaterThan(ROWS * 1000);
+      // Its slot is free again once its last byte is written.
+      let status = 429;
+      for (let i = 0; i < 50 && status === 429; i++) {
+        if (i) await sleep(20);
+        status = (await t.http.get('/v1/exports/contacts.csv').set(as(a.admin, a.id))).status;
+      }
+      expect(status).toBe(200);
     } finally {
       repository.exportBatches = original;
     }

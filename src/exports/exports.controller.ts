@@ -27,7 +27,8 @@ function ExportRoute(resource: ScopeResource, list: string): MethodDecorator {
         `matching row under the same visibility (an AGENT exports what they may list) as an attachment ` +
         `\`${resource}-<date>.<format>\`. CSV cells starting with = + - @, tab or CR get a leading single quote ` +
         `(spreadsheet formula injection); arrays and objects are JSON. A failure after the first byte cuts the ` +
-        `response off (no clean end): a complete download ends with its last line. See docs/exports.md.`,
+        `response off (no clean end): a complete download ends with its last line. RATE_LIMITED (429, Retry-After): ` +
+        `this server already streams as many exports as it allows at once. See docs/exports.md.`,
       ok: { mediaType: ['text/csv', 'application/x-ndjson'], maxLength: 2 ** 40, examples: EXAMPLES },
     }),
   );

@@ -1,5 +1,6 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../common/errors.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
@@ -28,6 +29,19 @@ type Batches = () => AsyncIterable<object[]>;
 class ClientLeft extends Error {
   override readonly name = 'ClientLeft';
 }
+
+/** Every export slot of this process is taken: 429, retry shortly. */
+class ExportsBusy extends DomainError {
+  constructor(limit: number) {
+    super(
+      429,
+      ErrorCode.RateLimited,
+      `This server is already streaming ${limit} export${limit === 1 ? '' : 's'}; retry in a few seconds`,
+    );
+    this.headers = { 'retry-after': String(RETRY_AFTER_SECONDS) };
+  }
+}
+const RETRY_AFTER_SECONDS = 5;
 
 /** Resolves when `out` wants more, rejects when it is closed first (the response ended). */
 function drained(out: Writable): Promise<void> {
@@ -58,6 +72,13 @@ function drained(out: Writable): Promise<void> {
 export class RecordExportsService {
   private readonly logger = new Logger(RecordExportsService.name);
   private readonly timeoutMs: number;
+  /**
+   * Exports streaming at once in this process. Each holds a database connection for as long
+   * as its client reads: a quarter of the pool on Postgres, so requests keep the rest; one on
+   * PGlite, whose single connection every other request waits for meanwhile.
+   */
+  private readonly slots: number;
+  private running = 0;
 
   constructor(
     private readonly db: TenantDb,
@@ -68,6 +89,7 @@ export class RecordExportsService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.timeoutMs = config.database.exportTimeoutMs;
+    this.slots = config.database.url ? Math.max(1, Math.floor(config.database.poolSize / 4)) : 1;
   }
 
   leads(query: ExportLeadsQuery, format: ExportFormat): Promise<ExportDownload> {
@@ -93,13 +115,23 @@ export class RecordExportsService {
     format: ExportFormat,
     batches: Batches,
   ): Promise<ExportDownload> {
+    if (this.running >= this.slots) throw new ExportsBusy(this.slots);
+    this.running++;
     const out = new PassThrough();
     let begin!: () => void;
     const begun = new Promise<void>((resolve) => (begin = resolve));
-    const work = this.db.run(() => this.pump(out, format, columns, batches, begin), {
-      mode: 'snapshot',
-      timeoutMs: this.timeoutMs,
-    });
+    let held = true;
+    // Freed once the last byte is written (COMMIT follows at once), so a client's next export is not refused.
+    const release = () => {
+      if (held) this.running--;
+      held = false;
+    };
+    const work = this.db
+      .run(() => this.pump(out, format, columns, batches, begin).finally(release), {
+        mode: 'snapshot',
+        timeoutMs: this.timeoutMs,
+      })
+      .finally(release);
     await Promise.race([begun, work]);
     work.catch((error: unknown) => this.cutOff(out, resource, error));
     const date = new Date().toISOString().slice(0, 10);
