@@ -68,6 +68,16 @@ async function listAll(http: TestAgent, path: string, headers: Record<string, st
   return res.body.data;
 }
 
+/** GET on the listening app, resolving with the response once its headers are in. */
+function rawGet(t: { app: { getHttpServer(): any } }, path: string, headers: Record<string, string>) {
+  const url = `${baseUrlOf(t.app.getHttpServer())}${path}`;
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const req = httpRequest(url, { headers }, resolve);
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('record exports (GET /v1/exports/{resource}.{csv|ndjson})', () => {
   const { t, a, b } = twoOrganizations();
 
@@ -273,12 +283,7 @@ describe('record exports (GET /v1/exports/{resource}.{csv|ndjson})', () => {
       })();
     try {
       await t.app.listen(0, '127.0.0.1');
-      const url = `${baseUrlOf(t.app.getHttpServer())}/v1/exports/leads.csv?tag=bulk`;
-      const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = httpRequest(url, { headers: as(a.admin, a.id) }, resolve);
-        req.on('error', reject);
-        req.end();
-      });
+      const res = await rawGet(t, '/v1/exports/leads.csv?tag=bulk', as(a.admin, a.id));
       expect(res.statusCode).toBe(200);
       expect(res.headers['transfer-encoding']).toBe('chunked');
       expect(res.headers['content-length']).toBeUndefined();
@@ -318,5 +323,48 @@ describe('record exports (GET /v1/exports/{resource}.{csv|ndjson})', () => {
     } finally {
       repository.exportBatches = original;
     }
+  });
+
+  it('a failure after the first byte aborts the response: no clean end, so a cut file never looks complete', async () => {
+    const repository = t.app.get(LeadsRepository);
+    const original = repository.exportBatches.bind(repository);
+    repository.exportBatches = (query) =>
+      (async function* failing() {
+        for await (const rows of original(query)) {
+          yield rows;
+          throw new Error('the database went away');
+        }
+      })();
+    try {
+      await t.app.listen(0, '127.0.0.1').catch(() => undefined);
+      const res = await rawGet(t, '/v1/exports/leads.ndjson?tag=bulk', as(a.admin, a.id));
+      expect(res.statusCode).toBe(200);
+      const outcome = await new Promise<string>((resolve) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve('ended cleanly'));
+        res.on('aborted', () => resolve('aborted'));
+        res.on('error', () => resolve('aborted'));
+      });
+      expect(outcome).toBe('aborted');
+    } finally {
+      repository.exportBatches = original;
+    }
+    // The unit of work was rolled back and the slot freed: the next export works.
+    const again = await exportText(t.http, '/v1/exports/leads.ndjson?tag=bulk&q=Bulk%20lead%201', as(a.admin, a.id));
+    expect(ndjson(again.text).length).toBeGreaterThan(0);
+  });
+
+  it('a client that leaves mid-download stops the export and frees its connection', async () => {
+    await t.app.listen(0, '127.0.0.1').catch(() => undefined);
+    const res = await rawGet(t, '/v1/exports/leads.csv?tag=bulk', as(a.admin, a.id));
+    await new Promise((resolve) => res.once('data', resolve));
+    res.destroy();
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 200; i++) {
+      if (i) await sleep(50);
+      status = (await t.http.get(`/v1/exports/contacts.csv`).set(as(a.admin, a.id))).status;
+    }
+    expect(status).toBe(200);
+    await t.http.get('/v1/leads?pageSize=1').set(as(a.admin, a.id)).expect(200);
   });
 });
