@@ -18,6 +18,7 @@ export class OrganizationExportOutput {
     type: 'integer',
     format: 'int64',
     minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
     nullable: true,
     example: 1048576,
     description: 'The .tar.gz archive, in bytes',
@@ -25,7 +26,7 @@ export class OrganizationExportOutput {
   sizeBytes!: number | null;
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'integer', minimum: 0 },
+    additionalProperties: { type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     nullable: true,
     example: { 'leads.ndjson': 1200, 'contacts.ndjson': 800 },
     description: 'Rows written per file of the archive',
