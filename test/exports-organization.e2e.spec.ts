@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
+import { STORAGE_DRIVER, type StorageDriver } from '../src/storage/storage.driver.js';
 import { BACKGROUND } from './helpers/app.js';
 import { addMember, as, createLead, type Org, twoOrganizations } from './helpers/fixtures.js';
 import { createActivity, createContact, createDeal, createListing } from './helpers/records.js';
@@ -184,5 +185,28 @@ describe('organization export (POST/GET /v1/exports/organization)', () => {
     expect(ids).toContain(mine.id);
     expect(ids).not.toContain(theirs.id);
     await t.http.get(`/v1/exports/organization/${started.body.id}`).set(as(a.admin, a.id)).expect(404);
+  });
+
+  it('a failure is recorded as failed with its message, and the ADMIN is notified', async () => {
+    const storage = t.app.get<StorageDriver>(STORAGE_DRIVER);
+    const put = storage.put.bind(storage);
+    storage.put = async (_path, body) => {
+      body.destroy();
+      throw new Error('storage is down (token bearer abc.def)');
+    };
+    try {
+      const started = await t.http.post('/v1/exports/organization').set(as(a.admin, a.id)).expect(202);
+      const done = await completed(t.http, a, started.body.id);
+      expect(done).toMatchObject({ status: 'failed', download: null, sizeBytes: null });
+      expect(done.error).toBe('storage is down (token bearer ***)');
+      const notes = await t.http.get('/v1/notifications').set(as(a.admin, a.id)).expect(200);
+      expect(notes.body.data).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ type: 'ORGANIZATION_EXPORT_FAILED', data: { exportId: started.body.id } }),
+        ]),
+      );
+    } finally {
+      storage.put = put;
+    }
   });
 });
