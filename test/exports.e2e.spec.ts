@@ -1,9 +1,10 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
 import { LeadsRepository } from '../src/leads/leads.repository.js';
-import { addMember, as, createLead, twoOrganizations } from './helpers/fixtures.js';
+import { bootApp, type TestApp } from './helpers/app.js';
+import { addMember, as, createLead, createOrg, twoOrganizations } from './helpers/fixtures.js';
 import { baseUrlOf } from './helpers/net.js';
 import { createContact, createDeal, createListing } from './helpers/records.js';
 
@@ -366,5 +367,38 @@ describe('record exports (GET /v1/exports/{resource}.{csv|ndjson})', () => {
     }
     expect(status).toBe(200);
     await t.http.get('/v1/leads?pageSize=1').set(as(a.admin, a.id)).expect(200);
+  });
+});
+
+describe('record exports: the deadline (DATABASE_EXPORT_TIMEOUT_MS)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootApp({ DATABASE_EXPORT_TIMEOUT_MS: '1500' });
+  });
+  afterAll(() => t?.close());
+
+  it('ends the response of a client that neither reads nor leaves, and frees the export slot', async () => {
+    const org = await createOrg(t.http, 'Deadline');
+    await t.db.admin.query(
+      `INSERT INTO leads (organization_id, name, notes, tags)
+       SELECT $1, 'Slow lead ' || g, repeat('n', 1000), ARRAY['slow'] FROM generate_series(1, 20000) g`,
+      [org.id],
+    );
+    await t.app.listen(0, '127.0.0.1');
+    const res = await rawGet(t, '/v1/exports/leads.csv?tag=slow', as(org.admin, org.id));
+    expect(res.statusCode).toBe(200);
+    await new Promise((resolve) => res.once('data', resolve));
+    res.pause();
+    // Past the deadline the server has given up on it: its slot is free for the next export.
+    await sleep(2500);
+    await exportText(t.http, '/v1/exports/contacts.csv', as(org.admin, org.id));
+    // The client, reading again, gets what was in flight and then a cut-off response, never a clean end.
+    const outcome = await new Promise<string>((resolve) => {
+      res.on('end', () => resolve('ended cleanly'));
+      res.on('aborted', () => resolve('aborted'));
+      res.on('error', () => resolve('aborted'));
+      res.resume();
+    });
+    expect(outcome).toBe('aborted');
   });
 });

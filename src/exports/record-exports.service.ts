@@ -4,6 +4,7 @@ import { DomainError, ErrorCode } from '../common/errors.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { TransactionTimeoutError } from '../database/unit-of-work.js';
 import { DealsService } from '../deals/deals.service.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { ListingsService } from '../listings/listings.service.js';
@@ -53,7 +54,8 @@ function drained(out: Writable): Promise<void> {
       else resolve();
     };
     const onDrain = () => settle();
-    const onClose = () => settle(new ClientLeft());
+    // Closed by the client leaving, or destroyed by the export's own deadline (its error).
+    const onClose = () => settle(out.errored ?? new ClientLeft());
     out.on('drain', onDrain);
     out.on('close', onClose);
   });
@@ -126,12 +128,18 @@ export class RecordExportsService {
       if (held) this.running--;
       held = false;
     };
+    // The unit of work rolls back at the deadline, but a client that neither reads nor leaves
+    // would keep the export waiting for it: the deadline ends the response too.
+    const deadline = setTimeout(() => out.destroy(new TransactionTimeoutError()), this.timeoutMs);
     const work = this.db
       .run(() => this.pump(out, format, columns, batches, begin).finally(release), {
         mode: 'snapshot',
         timeoutMs: this.timeoutMs,
       })
-      .finally(release);
+      .finally(() => {
+        clearTimeout(deadline);
+        release();
+      });
     await Promise.race([begun, work]);
     work.catch((error: unknown) => this.cutOff(out, resource, error));
     const date = new Date().toISOString().slice(0, 10);
