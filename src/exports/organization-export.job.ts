@@ -112,7 +112,7 @@ export class OrganizationExportJob implements OnApplicationBootstrap {
   }
 
   /** The files and a manifest as a .tar.gz, streamed to storage; resolves with the bytes stored. */
-  private store(key: string, row: OrganizationExportRow, files: WrittenFile[]): Promise<number> {
+  private async store(key: string, row: OrganizationExportRow, files: WrittenFile[]): Promise<number> {
     const manifest = Buffer.from(
       `${JSON.stringify(
         {
@@ -131,6 +131,8 @@ export class OrganizationExportJob implements OnApplicationBootstrap {
       { name: 'manifest.json', size: manifest.length, source: manifest },
       ...files.map((f) => ({ name: f.name, size: f.bytes, source: f.path })),
     ];
+    // A retried job (its process died mid-upload) may find its own partial object: never another's.
+    await this.storage.delete(key);
     const archive = pipeline(tarStream(entries), createGzip(), () => undefined);
     return this.storage.put(key, archive, 'application/gzip');
   }
