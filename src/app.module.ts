@@ -38,6 +38,7 @@ import { TicketsModule } from './tickets/tickets.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
 import { TenancyGuard } from './tenancy/tenancy.guard.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 
 @Module({})
 export class AppModule {
@@ -79,6 +80,7 @@ export class AppModule {
         RemindersModule,
         LeadRoutingModule,
         CaptureModule,
+        ExportsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -50,6 +50,7 @@ const TAGS: Record<string, string> = {
   events: 'What changed, as it commits: a page of the outbox, or a live Server-Sent Events stream',
   webhooks: "Signed HTTP deliveries of the organization's events to its other systems (ADMIN)",
   jobs: 'Background work that failed for good (the dead letter), and retrying it (ADMIN)',
+  exports: "The lists streamed as CSV or NDJSON, and the organization's whole archive (ADMIN)",
   'api-keys': "Keys for the organization's integrations (ADMIN): scoped, revocable, rotatable",
   tickets: 'Support tickets: workflow, assignees, comments, attachments and share links',
   audit: "Who changed what: the organization's change history, recorded by the database",

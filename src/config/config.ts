@@ -96,6 +96,11 @@ export const configSchema = z.object({
     description:
       'Timeout of one unit of work (tenant transaction) in milliseconds; past it the transaction is rolled back and the request answers 503.',
   }),
+  DATABASE_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(600_000).meta({
+    section: 'Database',
+    description:
+      'Timeout of one export (`GET /v1/exports/*`, and each table of an organization export) in milliseconds: its read-only transaction streams rows for at most this long, then the download is cut off (docs/exports.md). On the embedded database other requests wait while an export reads.',
+  }),
   DATA_DIR: z.string().min(1).default('./.data').meta({
     section: 'Server',
     description:
@@ -338,6 +343,8 @@ export interface AppConfig {
     /** Named prepared statements for the SQL layer (not through a transaction-mode pooler). */
     preparedStatements: boolean;
     txTimeoutMs: number;
+    /** An export's read-only transaction (src/exports). */
+    exportTimeoutMs: number;
     migrateOnBoot: boolean;
   };
   dataDir: string;
@@ -476,6 +483,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       poolSize: e.DATABASE_POOL_SIZE,
       preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? !behindTransactionPooler(e.DATABASE_URL),
       txTimeoutMs: e.DATABASE_TX_TIMEOUT_MS,
+      exportTimeoutMs: e.DATABASE_EXPORT_TIMEOUT_MS,
       migrateOnBoot: e.MIGRATE_ON_BOOT ?? !e.DATABASE_URL,
     },
     dataDir,

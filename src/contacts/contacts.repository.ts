@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Conflict, ErrorCode } from '../common/errors.js';
 import { parseSort } from '../common/sort.js';
+import { offsetBatches } from '../database/cursor.js';
 import { findPage } from '../database/find-page.js';
 import { TenantRepository } from '../database/tenant-repository.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -8,6 +9,8 @@ import type { ContactSortField, ListContactsQuery } from './dto/list-contacts.qu
 import { containsText } from '../common/search.js';
 
 export type ContactRow = Prisma.ContactGetPayload<object>;
+/** The list's filters and sort without its page: what an export of the list reads. */
+export type ContactFilters = Omit<ListContactsQuery, 'page' | 'pageSize' | 'include'>;
 export type ContactWrite = Omit<Prisma.ContactUncheckedCreateInput, 'organizationId' | 'id'>;
 export interface ContactCounts {
   deals: number;
@@ -27,15 +30,24 @@ function emailTaken(error: unknown): never {
 @Injectable()
 export class ContactsRepository extends TenantRepository {
   async list(query: ListContactsQuery): Promise<[ContactRow[], number]> {
+    return findPage(this.db.tx.contact, this.listWhere(query), this.listOrder(query), query);
+  }
+
+  /** Every row the list would page through, in its order, in batches (by offset: see cursor.ts). */
+  exportBatches(query: ContactFilters): AsyncGenerator<ContactRow[]> {
     const where = this.listWhere(query);
-    const orderBy: Prisma.ContactOrderByWithRelationInput[] = [
+    const orderBy = this.listOrder(query);
+    return offsetBatches((skip, take) => this.db.tx.contact.findMany({ where, orderBy, skip, take }));
+  }
+
+  private listOrder(query: ContactFilters): Prisma.ContactOrderByWithRelationInput[] {
+    return [
       ...parseSort<ContactSortField>(query.sort, '-createdAt').map((k) => ({ [k.field]: k.direction })),
       { id: 'asc' },
     ];
-    return findPage(this.db.tx.contact, where, orderBy, query);
   }
 
-  private listWhere(q: ListContactsQuery): Prisma.ContactWhereInput {
+  private listWhere(q: ContactFilters): Prisma.ContactWhereInput {
     const where: Prisma.ContactWhereInput = { organizationId: this.orgId };
     if (!q.includeDeleted) where.deletedAt = null;
     if (q.type?.length) where.type = { in: q.type };

@@ -12,6 +12,7 @@ import type { ListContactsQuery } from './dto/list-contacts.query.js';
 import { CONTACT_INCLUDES, type ContactInclude } from './contacts.includes.js';
 import { toContactOutput } from './contacts.mapper.js';
 import { type ContactWrite, ContactsRepository } from './contacts.repository.js';
+import type { ContactFilters } from './contacts.repository.js';
 
 /** What a converted lead hands over to its new contact. */
 export type ContactFromLead = Pick<
@@ -35,6 +36,15 @@ export class ContactsService {
       const data = await this.includes.expand(rows.map(toContactOutput), query.include, CONTACT_INCLUDES);
       return pageOf(data, total, query);
     });
+  }
+
+  /**
+   * Every row of the list (its filters and sort, no pages), mapped as the list maps them, in
+   * batches: for an export, in the caller's unit of work (a snapshot: src/exports).
+   */
+  async *exportBatches(query: ContactFilters): AsyncGenerator<ContactOutput[]> {
+    assertMayIncludeDeleted(query.includeDeleted, this.db.role);
+    for await (const rows of this.contacts.exportBatches(query)) yield rows.map(toContactOutput);
   }
 
   get(id: string, include?: readonly ContactInclude[]): Promise<ContactDetailOutput> {

@@ -15,7 +15,7 @@ import { migrate } from './migrator.js';
 import { pgliteRouter, UnitOfWorkPool } from './prisma-routing.js';
 import { createSql, type Sql } from './sql.js';
 import { openPglite, pgliteSession, pgSession } from './sql-session.js';
-import { type Opening, PgliteUnitOfWork, PgUnitOfWork, type UnitOfWork } from './unit-of-work.js';
+import { type Opening, PgliteUnitOfWork, PgUnitOfWork, type TransactionMode, type UnitOfWork } from './unit-of-work.js';
 
 // Columns the database maintains for its own lookups (generated match keys): never read
 // back by the client, so no query ships them.
@@ -144,21 +144,25 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
    * statement (TenantDb's only caller). No connection within the pool's wait, or no
    * database: 503, as any client would be told.
    */
-  async begin<R>(opening: Opening, lane?: Lane): Promise<{ uow: UnitOfWork; rows: R[] }> {
+  async begin<R>(opening: Opening, lane?: Lane, mode?: TransactionMode): Promise<{ uow: UnitOfWork; rows: R[] }> {
     await this.routingVerified();
-    return this.open<R>(opening, lane);
+    return this.open<R>(opening, lane, mode);
   }
 
-  private async open<R>(opening: Opening, lane?: Lane): Promise<{ uow: UnitOfWork; rows: R[] }> {
+  private async open<R>(
+    opening: Opening,
+    lane?: Lane,
+    mode?: TransactionMode,
+  ): Promise<{ uow: UnitOfWork; rows: R[] }> {
     if (this.pool) {
       const client = await this.checkout(lane === 'events' ? this.eventsPool() : this.pool);
       // A failure here (the connection lost, the opening refused) is the caller's to map; it is logged as before.
-      return PgUnitOfWork.open<R>(client, this.statementNames, opening).catch((error: unknown) => {
+      return PgUnitOfWork.open<R>(client, this.statementNames, opening, mode).catch((error: unknown) => {
         this.logger.warn(`Could not open a transaction: ${error instanceof Error ? error.message : String(error)}`);
         throw error;
       });
     }
-    if (this.pglite) return PgliteUnitOfWork.open<R>(this.pglite, opening, unavailable(this.logger));
+    if (this.pglite) return PgliteUnitOfWork.open<R>(this.pglite, opening, unavailable(this.logger), mode);
     throw new Error('DatabaseService used before initialisation');
   }
 

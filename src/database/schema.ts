@@ -21,6 +21,7 @@ import type {
   IdempotencyKey,
   Lead,
   LeadRouting,
+  LeadScoringSettings,
   LeadRoutingAgent,
   Listing,
   ListingExpirationAlert,
@@ -30,6 +31,7 @@ import type {
   Notification,
   NotificationPreference,
   Organization,
+  OrganizationExport,
   Prisma,
   Profile,
   Ticket,
@@ -154,8 +156,10 @@ export interface DB {
   listing_expiration_alerts: Table<ListingExpirationAlert, Prisma.ListingExpirationAlertUncheckedCreateInput>;
   activity_digests: Table<ActivityDigest, Prisma.ActivityDigestUncheckedCreateInput>;
   capture_keys: Table<CaptureKey, Prisma.CaptureKeyUncheckedCreateInput>;
+  lead_scoring_settings: Table<LeadScoringSettings, Prisma.LeadScoringSettingsUncheckedCreateInput>;
   lead_routing: Table<LeadRouting, Prisma.LeadRoutingUncheckedCreateInput>;
   lead_routing_agents: Table<LeadRoutingAgent, Prisma.LeadRoutingAgentUncheckedCreateInput>;
+  organization_exports: Table<OrganizationExport, Prisma.OrganizationExportUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

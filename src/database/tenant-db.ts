@@ -10,7 +10,7 @@ import type { MemberRole } from '../generated/prisma/enums.js';
 import { CLS_UOW, DatabaseService, type Lane } from './database.service.js';
 import type { Sql } from './sql.js';
 import { CLS_REQUEST_ID, CLS_SCOPE, CLS_TENANT, type RequestScope, type TenantContext } from './tenant-context.js';
-import type { UnitOfWork } from './unit-of-work.js';
+import type { TransactionMode, UnitOfWork } from './unit-of-work.js';
 
 /** Thrown when tenant data is reached without a tenant context: a programming error, never unfiltered data. */
 export class MissingTenantContextError extends Error {
@@ -38,6 +38,17 @@ export interface OrgRunOptions {
   roles?: readonly MemberRole[];
   /** Error when the user is not a member of the organization (default 403 NOT_A_MEMBER). */
   notMember?: () => Error;
+  /** `snapshot`: a read-only transaction seeing one consistent state (unit-of-work.ts). */
+  mode?: TransactionMode;
+  /** Rolls back after this long instead of DATABASE_TX_TIMEOUT_MS (an export streaming many rows). */
+  timeoutMs?: number;
+}
+
+/** How a unit of work is opened, for the few that are not a request's ordinary read-write work. */
+export interface UnitOfWorkOptions {
+  lane?: Lane;
+  mode?: TransactionMode;
+  timeoutMs?: number;
 }
 
 /**
@@ -126,7 +137,7 @@ export class TenantDb {
    * sign-up (a user that does not exist yet), login (nobody), and creating an
    * organization (its creator is its first ADMIN).
    */
-  async runTrusted<T>(ctx: TenantContext, fn: () => Promise<T>, lane?: Lane): Promise<T> {
+  async runTrusted<T>(ctx: TenantContext, fn: () => Promise<T>, lane?: Lane | UnitOfWorkOptions): Promise<T> {
     return this.transaction(
       sql`SELECT set_config('role', 'crm_app', true),
           set_config('app.current_user_id', ${ctx.userId ?? ''}, true),
@@ -135,7 +146,7 @@ export class TenantDb {
           set_config('app.request_id', ${this.requestId}, true)`,
       () => ctx,
       fn,
-      lane,
+      typeof lane === 'string' ? { lane } : lane,
     );
   }
 
@@ -181,11 +192,13 @@ export class TenantDb {
     options: OrgRunOptions,
   ): Promise<T> {
     const key = this.get<RequestScope>(CLS_SCOPE)?.apiKey;
+    const how = { mode: options.mode, timeoutMs: options.timeoutMs };
     if (key) {
       return this.transaction(
         this.keyOpening(key.hash, orgId, false),
         ([r]) => this.keyContext(r, key.scopes, options),
         fn,
+        how,
       );
     }
     return this.transaction(
@@ -209,6 +222,7 @@ export class TenantDb {
         return { userId, orgId: r.org_id, role: r.member_role };
       },
       fn,
+      how,
     );
   }
 
@@ -260,13 +274,13 @@ export class TenantDb {
     opening: RawBuilder<R>,
     context: (rows: R[]) => TenantContext,
     fn: () => Promise<T>,
-    lane?: Lane,
+    how: UnitOfWorkOptions = {},
   ): Promise<T> {
     // A nested unit of work joins the open transaction (same user, same organization).
     if (this.get<UnitOfWork>(CLS_UOW)) return fn();
     return this.cls.run({ ifNested: 'inherit' }, async () => {
-      const { uow, rows } = await this.database.begin<R>(opening.compile(this.database.sql), lane);
-      const timer = setTimeout(() => void uow.timeOut(), this.config.database.txTimeoutMs);
+      const { uow, rows } = await this.database.begin<R>(opening.compile(this.database.sql), how.lane, how.mode);
+      const timer = setTimeout(() => void uow.timeOut(), how.timeoutMs ?? this.config.database.txTimeoutMs);
       try {
         const ctx = context(rows);
         const afterCommit: AfterCommit[] = [];

@@ -16,6 +16,18 @@ export interface Opening {
   parameters: readonly unknown[];
 }
 
+/**
+ * How the transaction is opened: `readWrite` (the default, READ COMMITTED) or `snapshot` —
+ * REPEATABLE READ, READ ONLY: every statement sees the data as of the first one, and nothing
+ * can be written (an export reading in batches sees one consistent state).
+ */
+export type TransactionMode = 'readWrite' | 'snapshot';
+
+const BEGIN: Record<TransactionMode, string> = {
+  readWrite: 'BEGIN',
+  snapshot: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+};
+
 /** `opening` with its $n parameters written in as SQL literals, for a simple query. */
 function inlined(client: pg.ClientBase, { sql, parameters }: Opening): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => {
@@ -117,10 +129,11 @@ export class PgUnitOfWork extends UnitOfWork {
     client: pg.PoolClient,
     names: StatementNames | null,
     opening: Opening,
+    mode: TransactionMode = 'readWrite',
   ): Promise<{ uow: UnitOfWork; rows: R[] }> {
     let results: pg.QueryResult[];
     try {
-      results = (await client.query(`BEGIN; ${inlined(client, opening)}`)) as unknown as pg.QueryResult[];
+      results = (await client.query(`${BEGIN[mode]}; ${inlined(client, opening)}`)) as unknown as pg.QueryResult[];
     } catch (error) {
       await client.query('ROLLBACK').then(
         () => client.release(),
@@ -170,9 +183,12 @@ export class PgliteUnitOfWork extends UnitOfWork {
     pglite: PGlite,
     opening: Opening,
     unavailable: (error: unknown) => never,
+    mode: TransactionMode = 'readWrite',
   ): Promise<{ uow: UnitOfWork; rows: R[] }> {
     const uow = await PgliteUnitOfWork.start(pglite).catch(unavailable);
     try {
+      // PGlite sent BEGIN itself; the mode must be set before the first query.
+      if (mode === 'snapshot') await uow.tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       return { uow, rows: (await uow.query<R>(opening.sql, opening.parameters)).rows };
     } catch (error) {
       await uow.end(false).catch(() => undefined);

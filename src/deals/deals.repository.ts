@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { type PageQuery } from '../common/pagination.js';
 import { parseSort } from '../common/sort.js';
+import { offsetBatches } from '../database/cursor.js';
 import { findPage } from '../database/find-page.js';
 import { TenantRepository } from '../database/tenant-repository.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -10,6 +11,8 @@ import type { DealSortField, ListDealsQuery, PipelineQuery } from './dto/list-de
 import { containsText } from '../common/search.js';
 
 export type DealRow = Prisma.DealGetPayload<object>;
+/** The list's filters and sort without its page: what an export of the list reads. */
+export type DealFilters = Omit<ListDealsQuery, 'page' | 'pageSize' | 'include'>;
 export type DealWrite = Omit<Prisma.DealUncheckedCreateInput, 'organizationId' | 'id'>;
 export type DealStageChangeRow = Prisma.DealStageHistoryGetPayload<object>;
 
@@ -32,17 +35,26 @@ const NULLABLE_SORT = new Set<DealSortField>(['expectedCloseDate']);
 @Injectable()
 export class DealsRepository extends TenantRepository {
   async list(query: ListDealsQuery): Promise<[DealRow[], number]> {
+    return findPage(this.db.tx.deal, this.listWhere(query), this.listOrder(query), query);
+  }
+
+  /** Every row the list would page through, in its order, in batches (by offset: see cursor.ts). */
+  exportBatches(query: DealFilters): AsyncGenerator<DealRow[]> {
     const where = this.listWhere(query);
-    const orderBy: Prisma.DealOrderByWithRelationInput[] = [
+    const orderBy = this.listOrder(query);
+    return offsetBatches((skip, take) => this.db.tx.deal.findMany({ where, orderBy, skip, take }));
+  }
+
+  private listOrder(query: DealFilters): Prisma.DealOrderByWithRelationInput[] {
+    return [
       ...parseSort<DealSortField>(query.sort, '-createdAt').map((k) => ({
-        [k.field]: NULLABLE_SORT.has(k.field) ? { sort: k.direction, nulls: 'last' } : k.direction,
+        [k.field]: NULLABLE_SORT.has(k.field) ? { sort: k.direction, nulls: 'last' as const } : k.direction,
       })),
       { id: 'asc' },
     ];
-    return findPage(this.db.tx.deal, where, orderBy, query);
   }
 
-  private listWhere(q: ListDealsQuery): Prisma.DealWhereInput {
+  private listWhere(q: DealFilters): Prisma.DealWhereInput {
     const where: Prisma.DealWhereInput = { organizationId: this.orgId };
     if (!q.includeDeleted) where.deletedAt = null;
     if (q.stage?.length) where.stage = { in: q.stage };

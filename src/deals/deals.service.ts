@@ -14,6 +14,7 @@ import type { ListDealsQuery, PipelineQuery } from './dto/list-deals.query.js';
 import { DEAL_INCLUDES, type DealInclude } from './deals.includes.js';
 import { toDealOutput, toDealStageChangeOutput } from './deals.mapper.js';
 import { type DealReferences, type DealRow, DealsRepository } from './deals.repository.js';
+import type { DealFilters } from './deals.repository.js';
 
 /** What a lead's conversion asks of its deal (DealsService.createFromLead). */
 export interface DealFromLead {
@@ -50,6 +51,15 @@ export class DealsService {
       const data = await this.includes.expand(rows.map(toDealOutput), query.include, DEAL_INCLUDES);
       return pageOf(data, total, query);
     });
+  }
+
+  /**
+   * Every row of the list (its filters and sort, no pages), mapped as the list maps them, in
+   * batches: for an export, in the caller's unit of work (a snapshot: src/exports).
+   */
+  async *exportBatches(query: DealFilters): AsyncGenerator<DealOutput[]> {
+    assertMayIncludeDeleted(query.includeDeleted, this.db.role);
+    for await (const rows of this.deals.exportBatches(query)) yield rows.map(toDealOutput);
   }
 
   get(id: string, include?: readonly DealInclude[]): Promise<DealOutput> {

@@ -13,7 +13,7 @@ export interface EndpointOptions {
    * `{name}` from the created body, `{:name}` from the request's path (`/v1/tickets/{:id}/comments/{id}`).
    */
   created?: string;
-  /** The request is taken for processing: 202 Accepted (public capture). */
+  /** 202 Accepted: the request is taken for processing (a capture) or starts work that finishes later (a job). */
   accepted?: boolean;
   /** The business error codes the route may answer; the ones every route of its kind shares are added to the document. */
   errors?: readonly ErrorCode[];
@@ -25,12 +25,15 @@ export interface EndpointOptions {
 
 /** A success body that is not JSON (an iCalendar feed, a file). */
 export interface MediaBody {
-  mediaType: string;
+  /** One media type, or several the route chooses between (by a path parameter or Accept). */
+  mediaType: string | readonly string[];
   /** Binary content (a file), or text. */
   binary?: boolean;
   /** The largest body, in bytes for a file, characters for text. */
   maxLength: number;
   example?: string;
+  /** An example per media type, when there are several. */
+  examples?: Readonly<Record<string, string>>;
 }
 
 const isMedia = (ok: EndpointOptions['ok']): ok is MediaBody => typeof ok === 'object' && ok !== null;
@@ -50,12 +53,19 @@ function successResponse(status: number, ok: EndpointOptions['ok']): MethodDecor
     const schema = ok.binary
       ? { type: 'string' as const, format: 'binary', maxLength: ok.maxLength }
       : { type: 'string' as const, maxLength: ok.maxLength, ...(ok.example && { example: ok.example }) };
+    const types = typeof ok.mediaType === 'string' ? [ok.mediaType] : ok.mediaType;
     return applyDecorators(
-      ApiProduces(ok.mediaType),
-      ApiResponse({ status, description: ok.mediaType, content: { [ok.mediaType]: { schema } } }),
+      ApiProduces(...types),
+      ApiResponse({
+        status,
+        description: types.join(' or '),
+        content: Object.fromEntries(
+          types.map((t) => [t, { schema: ok.examples?.[t] ? { ...schema, example: ok.examples[t] } : schema }]),
+        ),
+      }),
     );
   }
-  const description = status === 201 ? 'Created' : status === 202 ? 'Accepted' : 'OK';
+  const description = { 201: 'Created', 202: 'Accepted' }[status] ?? 'OK';
   return ApiResponse({ status, type: ok, description });
 }
 

@@ -41,7 +41,7 @@ import { LeadsService } from './leads.service.js';
     LeadBulkService,
     LeadMergeService,
   ],
-  // Capture de-duplicates with the leads' own match keys and locks.
-  exports: [LeadDuplicatesRepository],
+  // Capture de-duplicates with the leads' own match keys and locks; exports read through the service.
+  exports: [LeadDuplicatesRepository, LeadsService],
 })
 export class LeadsModule {}

@@ -12,6 +12,7 @@ import { skipTake } from '../common/pagination.js';
 import { containsPattern } from '../common/search.js';
 import { parseSort } from '../common/sort.js';
 import { columnsOf } from '../database/columns.js';
+import { cursorBatches } from '../database/cursor.js';
 import type { DB } from '../database/schema.js';
 import { TenantRepository } from '../database/tenant-repository.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -43,6 +44,9 @@ export type LeadChanges = Omit<
 function withOverride<T extends { scoreValue?: unknown; scoreOverride?: boolean }>(data: T): T {
   return data.scoreValue !== undefined && data.scoreOverride === undefined ? { ...data, scoreOverride: true } : data;
 }
+
+/** The list's filters and sort without its page: what an export of the list reads. */
+export type LeadFilters = Omit<ListLeadsQuery, 'page' | 'pageSize' | 'include'>;
 /** A condition over the leads table aliased `l` (the duplicate check the INSERT evaluates). */
 export type LeadCondition = (eb: ExpressionBuilder<DB & { l: DB['leads'] }, 'l'>) => Expression<SqlBool>;
 
@@ -95,8 +99,19 @@ export class LeadsRepository extends TenantRepository {
     return [rows, rows[0].total ?? 0];
   }
 
+  /** Every row the list would page through, in its order, in batches (a cursor: see cursor.ts). */
+  exportBatches(query: LeadFilters): AsyncGenerator<LeadListRow[]> {
+    let rows = this.db.sql
+      .selectFrom('leads')
+      .select(LIST_COLUMNS)
+      .where((eb) => this.listWhere(eb, query));
+    for (const k of parseSort<LeadSortField>(query.sort, '-createdAt'))
+      rows = rows.orderBy(SORT_COLUMNS[k.field], k.direction);
+    return cursorBatches(this.db.sql, rows.orderBy('id', 'asc'));
+  }
+
   /** The list's WHERE; every value a parameter. */
-  private listWhere(eb: ExpressionBuilder<DB, 'leads'>, q: ListLeadsQuery): Expression<SqlBool> {
+  private listWhere(eb: ExpressionBuilder<DB, 'leads'>, q: LeadFilters): Expression<SqlBool> {
     const and: Expression<SqlBool>[] = [eb('organizationId', '=', this.orgId)];
     if (!q.includeDeleted) and.push(eb('deletedAt', 'is', null));
     if (q.status?.length) and.push(eb('status', 'in', q.status));

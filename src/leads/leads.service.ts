@@ -14,6 +14,7 @@ import { assertCreatableStatus, assertTransition } from './lead-status.js';
 import { LEAD_INCLUDES, type LeadInclude } from './leads.includes.js';
 import { toLeadOutput } from './leads.mapper.js';
 import { LeadsRepository } from './leads.repository.js';
+import type { LeadFilters } from './leads.repository.js';
 
 export interface CreateLeadOptions {
   /** Skip the duplicate check (?allowDuplicate=true). */
@@ -38,6 +39,15 @@ export class LeadsService {
       const data = await this.includes.expand(rows.map(toLeadOutput), query.include, LEAD_INCLUDES);
       return pageOf(data, total, query);
     });
+  }
+
+  /**
+   * Every row of the list (its filters and sort, no pages), mapped as the list maps them, in
+   * batches: for an export, in the caller's unit of work (a snapshot: src/exports).
+   */
+  async *exportBatches(query: LeadFilters): AsyncGenerator<LeadOutput[]> {
+    assertMayIncludeDeleted(query.includeDeleted, this.db.role);
+    for await (const rows of this.leads.exportBatches(query)) yield rows.map(toLeadOutput);
   }
 
   get(id: string, include?: readonly LeadInclude[]): Promise<LeadOutput> {

@@ -30,7 +30,7 @@ const SORT_COLUMNS = {
   squareFeet: { column: 'squareFeet', nullable: true },
 } as const satisfies Record<ListingSortField, { column: keyof DB['listings']; nullable: boolean }>;
 
-function statusFilter(q: ListListingsQuery): ListingStatus[] | undefined {
+function statusFilter(q: ListingFilters): ListingStatus[] | undefined {
   const fromReso = q.standardStatus?.length ? statusesForStandardStatus(q.standardStatus) : undefined;
   if (!q.status?.length) return fromReso;
   return fromReso ? q.status.filter((s) => fromReso.includes(s)) : q.status;
@@ -46,8 +46,11 @@ function enumLiterals(values: readonly string[], type: 'ListingStatus' | 'Proper
 /** A decimal-string amount as bigint cents, computed on the parameter (no column inside a non-leakproof call). */
 const cents = (amount: string) => sql<bigint>`(${amount}::numeric * 100)::bigint`;
 
+/** The search's filters and sort without its page: what an export of the search reads. */
+export type ListingFilters = Omit<ListListingsQuery, 'page' | 'pageSize' | 'include'>;
+
 /** The search's condition in one organization. */
-export function listingWhere(eb: Listings, orgId: string, q: ListListingsQuery): Expression<SqlBool> {
+export function listingWhere(eb: Listings, orgId: string, q: ListingFilters): Expression<SqlBool> {
   const c: Expression<SqlBool>[] = [eb('organizationId', '=', orgId)];
   if (!q.includeDeleted) c.push(eb('deletedAt', 'is', null));
   const statuses = statusFilter(q);
@@ -106,6 +109,17 @@ export function listingPage(db: Sql, orgId: string, q: ListListingsQuery) {
     )
     .where(where);
   return orderListings(page, q.sort).limit(take).offset(skip);
+}
+
+/** Every listing the search matches, in its order (no page, no total): for an export's cursor. */
+export function listingRows(db: Sql, orgId: string, q: ListingFilters) {
+  return orderListings(
+    db
+      .selectFrom('listings')
+      .selectAll()
+      .where((eb) => listingWhere(eb, orgId, q)),
+    q.sort,
+  );
 }
 
 /** The search's total alone (a page past the last has no row to carry it). */

@@ -9,5 +9,6 @@ import { ListingsService } from './listings.service.js';
   imports: [AssigneesModule, IncludesModule],
   controllers: [ListingsController],
   providers: [ListingsRepository, ListingsService],
+  exports: [ListingsService],
 })
 export class ListingsModule {}

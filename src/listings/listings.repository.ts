@@ -1,11 +1,12 @@
 import { type PageQuery } from '../common/pagination.js';
 import { Injectable } from '@nestjs/common';
 import { Conflict, ErrorCode } from '../common/errors.js';
+import { cursorBatches } from '../database/cursor.js';
 import { findPage } from '../database/find-page.js';
 import { TenantRepository } from '../database/tenant-repository.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ListListingsQuery } from './dto/list-listings.query.js';
-import { listingCount, listingPage } from './listing-search.js';
+import { listingCount, type ListingFilters, listingPage, listingRows } from './listing-search.js';
 
 export type ListingRow = Prisma.ListingGetPayload<object>;
 export type ListingWrite = Omit<Prisma.ListingUncheckedCreateInput, 'organizationId' | 'id'>;
@@ -28,6 +29,11 @@ export class ListingsRepository extends TenantRepository {
     if (rows.length) return [rows, rows[0].total ?? 0];
     const { total } = await listingCount(this.db.sql, this.orgId, query).executeTakeFirstOrThrow();
     return [[], total];
+  }
+
+  /** Every listing the search matches, in its order, in batches (a cursor: see cursor.ts). */
+  exportBatches(query: ListingFilters): AsyncGenerator<ListingRow[]> {
+    return cursorBatches(this.db.sql, listingRows(this.db.sql, this.orgId, query));
   }
 
   /** A live (not soft-deleted) listing, or null — another organization's id is simply not found (RLS). */

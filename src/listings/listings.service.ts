@@ -17,6 +17,7 @@ import type {
 import { LISTING_INCLUDES, type ListingInclude } from './listings.includes.js';
 import { toListingOutput, toListingPriceChangeOutput, toListingStatusChangeOutput } from './listings.mapper.js';
 import { type ListingRow, ListingsRepository, mlsNumberTaken } from './listings.repository.js';
+import type { ListingFilters } from './listing-search.js';
 
 /** 422 unless the listing's (resulting) expiration date is on or after its listing date. */
 function checkDates(listingDate: Date | null | undefined, expirationDate: Date | null | undefined): void {
@@ -43,6 +44,15 @@ export class ListingsService {
       const data = await this.includes.expand(rows.map(toListingOutput), query.include, LISTING_INCLUDES);
       return pageOf(data, total, query);
     });
+  }
+
+  /**
+   * Every row of the list (its filters and sort, no pages), mapped as the list maps them, in
+   * batches: for an export, in the caller's unit of work (a snapshot: src/exports).
+   */
+  async *exportBatches(query: ListingFilters): AsyncGenerator<ListingOutput[]> {
+    assertMayIncludeDeleted(query.includeDeleted, this.db.role);
+    for await (const rows of this.listings.exportBatches(query)) yield rows.map(toListingOutput);
   }
 
   get(id: string, include?: readonly ListingInclude[]): Promise<ListingOutput> {

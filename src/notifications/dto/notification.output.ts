@@ -12,6 +12,8 @@ export const NOTIFICATION_TYPES = [
   'APPOINTMENT_REMINDER',
   'ACTIVITIES_OVERDUE',
   'LISTING_EXPIRING',
+  'ORGANIZATION_EXPORT_COMPLETED',
+  'ORGANIZATION_EXPORT_FAILED',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -65,6 +67,13 @@ export class NotificationData {
   })
   reason?: string;
 
+  @ApiPropertyOptional({
+    ...UUID,
+    example: '2b3c4d5e-6f70-4182-9a3b-4c5d6e7f8091',
+    description: 'ORGANIZATION_EXPORT_COMPLETED and _FAILED: GET /v1/exports/organization/{exportId}',
+  })
+  exportId?: string;
+
   @ApiPropertyOptional({ ...UUID, example: '6e7f8091-2a3b-4c4d-8e5f-6a7b8c9d0e1f', description: 'LISTING_EXPIRING' })
   listingId?: string;
 
@@ -96,7 +105,8 @@ export class NotificationOutput {
     description:
       'LEAD_ASSIGNED, LEAD_CAPTURED: leadId; TICKET_ASSIGNED: ticketId, reference, assignedById; APPOINTMENT_SCHEDULED, ' +
       '_RESCHEDULED, _CANCELLED and _REMINDER: appointmentId, startsAt, endsAt; ACTIVITIES_OVERDUE: overdueCount; ' +
-      'LISTING_EXPIRING: listingId, expirationDate; WEBHOOK_DISABLED: webhookId, reason',
+      'LISTING_EXPIRING: listingId, expirationDate; WEBHOOK_DISABLED: webhookId, reason; ' +
+      'ORGANIZATION_EXPORT_COMPLETED and _FAILED: exportId',
   })
   data!: NotificationData | null;
   @ApiProperty({ format: 'date-time', example: null, nullable: true, type: String }) readAt!: string | null;
