@@ -127,6 +127,9 @@ describe('organization export (POST/GET /v1/exports/organization)', () => {
         'tickets.ndjson',
         'ticket-comments.ndjson',
         'campaigns.ndjson',
+        'lead-scoring-settings.ndjson',
+        'lead-routing.ndjson',
+        'lead-routing-agents.ndjson',
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,8 @@ export interface ArchiveTable {
   file: string;
   table: keyof DB;
   columns: readonly string[];
+  /** The order rows are written in: `id`, unless the table has none. */
+  orderBy?: string;
 }
 
 // organization_id is the same on every row (it is in manifest.json); the database's
@@ -50,16 +52,19 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
     file: 'lead-scoring-settings.ndjson',
     table: 'lead_scoring_settings',
     columns: columnsOf(Prisma.LeadScoringSettingsScalarFieldEnum, ['organizationId']),
+    orderBy: 'organizationId', // one row per organization
   },
   {
     file: 'lead-routing.ndjson',
     table: 'lead_routing',
     columns: columnsOf(Prisma.LeadRoutingScalarFieldEnum, ['organizationId']),
+    orderBy: 'organizationId', // one row per organization
   },
   {
     file: 'lead-routing-agents.ndjson',
     table: 'lead_routing_agents',
     columns: columnsOf(Prisma.LeadRoutingAgentScalarFieldEnum, ['organizationId']),
+    orderBy: 'userId',
   },
 ];
 

@@ -20,7 +20,6 @@ export const LEAD_COLUMNS = outputColumns<LeadOutput>()([
   'scoreOverridden',
   'computedScore',
   'priority',
-  'campaignId',
   'budget',
   'timeline',
   'notes',
@@ -34,6 +33,7 @@ export const LEAD_COLUMNS = outputColumns<LeadOutput>()([
   'lastContactAt',
   'deletedAt',
   'convertedContactId',
+  'campaignId',
 ]);
 
 export const CONTACT_COLUMNS = outputColumns<ContactOutput>()([

@@ -35,17 +35,21 @@ export class OrganizationExportsRepository extends TenantRepository {
   }
 
   /**
-   * One table's rows of this organization in batches, in id order, through a cursor (the
+   * One table's rows of this organization in batches, in id order (or the table's own), through a cursor (the
    * caller's snapshot unit of work makes every table of the archive one consistent state).
    */
   tableBatches(table: ArchiveTable): AsyncGenerator<Record<string, unknown>[]> {
-    // The table is one of ARCHIVE_TABLES, each with organization_id and id; the builder's
+    // The table is one of ARCHIVE_TABLES, each with organization_id and its orderBy column; the builder's
     // types are those of one such table (leads), since a name chosen at run time has none.
     const name = table.table as 'leads';
     const columns = table.columns as unknown as (keyof DB['leads'])[];
     return cursorBatches(
       this.db.sql,
-      this.db.sql.selectFrom(name).select(columns).where('organizationId', '=', this.orgId).orderBy('id'),
+      this.db.sql
+        .selectFrom(name)
+        .select(columns)
+        .where('organizationId', '=', this.orgId)
+        .orderBy((table.orderBy ?? 'id') as 'id'),
     ) as AsyncGenerator<Record<string, unknown>[]>;
   }
 }
