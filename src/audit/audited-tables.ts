@@ -20,6 +20,8 @@ export const AUDITED_TABLES = [
   'ticket_share_links',
   'api_keys',
   'webhooks',
+  'campaigns',
+  'data_sources',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 

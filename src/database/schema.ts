@@ -10,6 +10,7 @@ import type {
   AuditLog,
   AuthCredential,
   Contact,
+  DataSource,
   Deal,
   DealStageHistory,
   Event,
@@ -17,6 +18,9 @@ import type {
   EventStreamToken,
   EmailOutbox,
   IdempotencyKey,
+  ImportError,
+  ImportJob,
+  ImportLog,
   Lead,
   Listing,
   ListingExpirationAlert,
@@ -148,6 +152,10 @@ export interface DB {
   appointment_reminders: Table<AppointmentReminder, Prisma.AppointmentReminderUncheckedCreateInput>;
   listing_expiration_alerts: Table<ListingExpirationAlert, Prisma.ListingExpirationAlertUncheckedCreateInput>;
   activity_digests: Table<ActivityDigest, Prisma.ActivityDigestUncheckedCreateInput>;
+  data_sources: Table<DataSource, Prisma.DataSourceUncheckedCreateInput>;
+  import_jobs: Table<ImportJob, Prisma.ImportJobUncheckedCreateInput>;
+  import_logs: Table<ImportLog, Prisma.ImportLogUncheckedCreateInput>;
+  import_errors: Table<ImportError, Prisma.ImportErrorUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

@@ -11,6 +11,7 @@ import { LeadAssignmentService } from './lead-assignment.service.js';
 import { LeadBulkService } from './lead-bulk.service.js';
 import { LeadConversionService } from './lead-conversion.service.js';
 import { LeadDuplicatesRepository } from './lead-duplicates.repository.js';
+import { LeadImportWriter } from './lead-import.writer.js';
 import { LeadMergeService } from './lead-merge.service.js';
 import { LeadWorkflowService } from './lead-workflow.service.js';
 import { LeadsController } from './leads.controller.js';
@@ -38,6 +39,9 @@ import { LeadsService } from './leads.service.js';
     LeadConversionService,
     LeadBulkService,
     LeadMergeService,
+    LeadImportWriter,
   ],
+  // An import (src/imports) writes leads through the leads feature's own writer.
+  exports: [LeadImportWriter],
 })
 export class LeadsModule {}

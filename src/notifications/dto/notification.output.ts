@@ -11,6 +11,8 @@ export const NOTIFICATION_TYPES = [
   'APPOINTMENT_REMINDER',
   'ACTIVITIES_OVERDUE',
   'LISTING_EXPIRING',
+  'IMPORT_COMPLETED',
+  'IMPORT_FAILED',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -56,6 +58,9 @@ export class NotificationData {
 
   @ApiPropertyOptional({ ...UUID, example: '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', description: 'WEBHOOK_DISABLED' })
   webhookId?: string;
+
+  @ApiPropertyOptional({ ...UUID, example: '5e2f8a1b-3c4d-4e5f-8a9b-0c1d2e3f4a5b', description: 'IMPORT_*' })
+  importId?: string;
 
   @ApiPropertyOptional({
     enum: ['GONE', 'FAILURES'],
