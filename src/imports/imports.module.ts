@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { RECORD_IMPORTERS } from '../common/import-rows.js';
+import { ContactImportWriter } from '../contacts/contact-import.writer.js';
+import { ContactsModule } from '../contacts/contacts.module.js';
 import { LeadImportWriter } from '../leads/lead-import.writer.js';
 import { LeadsModule } from '../leads/leads.module.js';
+import { ListingImportWriter } from '../listings/listing-import.writer.js';
+import { ListingsModule } from '../listings/listings.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ImportJobs } from './import-jobs.js';
 import { ImportRunner } from './import-runner.js';
@@ -14,12 +18,12 @@ import { ImportsService } from './imports.service.js';
 
 /** Import jobs (issue 17): the routes, the runner on the JobQueue, and the targets' writers (each from its own feature). */
 @Module({
-  imports: [LeadsModule, NotificationsModule],
+  imports: [LeadsModule, ContactsModule, ListingsModule, NotificationsModule],
   controllers: [ImportsController],
   providers: [
     {
       provide: RECORD_IMPORTERS,
-      inject: [LeadImportWriter],
+      inject: [LeadImportWriter, ContactImportWriter, ListingImportWriter],
       useFactory: (...importers: unknown[]) => importers,
     },
     ImportTargets,
