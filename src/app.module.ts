@@ -35,6 +35,7 @@ import { TimelineModule } from './timeline/timeline.module.js';
 import { TenancyGuard } from './tenancy/tenancy.guard.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ImportsModule } from './imports/imports.module.js';
+import { DataSourcesModule } from './data-sources/data-sources.module.js';
 
 @Module({})
 export class AppModule {
@@ -72,6 +73,7 @@ export class AppModule {
         JobsModule,
         WebhooksModule,
         RemindersModule,
+        DataSourcesModule,
         ImportsModule,
       ],
       providers: [

@@ -74,7 +74,9 @@ export function toImportInput<T extends object>(
     if (value === undefined || value === null || value === '') continue;
     const custom = CUSTOM.exec(field);
     if (custom) customFields[custom[1]] = value;
-    else plain[field] = typeof value === 'string' ? convert(importer.fields[field], value) : value;
+    else if (typeof value === 'string') plain[field] = convert(importer.fields[field], value);
+    // A JSON source's number where the DTO takes text (a price, a bathroom count): its decimal text.
+    else plain[field] = typeof value === 'number' && importer.fields[field] === 'text' ? String(value) : value;
   }
   if (Object.keys(customFields).length) plain.customFields = customFields;
   const [input, errors] = validateAs(importer.input, plain);

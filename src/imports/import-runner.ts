@@ -33,6 +33,8 @@ type BatchResult = 'committed' | 'stopped';
 @Injectable()
 export class ImportRunner {
   private readonly logger = new Logger(ImportRunner.name);
+  /** RESO: how far each running job has read (the source's next sync starts after it). */
+  private readonly synced = new Map<string, { syncedUpTo: Date | null }>();
 
   constructor(
     private readonly db: TenantDb,
@@ -58,7 +60,9 @@ export class ImportRunner {
     try {
       const done = await this.process(first, asCreator);
       if (done) await this.finish(first, asCreator);
+      this.synced.delete(importId);
     } catch (error) {
+      this.synced.delete(importId);
       const message = error instanceof SourceError ? error.message : 'The import stopped on an unexpected error';
       if (!(error instanceof SourceError)) this.logger.error({ err: error, importId }, 'Import attempt failed');
       if (!(error instanceof SourceError) && job.retryCount < IMPORT_RETRY_LIMIT) {
@@ -77,7 +81,9 @@ export class ImportRunner {
     const size = this.config.imports.batchSize;
     let stream: Readable | undefined;
     try {
-      const { records, opened } = await this.reader.open(job);
+      const source = await asCreator(() => this.reader.loadSource(job));
+      const { records, opened, progress } = await this.reader.open(job, source);
+      this.synced.set(job.id, progress);
       stream = opened;
       let batch: SourceRecord[] = [];
       let n = 0;
@@ -143,7 +149,7 @@ export class ImportRunner {
       if (current?.status !== 'running') return null;
       await this.imports.log(job.id, [{ level: 'info', message: `Completed: ${current.rowsRead} rows read` }]);
       const row = await this.imports.setStatus(job.id, 'completed', 'import.completed', { finishedAt: new Date() });
-      await this.reader.recordRun(row);
+      await this.reader.recordRun(row, this.synced.get(job.id)?.syncedUpTo ?? null);
       if (row.createdById) {
         await this.notifications.deliver([
           {
@@ -172,7 +178,7 @@ export class ImportRunner {
         error: message,
         finishedAt: new Date(),
       });
-      await this.reader.recordRun(row);
+      await this.reader.recordRun(row, null);
       if (row.createdById) {
         await this.notifications.deliver([
           {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { RECORD_IMPORTERS } from '../common/import-rows.js';
 import { ContactImportWriter } from '../contacts/contact-import.writer.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
+import { DataSourcesModule } from '../data-sources/data-sources.module.js';
 import { LeadImportWriter } from '../leads/lead-import.writer.js';
 import { LeadsModule } from '../leads/leads.module.js';
 import { ListingImportWriter } from '../listings/listing-import.writer.js';
@@ -18,7 +19,7 @@ import { ImportsService } from './imports.service.js';
 
 /** Import jobs (issue 17): the routes, the runner on the JobQueue, and the targets' writers (each from its own feature). */
 @Module({
-  imports: [LeadsModule, ContactsModule, ListingsModule, NotificationsModule],
+  imports: [LeadsModule, ContactsModule, ListingsModule, NotificationsModule, DataSourcesModule],
   controllers: [ImportsController],
   providers: [
     {
