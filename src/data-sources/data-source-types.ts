@@ -30,6 +30,15 @@ export class CsvSettings {
   @IsOptional()
   @IsObject()
   mapping?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    enum: ['skip', 'update', 'create'],
+    example: 'update',
+    description: 'WEBHOOK: what a record matching an existing one does (default skip)',
+  })
+  @IsOptional()
+  @IsIn(['skip', 'update', 'create'])
+  duplicatePolicy?: 'skip' | 'update' | 'create';
 }
 
 export class JsonApiPagination {

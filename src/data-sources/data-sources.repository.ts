@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { skipTake, type PageQuery } from '../common/pagination.js';
 import { TenantRepository } from '../database/tenant-repository.js';
 import type { DataSource, Prisma } from '../generated/prisma/client.js';
@@ -45,6 +46,22 @@ export class DataSourcesRepository extends TenantRepository {
   async delete(id: string): Promise<boolean> {
     const { count } = await this.db.tx.dataSource.deleteMany({ where: { id, organizationId: this.orgId } });
     return count > 0;
+  }
+
+  /** A WEBHOOK source by id, across organizations (app.inbound_data_source): for the signed inbound route only. */
+  async inbound(
+    id: string,
+  ): Promise<{ organizationId: string; target: string; settings: unknown; credentials: Uint8Array | null } | null> {
+    const { rows } = await sql<{
+      organizationId: string;
+      target: string;
+      settings: unknown;
+      credentials: Uint8Array | null;
+    }>`
+      SELECT organization_id AS "organizationId", target, settings, credentials FROM app.inbound_data_source(${id}::uuid)`.execute(
+      this.db.sql,
+    );
+    return rows[0] ?? null;
   }
 
   /** A finished import's numbers added to the source's metrics. */

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DetailCode, type ErrorDetail, NotFound, ValidationFailed } from '../common/errors.js';
 import type { ImportTarget } from '../common/import-rows.js';
@@ -11,6 +11,7 @@ import { type DataSourceType, RESO_PROPERTY_MAPPING, TYPE_SCHEMAS } from './data
 import { type DataSourceRow, DataSourcesRepository } from './data-sources.repository.js';
 import type { CreateDataSourceInput, UpdateDataSourceInput } from './dto/data-source.input.js';
 import type { DataSourceOutput, DataSourceTestOutput, DataSourceWithSecretOutput } from './dto/data-source.output.js';
+import { newWebhookSecret } from '../webhooks/webhook-signing.js';
 import { SourceHttp } from './source-http.js';
 import { type LoadedSource, SourceRecords } from './source-records.js';
 
@@ -38,6 +39,14 @@ const toOutput = (s: DataSourceRow): DataSourceOutput => ({
 
 const prefixed = (prefix: string, details: ErrorDetail[]): ErrorDetail[] =>
   details.map((d) => ({ ...d, field: d.field ? `${prefix}.${d.field}` : prefix }));
+
+export interface InboundSource {
+  organizationId: string;
+  target: ImportTarget;
+  mapping: Record<string, string> | undefined;
+  duplicatePolicy: string | undefined;
+  secret: string;
+}
 
 /** What an import needs of its source: type, target, default mapping, and how to read it. */
 export interface SourceForImport {
@@ -69,7 +78,7 @@ export class DataSourcesService {
     let credentials = this.checkCredentials(input.type, input.credentials);
     let secret: string | undefined;
     if (input.type === 'WEBHOOK') {
-      secret = `dssec_${randomBytes(32).toString('base64url')}`;
+      secret = newWebhookSecret();
       credentials = { secret };
     }
     const id = randomUUID();
@@ -179,6 +188,24 @@ export class DataSourcesService {
       settings: row.settings as Record<string, unknown>,
       credentials: row.credentials ? this.cipher.decrypt(row.id, row.credentials) : {},
       lastSyncAt: row.lastSyncAt,
+    };
+  }
+
+  /**
+   * A WEBHOOK source for its inbound route, found across organizations with no tenant yet
+   * (in a unit of work with no user and no organization): its organization, target, mapping
+   * and signing secret. Null when there is no such WEBHOOK source.
+   */
+  async inbound(id: string): Promise<InboundSource | null> {
+    const row = await this.sources.inbound(id);
+    if (!row?.credentials) return null;
+    const settings = row.settings as { mapping?: Record<string, string>; duplicatePolicy?: string };
+    return {
+      organizationId: row.organizationId,
+      target: row.target as ImportTarget,
+      mapping: settings.mapping,
+      duplicatePolicy: settings.duplicatePolicy,
+      secret: this.cipher.decrypt(id, row.credentials).secret ?? '',
     };
   }
 

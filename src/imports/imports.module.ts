@@ -14,13 +14,15 @@ import { ImportSourceReader } from './import-source-reader.js';
 import { ImportTargets } from './import-targets.js';
 import { ImportWorker } from './import-worker.js';
 import { ImportsController } from './imports.controller.js';
+import { InboundController } from './inbound.controller.js';
+import { InboundService } from './inbound.service.js';
 import { ImportsRepository } from './imports.repository.js';
 import { ImportsService } from './imports.service.js';
 
 /** Import jobs (issue 17): the routes, the runner on the JobQueue, and the targets' writers (each from its own feature). */
 @Module({
   imports: [LeadsModule, ContactsModule, ListingsModule, NotificationsModule, DataSourcesModule],
-  controllers: [ImportsController],
+  controllers: [ImportsController, InboundController],
   providers: [
     {
       provide: RECORD_IMPORTERS,
@@ -34,6 +36,7 @@ import { ImportsService } from './imports.service.js';
     ImportSourceReader,
     ImportRunner,
     ImportWorker,
+    InboundService,
   ],
   exports: [ImportRunner],
 })

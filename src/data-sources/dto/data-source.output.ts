@@ -62,9 +62,10 @@ export class DataSourceOutput {
 export class DataSourceWithSecretOutput extends DataSourceOutput {
   @ApiProperty({
     minLength: 50,
-    maxLength: 60,
-    example: 'dssec_3q2+7w…',
-    description: 'WEBHOOK: the HMAC-SHA256 signing secret. Shown this once.',
+    maxLength: 50,
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwbrFJXH+WNE0=',
+    description:
+      'WEBHOOK: the Standard Webhooks signing secret (`whsec_` + base64) the portal signs its requests with. Shown this once.',
   })
   secret!: string;
 }
