@@ -15,7 +15,3 @@ export function valueAt(value: unknown, path: string): unknown {
   }
   return current;
 }
-
-/** Whether `path` is one valueAt understands. */
-export const isSimplePath = (path: string): boolean =>
-  /^(\$\.?)?([A-Za-z0-9_@-]+|\[\d+\])?(\.?([A-Za-z0-9_@.-]+|\[\d+\]))*$/.test(path) && path.length <= 200;
