@@ -96,7 +96,7 @@ export class ImportsRepository extends TenantRepository {
     id: string,
     status: ImportStatus,
     event: ImportEvent,
-    extra: { error?: string | null; startedAt?: Date; finishedAt?: Date } = {},
+    extra: { error?: string | null; startedAt?: Date; finishedAt?: Date | null } = {},
   ): Promise<ImportJobRow> {
     await this.nameChange(event);
     const row = await this.db.tx.importJob.update({

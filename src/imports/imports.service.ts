@@ -141,7 +141,7 @@ export class ImportsService {
       const status = nextStatus(current.status as ImportStatus, action);
       const row = await this.imports.setStatus(id, status, EVENTS[action], {
         ...(action === 'start' && { startedAt: new Date() }),
-        ...(action === 'resume' && { error: null, finishedAt: null as unknown as Date }),
+        ...(action === 'resume' && { error: null, finishedAt: null }),
         ...(action === 'cancel' && { finishedAt: new Date() }),
       });
       await this.imports.log(id, [{ level: 'info', message: `${action} by a member: ${current.status} → ${status}` }]);
