@@ -1,7 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
-import { RateLimited } from '../common/rate-limited.decorator.js';
 import { RawBody } from '../common/raw-body.decorator.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
@@ -17,7 +16,8 @@ export class InboundController {
 
   @Post(':sourceId')
   @HttpCode(200)
-  @RateLimited()
+  // The anonymous per-IP budget, not the strict one: a portal posts many leads from one address, and an
+  // HMAC-SHA256 signature is not guessed at 300 tries a minute.
   @ApiBody({ type: InboundRecordInput })
   @Endpoint({
     summary: 'A portal posts one record to a WEBHOOK data source (signed per Standard Webhooks)',
