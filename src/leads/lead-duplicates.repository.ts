@@ -74,10 +74,14 @@ export class LeadDuplicatesRepository {
     const org = this.db.orgId;
     const { rows } = await sql<{ emailKey: string | null; phoneKey: string | null; leadId: string | null }>`
       SELECT k.ek AS "emailKey", k.pk AS "phoneKey",
-             (SELECT l.id FROM leads l
-               WHERE l.organization_id = ${org}::uuid AND l.deleted_at IS NULL
-                 AND (l.email_key = k.ek OR l.phone_key = k.pk)
-               ORDER BY l.created_at, l.id LIMIT 1) AS "leadId"
+             -- Two lookups, not one with OR: each is an index probe on (organization_id, key).
+             coalesce(
+               (SELECT l.id FROM leads l
+                 WHERE l.organization_id = ${org}::uuid AND l.deleted_at IS NULL AND l.email_key = k.ek
+                 ORDER BY l.created_at, l.id LIMIT 1),
+               (SELECT l.id FROM leads l
+                 WHERE l.organization_id = ${org}::uuid AND l.deleted_at IS NULL AND l.phone_key = k.pk
+                 ORDER BY l.created_at, l.id LIMIT 1)) AS "leadId"
         FROM (SELECT i, lower(btrim(e)) AS ek, nullif(regexp_replace(p, '[^0-9]', '', 'g'), '') AS pk
                 FROM unnest(${emails}::text[], ${phones}::text[]) WITH ORDINALITY AS t (e, p, i)) k
        ORDER BY k.i`.execute(this.db.sql);
