@@ -499,6 +499,7 @@ function apiEnv(port, extra) {
     PORT: String(port),
     MIGRATE_ON_BOOT: 'false',
     LOCAL_AUTH_JWT_SECRET: JWT_SECRET,
+    DATA_SOURCE_ENCRYPTION_KEY: 'ZGV2LW9ubHktZGF0YS1zb3VyY2Uta2V5LTMyYnl0ZXM=',
     JWT_AUDIENCE: AUDIENCE,
     SUPABASE_JWT_SECRET: '',
     SUPABASE_URL: '',

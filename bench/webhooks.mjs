@@ -125,6 +125,7 @@ async function startApi() {
       DATABASE_POOL_SIZE: String(cfg.poolSize),
       MIGRATE_ON_BOOT: 'false',
       LOCAL_AUTH_JWT_SECRET: 'bench-local-secret-0123456789-abcdefghijklmnop',
+      DATA_SOURCE_ENCRYPTION_KEY: 'ZGV2LW9ubHktZGF0YS1zb3VyY2Uta2V5LTMyYnl0ZXM=',
       SUPABASE_JWT_SECRET: '',
       SUPABASE_URL: '',
       RATE_LIMIT_PER_MINUTE: '1000000',

@@ -39,6 +39,8 @@ import { TimelineModule } from './timeline/timeline.module.js';
 import { TenancyGuard } from './tenancy/tenancy.guard.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { ImportsModule } from './imports/imports.module.js';
+import { DataSourcesModule } from './data-sources/data-sources.module.js';
 
 @Module({})
 export class AppModule {
@@ -81,6 +83,8 @@ export class AppModule {
         LeadRoutingModule,
         CaptureModule,
         ExportsModule,
+        DataSourcesModule,
+        ImportsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

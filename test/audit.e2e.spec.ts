@@ -33,6 +33,10 @@ const NOT_AUDITED = [
   'event_counters',
   'event_stream_tokens',
   'events',
+  // An import's own bookkeeping (the rows it writes are audited in their tables).
+  'import_errors',
+  'import_jobs',
+  'import_logs',
   'job_failures',
   // Lead routing's turns: a row changes on every captured lead (the rule itself is audited).
   'lead_routing_agents',

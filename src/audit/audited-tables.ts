@@ -24,6 +24,7 @@ export const AUDITED_TABLES = [
   'lead_scoring_settings',
   'capture_keys',
   'lead_routing',
+  'data_sources',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 

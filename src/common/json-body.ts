@@ -108,6 +108,13 @@ function nulInValues(values: unknown, where: string): ErrorDetail | undefined {
  * inspectJsonText; query strings and path parameters are checked for NUL as well. All
  * failures are 400 VALIDATION_FAILED naming the field.
  */
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The JSON body's text as received (set by guardInput's parser). */
+    rawBody?: string;
+  }
+}
+
 export function guardInput(fastify: FastifyInstance, bodyLimit: number): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
@@ -118,6 +125,8 @@ export function guardInput(fastify: FastifyInstance, bodyLimit: number): void {
       done(new ValidationFailed([problem]), undefined);
       return;
     }
+    // Kept for routes that verify a signature over the exact bytes (signed inbound webhooks).
+    request.rawBody = text;
     parse(request, text, done);
   });
   fastify.addHook('preValidation', (request: FastifyRequest, _reply, done) => {

@@ -1,4 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { DetailCode, type ErrorDetail, ValidationFailed } from './errors.js';
 
 /**
@@ -93,4 +95,19 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new ValidationFailed(flattenValidationErrors(errors)),
   });
+}
+
+/**
+ * Validates `plain` as the global pipe would validate a body of class `cls` (same rules, same
+ * details), for input that does not arrive as a body: an imported row, a multipart field.
+ */
+export function validateAs<T extends object>(cls: new () => T, plain: object): [T, ErrorDetail[]] {
+  const value = plainToInstance(cls, plain, { enableImplicitConversion: false });
+  const errors = validateSync(value, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    stopAtFirstError: false,
+    validationError: { target: false, value: false },
+  });
+  return [value, flattenValidationErrors(errors)];
 }

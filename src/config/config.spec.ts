@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from './config.js';
 
+/** A DATA_SOURCE_ENCRYPTION_KEY: production requires one. */
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('loadConfig', () => {
   const dirs: string[] = [];
   const dataDir = () => {
@@ -60,28 +63,51 @@ describe('loadConfig', () => {
     );
   });
 
+  it('requires DATA_SOURCE_ENCRYPTION_KEY in production, and a 32-byte base64 value anywhere', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://x/y',
+      SUPABASE_JWT_SECRET: 's'.repeat(40),
+      LOCAL_AUTH_ENABLED: 'false',
+    };
+    expect(() => loadConfig(prod)).toThrow(/DATA_SOURCE_ENCRYPTION_KEY is required in production/);
+    expect(loadConfig({ ...prod, DATA_SOURCE_ENCRYPTION_KEY: KEY }).imports.encryptionKey).toEqual(Buffer.alloc(32, 7));
+    expect(() => loadConfig({ DATA_SOURCE_ENCRYPTION_KEY: 'short' })).toThrow(/DATA_SOURCE_ENCRYPTION_KEY/);
+  });
+
   it('refuses to start in production without a JWT secret', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' })).toThrow(
-      /SUPABASE_JWT_SECRET, SUPABASE_URL \(JWKS\) or LOCAL_AUTH_JWT_SECRET/,
-    );
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DATA_SOURCE_ENCRYPTION_KEY: KEY, DATABASE_URL: 'postgres://x/y' }),
+    ).toThrow(/SUPABASE_JWT_SECRET, SUPABASE_URL \(JWKS\) or LOCAL_AUTH_JWT_SECRET/);
     // A local secret with local auth switched off verifies nothing: still no way in.
     expect(() =>
       loadConfig({
         NODE_ENV: 'production',
+        DATA_SOURCE_ENCRYPTION_KEY: KEY,
         DATABASE_URL: 'postgres://x/y',
         LOCAL_AUTH_ENABLED: 'false',
         LOCAL_AUTH_JWT_SECRET: 'l'.repeat(40),
       }),
     ).toThrow(/needs a way to verify tokens/);
     expect(
-      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', LOCAL_AUTH_JWT_SECRET: 'l'.repeat(40) }).auth
-        .localJwtSecret,
+      loadConfig({
+        NODE_ENV: 'production',
+        DATA_SOURCE_ENCRYPTION_KEY: KEY,
+        DATABASE_URL: 'postgres://x/y',
+        LOCAL_AUTH_JWT_SECRET: 'l'.repeat(40),
+      }).auth.localJwtSecret,
     ).toBe('l'.repeat(40));
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', SUPABASE_JWT_SECRET: 's'.repeat(40) }),
+      loadConfig({
+        NODE_ENV: 'production',
+        DATA_SOURCE_ENCRYPTION_KEY: KEY,
+        DATABASE_URL: 'postgres://x/y',
+        SUPABASE_JWT_SECRET: 's'.repeat(40),
+      }),
     ).toThrow(/LOCAL_AUTH_JWT_SECRET/);
     const ok = loadConfig({
       NODE_ENV: 'production',
+      DATA_SOURCE_ENCRYPTION_KEY: KEY,
       DATABASE_URL: 'postgres://x/y',
       SUPABASE_JWT_SECRET: 's'.repeat(40),
       LOCAL_AUTH_ENABLED: 'false',

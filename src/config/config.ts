@@ -20,6 +20,7 @@ export const CONFIG_SECTIONS = [
   'Jobs',
   'Webhooks',
   'Email',
+  'Imports',
 ] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 
@@ -256,6 +257,22 @@ export const configSchema = z.object({
     section: 'Webhooks',
     description: 'Webhook deliveries this process sends at once.',
   }),
+  DATA_SOURCE_ENCRYPTION_KEY: matching(
+    /^[A-Za-z0-9+/_-]{43}=?$/,
+    '32 bytes in base64 or base64url (43 characters, `=` optional)',
+  )
+    .optional()
+    .meta({
+      section: 'Imports',
+      description:
+        "AES-256-GCM key that encrypts data sources' credentials at rest (docs/imports.md). Required in production; elsewhere, when unset, one is generated into `DATA_DIR/data-source-key` and kept across restarts. Generate one with `openssl rand -base64 32`. Changing it makes stored credentials unreadable (enter them again).",
+      derivedDefault: 'generated into `DATA_DIR/data-source-key` (not in production)',
+    }),
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500).meta({
+    section: 'Imports',
+    description:
+      "Rows an import writes per transaction; each batch commits with the job's checkpoint, so a crash redoes at most one batch's reading, never its writes.",
+  }),
   PUBLIC_API_URL: z
     .url()
     .optional()
@@ -321,6 +338,10 @@ export const CROSS_VARIABLE_RULES: readonly { rule: string; broken: (e: Env) => 
     broken: (e) => e.NODE_ENV === 'production' && e.LOCAL_AUTH_ENABLED && !e.LOCAL_AUTH_JWT_SECRET,
   },
   {
+    rule: "DATA_SOURCE_ENCRYPTION_KEY is required in production (data sources' credentials are encrypted with it)",
+    broken: (e) => e.NODE_ENV === 'production' && !e.DATA_SOURCE_ENCRYPTION_KEY,
+  },
+  {
     rule: 'DATABASE_DIRECT_URL needs DATABASE_URL (without it the embedded database is used)',
     broken: (e) => Boolean(e.DATABASE_DIRECT_URL) && !e.DATABASE_URL,
   },
@@ -383,6 +404,16 @@ export interface AppConfig {
   events: { heartbeatMs: number; streamBufferBytes: number; retentionDays: number };
   webhooks: WebhooksConfig;
   email: EmailConfig;
+  imports: ImportsConfig;
+}
+
+/** Data sources and import jobs (src/imports, src/data-sources). */
+export interface ImportsConfig {
+  /** 32 bytes: the AES-256-GCM key of data sources' credentials; unset outside production → devKeyFile. */
+  encryptionKey?: Buffer;
+  /** Where the development key is generated on first use (never in production: the key is required there). */
+  devKeyFile: string;
+  batchSize: number;
 }
 
 /** Outbound webhooks (src/webhooks). */
@@ -533,6 +564,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       deliveryConcurrency: e.WEBHOOK_DELIVERY_CONCURRENCY,
     },
     email: { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, mailDir: join(dataDir, 'mail') },
+    imports: {
+      encryptionKey: e.DATA_SOURCE_ENCRYPTION_KEY ? Buffer.from(e.DATA_SOURCE_ENCRYPTION_KEY, 'base64') : undefined,
+      devKeyFile: join(dataDir, 'data-source-key'),
+      batchSize: e.IMPORT_BATCH_SIZE,
+    },
   };
 }
 

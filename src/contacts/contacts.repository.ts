@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { Conflict, ErrorCode } from '../common/errors.js';
 import { parseSort } from '../common/sort.js';
 import { offsetBatches } from '../database/cursor.js';
@@ -60,6 +61,18 @@ export class ContactsRepository extends TenantRepository {
       where.OR = [{ name: contains }, { email: contains }, { phone: contains }, { company: contains }];
     }
     return where;
+  }
+
+  /** The live contact holding this email (case-insensitive, as the unique index compares), if any. */
+  async liveIdByEmail(email: string): Promise<string | null> {
+    const row = await this.db.sql
+      .selectFrom('contacts')
+      .select('id')
+      .where('organizationId', '=', this.orgId)
+      .where('deletedAt', 'is', null)
+      .where(sql<boolean>`lower(email) = lower(${email})`)
+      .executeTakeFirst();
+    return row?.id ?? null;
   }
 
   findLive(id: string): Promise<ContactRow | null> {

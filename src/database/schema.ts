@@ -12,6 +12,7 @@ import type {
   Campaign,
   CaptureKey,
   Contact,
+  DataSource,
   Deal,
   DealStageHistory,
   Event,
@@ -19,6 +20,9 @@ import type {
   EventStreamToken,
   EmailOutbox,
   IdempotencyKey,
+  ImportError,
+  ImportJob,
+  ImportLog,
   Lead,
   LeadRouting,
   LeadScoringSettings,
@@ -160,6 +164,10 @@ export interface DB {
   lead_routing: Table<LeadRouting, Prisma.LeadRoutingUncheckedCreateInput>;
   lead_routing_agents: Table<LeadRoutingAgent, Prisma.LeadRoutingAgentUncheckedCreateInput>;
   organization_exports: Table<OrganizationExport, Prisma.OrganizationExportUncheckedCreateInput>;
+  data_sources: Table<DataSource, Prisma.DataSourceUncheckedCreateInput>;
+  import_jobs: Table<ImportJob, Prisma.ImportJobUncheckedCreateInput>;
+  import_logs: Table<ImportLog, Prisma.ImportLogUncheckedCreateInput>;
+  import_errors: Table<ImportError, Prisma.ImportErrorUncheckedCreateInput>;
   ticket_summary: TicketSummaryView;
   user_workload: UserWorkloadView;
 }

@@ -43,6 +43,12 @@ export const EVENT_TYPES = [
   'member.created',
   'member.updated',
   'member.deleted',
+  'import.started',
+  'import.progress',
+  'import.paused',
+  'import.completed',
+  'import.failed',
+  'import.cancelled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

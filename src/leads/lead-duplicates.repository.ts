@@ -49,6 +49,45 @@ export class LeadDuplicatesRepository {
       ORDER BY n`.execute(this.db.sql);
   }
 
+  /** lockKeys for a whole batch, in one statement: every email key before every phone key, each in order. */
+  async lockKeysMany(emails: (string | null)[], phones: (string | null)[]): Promise<void> {
+    const org = this.db.orgId;
+    await sql`
+      SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+      FROM (SELECT DISTINCT n, k FROM (
+              SELECT 1 AS n, 'lead-email:' || ${org}::text || ':' || lower(btrim(e)) AS k FROM unnest(${emails}::text[]) e
+              UNION ALL
+              SELECT 2, 'lead-phone:' || ${org}::text || ':' || nullif(regexp_replace(p, '[^0-9]', '', 'g'), '')
+                FROM unnest(${phones}::text[]) p) keys
+            WHERE k IS NOT NULL) keys
+      ORDER BY n, k`.execute(this.db.sql);
+  }
+
+  /**
+   * For each (email, phone) pair, in order: its match keys (normalized as the generated
+   * columns are) and the oldest live lead with either, if any — one statement for a batch.
+   */
+  async matchMany(
+    emails: (string | null)[],
+    phones: (string | null)[],
+  ): Promise<{ emailKey: string | null; phoneKey: string | null; leadId: string | null }[]> {
+    const org = this.db.orgId;
+    const { rows } = await sql<{ emailKey: string | null; phoneKey: string | null; leadId: string | null }>`
+      SELECT k.ek AS "emailKey", k.pk AS "phoneKey",
+             -- Two lookups, not one with OR: each is an index probe on (organization_id, key).
+             coalesce(
+               (SELECT l.id FROM leads l
+                 WHERE l.organization_id = ${org}::uuid AND l.deleted_at IS NULL AND l.email_key = k.ek
+                 ORDER BY l.created_at, l.id LIMIT 1),
+               (SELECT l.id FROM leads l
+                 WHERE l.organization_id = ${org}::uuid AND l.deleted_at IS NULL AND l.phone_key = k.pk
+                 ORDER BY l.created_at, l.id LIMIT 1)) AS "leadId"
+        FROM (SELECT i, lower(btrim(e)) AS ek, nullif(regexp_replace(p, '[^0-9]', '', 'g'), '') AS pk
+                FROM unnest(${emails}::text[], ${phones}::text[]) WITH ORDINALITY AS t (e, p, i)) k
+       ORDER BY k.i`.execute(this.db.sql);
+    return rows;
+  }
+
   /**
    * "A live lead (of those the caller sees) has this normalized email or these phone digits",
    * over alias `l`: the create-time check, evaluated by the INSERT itself.

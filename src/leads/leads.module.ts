@@ -12,6 +12,7 @@ import { LeadAssignmentService } from './lead-assignment.service.js';
 import { LeadBulkService } from './lead-bulk.service.js';
 import { LeadConversionService } from './lead-conversion.service.js';
 import { LeadDuplicatesRepository } from './lead-duplicates.repository.js';
+import { LeadImportWriter } from './lead-import.writer.js';
 import { LeadMergeService } from './lead-merge.service.js';
 import { LeadWorkflowService } from './lead-workflow.service.js';
 import { LeadsController } from './leads.controller.js';
@@ -40,8 +41,10 @@ import { LeadsService } from './leads.service.js';
     LeadConversionService,
     LeadBulkService,
     LeadMergeService,
+    LeadImportWriter,
   ],
-  // Capture de-duplicates with the leads' own match keys and locks; exports read through the service.
-  exports: [LeadDuplicatesRepository, LeadsService],
+  // Capture de-duplicates with the leads' own match keys and locks; exports read through the service;
+  // imports (src/imports) write leads through the leads feature's own writer.
+  exports: [LeadDuplicatesRepository, LeadsService, LeadImportWriter],
 })
 export class LeadsModule {}

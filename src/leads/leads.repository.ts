@@ -199,6 +199,17 @@ export class LeadsRepository extends TenantRepository {
     return row ?? null;
   }
 
+  /** Many leads in one statement (an import's batch); their ids, in order. */
+  async createMany(data: LeadWrite[]): Promise<string[]> {
+    if (!data.length) return [];
+    const rows = await this.db.sql
+      .insertInto('leads')
+      .values(data.map((d) => ({ ...d, organizationId: this.orgId })))
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   /** Updates a lead in the given deleted/live state; returns null when no such row is visible. */
   /**
    * Names what this transaction does to leads for the events trigger (app.emit_event in

@@ -41,6 +41,14 @@ export class ListingsRepository extends TenantRepository {
     return this.db.tx.listing.findFirst({ where: this.whereRow(id) });
   }
 
+  /** The listing (live or deleted) holding this MLS number, if any. */
+  findByMlsNumber(mlsNumber: string): Promise<{ id: string; deletedAt: Date | null } | null> {
+    return this.db.tx.listing.findFirst({
+      where: { organizationId: this.orgId, mlsNumber },
+      select: { id: true, deletedAt: true },
+    });
+  }
+
   /** Whether another listing of this organization (live or deleted) holds the MLS number. */
   async mlsNumberInUse(mlsNumber: string, exceptId?: string): Promise<boolean> {
     const row = await this.db.tx.listing.findFirst({

@@ -20,7 +20,7 @@ import { type ListingRow, ListingsRepository, mlsNumberTaken } from './listings.
 import type { ListingFilters } from './listing-search.js';
 
 /** 422 unless the listing's (resulting) expiration date is on or after its listing date. */
-function checkDates(listingDate: Date | null | undefined, expirationDate: Date | null | undefined): void {
+export function checkDates(listingDate: Date | null | undefined, expirationDate: Date | null | undefined): void {
   if (listingDate && expirationDate && expirationDate < listingDate) {
     throw new BusinessRuleViolation('expirationDate must not be before listingDate', undefined, [
       { field: 'expirationDate', message: 'must not be before listingDate' },

@@ -90,6 +90,13 @@ export class LocalStorageDriver implements StorageDriver {
     return counter.bytes;
   }
 
+  async get(path: string): Promise<Readable> {
+    const file = this.fileOf(path);
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) throw new NotFound('File');
+    return createReadStream(file);
+  }
+
   async delete(path: string): Promise<void> {
     await rm(this.fileOf(path), { force: true });
   }

@@ -4,6 +4,7 @@ import { applyDecorators, createParamDecorator, type ExecutionContext } from '@n
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { UnsupportedAttachmentType } from './storage.errors.js';
+import { MAX_ATTACHMENT_BYTES } from './storage.driver.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -51,5 +52,44 @@ export const UploadedFileStream = createParamDecorator((_data: unknown, ctx: Exe
     const part = await request.file();
     if (!part) return undefined;
     return { fileName: part.filename, declaredType: part.mimetype, stream: part.file };
+  };
+});
+
+/** One part of a multipart body: a text field, or the (single) file, not yet read. */
+export type IncomingPart =
+  { kind: 'field'; name: string; value: string; truncated: boolean } | ({ kind: 'file'; name: string } & IncomingFile);
+
+/** The parts of a multipart body in order, or undefined when the request is not multipart (a JSON body). */
+export type NextParts = (() => AsyncIterable<IncomingPart>) | undefined;
+
+/** Fields an upload with a few settings beside its file may carry (imports: target, mapping…). */
+const PART_LIMITS = { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 10, fieldSize: 16_384, parts: 11 };
+
+/**
+ * `@UploadedParts() parts: NextParts` — for a route that takes either JSON or a multipart
+ * upload with fields before its file: the parts as a stream (the file is never buffered).
+ */
+export const UploadedParts = createParamDecorator((_data: unknown, ctx: ExecutionContext): NextParts => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  if (!request.isMultipart()) return undefined;
+  return async function* () {
+    for await (const part of request.parts({ limits: PART_LIMITS })) {
+      if (part.type === 'file') {
+        yield {
+          kind: 'file',
+          name: part.fieldname,
+          fileName: part.filename,
+          declaredType: part.mimetype,
+          stream: part.file,
+        };
+      } else {
+        yield {
+          kind: 'field',
+          name: part.fieldname,
+          value: typeof part.value === 'string' ? part.value : String(part.value),
+          truncated: part.valueTruncated,
+        };
+      }
+    }
   };
 });

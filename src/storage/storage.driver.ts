@@ -22,6 +22,8 @@ export interface StorageDriver {
   readonly kind: 'local' | 'supabase';
   /** Streams `body` to a new object at `path` (never overwriting one) and resolves with the bytes stored. */
   put(path: string, body: Readable, contentType: string): Promise<number>;
+  /** Streams a stored object back (an import's uploaded file, read by its job). */
+  get(path: string): Promise<Readable>;
   /** Removes the object; a missing object is not an error. */
   delete(path: string): Promise<void>;
   signedUrl(path: string, ttlSeconds: number, options?: SignedUrlOptions): Promise<SignedUrl>;

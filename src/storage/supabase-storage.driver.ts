@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createClient, type SupabaseClient, type WebSocketLikeConstructor } from '@supabase/supabase-js';
 import type { StorageConfig } from '../config/config.js';
 import { ATTACHMENT_TYPES } from './content-type.js';
@@ -88,6 +88,14 @@ export class SupabaseStorageDriver implements StorageDriver {
     });
     if (error) this.fail('upload', error);
     return counter.bytes;
+  }
+
+  /** Through a short-lived signed URL, so the object streams instead of arriving as one Blob. */
+  async get(path: string): Promise<Readable> {
+    const { url } = await this.signedUrl(path, 60);
+    const response = await fetch(url).catch((error: unknown) => this.fail('download', error));
+    if (!response.ok || !response.body) this.fail('download', new Error(`HTTP ${response.status}`));
+    return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
   }
 
   async delete(path: string): Promise<void> {

@@ -14,6 +14,8 @@ export const NOTIFICATION_TYPES = [
   'LISTING_EXPIRING',
   'ORGANIZATION_EXPORT_COMPLETED',
   'ORGANIZATION_EXPORT_FAILED',
+  'IMPORT_COMPLETED',
+  'IMPORT_FAILED',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -59,6 +61,9 @@ export class NotificationData {
 
   @ApiPropertyOptional({ ...UUID, example: '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', description: 'WEBHOOK_DISABLED' })
   webhookId?: string;
+
+  @ApiPropertyOptional({ ...UUID, example: '5e2f8a1b-3c4d-4e5f-8a9b-0c1d2e3f4a5b', description: 'IMPORT_*' })
+  importId?: string;
 
   @ApiPropertyOptional({
     enum: ['GONE', 'FAILURES'],
