@@ -72,7 +72,15 @@ export class LeadDuplicatesRepository {
     phones: (string | null)[],
   ): Promise<{ emailKey: string | null; phoneKey: string | null; leadId: string | null }[]> {
     const org = this.db.orgId;
+    // The keys are computed once, in a materialized CTE, so each lookup compares the indexed
+    // column with a plain value. Written inline (email_key = lower(btrim(t.e))), the comparison
+    // holds functions that are not leakproof, and under row-level security Postgres will not
+    // use it as an index condition: every row of the batch scanned the organization's leads
+    // (a 500-row batch against 30,000 leads: 10.4 s; as here, 4 ms).
     const { rows } = await sql<{ emailKey: string | null; phoneKey: string | null; leadId: string | null }>`
+      WITH k AS MATERIALIZED (
+        SELECT i, lower(btrim(e)) AS ek, nullif(regexp_replace(p, '[^0-9]', '', 'g'), '') AS pk
+          FROM unnest(${emails}::text[], ${phones}::text[]) WITH ORDINALITY AS t (e, p, i))
       SELECT k.ek AS "emailKey", k.pk AS "phoneKey",
              -- Two lookups, not one with OR: each is an index probe on (organization_id, key).
              coalesce(
@@ -82,8 +90,7 @@ export class LeadDuplicatesRepository {
                (SELECT l.id FROM leads l
                  WHERE l.organization_id = ${org}::uuid AND l.deleted_at IS NULL AND l.phone_key = k.pk
                  ORDER BY l.created_at, l.id LIMIT 1)) AS "leadId"
-        FROM (SELECT i, lower(btrim(e)) AS ek, nullif(regexp_replace(p, '[^0-9]', '', 'g'), '') AS pk
-                FROM unnest(${emails}::text[], ${phones}::text[]) WITH ORDINALITY AS t (e, p, i)) k
+        FROM k
        ORDER BY k.i`.execute(this.db.sql);
     return rows;
   }
