@@ -138,7 +138,7 @@ function rssMiB(pid) {
   }
 }
 
-/** BENCH_ROWS leads; every tenth row repeats the email of the row ten before it. */
+/** BENCH_ROWS leads; every tenth row repeats the email of the row nine before it (a duplicate: skipped). */
 async function writeCsv(file) {
   const out = createWriteStream(file);
   const write = (line) => (out.write(line) ? Promise.resolve() : new Promise((r) => out.once('drain', r)));
@@ -146,7 +146,8 @@ async function writeCsv(file) {
   for (let i = 1; i <= cfg.rows; i++) {
     const n = i % 10 === 0 ? i - 9 : i;
     await write(
-      `Bench Lead ${i},lead-${n}@bench.example,+1 415 555 ${String(i % 10000).padStart(4, '0')},"Acme, Inc.",buyer;csv,"Row ${i} of the bench"\r\n`,
+      // A phone of its own per row (a shared one would make the row a duplicate too).
+      `Bench Lead ${i},lead-${n}@bench.example,+1 415 ${String(i).padStart(7, '0')},"Acme, Inc.",buyer;csv,"Row ${i} of the bench"\r\n`,
     );
   }
   await new Promise((r) => out.end(r));

@@ -20,6 +20,9 @@ import {
 } from './imports.repository.js';
 import { ImportSourceReader } from './import-source-reader.js';
 
+/** How often an import refreshes its target table's planner statistics, in batches (and after the first). */
+const ANALYZE_EVERY_BATCHES = 20;
+
 /** Why a batch did not commit: the job was paused or cancelled meanwhile. */
 type BatchResult = 'committed' | 'stopped';
 
@@ -92,7 +95,11 @@ export class ImportRunner {
         batch.push(record);
         if (batch.length < size) continue;
         if ((await asCreator(() => this.commit(job, importer, batch))) === 'stopped') return false;
-        await this.afterBatch(job.id, ++n);
+        // The table grows faster than autovacuum's statistics follow: refresh them as a bulk
+        // loader does, or the duplicate lookup is planned for an empty table.
+        if (++n === 1 || n % ANALYZE_EVERY_BATCHES === 0)
+          await asCreator(() => this.imports.analyzeTarget(job.target as ImportTarget));
+        await this.afterBatch(job.id, n);
         batch = [];
       }
       if (batch.length && (await asCreator(() => this.commit(job, importer, batch))) === 'stopped') return false;

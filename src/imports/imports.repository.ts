@@ -154,6 +154,11 @@ export class ImportsRepository extends TenantRepository {
     return row.n;
   }
 
+  /** Refreshes the target table's planner statistics (migration 20261206150000_import_statistics). */
+  async analyzeTarget(target: ImportTarget): Promise<void> {
+    await sql`SELECT app.analyze_import_target(${target})`.execute(this.db.sql);
+  }
+
   async log(id: string, lines: LogLine[]): Promise<void> {
     if (!lines.length) return;
     await this.db.sql
