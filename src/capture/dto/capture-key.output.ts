@@ -15,6 +15,7 @@ export class CaptureKeyOutput {
   @ApiProperty({
     type: [String],
     maxItems: MAX_ORIGINS,
+    items: { type: 'string', maxLength: 2048 },
     example: ['https://www.bayareahomes.example'],
     description: 'Browser origins allowed to post with the key; empty: server-to-server only',
   })

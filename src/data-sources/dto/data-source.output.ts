@@ -9,11 +9,19 @@ export class DataSourceMetricsOutput {
     type: 'integer',
     format: 'int64',
     minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
     example: 1250,
     description: 'Rows written (created or updated) by its imports',
   })
   rowsImported!: number;
-  @ApiProperty({ type: 'integer', format: 'int64', minimum: 0, example: 3, description: 'Rows its imports refused' })
+  @ApiProperty({
+    type: 'integer',
+    format: 'int64',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    example: 3,
+    description: 'Rows its imports refused',
+  })
   failures!: number;
   @NullableInstantProperty(
     null,
@@ -76,6 +84,7 @@ export class DataSourceTestOutput {
   @ApiProperty({
     type: [String],
     maxItems: 100,
+    items: { type: 'string', maxLength: 200 },
     example: ['id', 'fullName', 'email'],
     description: "The first record's top-level fields, to help write a mapping",
   })

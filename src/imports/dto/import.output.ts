@@ -72,6 +72,7 @@ export class ImportErrorOutput {
     type: 'integer',
     format: 'int32',
     minimum: 1,
+    maximum: 2 ** 31 - 1,
     example: 17,
     description: 'The row in the source (a CSV header is row 1)',
   })
@@ -88,7 +89,7 @@ export class ImportErrorOutput {
 }
 
 export class DryRunRowOutput {
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: 2, example: 2 }) row!: number;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 2, maximum: 2 ** 31 - 1, example: 2 }) row!: number;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
@@ -103,7 +104,13 @@ export class DryRunRowOutput {
 export class DryRunOutput {
   @ApiProperty({ example: true }) dryRun!: true;
   @ApiProperty({ enum: IMPORT_TARGETS, example: 'leads' }) target!: ImportTarget;
-  @ApiProperty({ type: [String], maxItems: 500, example: ['Full Name', 'E-mail', 'Phone'] }) columns!: string[];
+  @ApiProperty({
+    type: [String],
+    maxItems: 500,
+    items: { type: 'string', maxLength: 1000 },
+    example: ['Full Name', 'E-mail', 'Phone'],
+  })
+  columns!: string[];
   @ApiProperty({ type: [DryRunRowOutput], maxItems: 50 }) rows!: DryRunRowOutput[];
   @ApiProperty({ ...COUNT, example: 2, description: 'Rows of the preview with at least one error' })
   invalidRows!: number;

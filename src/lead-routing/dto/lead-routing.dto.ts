@@ -47,7 +47,11 @@ export class RoutingAgentOutput {
 export class LeadRoutingOutput {
   @ApiProperty({ enum: ROUTING_MODES, enumName: 'LeadRoutingMode', example: 'ROUND_ROBIN' }) mode!: RoutingMode;
   @LinkIdProperty(null, 'FIXED: who gets every captured lead') agentId!: string | null;
-  @ApiProperty({ type: [RoutingAgentOutput], description: 'The AGENTs who opted in to ROUND_ROBIN, in turn order' })
+  @ApiProperty({
+    type: [RoutingAgentOutput],
+    maxItems: 10000,
+    description: 'The AGENTs who opted in to ROUND_ROBIN, in turn order',
+  })
   agents!: RoutingAgentOutput[];
 }
 

@@ -25,7 +25,7 @@ export const MAX_TIMELINE_MONTHS = 120;
 /** A whole number of points, 0–max. */
 const Points = (max: number, example: number, description: string): PropertyDecorator => {
   const decorators = [
-    ApiProperty({ type: 'integer', minimum: 0, maximum: max, example, description }),
+    ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: max, example, description }),
     IsInt(),
     Min(0),
     Max(max),

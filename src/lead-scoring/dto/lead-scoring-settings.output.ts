@@ -8,7 +8,7 @@ export class SourceWeightsOutput {
   [source: string]: number;
 }
 for (const source of Object.values(LeadSource)) {
-  ApiProperty({ type: 'integer', minimum: 0, maximum: WEIGHT_BOUNDS.source, example: 10 })(
+  ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: WEIGHT_BOUNDS.source, example: 10 })(
     SourceWeightsOutput.prototype,
     source,
   );
@@ -24,6 +24,13 @@ export class LeadScoringSettingsOutput extends OmitType(LeadScoringSettingsInput
 }
 
 export class LeadScoringSettingsUpdateOutput extends LeadScoringSettingsOutput {
-  @ApiProperty({ example: 1240, description: 'Leads whose computed score changed (rescored in the same transaction)' })
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 0,
+    maximum: 2 ** 31 - 1,
+    example: 1240,
+    description: 'Leads whose computed score changed (rescored in the same transaction)',
+  })
   rescoredLeads!: number;
 }
