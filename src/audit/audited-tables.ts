@@ -25,6 +25,7 @@ export const AUDITED_TABLES = [
   'capture_keys',
   'lead_routing',
   'data_sources',
+  'organization_exports',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 
