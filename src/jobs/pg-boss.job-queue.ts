@@ -136,6 +136,10 @@ export class PgBossJobQueue extends JobQueue implements OnApplicationBootstrap, 
     if (!this.starting) return;
     await this.starting.catch(() => undefined);
     await this.boss.stop({ graceful: true, wait: true, close: true, timeout: this.config.jobs.shutdownTimeoutMs });
+    // pg-boss forgets its stopped workers in a callback it queues with setImmediate while
+    // stopping; let it run before shutdown returns, so nothing of the runner outlives the app
+    // (in Jest, it ran after the test file's environment was gone and failed the next file).
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   private started(): Promise<void> {
