@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ActivitiesModule } from './activities/activities.module.js';
 import { AppointmentsModule } from './appointments/appointments.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AnalyticsModule } from './analytics/analytics.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { EventsModule } from './events/events.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -85,6 +86,7 @@ export class AppModule {
         ExportsModule,
         DataSourcesModule,
         ImportsModule,
+        AnalyticsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -50,6 +50,8 @@ const TAGS: Record<string, string> = {
   events: 'What changed, as it commits: a page of the outbox, or a live Server-Sent Events stream',
   webhooks: "Signed HTTP deliveries of the organization's events to its other systems (ADMIN)",
   jobs: 'Background work that failed for good (the dead letter), and retrying it (ADMIN)',
+  analytics:
+    "The dashboard's figures in the organization's time zone, each beside the previous period's (an AGENT's are their own)",
   exports: "The lists streamed as CSV or NDJSON, and the organization's whole archive (ADMIN)",
   'api-keys': "Keys for the organization's integrations (ADMIN): scoped, revocable, rotatable",
   tickets: 'Support tickets: workflow, assignees, comments, attachments and share links',
