@@ -6,6 +6,7 @@ import type {
   OperationObject,
   ParameterObject,
   ReferenceObject,
+  RequestBodyObject,
   ResponseObject,
   SchemaObject,
 } from '@nestjs/swagger';
@@ -16,6 +17,7 @@ import { CONTRACT_EXTENSION, type EndpointContract } from './http/endpoint.decor
 import { documentValidationRules } from './http/validation-docs.js';
 import { KEY_SCOPE_EXTENSION, type KeyScopeSpec, requiredScopes } from './api-keys/scopes.js';
 import { ROLES_EXTENSION } from './tenancy/roles.decorator.js';
+import { MULTIPART_BODY_EXTENSION } from './storage/multipart.js';
 import { ORG_HEADER, ROUTE_KIND_EXTENSION, type RouteKind } from './tenancy/tenant-route.decorator.js';
 
 const DESCRIPTION = `Multi-tenant CRM for real-estate brokerages.
@@ -226,6 +228,13 @@ function multipartBody(op: OperationObject): boolean {
   return Boolean(body?.content?.['multipart/form-data']);
 }
 
+/** The multipart/form-data body of an operation that also takes JSON (MultipartAlternative). */
+function addMultipartBody(op: OperationObject, schema: string): void {
+  const body = op.requestBody as RequestBodyObject | undefined;
+  if (!body) return;
+  body.content['multipart/form-data'] = { schema: { $ref: `#/components/schemas/${schema}` } };
+}
+
 /** The codes an operation may answer because of what it is, beside the ones its route declares. */
 function impliedErrors({ path, method, op, kind, contract, keyScope }: OperationContext): ErrorCode[] {
   const codes: ErrorCode[] = [ErrorCode.RateLimited, ErrorCode.Internal];
@@ -348,8 +357,16 @@ export function applyContract(document: OpenAPIObject): OpenAPIObject {
       const kind = (extended[ROUTE_KIND_EXTENSION] as RouteKind | undefined) ?? 'public';
       const roles = extended[ROLES_EXTENSION] as string[] | undefined;
       const keyScope = extended[KEY_SCOPE_EXTENSION] as KeyScopeSpec | undefined;
-      for (const key of [CONTRACT_EXTENSION, ROUTE_KIND_EXTENSION, ROLES_EXTENSION, KEY_SCOPE_EXTENSION])
+      const multipart = extended[MULTIPART_BODY_EXTENSION] as string | undefined;
+      for (const key of [
+        CONTRACT_EXTENSION,
+        ROUTE_KIND_EXTENSION,
+        ROLES_EXTENSION,
+        KEY_SCOPE_EXTENSION,
+        MULTIPART_BODY_EXTENSION,
+      ])
         Reflect.deleteProperty(extended, key);
+      if (multipart) addMultipartBody(op, multipart);
       const writes = method !== 'get';
       const who =
         kind === 'public'

@@ -1,9 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { ImportRunner } from '../src/imports/import-runner.js';
 import { BACKGROUND } from './helpers/app.js';
 import { addMember, as, createLead, type User, twoOrganizations } from './helpers/fixtures.js';
 import { LEAD_MAPPING, leadsCsv, uploadImport, waitForImport } from './helpers/imports.js';
+import { SseClient } from './helpers/sse.js';
 
 describe('CSV imports of leads', () => {
   const { t, a, b } = twoOrganizations({ ...BACKGROUND, IMPORT_BATCH_SIZE: '10' });
@@ -85,10 +87,22 @@ describe('CSV imports of leads', () => {
     expect(warnings.body.data).toEqual([]);
 
     const events = await t.http.get('/v1/events?types=import.*&limit=500').set(as(a.admin, a.id)).expect(200);
-    const mine = events.body.data.filter((e: any) => e.data.id === created.body.id).map((e: any) => e.type);
+    const ofJob = events.body.data.filter((e: any) => e.data.id === created.body.id);
+    const mine = ofJob.map((e: any) => e.type).filter((type: string) => type !== 'import.log');
     expect(mine[0]).toBe('import.started');
     expect(mine.filter((x: string) => x === 'import.progress')).toHaveLength(3);
     expect(mine.at(-1)).toBe('import.completed');
+    // Every log line is on the stream too, with its level and text, in the order written.
+    const lines = ofJob
+      .filter((e: any) => e.type === 'import.log')
+      .map(({ data }: any) => ({ seq: data.logSeq, level: data.level, message: data.message }));
+    expect(lines).toEqual(logs.body.data.map(({ seq, level, message }: any) => ({ seq, level, message })));
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    // Import events are for those who may read imports: a VIEWER sees none of them, but does
+    // see the leads the import created (the control).
+    const seenByViewer = await t.http.get('/v1/events?limit=500').set(as(viewer, a.id)).expect(200);
+    expect(seenByViewer.body.data.filter((e: any) => e.data.entity === 'import')).toEqual([]);
+    expect(seenByViewer.body.data.filter((e: any) => e.type === 'lead.created').length).toBeGreaterThanOrEqual(25);
 
     const notes = await t.http.get('/v1/notifications').set(as(manager, a.id)).expect(200);
     expect(notes.body.data).toEqual(
@@ -96,6 +110,27 @@ describe('CSV imports of leads', () => {
         expect.objectContaining({ type: 'IMPORT_COMPLETED', data: { importId: created.body.id } }),
       ]),
     );
+  });
+
+  it('streams the log lines live to a MANAGER; a VIEWER gets the leads but nothing of the import', async () => {
+    await t.app.listen(0, '127.0.0.1').catch(() => undefined);
+    const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/v1/events/stream`;
+    const managerStream = await SseClient.open(`${base}?types=import.log`, as(manager, a.id));
+    const viewerStream = await SseClient.open(`${base}?types=import.*,lead.created`, as(viewer, a.id));
+    try {
+      const done = await runImport(leadsCsv(12, 'streamed'));
+      const data = (c: SseClient) => c.messages.map((m) => ({ type: m.event, ...JSON.parse(m.data!).data }));
+      await managerStream.until((c) => data(c).some((d) => d.id === done.id && d.message === 'Completed: 12 rows read'));
+      expect(data(managerStream).filter((d) => d.id === done.id).map((d) => d.type)).toEqual(
+        expect.arrayContaining(['import.log']),
+      );
+      expect(data(managerStream).every((d) => d.type === 'import.log' && typeof d.level === 'string')).toBe(true);
+      await viewerStream.until((c) => data(c).filter((d) => d.type === 'lead.created').length >= 12);
+      expect(data(viewerStream).filter((d) => d.entity === 'import')).toEqual([]);
+    } finally {
+      managerStream.close();
+      viewerStream.close();
+    }
   });
 
   it("records per-row errors (the create route's rules) and serves them as a page and as CSV", async () => {

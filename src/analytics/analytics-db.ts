@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { calendarDate } from '../common/dates.js';
 import { Forbidden, ValidationFailed } from '../common/errors.js';
-import { TenantDb } from '../database/tenant-db.js';
+import { MissingTenantContextError, TenantDb } from '../database/tenant-db.js';
 import {
   type AnalyticsScope,
   type AnalyticsWindow,
@@ -63,7 +63,7 @@ export class AnalyticsDb {
   }
 
   run<T>(query: AnalyticsQuery, fn: (scope: AnalyticsScope) => Promise<T>, now = new Date()): Promise<T> {
-    const custom = checkCustomRange(query);
+    const custom = customRange(query);
     return this.db.run(
       async () => {
         const role = this.db.role;
@@ -85,16 +85,15 @@ export class AnalyticsDb {
   }
 
   /** One statement: JIT off for the transaction, and the window in the organization's time zone. */
-  private async resolve(query: AnalyticsQuery, custom: boolean, now: Date): Promise<AnalyticsWindow> {
-    const period: Period | 'custom' = custom ? 'custom' : (query.period ?? '30d');
+  private async resolve(query: AnalyticsQuery, custom: CustomRange | undefined, now: Date): Promise<AnalyticsWindow> {
+    const named: Period = query.period ?? '30d';
+    const period: Period | 'custom' = custom ? 'custom' : named;
     const interval: Interval = query.interval ?? DEFAULT_INTERVAL[period];
-    const start =
-      period === 'custom' ? sql`${calendarDate(query.from!)}::timestamp` : sql.raw(PERIOD_START[period]);
-    const end =
-      period === 'custom'
-        ? sql`${calendarDate(query.to!)}::timestamp + interval '1 day'`
-        : sql`date_trunc('day', local_now) + interval '1 day'`;
-    const shift = period === 'custom' ? sql`(to_local - from_local)` : sql`${PERIOD_SHIFT[period]}::interval`;
+    const start = custom ? sql`${calendarDate(custom.from)}::timestamp` : sql.raw(PERIOD_START[named]);
+    const end = custom
+      ? sql`${calendarDate(custom.to)}::timestamp + interval '1 day'`
+      : sql`date_trunc('day', local_now) + interval '1 day'`;
+    const shift = custom ? sql`(to_local - from_local)` : sql`${PERIOD_SHIFT[named]}::interval`;
     const { rows } = await sql<WindowRow>`
       WITH tz AS (
         SELECT o.time_zone AS tz, timezone(o.time_zone, ${now}::timestamptz) AS local_now, set_config('jit', 'off', true)
@@ -111,14 +110,20 @@ export class AnalyticsDb {
                      FROM generate_series(date_trunc(${interval}, from_local), to_local - interval '1 microsecond',
                                           ${`1 ${interval}`}::interval) b) AS buckets
         FROM r`.execute(this.db.sql);
-    const row = rows[0]!;
+    const [row] = rows;
+    if (!row) throw new MissingTenantContextError('The organization of this unit of work is gone');
     return { ...row, period, interval };
   }
 }
 
-/** Whether from/to name a custom period, after checking they come together, in order, and not too far apart. */
-function checkCustomRange({ from, to }: AnalyticsQuery): boolean {
-  if (!from && !to) return false;
+interface CustomRange {
+  from: Date;
+  to: Date;
+}
+
+/** The custom period from/to name, after checking they come together, in order, and not too far apart. */
+function customRange({ from, to }: AnalyticsQuery): CustomRange | undefined {
+  if (!from && !to) return undefined;
   if (!from || !to) {
     throw new ValidationFailed([{ field: from ? 'to' : 'from', message: 'from and to go together' }]);
   }
@@ -127,5 +132,5 @@ function checkCustomRange({ from, to }: AnalyticsQuery): boolean {
   if (days > MAX_CUSTOM_DAYS) {
     throw new ValidationFailed([{ field: 'to', message: `must be at most ${MAX_CUSTOM_DAYS} days from from, included` }]);
   }
-  return true;
+  return { from, to };
 }

@@ -49,6 +49,7 @@ export const EVENT_TYPES = [
   'import.completed',
   'import.failed',
   'import.cancelled',
+  'import.log',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

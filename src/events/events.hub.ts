@@ -20,6 +20,8 @@ import { EventsRepository, type FanoutRow } from './events.repository.js';
 export const EVENTS_CHANNEL = 'crm_events';
 /** Events one read takes; streams further behind read again at once. */
 const BATCH = 500;
+/** Who sees `import.*` events (events_read, migration 20261206210000): those who may read imports. */
+const IMPORT_ROLES: ReadonlySet<MemberRole> = new Set(['ADMIN', 'MANAGER']);
 
 /** The open streams of one principal (a member, or an API key) and the role they last had. */
 interface Audience {
@@ -226,7 +228,10 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     }
   }
 
-  /** Offers the audience what events_read shows it: `agentSees` for an AGENT, else all but others' own. */
+  /**
+   * Offers the audience what events_read shows it: `agentSees` for an AGENT, else all but others'
+   * own, and import events to ADMINs and MANAGERs only.
+   */
   private deliver(
     audience: Audience,
     reading: ReadonlySet<EventStream>,
@@ -235,8 +240,12 @@ export class EventsHub implements OnApplicationBootstrap, OnModuleDestroy, OnApp
     last: bigint,
   ): void {
     const { userId } = audience.principal;
+    const seesImports = IMPORT_ROLES.has(audience.role);
     const visible = rows.filter(
-      (r) => (r.recipientId === null || r.recipientId === userId) && (!agentSees || agentSees.has(r.seq)),
+      (r) =>
+        (r.recipientId === null || r.recipientId === userId) &&
+        (r.entity !== 'import' || seesImports) &&
+        (!agentSees || agentSees.has(r.seq)),
     );
     for (const stream of audience.streams) {
       if (!reading.has(stream)) continue;

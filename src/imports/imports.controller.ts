@@ -4,7 +4,7 @@ import { ErrorCode } from '../common/errors.js';
 import { type Page, PageOf, PageQuery } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
-import { AcceptsMultipart, type NextParts, UploadedParts } from '../storage/multipart.js';
+import { AcceptsMultipart, MultipartAlternative, type NextParts, UploadedParts } from '../storage/multipart.js';
 import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { CreateImportInput, UploadImportInput } from './dto/create-import.input.js';
@@ -29,13 +29,11 @@ export class ImportsController {
   }
 
   @Post()
-  @AcceptsMultipart()
-  // One media type per operation in the generated document: JSON is documented here, and the
-  // multipart upload (the same body as POST /v1/imports/dry-run) in the description.
+  @MultipartAlternative(UploadImportInput)
   @ApiBody({
     type: CreateImportInput,
     description:
-      'JSON: an import from a data source. Or multipart/form-data: a CSV upload, with the fields of POST /v1/imports/dry-run (target, mapping, duplicatePolicy, then file).',
+      'application/json: an import from a data source. multipart/form-data: a CSV upload (target, mapping, duplicatePolicy, then file), as POST /v1/imports/dry-run takes it.',
   })
   @Endpoint({
     summary: 'Create an import (pending): upload a CSV, or name a data source',

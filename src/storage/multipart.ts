@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import '@fastify/multipart';
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiExtension } from '@nestjs/swagger';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { UnsupportedAttachmentType } from './storage.errors.js';
 import { MAX_ATTACHMENT_BYTES } from './storage.driver.js';
@@ -15,6 +16,16 @@ declare module 'fastify' {
 
 /** Marks a route that takes multipart/form-data (uploads); every other route keeps answering it with 415. */
 export const AcceptsMultipart = (): MethodDecorator => applyDecorators(RouteConfig({ acceptsMultipart: true }));
+
+/** Read and removed by openapi.ts: the schema (a class) of a route's multipart/form-data body. */
+export const MULTIPART_BODY_EXTENSION = 'x-multipart-body';
+
+/**
+ * A route that also takes JSON: its multipart/form-data body documented beside the JSON one
+ * (Nest's document generator gives every media type of an operation the same schema).
+ */
+export const MultipartAlternative = (body: { name: string }): MethodDecorator =>
+  applyDecorators(RouteConfig({ acceptsMultipart: true }), ApiExtension(MULTIPART_BODY_EXTENSION, body.name));
 
 /**
  * @fastify/multipart's body parser is global; this keeps multipart/form-data away from

@@ -24,7 +24,7 @@ export class EventActor {
 
 export class EventData {
   @ApiProperty({
-    enum: ['lead', 'contact', 'deal', 'listing', 'activity', 'appointment', 'ticket', 'notification', 'member'],
+    enum: ['lead', 'contact', 'deal', 'listing', 'activity', 'appointment', 'ticket', 'notification', 'member', 'import'],
     example: 'lead',
     description: 'The kind of record',
   })
@@ -62,6 +62,30 @@ export class EventData {
     description: 'ticket.assigned: the member assigned',
   })
   userId?: string;
+
+  @ApiProperty({
+    required: false,
+    maxLength: 20,
+    pattern: '^\\d+$',
+    example: '1042',
+    description: "import.log: the line's seq in GET /v1/imports/{id}/logs",
+  })
+  logSeq?: string;
+
+  @ApiProperty({
+    required: false,
+    enum: ['debug', 'info', 'warning', 'error'],
+    description: "import.log: the line's level",
+  })
+  level?: string;
+
+  @ApiProperty({
+    required: false,
+    maxLength: 2000,
+    example: 'Rows 2–11: 10 created, 0 updated, 0 skipped, 0 failed',
+    description: 'import.log: the line',
+  })
+  message?: string;
 }
 
 export class EventOutput {
