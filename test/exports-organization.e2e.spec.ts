@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from '@jest/globals';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
-import { STORAGE_DRIVER, type StorageDriver } from '../src/storage/storage.driver.js';
-import { BACKGROUND } from './helpers/app.js';
-import { addMember, as, createLead, type Org, twoOrganizations } from './helpers/fixtures.js';
+import { FILES_STORAGE, STORAGE_DRIVER, type StorageDriver } from '../src/storage/storage.driver.js';
+import { BACKGROUND, bootApp, type TestApp } from './helpers/app.js';
+import { startFakeStorage, type FakeStorage } from './helpers/fake-supabase-storage.js';
+import { addMember, as, createLead, createOrg, type Org, twoOrganizations } from './helpers/fixtures.js';
+import { leadsCsv, uploadImport } from './helpers/imports.js';
 import { createActivity, createContact, createDeal, createListing } from './helpers/records.js';
 
 /** A ustar archive's regular files, read the way any tar reader would (name, octal size, 512-byte blocks). */
@@ -191,7 +194,7 @@ describe('organization export (POST/GET /v1/exports/organization)', () => {
   });
 
   it('a failure is recorded as failed with its message, and the ADMIN is notified', async () => {
-    const storage = t.app.get<StorageDriver>(STORAGE_DRIVER);
+    const storage = t.app.get<StorageDriver>(FILES_STORAGE);
     const put = storage.put.bind(storage);
     storage.put = async (_path, body) => {
       body.destroy();
@@ -211,5 +214,50 @@ describe('organization export (POST/GET /v1/exports/organization)', () => {
     } finally {
       storage.put = put;
     }
+  });
+});
+
+describe('organization archives and import files on Supabase Storage (against a local stand-in)', () => {
+  let fake: FakeStorage;
+  let t: TestApp;
+  let org: Org;
+
+  beforeAll(async () => {
+    fake = await startFakeStorage();
+    t = await bootApp({ ...BACKGROUND, SUPABASE_URL: fake.url, SUPABASE_SERVICE_ROLE_KEY: fake.key });
+    org = await createOrg(t.http, 'Supa archive');
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  it('go to their own bucket, created without the attachments limits; the attachments bucket refuses them', async () => {
+    await createLead(t.http, org.admin, org.id, { name: 'Archived on Supabase' });
+    const requested = await t.http.post('/v1/exports/organization').set(as(org.admin, org.id)).expect(202);
+    const done = await completed(t.http, org, requested.body.id);
+    expect(done.status).toBe('completed');
+
+    expect(fake.buckets.get('organization-files')).toMatchObject({ public: false });
+    expect(fake.buckets.get('organization-files')).not.toHaveProperty('allowed_mime_types');
+    const archive = [...fake.objects.entries()].find(([key]) => key.startsWith('organization-files/exports/'));
+    expect(archive?.[1].contentType).toBe('application/gzip');
+    const files = untar(gunzipSync(archive![1].bytes));
+    expect(lines(files.get('leads.ndjson')).map((l) => l.name)).toEqual(['Archived on Supabase']);
+
+    // An import's CSV lands there too.
+    const upload = await uploadImport(t.http, org.admin, org.id, leadsCsv(3, 'supa')).expect(201);
+    const csv = [...fake.objects.keys()].find((key) => key.startsWith(`organization-files/${org.id}/imports/`));
+    expect(csv).toBeDefined();
+    expect(upload.body.fileName).toBe('leads.csv');
+
+    // The control: the attachments bucket (MIME allow-list) refuses an archive's type.
+    const attachments = t.app.get<StorageDriver>(STORAGE_DRIVER);
+    await expect(
+      attachments.put(`${org.id}/probe.tar.gz`, Readable.from([Buffer.from('x')]), 'application/gzip'),
+    ).rejects.toThrow();
+    expect(fake.buckets.get('ticket-attachments')).toMatchObject({
+      allowed_mime_types: expect.not.arrayContaining(['application/gzip']),
+    });
   });
 });

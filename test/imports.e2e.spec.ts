@@ -120,10 +120,14 @@ describe('CSV imports of leads', () => {
     try {
       const done = await runImport(leadsCsv(12, 'streamed'));
       const data = (c: SseClient) => c.messages.map((m) => ({ type: m.event, ...JSON.parse(m.data!).data }));
-      await managerStream.until((c) => data(c).some((d) => d.id === done.id && d.message === 'Completed: 12 rows read'));
-      expect(data(managerStream).filter((d) => d.id === done.id).map((d) => d.type)).toEqual(
-        expect.arrayContaining(['import.log']),
+      await managerStream.until((c) =>
+        data(c).some((d) => d.id === done.id && d.message === 'Completed: 12 rows read'),
       );
+      expect(
+        data(managerStream)
+          .filter((d) => d.id === done.id)
+          .map((d) => d.type),
+      ).toEqual(expect.arrayContaining(['import.log']));
       expect(data(managerStream).every((d) => d.type === 'import.log' && typeof d.level === 'string')).toBe(true);
       await viewerStream.until((c) => data(c).filter((d) => d.type === 'lead.created').length >= 12);
       expect(data(viewerStream).filter((d) => d.entity === 'import')).toEqual([]);

@@ -130,7 +130,9 @@ function customRange({ from, to }: AnalyticsQuery): CustomRange | undefined {
   const days = (to.getTime() - from.getTime()) / DAY_MS + 1;
   if (days < 1) throw new ValidationFailed([{ field: 'to', message: 'must be on or after from' }]);
   if (days > MAX_CUSTOM_DAYS) {
-    throw new ValidationFailed([{ field: 'to', message: `must be at most ${MAX_CUSTOM_DAYS} days from from, included` }]);
+    throw new ValidationFailed([
+      { field: 'to', message: `must be at most ${MAX_CUSTOM_DAYS} days from from, included` },
+    ]);
   }
   return { from, to };
 }

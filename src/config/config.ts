@@ -203,6 +203,16 @@ export const configSchema = z.object({
       description:
         'Supabase Storage bucket of attachments; created private (50 MiB limit, allowed MIME types only) on the first upload if missing.',
     }),
+  STORAGE_FILES_BUCKET: matching(
+    /^[a-z0-9][a-z0-9._-]{2,62}$/,
+    '3-63 lowercase letters, digits, dots, dashes or underscores',
+  )
+    .default('organization-files')
+    .meta({
+      section: 'Storage',
+      description:
+        "Supabase Storage bucket of the files the API writes itself: uploaded import CSVs and organization archives (gzip, often over 50 MiB). Created private on first use, without the attachments' MIME allow-list or size limit (the project's upload limit applies).",
+    }),
   SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300).meta({
     section: 'Storage',
     description: 'Lifetime of attachment download URLs (either driver), in seconds.',
@@ -445,6 +455,8 @@ export interface StorageConfig {
   supabaseUrl?: string;
   serviceRoleKey?: string;
   bucket: string;
+  /** Supabase driver: the bucket of import uploads and organization archives. */
+  filesBucket: string;
   signedUrlTtlSeconds: number;
   /** Absolute base of this API for links it hands out (share and local file URLs); unset → paths. */
   publicApiUrl?: string;
@@ -547,6 +559,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       supabaseUrl: e.SUPABASE_URL?.replace(/\/+$/, ''),
       serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
       bucket: e.STORAGE_BUCKET,
+      filesBucket: e.STORAGE_FILES_BUCKET,
       signedUrlTtlSeconds: e.SIGNED_URL_TTL_SECONDS,
       publicApiUrl: e.PUBLIC_API_URL?.replace(/\/+$/, ''),
     },

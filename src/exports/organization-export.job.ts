@@ -12,7 +12,7 @@ import { TenantDb } from '../database/tenant-db.js';
 import { errorMessage } from '../jobs/job-options.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { STORAGE_DRIVER, type StorageDriver } from '../storage/storage.driver.js';
+import { FILES_STORAGE, type StorageDriver } from '../storage/storage.driver.js';
 import { ARCHIVE_OMISSIONS, ARCHIVE_TABLES, type ArchiveTable } from './archive-tables.js';
 import { ORGANIZATION_EXPORT_JOB, type OrganizationExportJobData } from './organization-exports.service.js';
 import { type OrganizationExportRow, OrganizationExportsRepository } from './organization-exports.repository.js';
@@ -45,7 +45,7 @@ export class OrganizationExportJob implements OnApplicationBootstrap {
     private readonly db: TenantDb,
     private readonly exports: OrganizationExportsRepository,
     private readonly notifications: NotificationsService,
-    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    @Inject(FILES_STORAGE) private readonly storage: StorageDriver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(JobQueue) private readonly queue?: JobQueue,
   ) {}

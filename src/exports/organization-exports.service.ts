@@ -3,7 +3,7 @@ import { NotFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { JobQueue } from '../jobs/job-queue.js';
-import { STORAGE_DRIVER, type StorageDriver } from '../storage/storage.driver.js';
+import { FILES_STORAGE, type StorageDriver } from '../storage/storage.driver.js';
 import type { SignedUrlOutput } from '../tickets/dto/ticket.output.js';
 import type { OrganizationExportOutput, OrganizationExportStatus } from './dto/organization-export.output.js';
 import { type OrganizationExportRow, OrganizationExportsRepository } from './organization-exports.repository.js';
@@ -42,7 +42,7 @@ export class OrganizationExportsService {
   constructor(
     private readonly db: TenantDb,
     private readonly exports: OrganizationExportsRepository,
-    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    @Inject(FILES_STORAGE) private readonly storage: StorageDriver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(JobQueue) private readonly queue?: JobQueue,
   ) {}

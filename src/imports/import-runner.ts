@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { Job } from '../jobs/job-queue.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { STORAGE_DRIVER, type StorageDriver } from '../storage/storage.driver.js';
+import { FILES_STORAGE, type StorageDriver } from '../storage/storage.driver.js';
 import { type ImportMapping, toImportInput } from './import-mapping.js';
 import { IMPORT_RETRY_LIMIT, type RunImportData } from './import-jobs.js';
 import { MAX_RECORDED_ERRORS } from './import-limits.js';
@@ -45,7 +45,7 @@ export class ImportRunner {
     private readonly targets: ImportTargets,
     private readonly reader: ImportSourceReader,
     private readonly notifications: NotificationsService,
-    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    @Inject(FILES_STORAGE) private readonly storage: StorageDriver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -4,7 +4,7 @@ import { DetailCode, ValidationFailed } from '../common/errors.js';
 import { DataSourcesService } from '../data-sources/data-sources.service.js';
 import type { LoadedSource } from '../data-sources/source-records.js';
 import { SourceRecords } from '../data-sources/source-records.js';
-import { STORAGE_DRIVER, type StorageDriver } from '../storage/storage.driver.js';
+import { FILES_STORAGE, type StorageDriver } from '../storage/storage.driver.js';
 import type { CreateImportInput } from './dto/create-import.input.js';
 import { type ImportMapping, mappingProblems } from './import-mapping.js';
 import { csvRecords, SourceError, type SourceRecord } from './import-source.js';
@@ -23,7 +23,7 @@ export interface OpenedSource {
 @Injectable()
 export class ImportSourceReader {
   constructor(
-    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    @Inject(FILES_STORAGE) private readonly storage: StorageDriver,
     private readonly sources: DataSourcesService,
     private readonly records: SourceRecords,
   ) {}

@@ -5,7 +5,7 @@ import { type Page, pageOf, type PageQuery } from '../common/pagination.js';
 import { validateAs } from '../common/validation.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { IncomingFile, IncomingPart, NextParts } from '../storage/multipart.js';
-import { STORAGE_DRIVER, type StorageDriver } from '../storage/storage.driver.js';
+import { FILES_STORAGE, type StorageDriver } from '../storage/storage.driver.js';
 import { AttachmentTooLarge } from '../storage/storage.errors.js';
 import { CreateImportInput, UploadImportFields } from './dto/create-import.input.js';
 import type { DryRunOutput, ImportErrorOutput, ImportLogOutput, ImportOutput, LogLevel } from './dto/import.output.js';
@@ -69,7 +69,7 @@ export class ImportsService {
     private readonly targets: ImportTargets,
     private readonly jobs: ImportJobs,
     private readonly reader: ImportSourceReader,
-    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    @Inject(FILES_STORAGE) private readonly storage: StorageDriver,
   ) {}
 
   /** A CSV upload (multipart) or an import from a data source (JSON), in state pending. */

@@ -13,13 +13,14 @@ describe('storage configuration', () => {
     SUPABASE_SERVICE_ROLE_KEY: 'service-role-key-0123456789',
   };
 
-  it('defaults to local storage under DATA_DIR/storage with a private ticket-attachments bucket name and 300 s URLs', () => {
+  it('defaults to local storage under DATA_DIR/storage, private ticket-attachments and organization-files buckets, 300 s URLs', () => {
     expect(load({}).storage).toEqual({
       driver: 'local',
       localDir: join(dir, 'storage'),
       supabaseUrl: undefined,
       serviceRoleKey: undefined,
       bucket: 'ticket-attachments',
+      filesBucket: 'organization-files',
       signedUrlTtlSeconds: 300,
       publicApiUrl: undefined,
     });

@@ -31,6 +31,12 @@ export interface StorageDriver {
 
 /** Injection token of the configured StorageDriver. */
 export const STORAGE_DRIVER = Symbol('STORAGE_DRIVER');
+/**
+ * Where the API's own files go (import uploads, organization archives): on Supabase Storage a
+ * bucket of their own (STORAGE_FILES_BUCKET), since the attachments bucket refuses their types and
+ * sizes; locally the same driver as attachments.
+ */
+export const FILES_STORAGE = Symbol('FILES_STORAGE');
 
 /** The largest attachment accepted: 50 MiB (seed 001's bucket limit). */
 export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;

@@ -2,10 +2,13 @@ import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { FilesController } from './files.controller.js';
 import { LocalStorageDriver } from './local-storage.driver.js';
-import { STORAGE_DRIVER, type StorageDriver } from './storage.driver.js';
+import { FILES_STORAGE, STORAGE_DRIVER, type StorageDriver } from './storage.driver.js';
 import { SupabaseStorageDriver } from './supabase-storage.driver.js';
 
-/** The configured StorageDriver (STORAGE_DRIVER: local by default, Supabase Storage when configured). */
+/**
+ * The configured StorageDriver (STORAGE_DRIVER: local by default, Supabase Storage when
+ * configured) for attachments, and FILES_STORAGE for the API's own files.
+ */
 @Global()
 @Module({
   controllers: [FilesController],
@@ -18,7 +21,15 @@ import { SupabaseStorageDriver } from './supabase-storage.driver.js';
           ? new SupabaseStorageDriver(config.storage)
           : new LocalStorageDriver(config.storage),
     },
+    {
+      provide: FILES_STORAGE,
+      inject: [APP_CONFIG, STORAGE_DRIVER],
+      useFactory: (config: AppConfig, attachments: StorageDriver): StorageDriver =>
+        attachments.kind === 'supabase'
+          ? new SupabaseStorageDriver(config.storage, { name: config.storage.filesBucket, attachments: false })
+          : attachments,
+    },
   ],
-  exports: [STORAGE_DRIVER],
+  exports: [STORAGE_DRIVER, FILES_STORAGE],
 })
 export class StorageModule {}

@@ -26,10 +26,17 @@ interface StorageFailure {
 
 const notFound = (e: StorageFailure): boolean => e.status === 404 || e.statusCode === '404';
 
+/** Which bucket a driver writes to, and the limits it is created with. */
+export interface BucketSpec {
+  name: string;
+  /** Attachments: the 50 MB limit and the MIME allow-list, set on the bucket too. */
+  attachments: boolean;
+}
+
 /**
  * Supabase Storage through supabase-js with the service-role key (server-side only).
- * The bucket is private and created on first use when missing, with the 50 MB limit
- * and the MIME allow-list set on the bucket too; downloads go through signed URLs.
+ * The bucket is private and created on first use when missing (an attachments bucket with the
+ * 50 MB limit and the MIME allow-list set on it too); downloads go through signed URLs.
  */
 export class SupabaseStorageDriver implements StorageDriver {
   readonly kind = 'supabase';
@@ -37,7 +44,10 @@ export class SupabaseStorageDriver implements StorageDriver {
   private readonly client: SupabaseClient;
   private bucketReady?: Promise<void>;
 
-  constructor(private readonly config: StorageConfig) {
+  constructor(
+    config: StorageConfig,
+    private readonly spec: BucketSpec = { name: config.bucket, attachments: true },
+  ) {
     if (!config.supabaseUrl || !config.serviceRoleKey) {
       throw new Error('SupabaseStorageDriver needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY');
     }
@@ -48,28 +58,29 @@ export class SupabaseStorageDriver implements StorageDriver {
   }
 
   private get bucket() {
-    return this.client.storage.from(this.config.bucket);
+    return this.client.storage.from(this.spec.name);
   }
 
   private fail(operation: string, error: unknown): never {
-    this.logger.error({ err: error, bucket: this.config.bucket }, `Supabase Storage ${operation} failed`);
+    this.logger.error({ err: error, bucket: this.spec.name }, `Supabase Storage ${operation} failed`);
     throw new StorageUnavailable(error);
   }
 
   /** Creates the private bucket once if it does not exist; retried on the next call after a failure. */
   private ensureBucket(): Promise<void> {
     this.bucketReady ??= (async () => {
-      const { error } = await this.client.storage.getBucket(this.config.bucket);
+      const { error } = await this.client.storage.getBucket(this.spec.name);
       if (!error) return;
       if (!notFound(error as StorageFailure)) this.fail('getBucket', error);
-      const created = await this.client.storage.createBucket(this.config.bucket, {
-        public: false,
-        fileSizeLimit: MAX_ATTACHMENT_BYTES,
-        allowedMimeTypes: [...ATTACHMENT_TYPES],
-      });
+      const created = await this.client.storage.createBucket(
+        this.spec.name,
+        this.spec.attachments
+          ? { public: false, fileSizeLimit: MAX_ATTACHMENT_BYTES, allowedMimeTypes: [...ATTACHMENT_TYPES] }
+          : { public: false },
+      );
       // Another replica may have created it in between.
       if (created.error && (created.error as StorageFailure).status !== 409) this.fail('createBucket', created.error);
-      this.logger.log(`Created private storage bucket ${this.config.bucket}`);
+      this.logger.log(`Created private storage bucket ${this.spec.name}`);
     })().catch((error: unknown) => {
       this.bucketReady = undefined;
       throw error;

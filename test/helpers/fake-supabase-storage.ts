@@ -127,6 +127,23 @@ export async function startFakeStorage(key = `service-role-${randomBytes(12).toS
       }
       if (state.failUploads)
         return json(res, state.failUploads, { statusCode: String(state.failUploads), error: 'boom', message: 'boom' });
+      // As Supabase Storage does: a bucket's MIME allow-list and size limit apply to every upload.
+      const limits = state.buckets.get(upload[1]) as { allowed_mime_types?: string[]; file_size_limit?: number };
+      const type = String(req.headers['content-type'] ?? '').split(';')[0];
+      if (limits.allowed_mime_types && !limits.allowed_mime_types.includes(type)) {
+        return json(res, 415, {
+          statusCode: '415',
+          error: 'invalid_mime_type',
+          message: `mime type ${type} is not supported`,
+        });
+      }
+      if (limits.file_size_limit && size > limits.file_size_limit) {
+        return json(res, 413, {
+          statusCode: '413',
+          error: 'Payload too large',
+          message: 'The object exceeded the maximum allowed size',
+        });
+      }
       if (state.objects.has(objectKey) && req.headers['x-upsert'] !== 'true') {
         return json(res, 409, { statusCode: '409', error: 'Duplicate', message: 'The resource already exists' });
       }

@@ -24,7 +24,18 @@ export class EventActor {
 
 export class EventData {
   @ApiProperty({
-    enum: ['lead', 'contact', 'deal', 'listing', 'activity', 'appointment', 'ticket', 'notification', 'member', 'import'],
+    enum: [
+      'lead',
+      'contact',
+      'deal',
+      'listing',
+      'activity',
+      'appointment',
+      'ticket',
+      'notification',
+      'member',
+      'import',
+    ],
     example: 'lead',
     description: 'The kind of record',
   })
