@@ -247,6 +247,36 @@ describe('CSV imports of leads', () => {
     );
   });
 
+  it('hands a long import to a new job at the end of each slice: every row once, exact counts', async () => {
+    // Each batch outlasts the slice (IMPORT_JOB_SLICE_SECONDS): every run writes one batch and
+    // enqueues the next, as an import of hours would every few minutes.
+    const runner = t.app.get(ImportRunner);
+    const runs = jest.spyOn(runner, 'run');
+    const slice = t.config.imports.sliceMs;
+    t.config.imports.sliceMs = 0;
+    try {
+      const done = await runImport(leadsCsv(35, 'sliced'));
+      expect(done).toMatchObject({
+        status: 'completed',
+        progress: { rowsRead: 35, created: 35, updated: 0, skipped: 0, failed: 0, checkpointRow: 36 },
+      });
+      expect(runs).toHaveBeenCalledTimes(4); // rows 2–11, 12–21, 22–31, then 32–36 and the end
+      const logs = await t.http.get(`/v1/imports/${done.id}/logs?pageSize=100`).set(as(manager, a.id)).expect(200);
+      expect(logs.body.data.map((l: any) => l.message)).toEqual(
+        expect.arrayContaining([
+          'Continuing in a new job from row 12',
+          'Continuing in a new job from row 22',
+          'Continuing in a new job from row 32',
+        ]),
+      );
+      const names = (await leadsNamed('sliced')).map((l) => l.name);
+      expect(new Set(names).size).toBe(35);
+      expect(names).toHaveLength(35);
+    } finally {
+      t.config.imports.sliceMs = slice;
+    }
+  });
+
   it('resumes after a crash between batches from the checkpoint: no duplicates, exact counts', async () => {
     const runner = t.app.get(ImportRunner);
     const original = runner.afterBatch.bind(runner);

@@ -283,6 +283,11 @@ export const configSchema = z.object({
     description:
       "Rows an import writes per transaction; each batch commits with the job's checkpoint, so a crash redoes at most one batch's reading, never its writes.",
   }),
+  IMPORT_JOB_SLICE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300).meta({
+    section: 'Imports',
+    description:
+      "How long one run of an import's job writes before it hands the rest to a new job (from the checkpoint): no job outlives the runner's expiry (pg-boss: 15 minutes), and other jobs get their turn.",
+  }),
   PUBLIC_API_URL: z
     .url()
     .optional()
@@ -424,6 +429,8 @@ export interface ImportsConfig {
   /** Where the development key is generated on first use (never in production: the key is required there). */
   devKeyFile: string;
   batchSize: number;
+  /** How long one job run of an import writes before it continues in a new job. */
+  sliceMs: number;
 }
 
 /** Outbound webhooks (src/webhooks). */
@@ -581,6 +588,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       encryptionKey: e.DATA_SOURCE_ENCRYPTION_KEY ? Buffer.from(e.DATA_SOURCE_ENCRYPTION_KEY, 'base64') : undefined,
       devKeyFile: join(dataDir, 'data-source-key'),
       batchSize: e.IMPORT_BATCH_SIZE,
+      sliceMs: e.IMPORT_JOB_SLICE_SECONDS * 1000,
     },
   };
 }

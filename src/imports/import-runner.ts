@@ -7,7 +7,7 @@ import type { Job } from '../jobs/job-queue.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { FILES_STORAGE, type StorageDriver } from '../storage/storage.driver.js';
 import { type ImportMapping, toImportInput } from './import-mapping.js';
-import { IMPORT_RETRY_LIMIT, type RunImportData } from './import-jobs.js';
+import { IMPORT_RETRY_LIMIT, ImportJobs, type RunImportData } from './import-jobs.js';
 import { MAX_RECORDED_ERRORS } from './import-limits.js';
 import { SourceError, type SourceRecord } from './import-source.js';
 import { ImportTargets } from './import-targets.js';
@@ -25,13 +25,17 @@ const ANALYZE_EVERY_BATCHES = 20;
 
 /** Why a batch did not commit: the job was paused or cancelled meanwhile. */
 type BatchResult = 'committed' | 'stopped';
+/** How a run ended: at the end of the source, stopped (paused, cancelled), or out of time for this slice. */
+type RunResult = 'done' | 'stopped' | 'continued';
 
 /**
  * Runs an import as the `imports.run` job: reads the source from the job's checkpoint and
  * writes IMPORT_BATCH_SIZE rows per transaction, each with the job's counters and new
  * checkpoint, so a crash between batches loses nothing and repeats nothing. The job row is
  * locked by each batch: a pause or cancel takes effect between two batches. No transaction
- * is open while the source is read.
+ * is open while the source is read. A run that has written for IMPORT_JOB_SLICE_SECONDS hands
+ * the rest to a new job, which starts from the checkpoint as a retry would: no job outlives
+ * the runner's expiry, however long the import.
  */
 @Injectable()
 export class ImportRunner {
@@ -45,6 +49,7 @@ export class ImportRunner {
     private readonly targets: ImportTargets,
     private readonly reader: ImportSourceReader,
     private readonly notifications: NotificationsService,
+    private readonly jobs: ImportJobs,
     @Inject(FILES_STORAGE) private readonly storage: StorageDriver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -61,8 +66,9 @@ export class ImportRunner {
     const asCreator = <T>(fn: () => Promise<T>) =>
       this.db.runTrusted({ orgId, userId: first.createdById ?? undefined, role: 'MANAGER' }, fn);
     try {
-      const done = await this.process(first, asCreator);
-      if (done) await this.finish(first, asCreator);
+      const result = await this.process(first, asCreator);
+      if (result === 'done') await this.finish(first, asCreator);
+      if (result === 'continued') await this.continueLater(orgId, first, asCreator);
       this.synced.delete(importId);
     } catch (error) {
       this.synced.delete(importId);
@@ -78,10 +84,11 @@ export class ImportRunner {
     }
   }
 
-  /** Every batch from the checkpoint on; false when the job stopped (paused, cancelled) before the end. */
-  private async process(job: ImportJobRow, asCreator: <T>(fn: () => Promise<T>) => Promise<T>): Promise<boolean> {
+  /** Every batch from the checkpoint on, until the end of the source, a pause or cancel, or the end of the slice. */
+  private async process(job: ImportJobRow, asCreator: <T>(fn: () => Promise<T>) => Promise<T>): Promise<RunResult> {
     const importer = this.targets.get(job.target as ImportTarget);
-    const size = this.config.imports.batchSize;
+    const { batchSize: size, sliceMs } = this.config.imports;
+    const sliceEnds = Date.now() + sliceMs;
     let stream: Readable | undefined;
     try {
       const source = await asCreator(() => this.reader.loadSource(job));
@@ -94,16 +101,17 @@ export class ImportRunner {
         if (record.row <= job.checkpointRow) continue;
         batch.push(record);
         if (batch.length < size) continue;
-        if ((await asCreator(() => this.commit(job, importer, batch))) === 'stopped') return false;
+        if ((await asCreator(() => this.commit(job, importer, batch))) === 'stopped') return 'stopped';
         // The table grows faster than autovacuum's statistics follow: refresh them as a bulk
         // loader does, or the duplicate lookup is planned for an empty table.
         if (++n === 1 || n % ANALYZE_EVERY_BATCHES === 0)
           await asCreator(() => this.imports.analyzeTarget(job.target as ImportTarget));
         await this.afterBatch(job.id, n);
         batch = [];
+        if (Date.now() >= sliceEnds) return 'continued';
       }
-      if (batch.length && (await asCreator(() => this.commit(job, importer, batch))) === 'stopped') return false;
-      return true;
+      if (batch.length && (await asCreator(() => this.commit(job, importer, batch))) === 'stopped') return 'stopped';
+      return 'done';
     } finally {
       stream?.destroy();
     }
@@ -148,6 +156,20 @@ export class ImportRunner {
     ];
     await this.imports.recordBatch(job.id, tally, errors.slice(0, room), logs);
     return 'committed';
+  }
+
+  /** Out of time for this run: a new job continues from the checkpoint just committed. */
+  private async continueLater(
+    orgId: string,
+    job: ImportJobRow,
+    asCreator: <T>(fn: () => Promise<T>) => Promise<T>,
+  ): Promise<void> {
+    await asCreator(async () => {
+      const current = await this.imports.find(job.id);
+      const message = `Continuing in a new job from row ${(current?.checkpointRow ?? 0) + 1}`;
+      await this.imports.log(job.id, [{ level: 'debug', message }]);
+    });
+    await this.jobs.run(orgId, job.id);
   }
 
   private async finish(job: ImportJobRow, asCreator: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
