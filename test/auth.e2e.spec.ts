@@ -211,6 +211,14 @@ describe('auth: embedded sign-up and login', () => {
         .expect(200);
     });
 
+    it('refuses a token without exp (it would never expire)', async () => {
+      await expect401(bearer(localToken({ sub: user.id, exp: undefined })));
+      await t.http
+        .get('/v1/me')
+        .set(bearer(localToken({ sub: user.id, exp: nowSeconds() + 60 })))
+        .expect(200);
+    });
+
     it('refuses a wrong or missing audience', async () => {
       await expect401(bearer(localToken({ sub: user.id, aud: 'anon' })));
       await expect401(bearer(localToken({ sub: user.id, aud: 'service_role' })));

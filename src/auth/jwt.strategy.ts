@@ -115,13 +115,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     payload: { sub?: unknown; email?: unknown; exp?: unknown; nbf?: unknown },
   ): AuthUser | false {
     if (typeof payload.sub !== 'string' || !isUuid(payload.sub)) return false;
+    // A token without an expiry would be valid forever: Supabase Auth and the embedded auth
+    // always set one, so a token without it was minted by something else.
+    if (typeof payload.exp !== 'number') return false;
     const user = {
       id: payload.sub.toLowerCase(),
       email: typeof payload.email === 'string' ? payload.email : undefined,
     };
     const token = bearer(req as never);
-    const ttl = typeof payload.exp === 'number' ? Math.min(payload.exp * 1000 - Date.now(), JWKS_CACHE_MS) : 0;
-    // Tokens without exp, or not valid yet (nbf), are verified every time.
+    const ttl = Math.min(payload.exp * 1000 - Date.now(), JWKS_CACHE_MS);
+    // Tokens not valid yet (nbf) are verified every time.
     if (token && ttl > 0 && payload.nbf === undefined) verified.set(token, user, { ttl });
     return user;
   }
