@@ -190,7 +190,7 @@ async function main() {
   try {
     const signup = await call(api.base, 'POST', '/v1/auth/signup', null, {
       email: `bench-${Date.now()}@example.test`,
-      password: 'password-123',
+      password: 'Harbor-lights-2026',
       fullName: 'Bench Admin',
     });
     const token = signup.accessToken;

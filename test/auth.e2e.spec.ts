@@ -8,7 +8,7 @@ import { as, signup, type User } from './helpers/fixtures.js';
 
 const ISSUER = 'brokerage-crm';
 const AUDIENCE = 'authenticated';
-const PASSWORD = 'password-123';
+const PASSWORD = 'Harbor-lights-2026';
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -83,13 +83,37 @@ describe('auth: embedded sign-up and login', () => {
       .expect(201);
   });
 
-  it('refuses a password shorter than 8 characters with 400 VALIDATION_FAILED on field password', async () => {
+  it('refuses a password shorter than 10 characters with 400 VALIDATION_FAILED on field password', async () => {
     const email = `short-${randomUUID().slice(0, 8)}@example.test`;
-    const res = await t.http.post('/v1/auth/signup').send({ email, password: 'short12', fullName: 'X' }).expect(400);
+    const res = await t.http.post('/v1/auth/signup').send({ email, password: 'Tq8#zLw1p', fullName: 'X' }).expect(400);
     expectError(res.body, 400, 'VALIDATION_FAILED');
     expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'password' })]));
-    // Control: 8 characters is enough.
-    await t.http.post('/v1/auth/signup').send({ email, password: 'exactly8', fullName: 'X' }).expect(201);
+    // Control: the same characters and one more are enough.
+    await t.http.post('/v1/auth/signup').send({ email, password: 'Tq8#zLw1p!', fullName: 'X' }).expect(201);
+  });
+
+  it.each([
+    ['a common password with digits', 'password-123'],
+    ['ten spaces', '          '],
+    ['a digit run', '1234567890'],
+    ['a keyboard walk', 'qwertyuiop'],
+    // Strong for anyone else (score 4), but it is this person's own surname.
+    ['the surname it is signed up with', 'wojtaszczyk2026'],
+  ])('refuses %s as too easy to guess, saying why', async (_name, password) => {
+    const email = `ana-${randomUUID().slice(0, 8)}@harbor.example`;
+    const res = await t.http.post('/v1/auth/signup').send({ email, password, fullName: 'Ana Wojtaszczyk' }).expect(400);
+    expectError(res.body, 400, 'VALIDATION_FAILED');
+    expect(res.body.details).toEqual([
+      expect.objectContaining({
+        field: 'password',
+        message: expect.stringMatching(/too easy to guess \(strength [0-2] of 4/),
+      }),
+    ]);
+    // Control: a passphrase of uncommon words.
+    await t.http
+      .post('/v1/auth/signup')
+      .send({ email, password: 'tide pool lantern marmalade', fullName: 'Ana Wojtaszczyk' })
+      .expect(201);
   });
 
   it('logs in with 200 and the same session shape', async () => {

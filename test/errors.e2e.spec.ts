@@ -339,7 +339,7 @@ describe('errors: database unavailable', () => {
     expectError(leads, 503, 'DATABASE_UNAVAILABLE');
     expect(Number(leads.headers['retry-after'])).toBeGreaterThan(0);
     expectError(await t.http.get('/v1/me').set(as(user)), 503, 'DATABASE_UNAVAILABLE');
-    const login = await t.http.post('/v1/auth/login').send({ email: user.email, password: 'password-123' });
+    const login = await t.http.post('/v1/auth/login').send({ email: user.email, password: 'Harbor-lights-2026' });
     expectError(login, 503, 'DATABASE_UNAVAILABLE');
     // A brand-new identity (profile provisioning in the guard) is 503 too, not 500.
     expectError(

@@ -95,7 +95,7 @@ describe('CORS: an SPA on another origin, in a real browser', () => {
   it('signs up, creates an organization, then creates (201), updates (200) and deletes (204) a lead, reading x-request-id', async () => {
     const page = await openPage(spa);
     const signup = await call(page, api, 'POST', '/v1/auth/signup', {
-      body: { email: 'spa-user@example.test', password: 'password-123', fullName: 'SPA User' },
+      body: { email: 'spa-user@example.test', password: 'Harbor-lights-2026', fullName: 'SPA User' },
     });
     expect(signup).toMatchObject({ status: 201, body: { accessToken: expect.any(String) } });
     const token: string = signup.body.accessToken;
@@ -129,7 +129,7 @@ describe('CORS: an SPA on another origin, in a real browser', () => {
   it('refuses a page on an origin outside CORS_ORIGINS (the allowed origin, same call, is the control)', async () => {
     const signup = await t.http
       .post('/v1/auth/signup')
-      .send({ email: 'cors-control@example.test', password: 'password-123', fullName: 'Control' })
+      .send({ email: 'cors-control@example.test', password: 'Harbor-lights-2026', fullName: 'Control' })
       .expect(201);
     const token: string = signup.body.accessToken;
 

@@ -101,19 +101,19 @@ export async function exercise(baseUrl: string, run: string): Promise<Exercised>
   const admin = ok(
     'signup',
     await anonymous.POST('/v1/auth/signup', {
-      body: { email: `admin-${run}@example.test`, password: 'password-123', fullName: 'Typed Admin' },
+      body: { email: `admin-${run}@example.test`, password: 'Harbor-lights-2026', fullName: 'Typed Admin' },
     }),
   );
   const agentSession = ok(
     'signup agent',
     await anonymous.POST('/v1/auth/signup', {
-      body: { email: `agent-${run}@example.test`, password: 'password-123', fullName: 'Typed Agent' },
+      body: { email: `agent-${run}@example.test`, password: 'Harbor-lights-2026', fullName: 'Typed Agent' },
     }),
   );
   const login = ok(
     'login',
     await anonymous.POST('/v1/auth/login', {
-      body: { email: `admin-${run}@example.test`, password: 'password-123' },
+      body: { email: `admin-${run}@example.test`, password: 'Harbor-lights-2026' },
     }),
   );
   const asUser = createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${login.accessToken}` } });

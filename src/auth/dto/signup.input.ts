@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { NewPassword, PASSWORD_MAX, PASSWORD_MIN, PASSWORD_MIN_SCORE } from '../password-policy.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -11,9 +12,13 @@ export class SignupInput {
   @MaxLength(320)
   email!: string;
 
-  @ApiProperty({ example: 'correct horse battery', minLength: 8, maxLength: 200 })
-  @IsString()
-  @Length(8, 200)
+  @ApiProperty({
+    example: 'correct horse battery',
+    minLength: PASSWORD_MIN,
+    maxLength: PASSWORD_MAX,
+    description: `${PASSWORD_MIN}–${PASSWORD_MAX} characters, hard to guess: a strength estimate (zxcvbn) of at least ${PASSWORD_MIN_SCORE} of 4, with your email and name counted as known words. Long passphrases pass.`,
+  })
+  @NewPassword('email', 'fullName')
   password!: string;
 
   @ApiProperty({ example: 'Ana Ortiz', maxLength: 200 })
