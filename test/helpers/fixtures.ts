@@ -21,7 +21,10 @@ export function as(user: User, orgId?: string): Record<string, string> {
 
 export async function signup(http: TestAgent, name = 'Test User'): Promise<User> {
   const email = `u-${randomUUID().slice(0, 8)}@example.test`;
-  const res = await http.post('/v1/auth/signup').send({ email, password: 'Harbor-lights-2026', fullName: name }).expect(201);
+  const res = await http
+    .post('/v1/auth/signup')
+    .send({ email, password: 'Harbor-lights-2026', fullName: name })
+    .expect(201);
   return { id: res.body.user.id, email, token: res.body.accessToken };
 }
 
