@@ -3,6 +3,7 @@
 // hand; AGENT/VIEWER/MANAGER, agentId, tenants, 404s, an empty period.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { addMember, as, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
+import { captureStatements, explainAs, indexesUsed, seqScanned } from './helpers/explain.js';
 import { countStatements } from './helpers/statements.js';
 
 type Body = Record<string, any>;
@@ -248,4 +249,25 @@ describe('GET /v1/analytics/campaigns/{id}', () => {
       counter.restore();
     }
   });
+
+  it("reads only the campaign's leads through leads_org_campaign_idx, among 12,000 of other organizations", async () => {
+    await t.db.admin.exec(`
+      INSERT INTO organizations (id, name)
+        SELECT md5('analytics-campaign-org-' || o)::uuid, 'Seeded ' || o FROM generate_series(1, 12) o;
+      INSERT INTO leads (organization_id, name, status, created_at)
+        SELECT md5('analytics-campaign-org-' || (1 + g % 12))::uuid, 'Seeded ' || g,
+               (ARRAY['NEW_LEAD','IN_CONTACT','QUALIFIED','CONVERTED','LOST'])[1 + g % 5]::"LeadStatus",
+               timestamptz '2026-06-01' + make_interval(mins => g)
+          FROM generate_series(1, 12000) g;
+      ANALYZE leads;
+    `);
+    const statements = await captureStatements(t.app, () =>
+      t.http.get(`/v1/analytics/campaigns/${spring.id}${JUNE}`).set(as(agent, a.id)).expect(200),
+    );
+    const counting = statements.filter((s) => /GROUPING SETS/.test(s.sql));
+    expect(counting).toHaveLength(1);
+    const plan = await explainAs(t.db.admin, counting[0], agent.id, a.id);
+    expect(seqScanned(plan)).not.toContain('leads');
+    expect(indexesUsed(plan)).toContain('leads_org_campaign_idx');
+  }, 120_000);
 });

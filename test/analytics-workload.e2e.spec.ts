@@ -2,6 +2,7 @@
 // answers are counted by hand; one statement under RLS; AGENT/VIEWER/MANAGER and tenants.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { addMember, as, type Org, type User, twoOrganizations } from './helpers/fixtures.js';
+import { captureStatements, explainAs, seqScanned } from './helpers/explain.js';
 import { countStatements } from './helpers/statements.js';
 
 type Body = Record<string, any>;
@@ -234,4 +235,24 @@ describe('GET /v1/analytics/workload', () => {
       counter.restore();
     }
   });
+
+  it("reads the organization's open leads by index, among 12,000 of other organizations", async () => {
+    await t.db.admin.exec(`
+      INSERT INTO organizations (id, name)
+        SELECT md5('analytics-workload-org-' || o)::uuid, 'Seeded ' || o FROM generate_series(1, 12) o;
+      INSERT INTO leads (organization_id, name, status)
+        SELECT md5('analytics-workload-org-' || (1 + g % 12))::uuid, 'Seeded ' || g,
+               (ARRAY['NEW_LEAD','IN_CONTACT','QUALIFIED','CONVERTED','LOST'])[1 + g % 5]::"LeadStatus"
+          FROM generate_series(1, 12000) g;
+      ANALYZE leads;
+    `);
+    for (const user of [manager, agent]) {
+      const statements = await captureStatements(t.app, () =>
+        t.http.get('/v1/analytics/workload').set(as(user, a.id)).expect(200),
+      );
+      const figures = statements.filter((s) => /open_leads AS/.test(s.sql));
+      expect(figures).toHaveLength(1);
+      expect(seqScanned(await explainAs(t.db.admin, figures[0], user.id, a.id))).not.toContain('leads');
+    }
+  }, 120_000);
 });
