@@ -105,7 +105,9 @@ export class AnalyticsDb {
              timezone(tz, from_local) AS "from",
              timezone(tz, to_local) AS "to",
              timezone(tz, from_local - ${shift}) AS "previousFrom",
-             timezone(tz, to_local - ${shift}) AS "previousTo",
+             -- The previous period's last day, shifted: to_local itself, shifted by a month, would
+             -- clamp (31 March − 1 month = 28 February drops the 28th from the previous period).
+             timezone(tz, to_local - interval '1 day' - ${shift} + interval '1 day') AS "previousTo",
              ARRAY(SELECT to_char(b, 'YYYY-MM-DD')
                      FROM generate_series(date_trunc(${interval}, from_local), to_local - interval '1 microsecond',
                                           ${`1 ${interval}`}::interval) b) AS buckets

@@ -16,7 +16,7 @@ export interface Compared<T> {
   delta: T | null;
 }
 
-export function compare(value: number, previous: number): Compared<number>;
+export function compare(value: number, previous: number): Compared<number> & { delta: number };
 export function compare(value: number | null, previous: number | null): Compared<number | null>;
 export function compare(value: number | null, previous: number | null): Compared<number | null> {
   const delta = value === null || previous === null ? null : round4(value - previous);
