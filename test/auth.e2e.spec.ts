@@ -283,6 +283,23 @@ describe('auth: embedded sign-up and login', () => {
         expiresIn: 600,
       });
 
+    it("refuses a new user's token whose email another account has (any case): 409 EMAIL_TAKEN, no second profile", async () => {
+      const existing = await signup(t.http, 'First Owner');
+      const sub = randomUUID();
+      const res = await t.http.get('/v1/me').set(bearer(supabaseToken(sub, existing.email.toUpperCase())));
+      expectError(res.body, 409, 'EMAIL_TAKEN');
+      expect(await t.db.admin.query('select id from profiles where id = $1', [sub])).toHaveLength(0);
+      expect(
+        await t.db.admin.query('select id from profiles where lower(email) = lower($1)', [existing.email]),
+      ).toEqual([{ id: existing.id }]);
+      // Controls: the owner still works, and the same new user with an address of their own gets a profile.
+      await t.http.get('/v1/me').set(bearer(existing.token)).expect(200);
+      await t.http
+        .get('/v1/me')
+        .set(bearer(supabaseToken(sub, `own-${sub.slice(0, 8)}@example.test`)))
+        .expect(200);
+    });
+
     it.each([
       ['without an issuer', undefined],
       ['with a Supabase issuer', 'https://x.supabase.co/auth/v1'],

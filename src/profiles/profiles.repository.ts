@@ -1,16 +1,27 @@
 import { Injectable } from '@nestjs/common';
+import { Conflict, ErrorCode } from '../common/errors.js';
 import { TenantDb } from '../database/tenant-db.js';
 
 @Injectable()
 export class ProfilesRepository {
   constructor(private readonly db: TenantDb) {}
 
+  /**
+   * A new user's profile, unless they have one. Another profile with the same email
+   * (case-insensitively; profiles_email_key) is a 409 EMAIL_TAKEN, not a second profile.
+   */
   async insertIfMissing(id: string, email: string): Promise<void> {
-    await this.db.sql
+    const inserted = await this.db.sql
       .insertInto('profiles')
       .values({ id, email })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return;
+    const own = await this.db.sql.selectFrom('profiles').select('id').where('id', '=', id).executeTakeFirst();
+    if (!own) {
+      throw new Conflict('Another account already uses this email address', ErrorCode.EmailTaken);
+    }
   }
 
   create(id: string, email: string, fullName: string) {
