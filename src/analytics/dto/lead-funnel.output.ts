@@ -19,6 +19,7 @@ export class LeadFunnelGroupOutput {
     type: String,
     nullable: true,
     maxLength: 36,
+    pattern: '^([A-Z_]+|[0-9a-f-]{36})$',
     example: 'REFERRAL',
     description:
       'The group: a LeadSource or LeadScore value, or a campaign or member id; null for the leads with no campaign or no assignee',
