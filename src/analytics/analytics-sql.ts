@@ -24,7 +24,7 @@ export function compare(value: number | null, previous: number | null): Compared
 }
 
 /** Money figures are decimal strings (2 places); their delta is computed in cents, exactly. */
-export function compareMoney(value: string, previous: string): Compared<string> {
+export function compareMoney(value: string, previous: string): Compared<string> & { delta: string } {
   const diff = cents(value) - cents(previous);
   const sign = diff < 0n ? '-' : '';
   const abs = diff < 0n ? -diff : diff;
