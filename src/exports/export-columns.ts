@@ -59,6 +59,8 @@ export const CONTACT_COLUMNS = outputColumns<ContactOutput>()([
   'version',
   'lastContactAt',
   'deletedAt',
+  'productId',
+  'acquisitionStageId',
 ]);
 
 export const DEAL_COLUMNS = outputColumns<DealOutput>()([
