@@ -18,7 +18,7 @@ import { ListAcquisitionStagesQuery } from './dto/list-acquisition-stages.query.
 @ResourceRoutes('acquisitionStage', {
   create: {
     summary: 'Add an acquisition stage at the end of the pipeline',
-    description: 'Roles: ADMIN. At most 50 stages (422); the name is unique in the organization, any case (409).',
+    description: 'At most 50 stages (422); the name is unique in the organization, any case (409).',
     body: CreateAcquisitionStageInput,
     ok: AcquisitionStageOutput,
     created: '/v1/acquisition-stages/{id}',
@@ -26,14 +26,14 @@ import { ListAcquisitionStagesQuery } from './dto/list-acquisition-stages.query.
   },
   list: {
     summary: "The organization's acquisition stages, first stage first",
-    description: 'Every member reads them. The whole pipeline in one response (at most 50 stages).',
+    description: 'The whole pipeline in one response (at most 50 stages).',
     query: ListAcquisitionStagesQuery,
     ok: AcquisitionStageListOutput,
   },
   get: { summary: 'Get an acquisition stage', query: AcquisitionStageQuery, ok: AcquisitionStageOutput },
   update: {
     summary: 'Rename a stage, or change its default probability or kind (only the fields sent)',
-    description: 'Roles: ADMIN. Its position changes through POST /v1/acquisition-stages/reorder.',
+    description: 'Its position changes through POST /v1/acquisition-stages/reorder.',
     body: UpdateAcquisitionStageInput,
     ok: AcquisitionStageOutput,
     errors: [ErrorCode.Conflict],
@@ -49,7 +49,7 @@ export class AcquisitionStagesController {
   @Endpoint({
     summary: 'Put the pipeline in a new order',
     description:
-      "Roles: ADMIN. ids lists every one of the organization's stages once, first stage first; " +
+      "ids lists every one of the organization's stages once, first stage first; " +
       'a missing, extra or repeated id is 400 VALIDATION_FAILED and nothing changes. One transaction.',
     ok: AcquisitionStageListOutput,
   })

@@ -14,7 +14,7 @@ const WRITE_RULES = [ErrorCode.ProductActiveLimit, ErrorCode.Conflict] as const;
 @ResourceRoutes('product', {
   create: {
     summary: 'Create a service line (product)',
-    description: 'Roles: ADMIN. At most 3 live products of the organization are active at once.',
+    description: 'At most 3 live products of the organization are active at once.',
     body: CreateProductInput,
     ok: ProductOutput,
     created: '/v1/products/{id}',
@@ -22,14 +22,14 @@ const WRITE_RULES = [ErrorCode.ProductActiveLimit, ErrorCode.Conflict] as const;
   },
   list: {
     summary: "List the organization's service lines",
-    description: 'Every member reads them. Default order: name.',
+    description: 'Default order: name.',
     query: ListProductsQuery,
     ok: PageOf(ProductOutput),
   },
   get: { summary: 'Get a service line', query: ProductIncludeQuery, ok: ProductOutput },
   update: {
     summary: 'Update a service line (only the fields sent)',
-    description: 'Roles: ADMIN. Activating a fourth product answers 409 PRODUCT_ACTIVE_LIMIT.',
+    description: 'Activating a fourth product answers 409 PRODUCT_ACTIVE_LIMIT.',
     body: UpdateProductInput,
     ok: ProductOutput,
     errors: WRITE_RULES,
