@@ -2,6 +2,7 @@
 // reads, at most 3 active per organization enforced by the database (also under concurrency).
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { addMember, as, type User, twoOrganizations } from './helpers/fixtures.js';
+import { createContact } from './helpers/records.js';
 import { asApp } from './helpers/sql-as-app.js';
 
 type Body = Record<string, any>;
@@ -210,6 +211,45 @@ describe('products (service lines)', () => {
     );
     expect(activations.map((r) => r.status).sort()).toEqual([200, 200, 200, 409, 409]);
     expect(await activeCount(a.id)).toBe(3);
+  });
+
+  it('links contacts to a live product of the organization, and filters the contact list by it', async () => {
+    const line = await create(a.admin, { active: false });
+    const other = await create(a.admin, { active: false });
+    const c = await createContact(t.http, agent, a.id, { productId: line.id });
+    expect(c.productId).toBe(line.id);
+    const elsewhere = await createContact(t.http, agent, a.id, { productId: other.id });
+    const filtered = await t.http
+      .get(`/v1/contacts?productId=${line.id}&pageSize=100`)
+      .set(as(agent, a.id))
+      .expect(200);
+    expect(ids(filtered)).toContain(c.id);
+    expect(ids(filtered)).not.toContain(elsewhere.id);
+
+    // Another organization's product, an unknown id, or a soft-deleted product: 422 INVALID_REFERENCE.
+    const theirs = await create(b.admin, { active: false }, b.id);
+    const gone = await create(a.admin, { active: false });
+    await t.http.delete(`/v1/products/${gone.id}`).set(as(a.admin, a.id)).expect(204);
+    for (const id of [theirs.id, gone.id, '00000000-0000-4000-8000-000000000000']) {
+      const res = await t.http.patch(`/v1/contacts/${c.id}`).set(as(agent, a.id)).send({ productId: id });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'INVALID_REFERENCE', details: [{ field: 'productId' }] });
+    }
+    // A contact keeps its product when the product is soft-deleted.
+    await t.http.delete(`/v1/products/${other.id}`).set(as(a.admin, a.id)).expect(204);
+    const kept = await t.http.get(`/v1/contacts/${elsewhere.id}`).set(as(agent, a.id)).expect(200);
+    expect(kept.body.productId).toBe(other.id);
+    // The composite key holds without the API (control: the contact's own organization's product passes).
+    await expect(
+      t.db.admin.query('UPDATE contacts SET product_id = $1 WHERE id = $2', [theirs.id, c.id]),
+    ).rejects.toThrow(/foreign key/);
+    await t.db.admin.query('UPDATE contacts SET product_id = $1 WHERE id = $2', [other.id, c.id]);
+    const cleared = await t.http
+      .patch(`/v1/contacts/${c.id}`)
+      .set(as(agent, a.id))
+      .send({ productId: null })
+      .expect(200);
+    expect(cleared.body.productId).toBeNull();
   });
 
   it('refuses bad input with 400 VALIDATION_FAILED', async () => {
