@@ -54,13 +54,13 @@ export const CONTACT_COLUMNS = outputColumns<ContactOutput>()([
   'assignedToId',
   'createdById',
   'sourceLeadId',
+  'productId',
+  'acquisitionStageId',
   'createdAt',
   'updatedAt',
   'version',
   'lastContactAt',
   'deletedAt',
-  'productId',
-  'acquisitionStageId',
 ]);
 
 export const DEAL_COLUMNS = outputColumns<DealOutput>()([
