@@ -88,8 +88,7 @@ export class AnalyticsDb {
   private async resolve(query: AnalyticsQuery, custom: boolean, now: Date): Promise<AnalyticsWindow> {
     const period: Period | 'custom' = custom ? 'custom' : (query.period ?? '30d');
     const interval: Interval = query.interval ?? DEFAULT_INTERVAL[period];
-    const start =
-      period === 'custom' ? sql`${calendarDate(query.from!)}::timestamp` : sql.raw(PERIOD_START[period]);
+    const start = period === 'custom' ? sql`${calendarDate(query.from!)}::timestamp` : sql.raw(PERIOD_START[period]);
     const end =
       period === 'custom'
         ? sql`${calendarDate(query.to!)}::timestamp + interval '1 day'`
@@ -125,7 +124,9 @@ function checkCustomRange({ from, to }: AnalyticsQuery): boolean {
   const days = (to.getTime() - from.getTime()) / DAY_MS + 1;
   if (days < 1) throw new ValidationFailed([{ field: 'to', message: 'must be on or after from' }]);
   if (days > MAX_CUSTOM_DAYS) {
-    throw new ValidationFailed([{ field: 'to', message: `must be at most ${MAX_CUSTOM_DAYS} days from from, included` }]);
+    throw new ValidationFailed([
+      { field: 'to', message: `must be at most ${MAX_CUSTOM_DAYS} days from from, included` },
+    ]);
   }
   return true;
 }

@@ -16,18 +16,27 @@ export class AnalyticsWindowOutput {
   @ApiProperty({ enum: INTERVALS, example: 'week' }) interval!: Interval;
   @ApiProperty({ format: 'date-time', example: '2026-09-08T04:00:00.000Z', description: 'Start (included)' })
   from!: string;
-  @ApiProperty({ format: 'date-time', example: '2026-12-07T05:00:00.000Z', description: 'End (excluded): local midnight after the last day' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-12-07T05:00:00.000Z',
+    description: 'End (excluded): local midnight after the last day',
+  })
   to!: string;
   @ApiProperty({ format: 'date-time', example: '2026-06-10T04:00:00.000Z', description: "The previous period's start" })
   previousFrom!: string;
-  @ApiProperty({ format: 'date-time', example: '2026-09-08T04:00:00.000Z', description: "The previous period's end (excluded)" })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-09-08T04:00:00.000Z',
+    description: "The previous period's end (excluded)",
+  })
   previousTo!: string;
   @ApiProperty({
     format: 'uuid',
     nullable: true,
     type: String,
     example: null,
-    description: 'Whose figures: the member the figures are narrowed to (always yourself as an AGENT), or null for all you may see',
+    description:
+      'Whose figures: the member the figures are narrowed to (always yourself as an AGENT), or null for all you may see',
   })
   agentId!: string | null;
 }
@@ -42,7 +51,14 @@ export class ComparedRate {
   @ApiProperty({ ...RATE, example: 0.12, description: 'This period; null when there is nothing to divide by' })
   value!: number | null;
   @ApiProperty({ ...RATE, example: 0.1, description: 'The previous period' }) previous!: number | null;
-  @ApiProperty({ type: Number, minimum: -1, maximum: 1, nullable: true, example: 0.02, description: 'value − previous' })
+  @ApiProperty({
+    type: Number,
+    minimum: -1,
+    maximum: 1,
+    nullable: true,
+    example: 0.02,
+    description: 'value − previous',
+  })
   delta!: number | null;
 }
 
@@ -50,7 +66,14 @@ export class ComparedSeconds {
   @ApiProperty({ ...SECONDS, example: 540, description: 'This period, in seconds; null when nothing was measured' })
   value!: number | null;
   @ApiProperty({ ...SECONDS, example: 900, description: 'The previous period' }) previous!: number | null;
-  @ApiProperty({ type: Number, minimum: -1e12, maximum: 1e12, nullable: true, example: -360, description: 'value − previous' })
+  @ApiProperty({
+    type: Number,
+    minimum: -1e12,
+    maximum: 1e12,
+    nullable: true,
+    example: -360,
+    description: 'value − previous',
+  })
   delta!: number | null;
 }
 

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { AnalyticsDb } from './analytics-db.js';
+import type { AnalyticsQuery } from './dto/analytics.query.js';
+import type { OverviewOutput } from './dto/overview.output.js';
+import { toOverviewOutput } from './overview.mapper.js';
+import { OverviewRepository } from './overview.repository.js';
+
+/** Seed 002's get_agency_overview: the dashboard's figures in one snapshot, five statements after the tenant's. */
+@Injectable()
+export class OverviewService {
+  constructor(
+    private readonly analytics: AnalyticsDb,
+    private readonly figures: OverviewRepository,
+  ) {}
+
+  overview(query: AnalyticsQuery): Promise<OverviewOutput> {
+    return this.analytics.run(query, async (scope) => {
+      // One connection: the statements run one after another whatever the code says.
+      const leads = await this.figures.leadCohorts(scope);
+      const deals = await this.figures.deals(scope);
+      const listings = await this.figures.listings(scope);
+      const activity = await this.figures.appointmentsAndTickets(scope);
+      return toOverviewOutput(scope, { leads, deals, listings, activity });
+    });
+  }
+}
