@@ -4,24 +4,11 @@ import type { AnalyticsScope } from './analytics-window.js';
 import { toWindowOutput } from './analytics.mapper.js';
 import type { ComparedCount, ComparedMoney } from './dto/analytics-common.output.js';
 import type { OverviewOutput } from './dto/overview.output.js';
-import {
-  type AppointmentTicketRow,
-  type DealRow,
-  type LeadCohortRow,
-  type ListingRow,
-  onlyRow,
-} from './overview.repository.js';
+import { onlyRow, type OverviewRows } from './overview.repository.js';
 
 /** Open stages in pipeline order: every one is listed, with zeros when it holds no deal. */
 const OPEN_STAGES = [DealStage.LEAD, DealStage.QUALIFIED, DealStage.PROPOSAL, DealStage.NEGOTIATION, DealStage.CLOSING];
 const LISTING_STATUSES = Object.values(ListingStatus);
-
-export interface OverviewRows {
-  leads: LeadCohortRow[];
-  deals: DealRow[];
-  listings: ListingRow[];
-  activity: AppointmentTicketRow;
-}
 
 /** A count beside the previous period's: both are known, so is their difference. */
 const counted = (value: number, previous: number): ComparedCount => ({ value, previous, delta: value - previous });

@@ -5,7 +5,7 @@ import type { OverviewOutput } from './dto/overview.output.js';
 import { toOverviewOutput } from './overview.mapper.js';
 import { OverviewRepository } from './overview.repository.js';
 
-/** Seed 002's get_agency_overview: the dashboard's figures in one snapshot, five statements after the tenant's. */
+/** Seed 002's get_agency_overview: the dashboard's figures in one snapshot, one statement after the window's. */
 @Injectable()
 export class OverviewService {
   constructor(
@@ -14,13 +14,6 @@ export class OverviewService {
   ) {}
 
   overview(query: AnalyticsQuery): Promise<OverviewOutput> {
-    return this.analytics.run(query, async (scope) => {
-      // One connection: the statements run one after another whatever the code says.
-      const leads = await this.figures.leadCohorts(scope);
-      const deals = await this.figures.deals(scope);
-      const listings = await this.figures.listings(scope);
-      const activity = await this.figures.appointmentsAndTickets(scope);
-      return toOverviewOutput(scope, { leads, deals, listings, activity });
-    });
+    return this.analytics.run(query, async (scope) => toOverviewOutput(scope, await this.figures.figures(scope)));
   }
 }
