@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type RawBuilder, sql } from 'kysely';
 import { TenantDb } from '../database/tenant-db.js';
 import type { DealStage, ListingStatus } from '../generated/prisma/enums.js';
-import { bucketOf, rateOf } from './analytics-sql.js';
+import { rateOf } from './analytics-sql.js';
 import type { AnalyticsScope } from './analytics-window.js';
 
 /** A lead-cohort row: one bucket of the current period, or (total) the whole of both periods. */
@@ -146,11 +146,13 @@ export class OverviewRepository {
     return sql<LeadCohortRow>`
       WITH l AS (
         SELECT created_at >= ${window.from} AS cur,
-               CASE WHEN created_at >= ${window.from} THEN ${bucketOf(window, sql`created_at`)} END AS bucket,
+               -- bucketOf's key, formatted once per bucket below rather than once per lead.
+               CASE WHEN created_at >= ${window.from}
+                    THEN date_trunc(${window.interval}, timezone(${window.timeZone}, created_at)) END AS bucket,
                status,
                first_response_at IS NOT NULL AS answered,
                -- A response logged before the lead was created counts as 0 s.
-               greatest(0, extract(epoch FROM first_response_at - created_at))::float8 AS response_seconds,
+               greatest(0, date_part('epoch', first_response_at - created_at)) AS response_seconds,
                -- Still waiting for an answer, and for longer than 5 minutes.
                status = 'NEW_LEAD' AND first_response_at IS NULL AND created_at <= now() - interval '5 minutes' AS waiting
           FROM leads
@@ -160,7 +162,7 @@ export class OverviewRepository {
            AND (created_at >= ${window.from} OR created_at < ${window.previousTo})
            ${agentId ? sql`AND assigned_to_id = ${agentId}` : sql``}
       )
-      SELECT bucket, grouping(bucket) = 1 AS total, ${figures(cur, '')}, ${figures(prev, 'prev')}
+      SELECT to_char(bucket, 'YYYY-MM-DD') AS bucket, grouping(bucket) = 1 AS total, ${figures(cur, '')}, ${figures(prev, 'prev')}
         FROM l
        GROUP BY GROUPING SETS ((), (bucket))
       HAVING grouping(bucket) = 1 OR bucket IS NOT NULL`;
