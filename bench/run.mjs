@@ -143,6 +143,11 @@ const LEAD_FIELDS = [
   'lastContactAt',
   'deletedAt',
   'convertedContactId',
+  'campaignId',
+  'priority',
+  'computedScore',
+  // The API names the column score_override scoreOverridden: a GraphQL alias.
+  'scoreOverridden: scoreOverride',
 ];
 const LEAD = LEAD_FIELDS.join(' ');
 const PAGE = 'first: 25, orderBy: [CREATED_AT_DESC, ID_ASC], condition: { deletedAt: null }';
@@ -208,7 +213,8 @@ const ALL_SCENARIOS = [
     // PostGraphile client sends them (RLS's WITH CHECK refuses another organization).
     graphql: (u, p) => ({
       query: GRAPHQL.create,
-      variables: { lead: { ...p.body, organizationId: u.orgId, createdById: u.userId } },
+      // A scoreValue the API is sent is a manual score (score_override), as here.
+      variables: { lead: { ...p.body, scoreOverride: true, organizationId: u.orgId, createdById: u.userId } },
     }),
     peerResult: (d) => d?.createLead?.lead ?? null,
   },
@@ -222,7 +228,7 @@ const ALL_SCENARIOS = [
     }),
     path: (_u, p) => `/v1/leads/${p.id}`,
     body: (_u, p) => p.body,
-    graphql: (_u, p) => ({ query: GRAPHQL.patch, variables: { id: p.id, patch: p.body } }),
+    graphql: (_u, p) => ({ query: GRAPHQL.patch, variables: { id: p.id, patch: { ...p.body, scoreOverride: true } } }),
     peerResult: (d) => d?.updateLeadById?.lead ?? null,
   },
   {
@@ -550,7 +556,12 @@ async function startApi({ embeddedDir, trace, profile } = {}) {
   const env = embeddedDir
     ? apiEnv(port, { DATABASE_URL: '', DATA_DIR: embeddedDir, MIGRATE_ON_BOOT: 'true' })
     : apiEnv(port, { DATABASE_URL: dbUrl });
-  if (trace) env.BENCH_TRACE_SQL = trace;
+  if (trace) {
+    env.BENCH_TRACE_SQL = trace;
+    // Only the requests' own statements in the trace: no job runner or webhook dispatcher
+    // polling on the same pool in between.
+    Object.assign(env, { JOBS_WORKERS: 'false', WEBHOOK_DISPATCH_INTERVAL_MS: '0' });
+  }
   const proc = start(embeddedDir ? 'api (embedded)' : 'api', args, env, { ipc: profile });
   proc.base = `http://127.0.0.1:${port}`;
   await waitReady(proc, proc.base);
