@@ -19,8 +19,7 @@ export class AnalyticsQuery {
   @ApiPropertyOptional({
     type: String,
     format: 'date',
-    example: '2026-09-01',
-    description: `First day of a custom period (local date, with to; at most ${MAX_CUSTOM_DAYS} days)`,
+    description: `First day of a custom period, e.g. 2026-09-01 (local date, with to; at most ${MAX_CUSTOM_DAYS} days)`,
   })
   @IsOptional()
   @IsCalendarDate()
@@ -29,8 +28,7 @@ export class AnalyticsQuery {
   @ApiPropertyOptional({
     type: String,
     format: 'date',
-    example: '2026-11-30',
-    description: 'Last day of a custom period, included (local date, with from)',
+    description: 'Last day of a custom period, included, e.g. 2026-11-30 (local date, with from)',
   })
   @IsOptional()
   @IsCalendarDate()
