@@ -11,6 +11,7 @@ import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { EventsModule } from './events/events.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BillingModule } from './billing/billing.module.js';
 import { CaptureModule } from './capture/capture.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -62,6 +63,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         OrganizationsModule,
+        BillingModule,
         MembersModule,
         LeadsModule,
         LeadScoringModule,

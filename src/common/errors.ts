@@ -64,6 +64,12 @@ export enum ErrorCode {
   OriginNotAllowed = 'ORIGIN_NOT_ALLOWED',
   // Campaigns (issue 17)
   UtmCampaignTaken = 'UTM_CAMPAIGN_TAKEN',
+  // Billing (issue 19)
+  PaymentRequired = 'PAYMENT_REQUIRED',
+  BillingDisabled = 'BILLING_DISABLED',
+  BillingNotSubscribed = 'BILLING_NOT_SUBSCRIBED',
+  StripeSignatureInvalid = 'STRIPE_SIGNATURE_INVALID',
+  StripeUnavailable = 'STRIPE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -120,6 +126,23 @@ export const ERROR_CATALOGUE = {
     409,
     'Another live campaign of the organization has this utmCampaign (compared case-insensitively); ref.campaignIds names it',
   ],
+  [ErrorCode.PaymentRequired]: [
+    402,
+    "The organization's subscription lapsed past its grace period: writes are refused until an ADMIN pays (POST /v1/billing/portal); reads and exports still work",
+  ],
+  [ErrorCode.BillingDisabled]: [
+    404,
+    'Billing is off on this server (no STRIPE_SECRET_KEY): every organization is free',
+  ],
+  [ErrorCode.BillingNotSubscribed]: [
+    409,
+    'The organization has no Stripe customer yet: subscribe first with POST /v1/billing/checkout',
+  ],
+  [ErrorCode.StripeSignatureInvalid]: [
+    400,
+    "The Stripe-Signature header does not verify the body with the endpoint's secret",
+  ],
+  [ErrorCode.StripeUnavailable]: [503, 'Stripe did not answer or refused the call; retry later'],
   [ErrorCode.PreconditionFailed]: [
     412,
     'If-Match names a version that is no longer current; the ETag header has the current one',
