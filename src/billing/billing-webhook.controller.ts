@@ -1,4 +1,4 @@
-import { Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Controller, Headers, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
 import { ErrorCode } from '../common/errors.js';
@@ -15,7 +15,6 @@ export class BillingWebhookController {
   constructor(private readonly billing: BillingService) {}
 
   @Post()
-  @HttpCode(200)
   @Endpoint({
     summary: 'Stripe posts a billing event (checkout completed, subscription changed or deleted, payment failed)',
     description:
