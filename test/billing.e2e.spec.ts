@@ -230,6 +230,19 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
       expect(rows.map((r) => r.id)).toEqual(['evt_checkout_1', 'evt_sub_updated_1']);
     });
 
+    it('applies the same event delivered twice at once only once', async () => {
+      const payload = eventOf(
+        'evt_sub_updated_twice',
+        'customer.subscription.updated',
+        subscription('sub_a', customerId, { status: 'active', priceId: 'price_basic', quantity: 2 }),
+      );
+      const outcomes = await Promise.all([postEvent(t.http, payload), postEvent(t.http, payload)]);
+      expect(outcomes.map((r) => r.status)).toEqual([200, 200]);
+      expect(outcomes.map((r) => r.body.outcome as string).sort()).toEqual(['applied', 'replayed']);
+      const rows = await t.db.admin.query('SELECT id FROM stripe_events WHERE id = $1', ['evt_sub_updated_twice']);
+      expect(rows).toHaveLength(1);
+    });
+
     it('answers 200 and ignores an event type it does not act on, or a customer no organization has', async () => {
       const other = eventOf('evt_other', 'customer.created', { id: customerId, object: 'customer' });
       expect((await postEvent(t.http, other).expect(200)).body.outcome).toBe('ignored');

@@ -40,7 +40,8 @@ export class BillingService {
     private readonly billing: BillingRepository,
   ) {}
 
-  private get stripe(): Stripe {
+  /** Every billing route answers 404 BILLING_DISABLED while billing is off. */
+  private requireBilling(): Stripe {
     if (!this.client) {
       throw new DomainError(
         HttpStatus.NOT_FOUND,
@@ -51,6 +52,10 @@ export class BillingService {
     return this.client;
   }
 
+  private get stripe(): Stripe {
+    return this.requireBilling();
+  }
+
   private get settings(): NonNullable<AppConfig['billing']['stripe']> {
     const settings = this.config.billing.stripe;
     if (!settings) throw new Error('Billing settings read with billing off');
@@ -58,7 +63,7 @@ export class BillingService {
   }
 
   async status(): Promise<BillingOutput> {
-    void this.stripe;
+    this.requireBilling();
     const { row, members } = await this.db.run(async () => ({
       row: await this.billing.find(),
       members: await this.billing.memberCount(),
