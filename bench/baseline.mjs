@@ -74,6 +74,11 @@ const LIST_COLUMNS = [
   'last_contact_at',
   'deleted_at',
   'converted_contact_id',
+  'campaign_id',
+  'priority',
+  'computed_score',
+  'score_override',
+  'first_response_at',
 ];
 // A whole lead, as LeadsRepository's single-lead statements select it.
 const LEAD_COLUMNS = quoted(['id', 'organization_id', ...LIST_COLUMNS.slice(1)]);
@@ -116,15 +121,17 @@ const INSERTED = [
   'score_value',
   'tags',
   'created_by_id',
+  // A scoreValue sent is a manual score (leads.repository.ts, withOverride).
+  'score_override',
   'organization_id',
 ];
 const INSERT_UNLESS_DUPLICATE =
   `insert into "leads" (${quoted(INSERTED)}) select ${INSERTED.map((c, i) => `$${i + 1} as "${c}"`).join(', ')} ` +
-  'where not exists (select "l"."id" from "leads" as "l" where ("l"."organization_id" = $11 and "l"."deleted_at" is null and ' +
-  '("l"."email_key" = lower(btrim($12::text)) or "l"."phone_key" = nullif(regexp_replace($13::text, \'[^0-9]\', \'\', \'g\'), \'\')))) ' +
+  'where not exists (select "l"."id" from "leads" as "l" where ("l"."organization_id" = $12 and "l"."deleted_at" is null and ' +
+  '("l"."email_key" = lower(btrim($13::text)) or "l"."phone_key" = nullif(regexp_replace($14::text, \'[^0-9]\', \'\', \'g\'), \'\')))) ' +
   `returning ${LEAD_COLUMNS}`;
-// The patch body the bench sends: notes, scoreValue.
-const UPDATE = `update "leads" set "notes" = $1, "score_value" = $2 where "organization_id" = $3 and "id" = $4 and "deleted_at" is null returning ${LEAD_COLUMNS}`;
+// The patch body the bench sends: notes, scoreValue (a manual score: score_override).
+const UPDATE = `update "leads" set "notes" = $1, "score_value" = $2, "score_override" = $3 where "organization_id" = $4 and "id" = $5 and "deleted_at" is null returning ${LEAD_COLUMNS}`;
 
 // ---------------------------------------------------------------------------
 // Output, as the API's toLeadOutput
@@ -143,6 +150,9 @@ function toLead(r) {
     status: r.status,
     score: r.score,
     scoreValue: r.score_value,
+    scoreOverridden: r.score_override,
+    computedScore: r.computed_score,
+    priority: r.priority,
     budget: r.budget, // numeric(12,2) arrives as its exact decimal text
     timeline: r.timeline,
     notes: r.notes,
@@ -156,6 +166,7 @@ function toLead(r) {
     lastContactAt: iso(r.last_contact_at),
     deletedAt: iso(r.deleted_at),
     convertedContactId: r.converted_contact_id,
+    campaignId: r.campaign_id,
   };
 }
 
@@ -309,6 +320,7 @@ app.post('/v1/leads', async (request, reply) => {
         b.scoreValue ?? 0,
         b.tags ?? [],
         ctx.userId,
+        b.scoreValue !== undefined,
         ctx.orgId,
         ctx.orgId,
         b.email ?? null,
@@ -327,7 +339,9 @@ app.patch('/v1/leads/:id', (request) => {
   const b = request.body ?? {};
   return inTenant(request, true, async (client, ctx) => {
     // No status or assignee change: the UPDATE alone (it locks the row), as the API does.
-    const { rows } = await client.query(statement(UPDATE, [b.notes ?? null, b.scoreValue ?? null, ctx.orgId, id]));
+    const { rows } = await client.query(
+      statement(UPDATE, [b.notes ?? null, b.scoreValue ?? null, b.scoreValue !== undefined, ctx.orgId, id]),
+    );
     if (!rows.length) throw new HttpError(404, 'NOT_FOUND', 'Lead not found');
     return toLead(rows[0]);
   });

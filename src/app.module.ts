@@ -8,6 +8,8 @@ import { AppointmentsModule } from './appointments/appointments.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AnalyticsModule } from './analytics/analytics.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
+import { ProductsModule } from './products/products.module.js';
+import { AcquisitionStagesModule } from './acquisition-stages/acquisition-stages.module.js';
 import { EventsModule } from './events/events.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -71,6 +73,8 @@ export class AppModule {
         DealsModule,
         ListingsModule,
         CampaignsModule,
+        ProductsModule,
+        AcquisitionStagesModule,
         NotificationsModule,
         ActivitiesModule,
         AppointmentsModule,

@@ -45,6 +45,10 @@ const TAGS: Record<string, string> = {
   leads: 'Prospects: qualify, assign, convert into contacts and deals, merge duplicates',
   'lead-scoring': "The organization's lead-scoring weights and qualification rule (docs/lead-scoring.md)",
   contacts: 'People the brokerage works with',
+  products:
+    "The brokerage's service lines (buyer representation, listing, rentals…): ADMINs manage them, at most 3 active",
+  'acquisition-stages':
+    "The contacts' ordered acquisition pipeline (ADMIN-managed): default probability and OPEN, WON or LOST",
   deals: 'Opportunities through the pipeline stages',
   listings: 'Properties for sale or rent, with their price and status history',
   activities: 'Calls, emails, meetings and tasks on any record',

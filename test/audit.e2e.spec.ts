@@ -118,10 +118,13 @@ describe('audit history', () => {
         expect(Object.keys(created)).not.toContain(derived);
       // UPDATE: only what changed.
       // scoreValue was the computed score (WEBSITE 10, MEDIUM 3, email 3, full name 3); writing it overrides that.
+      // Leaving NEW_LEAD is the lead's first response, which the database records (speed-to-lead).
+      const answeredAt = [null, expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/)];
       expect(updated).toEqual({
         status: ['NEW_LEAD', 'IN_CONTACT'],
         scoreValue: [19, 80],
         scoreOverride: [false, true],
+        firstResponseAt: answeredAt,
       });
       expect(Object.keys(deleted)).toEqual(['deletedAt']);
       expect(deleted.deletedAt[0]).toBeNull();
@@ -137,7 +140,12 @@ describe('audit history', () => {
         table: 'leads',
         recordId: lead.id,
         action: 'UPDATE',
-        changes: { status: ['NEW_LEAD', 'IN_CONTACT'], scoreValue: [19, 80], scoreOverride: [false, true] },
+        changes: {
+          status: ['NEW_LEAD', 'IN_CONTACT'],
+          scoreValue: [19, 80],
+          scoreOverride: [false, true],
+          firstResponseAt: answeredAt,
+        },
         actor: { userId: a.admin.id, apiKeyId: null },
         requestId: r2,
         at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),

@@ -68,7 +68,17 @@ describe('organization export (POST/GET /v1/exports/organization)', () => {
     const lead = await createLead(t.http, a.admin, a.id, { name: 'Archived, "Lead"', tags: ['archive'] });
     const agent = await addMember(t.http, a, 'AGENT');
     const agentLead = await createLead(t.http, agent, a.id, { name: 'Agent lead in archive' });
-    const contact = await createContact(t.http, a.admin, a.id, { name: 'Archived Contact' });
+    const product = (
+      await t.http.post('/v1/products').set(as(a.admin, a.id)).send({ name: 'Archived service line' }).expect(201)
+    ).body;
+    const stage = (
+      await t.http.post('/v1/acquisition-stages').set(as(a.admin, a.id)).send({ name: 'Archived stage' }).expect(201)
+    ).body;
+    const contact = await createContact(t.http, a.admin, a.id, {
+      name: 'Archived Contact',
+      productId: product.id,
+      acquisitionStageId: stage.id,
+    });
     const deal = await createDeal(t.http, a.admin, a.id, { title: 'Archived Deal', contactId: contact.id });
     const listing = await createListing(t.http, a.admin, a.id, { title: 'Archived Listing' });
     const activity = await createActivity(t.http, a.admin, a.id, { leadId: lead.id });
@@ -130,6 +140,8 @@ describe('organization export (POST/GET /v1/exports/organization)', () => {
         'tickets.ndjson',
         'ticket-comments.ndjson',
         'campaigns.ndjson',
+        'products.ndjson',
+        'acquisition-stages.ndjson',
         'lead-scoring-settings.ndjson',
         'lead-routing.ndjson',
         'lead-routing-agents.ndjson',
@@ -147,7 +159,16 @@ describe('organization export (POST/GET /v1/exports/organization)', () => {
     expect(leads.find((l) => l.id === lead.id)).toMatchObject({ name: 'Archived, "Lead"', tags: ['archive'] });
     expect(leads[0]).not.toHaveProperty('organizationId');
     expect(leads[0]).not.toHaveProperty('emailKey');
-    expect(lines(files.get('contacts.ndjson')).map((r) => r.id)).toContain(contact.id);
+    expect(lines(files.get('contacts.ndjson')).find((r) => r.id === contact.id)).toMatchObject({
+      productId: product.id,
+      acquisitionStageId: stage.id,
+    });
+    expect(lines(files.get('products.ndjson'))).toEqual([
+      expect.objectContaining({ id: product.id, name: 'Archived service line', active: true }),
+    ]);
+    expect(lines(files.get('acquisition-stages.ndjson'))).toEqual([
+      expect.objectContaining({ id: stage.id, name: 'Archived stage', position: 1 }),
+    ]);
     expect(lines(files.get('deals.ndjson')).map((r) => r.id)).toContain(deal.id);
     expect(lines(files.get('listings.ndjson')).map((r) => r.id)).toContain(listing.id);
     expect(lines(files.get('activities.ndjson')).map((r) => r.id)).toContain(activity.id);

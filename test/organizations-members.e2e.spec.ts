@@ -30,6 +30,7 @@ describe('organizations and members', () => {
         updatedAt: expect.any(String),
         auditRetentionDays: 730,
         timeZone: 'UTC',
+        contactVisibility: 'ALL',
         version: 1,
       });
       const rows = await t.db.admin.query<{ role: string }>(

@@ -12,6 +12,9 @@ import { ContactStatsService } from './contact-stats.service.js';
 import { LeadFunnelController } from './lead-funnel.controller.js';
 import { LeadFunnelRepository } from './lead-funnel.repository.js';
 import { LeadFunnelService } from './lead-funnel.service.js';
+import { OverviewController } from './overview.controller.js';
+import { OverviewRepository } from './overview.repository.js';
+import { OverviewService } from './overview.service.js';
 import { WorkloadController } from './workload.controller.js';
 import { WorkloadRepository } from './workload.repository.js';
 import { WorkloadService } from './workload.service.js';
@@ -19,6 +22,7 @@ import { WorkloadService } from './workload.service.js';
 /** Issue 18: the dashboard's figures under /v1/analytics (docs/analytics.md). */
 @Module({
   controllers: [
+    OverviewController,
     LeadFunnelController,
     AgentLeaderboardController,
     WorkloadController,
@@ -27,6 +31,8 @@ import { WorkloadService } from './workload.service.js';
   ],
   providers: [
     AnalyticsDb,
+    OverviewService,
+    OverviewRepository,
     LeadFunnelService,
     LeadFunnelRepository,
     AgentLeaderboardService,

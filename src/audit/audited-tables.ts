@@ -26,6 +26,8 @@ export const AUDITED_TABLES = [
   'lead_routing',
   'data_sources',
   'organization_exports',
+  'products',
+  'acquisition_stages',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 

@@ -64,6 +64,9 @@ export enum ErrorCode {
   OriginNotAllowed = 'ORIGIN_NOT_ALLOWED',
   // Campaigns (issue 17)
   UtmCampaignTaken = 'UTM_CAMPAIGN_TAKEN',
+  // Service lines and acquisition stages (issue 19)
+  ProductActiveLimit = 'PRODUCT_ACTIVE_LIMIT',
+  AcquisitionStageInUse = 'ACQUISITION_STAGE_IN_USE',
   // Billing (issue 19)
   PaymentRequired = 'PAYMENT_REQUIRED',
   BillingDisabled = 'BILLING_DISABLED',
@@ -125,6 +128,14 @@ export const ERROR_CATALOGUE = {
   [ErrorCode.UtmCampaignTaken]: [
     409,
     'Another live campaign of the organization has this utmCampaign (compared case-insensitively); ref.campaignIds names it',
+  ],
+  [ErrorCode.ProductActiveLimit]: [
+    409,
+    'The organization already has 3 active products (service lines): deactivate one first; ref.productIds names them',
+  ],
+  [ErrorCode.AcquisitionStageInUse]: [
+    409,
+    'Live contacts are in this acquisition stage: move them to another stage first; ref.contactIds names some',
   ],
   [ErrorCode.PaymentRequired]: [
     402,

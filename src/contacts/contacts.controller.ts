@@ -7,8 +7,15 @@ import { CreateContactInput, UpdateContactInput } from './dto/contact.input.js';
 import { ContactDetailOutput, ContactOutput } from './dto/contact.output.js';
 import { ContactIncludeQuery, ListContactsQuery } from './dto/list-contacts.query.js';
 
-/** CONTACT_EMAIL_TAKEN: a live contact of the organization has the email. */
-const WRITE_RULES = [ErrorCode.ContactEmailTaken, ErrorCode.InvalidAssignee] as const;
+/**
+ * CONTACT_EMAIL_TAKEN: a live contact of the organization has the email; INVALID_REFERENCE: the
+ * productId or acquisitionStageId is not the organization's.
+ */
+const WRITE_RULES = [ErrorCode.ContactEmailTaken, ErrorCode.InvalidAssignee, ErrorCode.InvalidReference] as const;
+
+/** The organization's contactVisibility, as RLS applies it (migration 20261206220000). */
+const VISIBILITY =
+  "An AGENT sees every contact, or only those assigned to or created by them when the organization's contactVisibility is OWN.";
 
 @TenantController('contacts')
 @ResourceRoutes('contact', {
@@ -21,7 +28,7 @@ const WRITE_RULES = [ErrorCode.ContactEmailTaken, ErrorCode.InvalidAssignee] as 
   },
   list: {
     summary: 'List contacts',
-    description: 'includeDeleted=true is for ADMINs.',
+    description: `includeDeleted=true is for ADMINs. ${VISIBILITY}`,
     query: ListContactsQuery,
     ok: PageOf(ContactOutput),
   },

@@ -21,6 +21,8 @@ export function toContactOutput(c: ContactRow): ContactOutput {
     assignedToId: c.assignedToId,
     createdById: c.createdById,
     sourceLeadId: c.sourceLeadId,
+    productId: c.productId,
+    acquisitionStageId: c.acquisitionStageId,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     version: c.version,

@@ -54,6 +54,8 @@ export class ContactsRepository extends TenantRepository {
     if (q.type?.length) where.type = { in: q.type };
     if (q.status?.length) where.status = { in: q.status };
     if (q.assignedToId) where.assignedToId = q.assignedToId;
+    if (q.productId) where.productId = q.productId;
+    if (q.acquisitionStageId) where.acquisitionStageId = q.acquisitionStageId;
     if (q.ids?.length) where.id = { in: q.ids };
     if (q.tag) where.tags = { has: q.tag };
     if (q.q) {

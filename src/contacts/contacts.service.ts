@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AcquisitionStagesService } from '../acquisition-stages/acquisition-stages.service.js';
 import { AssigneesService } from '../assignees/assignees.service.js';
 import { NotFound } from '../common/errors.js';
 import { assertMayIncludeDeleted } from '../common/include-deleted.js';
@@ -6,6 +7,7 @@ import { type Page, pageOf } from '../common/pagination.js';
 import { jsonInput } from '../common/prisma-json.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { IncludesService } from '../includes/includes.service.js';
+import { ProductsService } from '../products/products.service.js';
 import type { CreateContactInput, UpdateContactInput } from './dto/contact.input.js';
 import type { ContactDetailOutput, ContactOutput } from './dto/contact.output.js';
 import type { ListContactsQuery } from './dto/list-contacts.query.js';
@@ -27,6 +29,8 @@ export class ContactsService {
     private readonly contacts: ContactsRepository,
     private readonly assignees: AssigneesService,
     private readonly includes: IncludesService,
+    private readonly products: ProductsService,
+    private readonly stages: AcquisitionStagesService,
   ) {}
 
   list(query: ListContactsQuery): Promise<Page<ContactOutput>> {
@@ -58,7 +62,7 @@ export class ContactsService {
 
   create(input: CreateContactInput): Promise<ContactOutput> {
     return this.db.run(async () => {
-      await this.assignees.assertAssignable(input.assignedToId);
+      await this.checkLinks(input);
       const { customFields, ...rest } = input;
       const contact = await this.contacts.create({
         ...rest,
@@ -82,7 +86,7 @@ export class ContactsService {
   update(id: string, input: UpdateContactInput): Promise<ContactOutput> {
     return this.db.run(async () => {
       if (!(await this.contacts.findLive(id))) throw new NotFound('Contact');
-      await this.assignees.assertAssignable(input.assignedToId);
+      await this.checkLinks(input);
       const { customFields, name, type, status, tags, ...nullable } = input;
       // Required columns ignore an explicit null (validation already refused it for name).
       const updated = await this.contacts.update(id, {
@@ -96,6 +100,13 @@ export class ContactsService {
       if (!updated) throw new NotFound('Contact');
       return toContactOutput(updated);
     });
+  }
+
+  /** 422 INVALID_ASSIGNEE / INVALID_REFERENCE for an assignee, service line or stage that is not the organization's. */
+  private async checkLinks(input: UpdateContactInput): Promise<void> {
+    await this.assignees.assertAssignable(input.assignedToId);
+    await this.products.assertLinkable(input.productId);
+    await this.stages.assertLinkable(input.acquisitionStageId);
   }
 
   remove(id: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { ColumnType } from 'kysely';
 import type {
   Activity,
   ActivityDigest,
+  AcquisitionStage,
   ApiKey,
   Appointment,
   AppointmentAttendee,
@@ -37,6 +38,7 @@ import type {
   Organization,
   OrganizationExport,
   Prisma,
+  Product,
   Profile,
   Ticket,
   TicketAssignee,
@@ -128,6 +130,8 @@ export interface DB {
   leads: Table<Lead, Prisma.LeadUncheckedCreateInput>;
   campaigns: Table<Campaign, Prisma.CampaignUncheckedCreateInput>;
   contacts: Table<Contact, Prisma.ContactUncheckedCreateInput>;
+  products: Table<Product, Prisma.ProductUncheckedCreateInput>;
+  acquisition_stages: Table<AcquisitionStage, Prisma.AcquisitionStageUncheckedCreateInput>;
   listings: Table<Listing, Prisma.ListingUncheckedCreateInput>;
   deals: Table<Deal, Prisma.DealUncheckedCreateInput>;
   notifications: Table<Notification, Prisma.NotificationUncheckedCreateInput>;

@@ -47,6 +47,13 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
     table: 'campaigns',
     columns: columnsOf(Prisma.CampaignScalarFieldEnum, ['organizationId']),
   },
+  // What contacts' productId and acquisitionStageId name.
+  { file: 'products.ndjson', table: 'products', columns: columnsOf(Prisma.ProductScalarFieldEnum, ['organizationId']) },
+  {
+    file: 'acquisition-stages.ndjson',
+    table: 'acquisition_stages',
+    columns: columnsOf(Prisma.AcquisitionStageScalarFieldEnum, ['organizationId']),
+  },
   // The organization's lead-generation settings: the scoring weights and the routing rule.
   {
     file: 'lead-scoring-settings.ndjson',

@@ -54,6 +54,8 @@ export const CONTACT_COLUMNS = outputColumns<ContactOutput>()([
   'assignedToId',
   'createdById',
   'sourceLeadId',
+  'productId',
+  'acquisitionStageId',
   'createdAt',
   'updatedAt',
   'version',

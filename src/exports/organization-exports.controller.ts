@@ -20,7 +20,8 @@ export class OrganizationExportsController {
     summary: "Export the whole organization: a job writes an archive of every table's records",
     description:
       'Answers 202 with the export, `pending`; a job writes a .tar.gz with one NDJSON file per table (leads, contacts, ' +
-      'deals, listings, activities, appointments, tickets, ticket comments, campaigns) and a manifest.json that lists ' +
+      'deals, listings, activities, appointments, tickets, ticket comments, campaigns, ' +
+      'products, acquisition stages) and a manifest.json that lists ' +
       'what is left out (secrets, authentication, files). Poll GET /v1/exports/organization/{id}; the ADMIN who asked ' +
       'is notified when it completes or fails.',
     ok: OrganizationExportOutput,

@@ -16,6 +16,8 @@ export const VERSIONED = {
   appointment: { table: 'appointments', key: 'id', tenant: 'organizationId', param: 'id' },
   ticket: { table: 'tickets', key: 'id', tenant: 'organizationId', param: 'id' },
   campaign: { table: 'campaigns', key: 'id', tenant: 'organizationId', param: 'id' },
+  product: { table: 'products', key: 'id', tenant: 'organizationId', param: 'id' },
+  acquisitionStage: { table: 'acquisition_stages', key: 'id', tenant: 'organizationId', param: 'id' },
 } as const satisfies Record<string, { table: keyof DB; key: string; tenant: string; param: string }>;
 
 export type VersionedResource = keyof typeof VERSIONED;

@@ -42,7 +42,7 @@ export class OrganizationsController {
 
   @Patch(':id')
   @Endpoint({
-    summary: 'Rename an organization, or change how long it keeps its audit history',
+    summary: "Rename an organization, or change its time zone, audit retention or AGENTs' contact visibility",
     description: 'Roles: ADMIN of it. Only the fields sent change.',
     ok: OrganizationOutput,
     errors: [ErrorCode.Forbidden],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db.js';
+import type { ContactVisibility } from '../generated/prisma/enums.js';
 
 @Injectable()
 export class OrganizationsRepository {
@@ -18,7 +19,10 @@ export class OrganizationsRepository {
     });
   }
 
-  update(id: string, data: { name?: string; auditRetentionDays?: number; timeZone?: string }) {
+  update(
+    id: string,
+    data: { name?: string; auditRetentionDays?: number; timeZone?: string; contactVisibility?: ContactVisibility },
+  ) {
     return this.db.tx.organization.update({ where: { id }, data });
   }
 }

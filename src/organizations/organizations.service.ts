@@ -4,7 +4,7 @@ import { NotFound } from '../common/errors.js';
 import type { IdsPageQuery } from '../common/ids-param.js';
 import { type Page, pageOf, skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
-import type { MemberRole } from '../generated/prisma/enums.js';
+import type { ContactVisibility, MemberRole } from '../generated/prisma/enums.js';
 import type { CreateOrganizationInput, UpdateOrganizationInput } from './dto/organization.input.js';
 import type { OrganizationOutput } from './dto/organization.output.js';
 import { MembersService } from '../members/members.service.js';
@@ -17,6 +17,7 @@ interface OrgRow {
   updatedAt: Date;
   auditRetentionDays: number;
   timeZone: string;
+  contactVisibility: ContactVisibility;
   version: number;
 }
 
@@ -28,6 +29,7 @@ const toOutput = (org: OrgRow, role: MemberRole): OrganizationOutput => ({
   updatedAt: org.updatedAt.toISOString(),
   auditRetentionDays: org.auditRetentionDays,
   timeZone: org.timeZone,
+  contactVisibility: org.contactVisibility,
   version: org.version,
 });
 
@@ -73,7 +75,12 @@ export class OrganizationsService {
   }
 
   update(id: string, input: UpdateOrganizationInput): Promise<OrganizationOutput> {
-    const data = { name: input.name, auditRetentionDays: input.auditRetentionDays, timeZone: input.timeZone };
+    const data = {
+      name: input.name,
+      auditRetentionDays: input.auditRetentionDays,
+      timeZone: input.timeZone,
+      contactVisibility: input.contactVisibility,
+    };
     return this.db.runInOrg(id, async () => toOutput(await this.orgs.update(id, data), this.db.role), {
       roles: ['ADMIN'],
       notMember: () => new NotFound('Organization'),

@@ -63,6 +63,19 @@ export class CreateContactInput extends ContactDetailsInput(
     example: '0b9f5a4e-3c1d-4f6a-9e2b-7d8c1a2b3c4d',
   })
   assignedToId?: string | null;
+
+  @NullableUuidField({
+    description: "One of the organization's live service lines (GET /v1/products), active or not",
+    example: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
+  })
+  productId?: string | null;
+
+  @NullableUuidField({
+    description:
+      "One of the organization's acquisition stages (GET /v1/acquisition-stages); each change is in the contact's history (GET /v1/contacts/{id}/audit)",
+    example: '4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8',
+  })
+  acquisitionStageId?: string | null;
 }
 
 export class UpdateContactInput extends PartialType(CreateContactInput) {}

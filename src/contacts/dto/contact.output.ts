@@ -24,6 +24,10 @@ export class ContactOutput extends ContactDetailsOutput('7c1e2d3f-4a5b-4c6d-8e7f
   @LinkIdProperty(LINK_ID) assignedToId!: string | null;
   @LinkIdProperty(LINK_ID) createdById!: string | null;
   @LinkIdProperty(LINK_ID, 'The lead this contact was converted from') sourceLeadId!: string | null;
+  @LinkIdProperty('3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c', 'The service line (product) the contact is for')
+  productId!: string | null;
+  @LinkIdProperty('4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8', 'Where the contact is in the acquisition pipeline')
+  acquisitionStageId!: string | null;
   @InstantProperty() createdAt!: string;
   @InstantProperty() updatedAt!: string;
   @VersionProperty() version!: number;

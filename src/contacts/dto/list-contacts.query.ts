@@ -28,6 +28,12 @@ export class ListContactsQuery extends PageQuery {
   @UuidFilter()
   assignedToId?: string;
 
+  @UuidFilter('Only contacts of this service line')
+  productId?: string;
+
+  @UuidFilter('Only contacts in this acquisition stage')
+  acquisitionStageId?: string;
+
   @TagFilter()
   tag?: string;
 

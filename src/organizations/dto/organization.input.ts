@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, IsTimeZone, Length, Max, Min } from 'class-validator';
+import { IsEnum, IsInt, IsString, IsTimeZone, Length, Max, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/dto-fields.js';
+import { ContactVisibility } from '../../generated/prisma/enums.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -46,4 +47,15 @@ export class UpdateOrganizationInput {
   @Length(1, 64)
   @IsTimeZone({ message: 'must be an IANA time zone name such as Europe/Madrid' })
   timeZone?: string;
+
+  @ApiPropertyOptional({
+    enum: ContactVisibility,
+    enumName: 'ContactVisibility',
+    example: 'OWN',
+    description:
+      'Which contacts an AGENT sees and works: ALL of them, or OWN (those assigned to or created by them). Enforced by row-level security.',
+  })
+  @OptionalNotNull()
+  @IsEnum(ContactVisibility)
+  contactVisibility?: ContactVisibility;
 }

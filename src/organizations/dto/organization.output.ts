@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MemberRole } from '../../generated/prisma/enums.js';
+import { ContactVisibility, MemberRole } from '../../generated/prisma/enums.js';
 import { VersionProperty } from '../../http/version.property.js';
 
 export class OrganizationOutput {
@@ -20,5 +20,12 @@ export class OrganizationOutput {
   auditRetentionDays!: number;
   @ApiProperty({ maxLength: 64, example: 'UTC', description: 'IANA time zone (an ADMIN changes it)' })
   timeZone!: string;
+  @ApiProperty({
+    enum: ContactVisibility,
+    enumName: 'ContactVisibility',
+    example: 'ALL',
+    description: 'Which contacts an AGENT sees: ALL, or OWN (assigned to or created by them); an ADMIN changes it',
+  })
+  contactVisibility!: ContactVisibility;
   @VersionProperty() version!: number;
 }
