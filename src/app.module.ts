@@ -13,6 +13,7 @@ import { AcquisitionStagesModule } from './acquisition-stages/acquisition-stages
 import { EventsModule } from './events/events.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BillingModule } from './billing/billing.module.js';
 import { CaptureModule } from './capture/capture.module.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -64,6 +65,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         OrganizationsModule,
+        BillingModule,
         MembersModule,
         LeadsModule,
         LeadScoringModule,

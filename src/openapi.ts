@@ -16,6 +16,7 @@ import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { CONTRACT_EXTENSION, type EndpointContract } from './http/endpoint.decorator.js';
 import { documentValidationRules } from './http/validation-docs.js';
 import { KEY_SCOPE_EXTENSION, type KeyScopeSpec, requiredScopes } from './api-keys/scopes.js';
+import { BILLING_EXEMPT_EXTENSION } from './tenancy/billing-exempt.decorator.js';
 import { ROLES_EXTENSION } from './tenancy/roles.decorator.js';
 import { MULTIPART_BODY_EXTENSION } from './storage/multipart.js';
 import { ORG_HEADER, ROUTE_KIND_EXTENSION, type RouteKind } from './tenancy/tenant-route.decorator.js';
@@ -218,6 +219,8 @@ interface OperationContext {
   contract: EndpointContract;
   /** The scope an API key needs here; undefined: keys may not call it. */
   keyScope?: string;
+  /** A write that works whatever the organization's billing (@BillingExempt): never 402. */
+  billingExempt?: boolean;
 }
 
 const UUID_PARAM = /^(id|\w+Id)$/;
@@ -240,7 +243,7 @@ function addMultipartBody(op: OperationObject, schema: string): void {
 }
 
 /** The codes an operation may answer because of what it is, beside the ones its route declares. */
-function impliedErrors({ path, method, op, kind, contract, keyScope }: OperationContext): ErrorCode[] {
+function impliedErrors({ path, method, op, kind, contract, keyScope, billingExempt }: OperationContext): ErrorCode[] {
   const codes: ErrorCode[] = [ErrorCode.RateLimited, ErrorCode.Internal];
   if (path !== '/health/live') codes.push(ErrorCode.DatabaseUnavailable);
   if (op.parameters?.length || op.requestBody) codes.push(ErrorCode.ValidationFailed);
@@ -251,6 +254,7 @@ function impliedErrors({ path, method, op, kind, contract, keyScope }: Operation
     codes.push(keyScope ? ErrorCode.InsufficientScope : ErrorCode.ApiKeyNotAllowed);
   }
   if (kind === 'tenant') codes.push(ErrorCode.Forbidden, ErrorCode.NotAMember, ErrorCode.OrganizationRequired);
+  if (kind === 'tenant' && method !== 'get' && !billingExempt) codes.push(ErrorCode.PaymentRequired);
   if (/\{(id|\w+Id)\}/.test(path)) codes.push(ErrorCode.NotFound);
   if (contract.ifMatch) codes.push(ErrorCode.PreconditionFailed);
   if (method === 'post' && kind !== 'public' && !multipartBody(op)) {
@@ -362,7 +366,9 @@ export function applyContract(document: OpenAPIObject): OpenAPIObject {
       const roles = extended[ROLES_EXTENSION] as string[] | undefined;
       const keyScope = extended[KEY_SCOPE_EXTENSION] as KeyScopeSpec | undefined;
       const multipart = extended[MULTIPART_BODY_EXTENSION] as string | undefined;
+      const billingExempt = extended[BILLING_EXEMPT_EXTENSION] === true;
       for (const key of [
+        BILLING_EXEMPT_EXTENSION,
         CONTRACT_EXTENSION,
         ROUTE_KIND_EXTENSION,
         ROLES_EXTENSION,
@@ -394,7 +400,7 @@ export function applyContract(document: OpenAPIObject): OpenAPIObject {
             : ' Not open to API keys.';
       const text = who + keys;
       op.description = op.description ? `${op.description}\n\n${text}` : text;
-      const ctx: OperationContext = { path, method, op, kind, contract, keyScope: scopes?.[0] };
+      const ctx: OperationContext = { path, method, op, kind, contract, keyScope: scopes?.[0], billingExempt };
       refineParameters(ctx);
       refineResponses(ctx, schemas);
       refineSecurity(ctx);

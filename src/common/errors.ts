@@ -67,6 +67,12 @@ export enum ErrorCode {
   // Service lines and acquisition stages (issue 19)
   ProductActiveLimit = 'PRODUCT_ACTIVE_LIMIT',
   AcquisitionStageInUse = 'ACQUISITION_STAGE_IN_USE',
+  // Billing (issue 19)
+  PaymentRequired = 'PAYMENT_REQUIRED',
+  BillingDisabled = 'BILLING_DISABLED',
+  BillingNotSubscribed = 'BILLING_NOT_SUBSCRIBED',
+  StripeSignatureInvalid = 'STRIPE_SIGNATURE_INVALID',
+  StripeUnavailable = 'STRIPE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -131,6 +137,23 @@ export const ERROR_CATALOGUE = {
     409,
     'Live contacts are in this acquisition stage: move them to another stage first; ref.contactIds names some',
   ],
+  [ErrorCode.PaymentRequired]: [
+    402,
+    "The organization's subscription lapsed past its grace period: writes are refused until an ADMIN pays (POST /v1/billing/portal); reads and exports still work",
+  ],
+  [ErrorCode.BillingDisabled]: [
+    404,
+    'Billing is off on this server (no STRIPE_SECRET_KEY): every organization is free',
+  ],
+  [ErrorCode.BillingNotSubscribed]: [
+    409,
+    'The organization has no Stripe customer yet: subscribe first with POST /v1/billing/checkout',
+  ],
+  [ErrorCode.StripeSignatureInvalid]: [
+    400,
+    "The Stripe-Signature header does not verify the body with the endpoint's secret",
+  ],
+  [ErrorCode.StripeUnavailable]: [503, 'Stripe did not answer or refused the call; retry later'],
   [ErrorCode.PreconditionFailed]: [
     412,
     'If-Match names a version that is no longer current; the ETag header has the current one',

@@ -21,6 +21,7 @@ export const CONFIG_SECTIONS = [
   'Webhooks',
   'Email',
   'Imports',
+  'Billing',
 ] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 
@@ -325,6 +326,40 @@ export const configSchema = z.object({
     description:
       'How often an idle worker looks for due jobs (and retries whose delay has passed), in milliseconds; on Postgres at least 500. A job sent from this process wakes its workers at once.',
   }),
+  STRIPE_SECRET_KEY: matching(/^(sk|rk)_[A-Za-z0-9_]{8,250}$/, 'a Stripe secret or restricted key (`sk_…`, `rk_…`)')
+    .optional()
+    .meta({
+      section: 'Billing',
+      description:
+        'Turns billing on (docs/billing.md): organizations subscribe through Stripe Checkout, and once access is lost past the grace period their writes answer 402. Unset: billing is off, every organization is free and unlimited, and the /v1/billing routes answer 404 BILLING_DISABLED.',
+      examples: ['sk_test_51Hx…'],
+    }),
+  STRIPE_WEBHOOK_SECRET: matching(/^whsec_[A-Za-z0-9+/=_]{8,250}$/, "a webhook endpoint's signing secret (`whsec_…`)")
+    .optional()
+    .meta({
+      section: 'Billing',
+      description:
+        'The signing secret of the Stripe webhook endpoint that posts to `/v1/billing/webhook`; events whose `Stripe-Signature` it does not verify are refused (400). Required with STRIPE_SECRET_KEY.',
+    }),
+  STRIPE_API_URL: z.url().optional().meta({
+    section: 'Billing',
+    description:
+      "Where the Stripe client sends API calls, instead of Stripe's own (`https://api.stripe.com`): a local mock such as stripe-mock, or the tests' stub. Leave unset in production.",
+  }),
+  BILLING_RETURN_URL: z
+    .url()
+    .optional()
+    .meta({
+      section: 'Billing',
+      description:
+        'The page of your app that Stripe Checkout and the Customer Portal send the user back to (`?billing=success` or `?billing=cancel` is added after a checkout). Required with STRIPE_SECRET_KEY.',
+      examples: ['https://app.example.com/settings/billing'],
+    }),
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7).meta({
+    section: 'Billing',
+    description:
+      'Days an organization keeps writing after it loses access (a failed payment, a cancelled subscription); past them its writes answer 402 PAYMENT_REQUIRED until it pays, while reads and exports keep working.',
+  }),
 });
 
 type Env = z.infer<typeof configSchema>;
@@ -363,6 +398,10 @@ export const CROSS_VARIABLE_RULES: readonly { rule: string; broken: (e: Env) => 
   {
     rule: 'STORAGE_DRIVER=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY',
     broken: (e) => storageDriverOf(e) === 'supabase' && !(e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY),
+  },
+  {
+    rule: 'STRIPE_SECRET_KEY needs STRIPE_WEBHOOK_SECRET and BILLING_RETURN_URL (docs/billing.md)',
+    broken: (e) => Boolean(e.STRIPE_SECRET_KEY) && !(e.STRIPE_WEBHOOK_SECRET && e.BILLING_RETURN_URL),
   },
 ];
 
@@ -420,6 +459,19 @@ export interface AppConfig {
   webhooks: WebhooksConfig;
   email: EmailConfig;
   imports: ImportsConfig;
+  billing: BillingConfig;
+}
+
+/** Stripe billing (src/billing, docs/billing.md); `stripe` undefined → billing is off. */
+export interface BillingConfig {
+  stripe?: {
+    secretKey: string;
+    webhookSecret: string;
+    /** The API's address when not Stripe's own (a mock, the tests' stub). */
+    api?: { protocol: 'http' | 'https'; host: string; port: number };
+    returnUrl: string;
+  };
+  graceDays: number;
 }
 
 /** Data sources and import jobs (src/imports, src/data-sources). */
@@ -485,6 +537,13 @@ function behindTransactionPooler(url: string | undefined): boolean {
   const [address, query = ''] = url.split('?', 2);
   const hosts = address.replace(/^[a-z]+:\/\/(?:[^@/]*@)?/i, '').split('/')[0];
   return /:6543(?:,|$)/.test(hosts) || new URLSearchParams(query).get('pgbouncer') === 'true';
+}
+
+/** STRIPE_API_URL as the Stripe client's host, port and protocol options. */
+function stripeApiOf(url: string): { protocol: 'http' | 'https'; host: string; port: number } {
+  const u = new URL(url);
+  const protocol = u.protocol === 'http:' ? 'http' : 'https';
+  return { protocol, host: u.hostname, port: u.port ? Number(u.port) : protocol === 'http' ? 80 : 443 };
 }
 
 /** A development secret kept in DATA_DIR, so tokens survive restarts without any setup. */
@@ -589,6 +648,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       devKeyFile: join(dataDir, 'data-source-key'),
       batchSize: e.IMPORT_BATCH_SIZE,
       sliceMs: e.IMPORT_JOB_SLICE_SECONDS * 1000,
+    },
+    billing: {
+      stripe:
+        e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET && e.BILLING_RETURN_URL
+          ? {
+              secretKey: e.STRIPE_SECRET_KEY,
+              webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+              api: e.STRIPE_API_URL ? stripeApiOf(e.STRIPE_API_URL) : undefined,
+              returnUrl: e.BILLING_RETURN_URL,
+            }
+          : undefined,
+      graceDays: e.BILLING_GRACE_DAYS,
     },
   };
 }

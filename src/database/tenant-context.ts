@@ -19,6 +19,12 @@ export interface RequestScope {
   allowedRoles?: readonly MemberRole[];
   /** An API key acts: its units of work open with app.begin_key_request, and `scopes` are checked again. */
   apiKey?: { id: string; hash: Buffer; scopes: readonly string[] };
+  /**
+   * The route writes and is not @BillingExempt: with billing on, its units of work answer 402
+   * when the organization's access lapsed past its grace period (TenantDb reads the flag in
+   * the statement that resolves the membership).
+   */
+  billedWrite?: boolean;
   /** A capture key acts (src/capture): its Idempotency-Keys are its own. */
   captureKeyId?: string;
 }

@@ -25,12 +25,15 @@ export interface KeyResolution {
   key_status: KeyStatus;
   scopes: string[] | null;
   user_id: string | null;
+  writes_blocked?: boolean | null;
 }
 
 interface Resolution {
   org_id: string | null;
   member_role: MemberRole | null;
   membership_count: number;
+  /** Only asked for a billed write with billing on (app.billing_writes_blocked). */
+  writes_blocked?: boolean | null;
 }
 
 export interface OrgRunOptions {
@@ -191,18 +194,26 @@ export class TenantDb {
     fn: () => Promise<T>,
     options: OrgRunOptions,
   ): Promise<T> {
-    const key = this.get<RequestScope>(CLS_SCOPE)?.apiKey;
+    const scope = this.get<RequestScope>(CLS_SCOPE);
+    const key = scope?.apiKey;
     const how = { mode: options.mode, timeoutMs: options.timeoutMs };
+    const billed = this.billedWrite(scope, options);
     if (key) {
       return this.transaction(
-        this.keyOpening(key.hash, orgId, false),
-        ([r]) => this.keyContext(r, key.scopes, options),
+        this.keyOpening(key.hash, orgId, false, billed),
+        ([r]) => {
+          const ctx = this.keyContext(r, key.scopes, options);
+          if (r?.writes_blocked) throw paymentRequired();
+          return ctx;
+        },
         fn,
         how,
       );
     }
     return this.transaction(
-      sql<Resolution>`SELECT org_id, member_role, membership_count FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid, ${this.requestId})`,
+      billed
+        ? sql<Resolution>`SELECT r.org_id, r.member_role, r.membership_count, app.billing_writes_blocked() AS writes_blocked FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid, ${this.requestId}) r`
+        : sql<Resolution>`SELECT org_id, member_role, membership_count FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid, ${this.requestId})`,
       ([r]) => {
         if (!r?.org_id || !r.member_role) {
           if (orgId)
@@ -219,6 +230,7 @@ export class TenantDb {
           throw new Forbidden('You are not a member of any organization yet: create one first', ErrorCode.NotAMember);
         }
         if (options.roles && !options.roles.includes(r.member_role)) throw new Forbidden();
+        if (r.writes_blocked) throw paymentRequired();
         return { userId, orgId: r.org_id, role: r.member_role };
       },
       fn,
@@ -243,9 +255,28 @@ export class TenantDb {
     return found;
   }
 
+  /**
+   * Whether this unit of work must check the organization's billing: the request is a billed
+   * write (the tenancy guard decided), billing is on, and it is not a snapshot (read-only).
+   * The check costs no statement: app.billing_writes_blocked() runs in the opening one, after
+   * app.begin_request has set the tenant, as one primary-key lookup under RLS. Always fresh,
+   * so a payment lifts the 402 on the next request, on every replica, with no cache to expire.
+   */
+  private billedWrite(scope: RequestScope | undefined, options: OrgRunOptions): boolean {
+    return Boolean(this.config.billing.stripe && scope?.billedWrite && options.mode !== 'snapshot');
+  }
+
   /** With `touch`, the key's last use is brought up to date (at most once a minute): the guards' lookup only. */
-  private keyOpening(hash: Buffer, orgId: string | undefined, touch: boolean): RawBuilder<KeyResolution> {
-    return sql<KeyResolution>`SELECT org_id, member_role, key_id, key_status, scopes, user_id FROM app.begin_key_request(${hash}, ${orgId ?? null}::uuid, ${this.requestId}, ${touch ? 'true' : 'false'}::boolean)`;
+  private keyOpening(
+    hash: Buffer,
+    orgId: string | undefined,
+    touch: boolean,
+    billed = false,
+  ): RawBuilder<KeyResolution> {
+    const opening = sql`app.begin_key_request(${hash}, ${orgId ?? null}::uuid, ${this.requestId}, ${touch ? 'true' : 'false'}::boolean)`;
+    return billed
+      ? sql<KeyResolution>`SELECT k.org_id, k.member_role, k.key_id, k.key_status, k.scopes, k.user_id, (k.org_id IS NOT NULL AND app.billing_writes_blocked()) AS writes_blocked FROM ${opening} k`
+      : sql<KeyResolution>`SELECT org_id, member_role, key_id, key_status, scopes, user_id FROM ${opening}`;
   }
 
   /**
@@ -313,6 +344,14 @@ export class TenantDb {
     this.logger.warn(`Work after a commit failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+/** 402: the organization's subscription lapsed past its grace period (docs/billing.md). */
+const paymentRequired = (): DomainError =>
+  new DomainError(
+    HttpStatus.PAYMENT_REQUIRED,
+    ErrorCode.PaymentRequired,
+    "The organization's subscription has lapsed: an ADMIN can pay through POST /v1/billing/portal. Reads and exports still work.",
+  );
 
 type AfterCommit = () => Promise<unknown>;
 const CLS_AFTER_COMMIT = 'afterCommit';

@@ -10,6 +10,7 @@ import { EventPage, StreamTokenOutput } from './dto/event.output.js';
 import { isEventId, ListEventsQuery, StreamQuery } from './dto/events.query.js';
 import { EventsService } from './events.service.js';
 import { StreamTokenAuth } from './stream-token-auth.decorator.js';
+import { BillingExempt } from '../tenancy/billing-exempt.decorator.js';
 
 const ANY_MEMBER = ['ADMIN', 'MANAGER', 'AGENT', 'VIEWER'] as const;
 
@@ -74,6 +75,8 @@ export class EventsController {
 
   @Post('stream-tokens')
   @Roles(...ANY_MEMBER)
+  // A token to read the event stream: a read, whatever the method (docs/billing.md).
+  @BillingExempt()
   @ShowsSecret()
   @Endpoint({
     summary: 'A single-use token to open the event stream from a browser',

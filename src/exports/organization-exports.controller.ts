@@ -1,6 +1,7 @@
 import { Get, Post } from '@nestjs/common';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
+import { BillingExempt } from '../tenancy/billing-exempt.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { OrganizationExportOutput } from './dto/organization-export.output.js';
@@ -9,6 +10,8 @@ import { OrganizationExportsService } from './organization-exports.service.js';
 /** The organization's whole archive (docs/exports.md): for its ADMINs, signed in as themselves (no API key scope covers it). */
 @TenantController('exports', 'exports/organization')
 @Roles('ADMIN')
+// Taking one's data out never answers 402 (docs/billing.md).
+@BillingExempt()
 export class OrganizationExportsController {
   constructor(private readonly exports: OrganizationExportsService) {}
 

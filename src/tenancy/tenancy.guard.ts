@@ -12,6 +12,7 @@ import { isUuid } from '../common/uuid-param.pipe.js';
 import { CLS_SCOPE, type RequestScope } from '../database/tenant-context.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
 import { ProfileProvisioner } from '../profiles/profile-provisioner.service.js';
+import { BILLING_EXEMPT } from './billing-exempt.decorator.js';
 import { ROLES, WRITER_ROLES } from './roles.decorator.js';
 import { ORG_HEADER } from './tenant-route.decorator.js';
 import { USER_SCOPED } from './user-scoped.decorator.js';
@@ -57,6 +58,9 @@ export class TenancyGuard implements CanActivate {
       scope.allowedRoles =
         this.reflector.getAllAndOverride<MemberRole[] | undefined>(ROLES, targets) ??
         (READ_METHODS.has(request.method) ? undefined : WRITER_ROLES);
+      // What a write is, for billing, is decided here once: any method but a read's, unless the route is exempt.
+      scope.billedWrite =
+        !READ_METHODS.has(request.method) && !this.reflector.getAllAndOverride<boolean>(BILLING_EXEMPT, targets);
     }
     if (user.boundOrgId) {
       // A stream token was minted in one organization: naming another one is refused.
