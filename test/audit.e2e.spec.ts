@@ -44,6 +44,9 @@ const NOT_AUDITED = [
   'listing_price_history',
   'listing_status_history',
   'notifications',
+  // Billing as Stripe reports it, written only by its webhook; stripe_events is that record itself.
+  'organization_billing',
+  'stripe_events',
   'ticket_counters',
   'ticket_status_history',
   // The webhook dispatcher's own bookkeeping (the webhook itself is audited).
