@@ -208,7 +208,11 @@ ALTER TABLE invitations FORCE ROW LEVEL SECURITY;
 -- ADMINs and MANAGERs of the organization manage its invitations; a MANAGER invites AGENTs
 -- and VIEWERs only (the role ceiling, here as in the API).
 CREATE POLICY invitations_select ON invitations FOR SELECT TO crm_app
-  USING (organization_id = (SELECT app.current_org_id()) AND (SELECT app.current_member_role()) IN ('ADMIN', 'MANAGER'));
+  USING (
+    organization_id = (SELECT app.current_org_id())
+    AND ((SELECT app.current_member_role()) = 'ADMIN'
+         OR ((SELECT app.current_member_role()) = 'MANAGER' AND role IN ('AGENT', 'VIEWER')))
+  );
 CREATE POLICY invitations_insert ON invitations FOR INSERT TO crm_app
   WITH CHECK (
     organization_id = (SELECT app.current_org_id())
