@@ -26,6 +26,8 @@ export const AUDITED_TABLES = [
   'lead_routing',
   'data_sources',
   'organization_exports',
+  // Migration 20261206240000_invitations (the token hash excluded).
+  'invitations',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 
