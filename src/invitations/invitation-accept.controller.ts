@@ -14,7 +14,7 @@ import { InvitationsService } from './invitations.service.js';
 export class InvitationAcceptController {
   constructor(private readonly invitations: InvitationsService) {}
 
-  @Post(':token/accept')
+  @Post(':code/accept')
   @RateLimited()
   @InvitationTokenApiParam()
   @Endpoint({

