@@ -31,6 +31,7 @@ import { LeadScoringModule } from './lead-scoring/lead-scoring.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { ListingsModule } from './listings/listings.module.js';
 import { loggerOptions } from './logging.js';
+import { InvitationsModule } from './invitations/invitations.module.js';
 import { MembersModule } from './members/members.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
@@ -67,6 +68,7 @@ export class AppModule {
         OrganizationsModule,
         BillingModule,
         MembersModule,
+        InvitationsModule,
         LeadsModule,
         LeadScoringModule,
         ContactsModule,

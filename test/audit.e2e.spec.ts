@@ -511,6 +511,7 @@ describe('audit history', () => {
         'api_keys.key_hash',
         'api_keys.previous_key_hash',
         'capture_keys.key_hash',
+        'invitations.token_hash',
         'ticket_share_links.token_hash',
         'webhooks.previous_secret',
         'webhooks.secret',

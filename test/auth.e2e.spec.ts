@@ -55,7 +55,8 @@ describe('auth: embedded sign-up and login', () => {
       accessToken: expect.any(String),
       tokenType: 'Bearer',
       expiresIn: expect.any(Number),
-      user: { id: expect.any(String), email, fullName: 'Ana Ortiz' },
+      // Unverified until the emailed link is used (test/email-verification.e2e.spec.ts).
+      user: { id: expect.any(String), email, fullName: 'Ana Ortiz', emailVerified: false },
     });
     expect(res.body.expiresIn).toBeGreaterThan(0);
     expect(res.body.user.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -123,7 +124,7 @@ describe('auth: embedded sign-up and login', () => {
       accessToken: expect.any(String),
       tokenType: 'Bearer',
       expiresIn: expect.any(Number),
-      user: { id: user.id, email: user.email, fullName: 'Login User' },
+      user: { id: user.id, email: user.email, fullName: 'Login User', emailVerified: false },
     });
     expect(res.text).not.toMatch(/password|hash|scrypt/i);
     // The email is matched case-insensitively.

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { addMember, as, createLead, createOrg, signup, type Org, twoOrganizations } from './helpers/fixtures.js';
+import {
+  addMember,
+  as,
+  createLead,
+  createOrg,
+  markEmailVerified,
+  signup,
+  type Org,
+  twoOrganizations,
+} from './helpers/fixtures.js';
 
 function expectError(res: { status: number; body: any }, statusCode: number, code?: string): void {
   expect(res.status).toBe(statusCode);
@@ -138,9 +147,18 @@ describe('organizations and members', () => {
       await t.http.get('/v1/members').set(as(m2, org.id)).expect(200);
     });
 
-    it('adds an existing user by email (ADMIN): 201; unknown email 404; duplicate 409 ALREADY_MEMBER', async () => {
+    it('adds an existing verified user by email (ADMIN): 201; unverified 422; unknown email 404; duplicate 409 ALREADY_MEMBER', async () => {
       const org = await createOrg(t.http, 'Adds');
       const user = await signup(t.http, 'Newcomer');
+      // Not verified yet: refused with a pointer to invitations, and nothing is added.
+      const refused = await t.http
+        .post('/v1/members')
+        .set(as(org.admin, org.id))
+        .send({ email: user.email, role: 'AGENT' });
+      expectError(refused, 422, 'EMAIL_NOT_VERIFIED');
+      expect(refused.body.message).toContain('POST /v1/invitations');
+      await t.http.get('/v1/leads').set(as(user, org.id)).expect(403);
+      await markEmailVerified(t.http, user.id);
       const added = await t.http
         .post('/v1/members')
         .set(as(org.admin, org.id))
@@ -186,6 +204,7 @@ describe('organizations and members', () => {
       for (const role of ['MANAGER', 'AGENT', 'VIEWER'] as const) {
         const actor = await addMember(t.http, org, role);
         const outsider = await signup(t.http);
+        await markEmailVerified(t.http, outsider.id);
         expectError(
           await t.http.post('/v1/members').set(as(actor, org.id)).send({ email: outsider.email, role: 'AGENT' }),
           403,

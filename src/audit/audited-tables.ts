@@ -28,6 +28,8 @@ export const AUDITED_TABLES = [
   'organization_exports',
   'products',
   'acquisition_stages',
+  // Migration 20261206240000_invitations (the token hash excluded).
+  'invitations',
 ] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 

@@ -17,4 +17,33 @@ export class AuthRepository {
       .select(['c.userId', 'c.passwordHash'])
       .executeTakeFirst();
   }
+
+  /** A verification link for the current user (they are the unit of work's user: RLS). */
+  async insertVerification(userId: string, email: string, hash: Buffer, expiresAt: Date): Promise<void> {
+    await this.db.sql
+      .insertInto('email_verifications')
+      .values({ tokenHash: new Uint8Array(hash), userId, email, expiresAt })
+      .execute();
+  }
+
+  /** Drops the current user's unused links: a resend leaves one working link. */
+  async deleteUnusedVerifications(userId: string): Promise<void> {
+    await this.db.sql
+      .deleteFrom('email_verifications')
+      .where('userId', '=', userId)
+      .where('usedAt', 'is', null)
+      .execute();
+  }
+
+  /** Uses a verification link (app.verify_email): 'OK', 'NOT_FOUND', 'USED' or 'EXPIRED'. */
+  async verifyEmail(hash: Buffer): Promise<string> {
+    const { rows } = await sql<{ status: string }>`SELECT status FROM app.verify_email(${hash})`.execute(this.db.sql);
+    return rows[0]?.status ?? 'NOT_FOUND';
+  }
+
+  /** Whether the current user's address is verified. */
+  async currentEmailVerified(): Promise<boolean> {
+    const { rows } = await sql<{ v: boolean | null }>`SELECT app.current_email_verified() AS v`.execute(this.db.sql);
+    return rows[0]?.v === true;
+  }
 }

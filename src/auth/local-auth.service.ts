@@ -5,7 +5,11 @@ import { TenantDb } from '../database/tenant-db.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { ProfileProvisioner } from '../profiles/profile-provisioner.service.js';
 import { ProfilesRepository } from '../profiles/profiles.repository.js';
+import { invitationError } from '../invitations/invitation-errors.js';
+import { InvitationTokensRepository } from '../invitations/invitation-tokens.repository.js';
 import { AuthRepository } from './auth.repository.js';
+import { EmailVerificationService } from './email-verification.service.js';
+import { hashOneTimeToken } from './one-time-token.js';
 import type { LoginInput, SignupInput } from './dto/signup.input.js';
 import type { SessionOutput } from './dto/session.output.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
@@ -19,6 +23,8 @@ export class LocalAuthService {
     private readonly profiles: ProfilesRepository,
     private readonly tokens: TokenService,
     private readonly provisioner: ProfileProvisioner,
+    private readonly verification: EmailVerificationService,
+    private readonly invitations: InvitationTokensRepository,
   ) {}
 
   async signup(input: SignupInput): Promise<SessionOutput> {
@@ -27,8 +33,23 @@ export class LocalAuthService {
     const userId = randomUUID();
     const profile = await this.db
       .runTrusted({ userId }, async () => {
-        const created = await this.profiles.create(userId, email, input.fullName);
+        // Through an invitation: the link proves the address, so an unverified account that
+        // holds it first (someone else's sign-up) loses it, and the new account joins verified.
+        const invitation = input.invitationToken ? hashOneTimeToken(input.invitationToken) : undefined;
+        if (invitation) {
+          const status = await this.invitations.claimEmail(invitation, email);
+          if (status !== 'OK') throw invitationError(status);
+        }
+        await this.profiles.create(userId, email, input.fullName);
         await this.auth.createCredential(userId, email, passwordHash);
+        if (invitation) {
+          const accepted = await this.invitations.accept(invitation);
+          if (accepted.status !== 'OK') throw invitationError(accepted.status);
+        } else {
+          await this.verification.send(userId, email, input.fullName);
+        }
+        const created = await this.profiles.findById(userId);
+        if (!created) throw new Error('The profile just created is not readable');
         return created;
       })
       .catch((error: unknown) => {
@@ -38,7 +59,7 @@ export class LocalAuthService {
         throw error;
       });
     this.provisioner.remember(userId);
-    return this.session(profile.id, profile.email, profile.fullName);
+    return this.session(profile);
   }
 
   async login(input: LoginInput): Promise<SessionOutput> {
@@ -51,15 +72,21 @@ export class LocalAuthService {
       this.profiles.findById(credential.userId),
     );
     if (!profile) throw new Unauthorized('Invalid email or password', ErrorCode.InvalidCredentials);
-    return this.session(profile.id, profile.email, profile.fullName);
+    return this.session(profile);
   }
 
-  private session(id: string, email: string, fullName: string | null): SessionOutput {
+  private session(profile: {
+    id: string;
+    email: string;
+    fullName: string | null;
+    emailVerifiedAt: Date | null;
+  }): SessionOutput {
+    const { id, email, fullName } = profile;
     return {
       accessToken: this.tokens.issue(id, email),
       tokenType: 'Bearer',
       expiresIn: this.tokens.ttlSeconds,
-      user: { id, email, fullName },
+      user: { id, email, fullName, emailVerified: profile.emailVerifiedAt !== null },
     };
   }
 }

@@ -73,6 +73,18 @@ export enum ErrorCode {
   BillingNotSubscribed = 'BILLING_NOT_SUBSCRIBED',
   StripeSignatureInvalid = 'STRIPE_SIGNATURE_INVALID',
   StripeUnavailable = 'STRIPE_UNAVAILABLE',
+  // Email verification and invitations (issue 19)
+  VerificationTokenInvalid = 'VERIFICATION_TOKEN_INVALID',
+  VerificationTokenExpired = 'VERIFICATION_TOKEN_EXPIRED',
+  VerificationTokenUsed = 'VERIFICATION_TOKEN_USED',
+  EmailAlreadyVerified = 'EMAIL_ALREADY_VERIFIED',
+  EmailNotVerified = 'EMAIL_NOT_VERIFIED',
+  InvitationNotFound = 'INVITATION_NOT_FOUND',
+  InvitationExpired = 'INVITATION_EXPIRED',
+  InvitationRevoked = 'INVITATION_REVOKED',
+  InvitationUsed = 'INVITATION_USED',
+  InvitationEmailMismatch = 'INVITATION_EMAIL_MISMATCH',
+  AlreadyInvited = 'ALREADY_INVITED',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -107,11 +119,30 @@ export const ERROR_CATALOGUE = {
   [ErrorCode.InsufficientScope]: [403, 'The API key lacks the scope this route needs; ref.scope names it'],
   [ErrorCode.ApiKeyNotAllowed]: [403, 'API keys cannot call this route (account, membership and key management)'],
 
+  [ErrorCode.InvitationEmailMismatch]: [
+    403,
+    'The invitation was sent to another address than your account has: sign in (or sign up) with the invited address',
+  ],
   [ErrorCode.OriginNotAllowed]: [403, "The request's Origin is not among the capture key's allowedOrigins"],
   [ErrorCode.InvalidSignedUrl]: [403, 'The signed URL is invalid or expired'],
   [ErrorCode.NotFound]: [404, 'No such record in this organization, or not one you may see'],
   [ErrorCode.RouteNotFound]: [404, 'No such route'],
   [ErrorCode.LocalAuthDisabled]: [404, 'The embedded sign-up and login are switched off on this server'],
+  [ErrorCode.VerificationTokenInvalid]: [
+    404,
+    'No such verification link (mistyped, replaced by a newer one, or for an address the account no longer has)',
+  ],
+  [ErrorCode.InvitationNotFound]: [404, 'No such invitation link (mistyped, or replaced by a resend)'],
+  [ErrorCode.VerificationTokenExpired]: [410, 'The verification link is past its 24 hours: ask for another one'],
+  [ErrorCode.VerificationTokenUsed]: [410, 'The verification link was already used'],
+  [ErrorCode.InvitationExpired]: [410, 'The invitation is past its 7 days: ask for it to be resent'],
+  [ErrorCode.InvitationRevoked]: [410, 'The invitation was revoked'],
+  [ErrorCode.InvitationUsed]: [410, 'The invitation was already accepted'],
+  [ErrorCode.EmailAlreadyVerified]: [409, 'Your email address is already verified'],
+  [ErrorCode.AlreadyInvited]: [
+    409,
+    'An open invitation for this address exists; ref.invitationIds names it (resend or revoke it)',
+  ],
   [ErrorCode.Conflict]: [409, 'A unique value is already used, or a related record is missing or still referenced'],
   [ErrorCode.EmailTaken]: [409, 'An account with this email already exists'],
   [ErrorCode.AlreadyMember]: [409, 'This user is already a member'],
@@ -170,6 +201,10 @@ export const ERROR_CATALOGUE = {
     'The body is not JSON (or, on upload routes, multipart/form-data of an accepted type)',
   ],
   [ErrorCode.BusinessRule]: [422, 'The request is valid but breaks a business rule; the message says which'],
+  [ErrorCode.EmailNotVerified]: [
+    422,
+    'The account with this email has not verified its address: send an invitation (POST /v1/invitations) instead',
+  ],
   [ErrorCode.InvalidAssignee]: [422, 'The assignee is not a member who may be assigned'],
   [ErrorCode.InvalidStatusTransition]: [
     422,

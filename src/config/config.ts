@@ -289,6 +289,15 @@ export const configSchema = z.object({
     description:
       "How long one run of an import's job writes before it hands the rest to a new job (from the checkpoint): no job outlives the runner's expiry (pg-boss: 15 minutes), and other jobs get their turn.",
   }),
+  APP_URL: z
+    .url()
+    .optional()
+    .meta({
+      section: 'HTTP',
+      description:
+        'Absolute base URL of the web app that opens the links emailed to people: `<APP_URL>/verify-email?token=…` (email verification) and `<APP_URL>/invitations/accept?token=…` (invitations); the app posts the token to `/v1/auth/verify` or `/v1/invitations/{token}/accept`. Unset: the links are those paths alone.',
+      examples: ['https://crm.example.com'],
+    }),
   PUBLIC_API_URL: z
     .url()
     .optional()
@@ -438,6 +447,8 @@ export interface AppConfig {
     /** Signs and verifies tokens issued by the embedded /v1/auth routes. */
     localJwtSecret?: string;
     tokenTtlSeconds: number;
+    /** Base of the web app the emailed links (verification, invitations) open; unset → paths. */
+    appUrl?: string;
   };
   /** Requests per minute (common/rate-limit.ts). */
   rateLimit: {
@@ -608,6 +619,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       localEnabled: e.LOCAL_AUTH_ENABLED,
       localJwtSecret,
       tokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      appUrl: e.APP_URL?.replace(/\/+$/, ''),
     },
     rateLimit: {
       perUser: e.RATE_LIMIT_PER_MINUTE,

@@ -20,6 +20,7 @@ import type {
   EventCounter,
   EventStreamToken,
   EmailOutbox,
+  EmailVerification,
   IdempotencyKey,
   ImportError,
   ImportJob,
@@ -46,6 +47,7 @@ import type {
   TicketComment,
   TicketCounter,
   TicketShareLink,
+  Invitation,
   TicketStatusHistory,
   Webhook,
   WebhookAttempt,
@@ -159,6 +161,8 @@ export interface DB {
   webhook_attempts: Table<WebhookAttempt, Prisma.WebhookAttemptUncheckedCreateInput>;
   webhook_cursors: Table<WebhookCursor, Prisma.WebhookCursorUncheckedCreateInput>;
   email_outbox: Table<EmailOutbox, Prisma.EmailOutboxUncheckedCreateInput>;
+  email_verifications: Table<EmailVerification, Prisma.EmailVerificationUncheckedCreateInput>;
+  invitations: Table<Invitation, Prisma.InvitationUncheckedCreateInput>;
   notification_preferences: Table<NotificationPreference, Prisma.NotificationPreferenceUncheckedCreateInput>;
   appointment_reminders: Table<AppointmentReminder, Prisma.AppointmentReminderUncheckedCreateInput>;
   listing_expiration_alerts: Table<ListingExpirationAlert, Prisma.ListingExpirationAlertUncheckedCreateInput>;

@@ -19,7 +19,7 @@ export interface ClaimedEmail extends NewEmail {
 }
 
 export interface PendingEmail {
-  organizationId: string;
+  organizationId: string | null;
   id: string;
 }
 
@@ -33,13 +33,13 @@ export class EmailRepository {
   constructor(private readonly db: TenantDb) {}
 
   /** No RETURNING: crm_app may not read the row back. */
-  async insert({ attachments, ...email }: NewEmail): Promise<void> {
+  async insert(organizationId: string | null, { attachments, ...email }: NewEmail): Promise<void> {
     await this.db.sql
       .insertInto('email_outbox')
       // As text, cast in SQL: node-postgres would send a JS array as a Postgres array literal.
       .values({
         ...email,
-        organizationId: this.db.orgId,
+        organizationId,
         attachments: sql`CAST(${JSON.stringify(attachments)}::text AS jsonb)`,
       })
       .execute();

@@ -8,7 +8,8 @@ import type { EmailKind, RenderedEmail } from './templates.js';
 /** The job that delivers one outbox row: ids only, so the queue's tables never hold a message. */
 export const EMAIL_SEND_JOB = 'email.send';
 export interface EmailSendJob {
-  organizationId: string;
+  /** Null for account mail (an email verification link): it belongs to no organization. */
+  organizationId: string | null;
   id: string;
 }
 
@@ -16,8 +17,8 @@ export interface EmailSendJob {
 export const EMAIL_RETRY_LIMIT = 5;
 export const EMAIL_MAX_ATTEMPTS = EMAIL_RETRY_LIMIT + 1;
 
-export const emailJobOptions = (organizationId: string, id: string) => ({
-  organizationId,
+export const emailJobOptions = (organizationId: string | null, id: string) => ({
+  organizationId: organizationId ?? undefined,
   // One queued job per message: the sweep never doubles a job that is still waiting.
   singletonKey: id,
   retryLimit: EMAIL_RETRY_LIMIT,
@@ -39,9 +40,26 @@ export class EmailService {
    * change sends nothing). If the process dies in between, the sweep sends it.
    */
   async enqueue(kind: EmailKind, to: string, message: RenderedEmail): Promise<void> {
+    await this.write(this.db.orgId, kind, to, message);
+  }
+
+  /**
+   * Account mail, to the signed-in user's own address (an email verification link): written
+   * with no organization, since the person may belong to none yet. The database allows such
+   * a row only to the address of the user the unit of work runs as.
+   */
+  async enqueueAccount(kind: EmailKind, to: string, message: RenderedEmail): Promise<void> {
+    await this.write(null, kind, to, message);
+  }
+
+  private async write(
+    organizationId: string | null,
+    kind: EmailKind,
+    to: string,
+    message: RenderedEmail,
+  ): Promise<void> {
     const id = randomUUID();
-    const organizationId = this.db.orgId;
-    await this.emails.insert({
+    await this.emails.insert(organizationId, {
       id,
       kind,
       toAddress: to,

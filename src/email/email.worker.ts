@@ -50,7 +50,8 @@ export class EmailWorker implements OnModuleInit, OnApplicationBootstrap {
   /** Sends one message; throws when the attempt failed and another is due (the job's retry). */
   async deliver({ data: { organizationId, id } }: Pick<Job<EmailSendJob>, 'data'>): Promise<void> {
     // A system unit of work in the message's organization: no user, so the definer functions answer.
-    const inOrg = <T>(fn: () => Promise<T>) => this.db.runTrusted({ orgId: organizationId }, fn);
+    // Account mail (organizationId null) is claimed in a system unit of work with no organization.
+    const inOrg = <T>(fn: () => Promise<T>) => this.db.runTrusted({ orgId: organizationId ?? undefined }, fn);
     const email = await inOrg(() => this.emails.claim(id));
     // Already sent or failed, leased by another sender, or its transaction never committed.
     if (!email) return;

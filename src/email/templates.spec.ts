@@ -3,6 +3,7 @@ import { escapeHtml, href, html } from './html.js';
 import {
   appointmentReminderEmail,
   assignmentEmail,
+  emailVerificationEmail,
   invitationEmail,
   listingExpiringEmail,
   overdueDigestEmail,
@@ -157,5 +158,18 @@ describe('email templates', () => {
     expect(reset.subject).toBe('Reset your Brokerage CRM password');
     expect(reset.text).toContain('within 30 minutes:\nhttps://app.example.test/reset?t=s');
     expect(reset.html).toContain('href="https://app.example.test/reset?t=s"');
+  });
+
+  it('email verification', () => {
+    const verify = emailVerificationEmail({
+      recipientName: HOSTILE,
+      verifyUrl: 'https://app.example.test/verify-email?token=abc_-1',
+      validHours: 24,
+    });
+    expect(verify.subject).toBe('Confirm your email address for Brokerage CRM');
+    expect(verify.text).toContain('(the link works for 24 hours):\nhttps://app.example.test/verify-email?token=abc_-1');
+    expect(verify.html).toContain('href="https://app.example.test/verify-email?token=abc_-1"');
+    expect(verify.html).toContain(ESCAPED);
+    expect(verify.html).not.toContain('<img');
   });
 });

@@ -26,6 +26,7 @@ export type EmailKind =
   | 'LISTING_EXPIRING'
   | 'TICKET_REPLY'
   | 'INVITATION'
+  | 'EMAIL_VERIFICATION'
   | 'PASSWORD_RESET';
 
 // Subjects are one line: a title with a newline must not fold a header.
@@ -322,6 +323,33 @@ export function invitationEmail(input: InvitationInput): RenderedEmail {
       Valid until ${until}. If you did not expect this invitation, ignore this email.
     </p>`;
   return { subject: oneLine(subject), text, html: layout(subject, body) };
+}
+
+export interface EmailVerificationInput {
+  recipientName: string | null;
+  verifyUrl: string;
+  /** Hours the link works. */
+  validHours: number;
+}
+
+export function emailVerificationEmail(input: EmailVerificationInput): RenderedEmail {
+  const subject = 'Confirm your email address for Brokerage CRM';
+  const text = [
+    greeting(input.recipientName),
+    '',
+    `Confirm that this address is yours (the link works for ${input.validHours} hours):`,
+    input.verifyUrl,
+    '',
+    'Until you do, no organization can add you as a member. If you did not sign up, ignore this email.',
+    '',
+  ].join('\n');
+  const body = html`<p>${greeting(input.recipientName)}</p>
+    <p>Confirm that this address is yours (the link works for ${input.validHours} hours):</p>
+    ${button(input.verifyUrl, 'Confirm my email address')}
+    <p style="color: #6b7280; font-size: 13px">
+      Until you do, no organization can add you as a member. If you did not sign up, ignore this email.
+    </p>`;
+  return { subject, text, html: layout(subject, body) };
 }
 
 export interface PasswordResetInput {

@@ -23,11 +23,12 @@ export class MembersController {
   @Post()
   @Roles('ADMIN')
   @Endpoint({
-    summary: 'Add an existing user to the organization',
-    description: 'NOT_FOUND: no user has this email (they must sign up first).',
+    summary: 'Add an existing user with a verified email address to the organization',
+    description:
+      'NOT_FOUND: no user has this email. EMAIL_NOT_VERIFIED: the account never proved its address (anyone can sign up with any address), so it is not added: send an invitation (POST /v1/invitations), whose link goes to the address. Prefer invitations in any case.',
     ok: MemberOutput,
     created: '/v1/members/{userId}',
-    errors: [ErrorCode.NotFound, ErrorCode.AlreadyMember],
+    errors: [ErrorCode.NotFound, ErrorCode.AlreadyMember, ErrorCode.EmailNotVerified],
   })
   add(@Body() input: AddMemberInput): Promise<MemberOutput> {
     return this.members.add(input);

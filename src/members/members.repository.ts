@@ -29,11 +29,11 @@ export class MembersRepository extends TenantRepository {
     });
   }
 
-  async userIdByEmail(email: string): Promise<string | undefined> {
-    const row = await this.db.sql
-      .selectNoFrom(sql<string | null>`app.profile_id_by_email(${email})`.as('id'))
-      .executeTakeFirst();
-    return row?.id ?? undefined;
+  /** The account with this address and whether it is verified (app.member_candidate_by_email: ADMINs only). */
+  async accountByEmail(email: string): Promise<{ id: string; verified: boolean } | undefined> {
+    const { rows } = await sql<{ id: string; verified: boolean }>`
+      SELECT id, verified FROM app.member_candidate_by_email(${email})`.execute(this.db.sql);
+    return rows[0];
   }
 
   create(userId: string, role: MemberRole) {

@@ -62,14 +62,24 @@ export class MembersService {
 
   add(input: AddMemberInput): Promise<MemberOutput> {
     return this.db.run(async () => {
-      const userId = await this.members.userIdByEmail(input.email);
-      if (!userId) {
+      const account = await this.members.accountByEmail(input.email);
+      if (!account) {
         throw new DomainError(
           HttpStatus.NOT_FOUND,
           ErrorCode.NotFound,
-          'No user with this email: they must sign up first',
+          'No user with this email: send them an invitation (POST /v1/invitations)',
         );
       }
+      // Anyone can sign up with any address: until its owner proves it, the account may be
+      // someone else's, so only an invitation (whose link goes to the address) adds them.
+      if (!account.verified) {
+        throw new DomainError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          ErrorCode.EmailNotVerified,
+          'The account with this email has not verified its address: send an invitation (POST /v1/invitations) instead',
+        );
+      }
+      const userId = account.id;
       if (await this.members.find(userId)) throw new Conflict('This user is already a member', ErrorCode.AlreadyMember);
       return toOutput(await this.members.create(userId, input.role));
     });

@@ -20,6 +20,7 @@ export class MeService {
         id: profile.id,
         email: profile.email,
         fullName: profile.fullName,
+        emailVerified: profile.emailVerifiedAt !== null,
         createdAt: profile.createdAt.toISOString(),
         memberships: memberships.map((m) => ({
           organizationId: m.organizationId,

@@ -10,10 +10,17 @@ export class ProfilesRepository {
    * A new user's profile, unless they have one. Another profile with the same email
    * (case-insensitively; profiles_email_key) is a 409 EMAIL_TAKEN, not a second profile.
    */
+  /**
+   * The profile of a user first seen by their token: a Supabase Auth user (embedded accounts
+   * get theirs at sign-up). Supabase Auth confirms an address before it issues a session for
+   * it (its default), and its access token carries no confirmation claim one could check
+   * (user_metadata is editable by the user), so the address counts as verified
+   * (docs/invitations.md).
+   */
   async insertIfMissing(id: string, email: string): Promise<void> {
     const inserted = await this.db.sql
       .insertInto('profiles')
-      .values({ id, email })
+      .values({ id, email, emailVerifiedAt: email ? new Date() : null })
       .onConflict((oc) => oc.doNothing())
       .returning('id')
       .executeTakeFirst();

@@ -20,6 +20,10 @@ export interface TestApp {
 }
 
 /** The background work an app boots with in production: the job runner and the webhooks' sweep. */
+/** The database behind each booted app's HTTP client: what fixtures given only `http` reach it by. */
+const databases = new WeakMap<TestAgent, TestDatabase>();
+export const databaseOf = (http: TestAgent): TestDatabase | undefined => databases.get(http);
+
 export const BACKGROUND = { JOBS_WORKERS: 'true', WEBHOOK_DISPATCH_INTERVAL_MS: '1000' } as const;
 
 /**
@@ -51,9 +55,11 @@ export async function bootApp(env: Record<string, string> = {}, existing?: TestD
   const app = await createApp(config, { pglite: db.pglite, bufferLogs: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  const http = request(app.getHttpServer());
+  databases.set(http, db);
   return {
     app,
-    http: request(app.getHttpServer()),
+    http,
     db,
     config,
     async close() {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
-import { bootApp, type TestApp } from './app.js';
+import { bootApp, databaseOf, type TestApp } from './app.js';
 
 export interface User {
   id: string;
@@ -34,13 +34,28 @@ export async function createOrg(http: TestAgent, name = 'Brokerage'): Promise<Or
   return { id: res.body.id, admin };
 }
 
-/** Signs up a new user and adds them to org with the given role. */
+/**
+ * TEST-ONLY SHORTCUT: marks the user's address verified directly in the database (as the
+ * owner, which the profiles trigger allows; the API's role cannot), standing in for the
+ * emailed link of the real flow (test/email-verification.e2e.spec.ts covers that flow).
+ */
+export async function markEmailVerified(http: TestAgent, userId: string): Promise<void> {
+  const db = databaseOf(http);
+  if (!db) throw new Error('markEmailVerified: this http client was not made by bootApp');
+  await db.admin.query('UPDATE profiles SET email_verified_at = now() WHERE id = $1', [userId]);
+}
+
+/**
+ * Signs up a new user, verifies their address (markEmailVerified: POST /v1/members adds
+ * verified accounts only) and adds them to org with the given role.
+ */
 export async function addMember(
   http: TestAgent,
   org: Org,
   role: 'ADMIN' | 'MANAGER' | 'AGENT' | 'VIEWER',
 ): Promise<User> {
   const user = await signup(http, `${role} user`);
+  await markEmailVerified(http, user.id);
   await http.post('/v1/members').set(as(org.admin, org.id)).send({ email: user.email, role }).expect(201);
   return user;
 }

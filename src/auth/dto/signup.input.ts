@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { NewPassword, PASSWORD_MAX, PASSWORD_MIN, PASSWORD_MIN_SCORE } from '../password-policy.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -26,6 +26,31 @@ export class SignupInput {
   @IsString()
   @Length(1, 200)
   fullName!: string;
+
+  @ApiPropertyOptional({
+    example: 'q8Zt3vJ0m1nXcR5yB2kLw9HfD4sA7eUoP6iGjTbVhQa',
+    minLength: 43,
+    maxLength: 43,
+    pattern: '^[A-Za-z0-9_-]{43}$',
+    description:
+      'The token of an invitation link: the account is created verified (the link proved the address) and joins the organization with the invited role. `email` must be the invited address.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'invitationToken must be the token of an invitation link' })
+  invitationToken?: string;
+}
+
+export class VerifyEmailInput {
+  @ApiProperty({
+    example: 'q8Zt3vJ0m1nXcR5yB2kLw9HfD4sA7eUoP6iGjTbVhQa',
+    minLength: 1,
+    maxLength: 100,
+    description: 'The token of the verification link',
+  })
+  @IsString()
+  @Length(1, 100)
+  token!: string;
 }
 
 export class LoginInput {

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { skipTake } from '../common/pagination.js';
+import { TenantRepository } from '../database/tenant-repository.js';
+import type { MemberRole } from '../generated/prisma/enums.js';
+import type { ListInvitationsQuery } from './dto/invitation.input.js';
+
+const open = { acceptedAt: null, revokedAt: null } as const;
+
+/** The organization's invitations (RLS: its ADMINs and MANAGERs; a MANAGER's only AGENT and VIEWER ones). */
+@Injectable()
+export class InvitationsRepository extends TenantRepository {
+  /** Open invitations (not accepted, not revoked; expired ones included), oldest first. */
+  list(query: ListInvitationsQuery) {
+    const where = { organizationId: this.orgId, ...open };
+    return Promise.all([
+      this.db.tx.invitation.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...skipTake(query) }),
+      this.db.tx.invitation.count({ where }),
+    ]);
+  }
+
+  findOpen(id: string) {
+    return this.db.tx.invitation.findFirst({ where: { id, organizationId: this.orgId, ...open } });
+  }
+
+  findOpenByEmail(email: string) {
+    return this.db.tx.invitation.findFirst({ where: { email, organizationId: this.orgId, ...open } });
+  }
+
+  create(email: string, role: MemberRole, tokenHash: Buffer, expiresAt: Date, invitedById: string) {
+    return this.db.tx.invitation.create({
+      data: { organizationId: this.orgId, email, role, tokenHash: new Uint8Array(tokenHash), expiresAt, invitedById },
+    });
+  }
+
+  /** A new link (the old hash is gone, so the old link is dead) and a new expiry. */
+  rotate(id: string, tokenHash: Buffer, expiresAt: Date) {
+    return this.db.tx.invitation.update({
+      where: { id, organizationId: this.orgId },
+      data: { tokenHash: new Uint8Array(tokenHash), expiresAt },
+    });
+  }
+
+  revoke(id: string) {
+    return this.db.tx.invitation.update({ where: { id, organizationId: this.orgId }, data: { revokedAt: new Date() } });
+  }
+
+  organizationName(): Promise<{ name: string } | null> {
+    return this.db.tx.organization.findUnique({ where: { id: this.orgId }, select: { name: true } });
+  }
+
+  inviterName(userId: string): Promise<{ fullName: string | null } | null> {
+    return this.db.tx.profile.findUnique({ where: { id: userId }, select: { fullName: true } });
+  }
+}
