@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
+import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DeadLetter } from './dead-letter.js';
@@ -28,6 +29,8 @@ interface Registration {
 
 /** Connections pg-boss itself holds (polling, completing); handlers use the API's own pool. */
 const BOSS_POOL_SIZE = 4;
+/** How often pg-boss looks again whether its stopped workers' loops have ended (manager.offWork). */
+const WORKER_SWEEP_MS = 1100;
 
 /**
  * The job runner on Postgres: pg-boss 10 (the newest line whose engines allow Node 20),
@@ -135,10 +138,14 @@ export class PgBossJobQueue extends JobQueue implements OnApplicationBootstrap, 
     this.stopped = true;
     if (!this.starting) return;
     await this.starting.catch(() => undefined);
+    const stopping = Date.now();
     await this.boss.stop({ graceful: true, wait: true, close: true, timeout: this.config.jobs.shutdownTimeoutMs });
-    // pg-boss forgets its stopped workers in a callback it queues with setImmediate while
-    // stopping; let it run before shutdown returns, so nothing of the runner outlives the app
-    // (in Jest, it ran after the test file's environment was gone and failed the next file).
+    // pg-boss forgets its stopped workers in a loop it starts while stopping, which looks again
+    // every second until each worker's loop has ended. Shutdown returns after its first second
+    // has passed (when the workers, with nothing left to run and the pool closed, are done), so
+    // nothing of the runner outlives the app — in Jest it did, and failed the next test file
+    // with "require after the environment was torn down".
+    if (this.workerIds.size > 0) await sleep(Math.max(0, stopping + WORKER_SWEEP_MS - Date.now()));
     await new Promise((resolve) => setImmediate(resolve));
   }
 
