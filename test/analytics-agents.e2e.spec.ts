@@ -9,6 +9,7 @@ import {
   as,
   createLead,
   createOrg,
+  markEmailVerified,
   type Org,
   signup,
   type User,
@@ -45,6 +46,7 @@ describe('GET /v1/analytics/agents', () => {
 
   const member = async (org: Org, name: string, role: string): Promise<User> => {
     const user = await signup(t.http, name);
+    await markEmailVerified(t.http, user.id);
     await t.http.post('/v1/members').set(as(org.admin, org.id)).send({ email: user.email, role }).expect(201);
     return user;
   };
