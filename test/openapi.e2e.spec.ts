@@ -216,8 +216,9 @@ describe('OpenAPI document: what clients and Swagger UI rely on', () => {
 
   it('formats every timestamp as date-time, every calendar date as date and every id as uuid', () => {
     // The ids that are not UUIDs: the audit history's and the events' sequence numbers, strings of
-    // digits, and a webhook delivery's event (an event's id).
+    // digits, a webhook delivery's event (an event's id), and Stripe's price ids (`price_…`).
     const sequenceIds = new Set([
+      'CheckoutInput.priceId',
       'AuditEntryOutput.id',
       'AuditPage.data[].id',
       'EventOutput.id',
