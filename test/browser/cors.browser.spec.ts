@@ -126,6 +126,34 @@ describe('CORS: an SPA on another origin, in a real browser', () => {
     await page.close();
   });
 
+  it('reads the dashboard, invites a member and reads an error code cross-origin (analytics, invitations, billing)', async () => {
+    const page = await openPage(spa);
+    const signup = await call(page, api, 'POST', '/v1/auth/signup', {
+      body: { email: 'spa-admin@example.test', password: 'Harbor-lights-2026', fullName: 'SPA Admin' },
+    });
+    expect(signup.status).toBe(201);
+    const token: string = signup.body.accessToken;
+    const org = await call(page, api, 'POST', '/v1/organizations', { token, body: { name: 'SPA Dashboard Realty' } });
+    const as = { token, org: org.body.id as string };
+    await call(page, api, 'POST', '/v1/leads', { ...as, body: { name: 'Dashboard Lead', source: 'WEBSITE' } });
+
+    const overview = await call(page, api, 'GET', '/v1/analytics/overview?period=7d&interval=day', as);
+    expect(overview).toMatchObject({ status: 200, body: { leads: { totals: { created: { value: 1 } } } } });
+
+    const invited = await call(page, api, 'POST', '/v1/invitations', {
+      ...as,
+      body: { email: 'spa-hire@example.test', role: 'AGENT' },
+    });
+    expect(invited).toMatchObject({ status: 201, body: { email: 'spa-hire@example.test', role: 'AGENT' } });
+    const revoked = await call(page, api, 'DELETE', `/v1/invitations/${invited.body.id}`, as);
+    expect(revoked.status).toBe(204);
+
+    // Billing is off in the embedded default: the SPA reads the code, not a CORS failure.
+    const billing = await call(page, api, 'GET', '/v1/billing', as);
+    expect(billing).toMatchObject({ status: 404, body: { code: 'BILLING_DISABLED' }, requestId: expect.any(String) });
+    await page.close();
+  });
+
   it('refuses a page on an origin outside CORS_ORIGINS (the allowed origin, same call, is the control)', async () => {
     const signup = await t.http
       .post('/v1/auth/signup')
