@@ -1,9 +1,7 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import type { SqlSession } from '../src/database/sql-session.js';
 import { bootApp, type TestApp } from './helpers/app.js';
-import type { TestDatabase } from './helpers/database.js';
+import { captureStatements, explainAs, planNodes, type PlanNode, type Statement } from './helpers/explain.js';
 import { addMember, as, createOrg, type Org, type User } from './helpers/fixtures.js';
 
 /**
@@ -23,69 +21,7 @@ const APPOINTMENTS = 7_200;
 const TICKETS = 4_800;
 const TABLES = ['leads', 'deals', 'listings', 'listing_price_history', 'appointments', 'tickets'] as const;
 
-interface Statement {
-  sql: string;
-  params: unknown[];
-}
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Alias?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-const scansOf = (plan: PlanNode, table: string) => nodes(plan).filter((n) => n['Relation Name'] === table);
-
-/** Records what the app sends to the database while `fn` runs (PGlite instance or the pg driver). */
-async function captureSql(db: TestDatabase, fn: () => Promise<unknown>): Promise<Statement[]> {
-  const seen: Statement[] = [];
-  const record = (sql: unknown, params: unknown) => {
-    if (typeof sql === 'string') seen.push({ sql, params: Array.isArray(params) ? params : [] });
-  };
-  if (db.pglite) {
-    const pglite: PGlite = db.pglite;
-    const { query, transaction } = pglite;
-    const wrapTx = (tx: Transaction): Transaction =>
-      new Proxy(tx, {
-        get: (target, key) =>
-          key === 'query'
-            ? (sql: string, params?: unknown[], options?: object) => {
-                record(sql, params);
-                return target.query(sql, params, options);
-              }
-            : Reflect.get(target, key),
-      });
-    Object.assign(pglite, {
-      query: (sql: string, params?: unknown[], options?: object) => {
-        record(sql, params);
-        return query.call(pglite, sql, params, options);
-      },
-      transaction: <T>(cb: (tx: Transaction) => Promise<T>) => transaction.call(pglite, (tx) => cb(wrapTx(tx))),
-    });
-    try {
-      await fn();
-    } finally {
-      Object.assign(pglite, { query, transaction });
-    }
-    return seen;
-  }
-  const original = pg.Client.prototype.query;
-  // pg's query() is heavily overloaded; the wrapper only reads the text and values.
-  pg.Client.prototype.query = function (this: pg.Client, config: unknown, values?: unknown, ...rest: unknown[]) {
-    const c = config as { text?: string; values?: unknown[] } | string;
-    record(typeof c === 'string' ? c : c?.text, typeof c === 'string' ? values : (c?.values ?? values));
-    return (original as (...a: unknown[]) => unknown).call(this, config, values, ...rest);
-  } as typeof original;
-  try {
-    await fn();
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-  return seen;
-}
+const scansOf = (plan: PlanNode, table: string) => planNodes(plan).filter((n) => n['Relation Name'] === table);
 
 /** The overview's figures statements: those reading one of TABLES. */
 const figureReads = (statements: Statement[]) =>
@@ -97,29 +33,15 @@ describe('analytics overview query plans (EXPLAIN as crm_app with a tenant set)'
   let org: Org;
   let agent: User;
 
-  async function explain(s: Statement, user: User): Promise<PlanNode> {
-    await sql.exec('BEGIN');
-    try {
-      const [r] = await sql.query<{ org_id: string | null }>('SELECT * FROM app.begin_request($1, $2)', [
-        user.id,
-        org.id,
-      ]);
-      expect(r.org_id).toBe(org.id); // control: the tenant really is set
-      const [row] = await sql.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${s.sql}`, s.params);
-      const doc = row['QUERY PLAN'];
-      return (typeof doc === 'string' ? JSON.parse(doc) : doc)[0].Plan as PlanNode;
-    } finally {
-      await sql.exec('ROLLBACK');
-    }
-  }
-
   /** The plan, for `user`, of the one statement that reads an overview request's figures. */
   async function plan(user: User, query: string): Promise<PlanNode> {
     const statements = figureReads(
-      await captureSql(t.db, () => t.http.get(`/v1/analytics/overview?${query}`).set(as(user, org.id)).expect(200)),
+      await captureStatements(t.app, () =>
+        t.http.get(`/v1/analytics/overview?${query}`).set(as(user, org.id)).expect(200),
+      ),
     );
     expect(statements).toHaveLength(1);
-    return explain(statements[0], user);
+    return explainAs(sql, statements[0], user.id, org.id);
   }
 
   beforeAll(async () => {
@@ -225,7 +147,7 @@ describe('analytics overview query plans (EXPLAIN as crm_app with a tenant set)'
   }
 
   it('reads the price changes of a period from their own index, not every change of the organization', async () => {
-    const indexes = nodes(await plan(org.admin, 'period=90d&interval=week')).map((n) => n['Index Name']);
+    const indexes = planNodes(await plan(org.admin, 'period=90d&interval=week')).map((n) => n['Index Name']);
     expect(indexes).toContain('listing_price_history_org_changed_idx');
     expect(indexes).toContain('deals_org_open_won_idx');
   });

@@ -1,9 +1,7 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import type { SqlSession } from '../src/database/sql-session.js';
 import { bootApp, type TestApp } from './helpers/app.js';
-import type { TestDatabase } from './helpers/database.js';
+import { captureStatements, explainAs, planNodes, type PlanNode, type Statement } from './helpers/explain.js';
 import { addMember, as, createOrg, type Org, type User } from './helpers/fixtures.js';
 
 /**
@@ -17,76 +15,13 @@ import { addMember, as, createOrg, type Org, type User } from './helpers/fixture
 const ORGS = 24; // the HTTP-created organization + 23 seeded in SQL
 const LEADS = 24_000;
 
-interface Statement {
-  sql: string;
-  params: unknown[];
-}
-
-interface PlanNode {
-  'Node Type': string;
-  'Parent Relationship'?: string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Index Cond'?: string;
-  Filter?: string;
-  Plans?: PlanNode[];
-}
-
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
+const nodes = planNodes;
 const seqScansOnLeads = (plan: PlanNode) =>
   nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'leads');
 const leadIndexes = (plan: PlanNode) =>
   nodes(plan)
     .map((n) => n['Index Name'])
     .filter((i): i is string => Boolean(i?.startsWith('leads_')));
-
-/** Records what the app sends to the database while `fn` runs (PGlite instance or the pg driver). */
-async function captureSql(db: TestDatabase, fn: () => Promise<unknown>): Promise<Statement[]> {
-  const seen: Statement[] = [];
-  const record = (sql: unknown, params: unknown) => {
-    if (typeof sql === 'string') seen.push({ sql, params: Array.isArray(params) ? params : [] });
-  };
-  if (db.pglite) {
-    const pglite: PGlite = db.pglite;
-    const { query, transaction } = pglite;
-    const wrapTx = (tx: Transaction): Transaction =>
-      new Proxy(tx, {
-        get: (target, key) =>
-          key === 'query'
-            ? (sql: string, params?: unknown[], options?: object) => {
-                record(sql, params);
-                return target.query(sql, params, options);
-              }
-            : Reflect.get(target, key),
-      });
-    Object.assign(pglite, {
-      query: (sql: string, params?: unknown[], options?: object) => {
-        record(sql, params);
-        return query.call(pglite, sql, params, options);
-      },
-      transaction: <T>(cb: (tx: Transaction) => Promise<T>) => transaction.call(pglite, (tx) => cb(wrapTx(tx))),
-    });
-    try {
-      await fn();
-    } finally {
-      Object.assign(pglite, { query, transaction });
-    }
-    return seen;
-  }
-  const original = pg.Client.prototype.query;
-  // pg's query() is heavily overloaded; the wrapper only reads the text and values.
-  pg.Client.prototype.query = function (this: pg.Client, config: unknown, values?: unknown, ...rest: unknown[]) {
-    const c = config as { text?: string; values?: unknown[] } | string;
-    record(typeof c === 'string' ? c : c?.text, typeof c === 'string' ? values : (c?.values ?? values));
-    return (original as (...a: unknown[]) => unknown).call(this, config, values, ...rest);
-  } as typeof original;
-  try {
-    await fn();
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-  return seen;
-}
 
 /** Statements that read leads (the list page, its total, a lead by id). */
 const leadReads = (statements: Statement[]) =>
@@ -104,27 +39,10 @@ describe('lead query plans (EXPLAIN as crm_app with a tenant set)', () => {
   let agent: User;
   let someLead: string;
 
-  /** EXPLAIN (FORMAT JSON) as crm_app for `user` in `org` (app.begin_request, as the API does), or as the owner. */
-  async function explain(s: Statement, who: { user: string; org: string } | 'owner'): Promise<PlanNode> {
-    await sql.exec('BEGIN');
-    try {
-      if (who !== 'owner') {
-        const [r] = await sql.query<{ org_id: string | null }>('SELECT * FROM app.begin_request($1, $2)', [
-          who.user,
-          who.org,
-        ]);
-        expect(r.org_id).toBe(who.org); // control: the tenant really is set
-      }
-      const [row] = await sql.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${s.sql}`, s.params);
-      const doc = row['QUERY PLAN'];
-      return (typeof doc === 'string' ? JSON.parse(doc) : doc)[0].Plan as PlanNode;
-    } finally {
-      await sql.exec('ROLLBACK');
-    }
-  }
+  const explain = (s: Statement, who: { user: string; org: string }) => explainAs(sql, s, who.user, who.org);
 
   const reads = async (user: User, path: string, orgId = org.id) =>
-    leadReads(await captureSql(t.db, () => t.http.get(path).set(as(user, orgId)).expect(200)));
+    leadReads(await captureStatements(t.app, () => t.http.get(path).set(as(user, orgId)).expect(200)));
 
   beforeAll(async () => {
     t = await bootApp();
@@ -257,7 +175,7 @@ describe('lead query plans (EXPLAIN as crm_app with a tenant set)', () => {
   });
 
   it('finds duplicates through the stored match-key indexes, not by scanning the organization', async () => {
-    const statements = await captureSql(t.db, () =>
+    const statements = await captureStatements(t.app, () =>
       t.http
         .post('/v1/leads')
         .set(as(org.admin, org.id))
@@ -277,7 +195,9 @@ describe('lead query plans (EXPLAIN as crm_app with a tenant set)', () => {
 
     /** The audit read of one request, EXPLAINed for its caller: one index, read in order, no sort. */
     async function auditPlan(user: User, path: string): Promise<PlanNode> {
-      const statements = auditReads(await captureSql(t.db, () => t.http.get(path).set(as(user, org.id)).expect(200)));
+      const statements = auditReads(
+        await captureStatements(t.app, () => t.http.get(path).set(as(user, org.id)).expect(200)),
+      );
       expect(statements).toHaveLength(1);
       const plan = await explain(statements[0], { user: user.id, org: org.id });
       expect(nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);

@@ -1,4 +1,4 @@
-// Plans of the statements an analytics route really sends, EXPLAINed as crm_app under RLS.
+// Plans of the statements a route really sends, EXPLAINed as crm_app under RLS.
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DatabaseService } from '../../src/database/database.service.js';
 import type { Opening } from '../../src/database/unit-of-work.js';
@@ -11,8 +11,12 @@ export interface Statement {
 
 export interface PlanNode {
   'Node Type': string;
+  'Parent Relationship'?: string;
   'Relation Name'?: string;
+  Alias?: string;
   'Index Name'?: string;
+  'Index Cond'?: string;
+  Filter?: string;
   Plans?: PlanNode[];
 }
 
