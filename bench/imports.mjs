@@ -9,134 +9,22 @@
 // 4. polls its progress until it ends, sampling the API process's RSS every 100 ms;
 // 5. prints rows/s (from start to completion), the counts, and the API's RSS before and at peak;
 //    exit 1 when the import does not complete with every row accounted for.
-import { spawn, execFileSync } from 'node:child_process';
-import { createWriteStream, openAsBlob, readFileSync, rmSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
+import { createWriteStream, openAsBlob, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import { buildApi, call, freshDatabase, logger, num, rssMiB, serverUrl, signUpOwner, startApi } from './lib.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 const cfg = {
-  serverUrl: process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres',
   database: process.env.BENCH_IMPORTS_DATABASE_NAME || 'crm_bench_imports',
   rows: num('BENCH_ROWS', 100_000),
   batchSize: num('BENCH_BATCH_SIZE', 500),
   poolSize: num('BENCH_POOL_SIZE', 10),
   timeout: num('BENCH_TIMEOUT', 900),
-  build: process.env.BENCH_SKIP_BUILD !== '1',
 };
-const dbUrl = (() => {
-  const u = new URL(cfg.serverUrl);
-  u.pathname = `/${cfg.database}`;
-  return u.toString();
-})();
-const log = (msg) => process.stderr.write(`[bench:imports] ${msg}\n`);
-
-async function withClient(url, fn) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freshDatabase() {
-  await withClient(cfg.serverUrl, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${cfg.database}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${cfg.database}"`);
-  });
-  const { migrate } = await import('../dist/database/migrator.js');
-  const { pgSession } = await import('../dist/database/sql-session.js');
-  const session = await pgSession(dbUrl);
-  try {
-    await migrate(session);
-  } finally {
-    await session.close();
-  }
-}
-
-async function freePort() {
-  return new Promise((r, reject) => {
-    const srv = createNetServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => r(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function startApi() {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--max-old-space-size=256', 'dist/main.js'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: dbUrl,
-      DATABASE_POOL_SIZE: String(cfg.poolSize),
-      MIGRATE_ON_BOOT: 'false',
-      LOCAL_AUTH_JWT_SECRET: 'bench-local-secret-0123456789-abcdefghijklmnop',
-      DATA_SOURCE_ENCRYPTION_KEY: 'ZGV2LW9ubHktZGF0YS1zb3VyY2Uta2V5LTMyYnl0ZXM=',
-      SUPABASE_JWT_SECRET: '',
-      SUPABASE_URL: '',
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
-      AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
-      IMPORT_BATCH_SIZE: String(cfg.batchSize),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (d) => (output = (output + d).slice(-20_000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 90_000; Date.now() < deadline; await sleep(200)) {
-    if (child.exitCode !== null) throw new Error(`API exited during startup:\n${output}`);
-    const ok = await fetch(`${base}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { child, base, output: () => output };
-  }
-  throw new Error(`API not ready after 90 s:\n${output}`);
-}
-
-async function call(base, method, path, token, body, orgId) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(orgId && { 'x-organization-id': orgId }),
-    },
-    body: body && JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-/** The API process's resident set size in MiB (Linux /proc). */
-function rssMiB(pid) {
-  try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Math.round(Number(kb) / 1024) : NaN;
-  } catch {
-    return NaN;
-  }
-}
+const log = logger('bench:imports');
 
 /** BENCH_ROWS leads; every tenth row repeats the email of the row nine before it (a duplicate: skipped). */
 async function writeCsv(file) {
@@ -154,29 +42,24 @@ async function writeCsv(file) {
 }
 
 async function main() {
-  if (cfg.build) {
-    log('building');
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  }
+  buildApi(log);
   log(`recreating ${cfg.database}`);
-  await freshDatabase();
+  const dbUrl = await freshDatabase(serverUrl, cfg.database);
   const file = join(tmpdir(), `bench-imports-${process.pid}.csv`);
   log(`writing ${cfg.rows} rows to ${file}`);
   await writeCsv(file);
-  const api = await startApi();
+  const api = await startApi({
+    databaseUrl: dbUrl,
+    poolSize: cfg.poolSize,
+    env: { IMPORT_BATCH_SIZE: String(cfg.batchSize) },
+  });
   let peak = 0;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, rssMiB(api.child.pid) || 0);
+    peak = Math.max(peak, Math.round(rssMiB(api.child.pid)) || 0);
   }, 100);
   try {
-    const signup = await call(api.base, 'POST', '/v1/auth/signup', null, {
-      email: `bench-${Date.now()}@example.test`,
-      password: 'Harbor-lights-2026',
-      fullName: 'Bench Admin',
-    });
-    const token = signup.accessToken;
-    const org = await call(api.base, 'POST', '/v1/organizations', token, { name: 'Import bench' });
-    const rssBefore = rssMiB(api.child.pid);
+    const { token, org } = await signUpOwner(api.base, 'Import bench');
+    const rssBefore = Math.round(rssMiB(api.child.pid));
     peak = rssBefore;
     const form = new globalThis.FormData();
     form.append('target', 'leads');
@@ -236,8 +119,7 @@ async function main() {
   } finally {
     clearInterval(sampler);
     rmSync(file, { force: true });
-    api.child.kill('SIGTERM');
-    await new Promise((r) => api.child.once('exit', r));
+    await api.stop();
   }
 }
 

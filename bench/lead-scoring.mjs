@@ -14,28 +14,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import { ROOT, databaseUrl, logger, num, serverUrl, withClient } from './lib.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const serverUrl = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 const database = process.env.BENCH_SCORING_DATABASE_NAME || 'crm_bench_scoring';
-const leads = Number(process.env.BENCH_LEADS || 10_000);
-const dbUrl = (() => {
-  const u = new URL(serverUrl);
-  u.pathname = `/${database}`;
-  return u.toString();
-})();
-const log = (msg) => process.stderr.write(`[bench:scoring] ${msg}\n`);
-
-async function withClient(url, fn) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const leads = num('BENCH_LEADS', 10_000);
+const dbUrl = databaseUrl(serverUrl, database);
+const log = logger('bench:scoring');
 
 const ORG = '00000000-0000-4000-8000-00000000000a';
 const USER = '00000000-0000-4000-8000-00000000000b';

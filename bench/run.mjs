@@ -14,17 +14,16 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { SEED_VERSION, MEMBERS_PER_ORG, analyticsSeedSql, orgId, seedSql, userId } from './seed.mjs';
 import { summarise } from './profile-summary.mjs';
+import { ROOT, cpuMs, databaseUrl, freePort, logger, serverUrl, withClient } from './lib.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results');
 const JWT_SECRET = 'bench-local-secret-0123456789-abcdefghijklmnop';
 const AUDIENCE = 'authenticated';
@@ -43,7 +42,7 @@ function num(name, fallback) {
 const list = (name, fallback) => (process.env[name] ? process.env[name].split(',').map((s) => s.trim()) : fallback);
 
 const cfg = {
-  serverUrl: process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres',
+  serverUrl,
   database: process.env.BENCH_DATABASE_NAME || 'crm_bench',
   orgs: num('BENCH_ORGS', 200),
   leadsPerOrg: num('BENCH_LEADS_PER_ORG', 5000),
@@ -79,13 +78,9 @@ const cfg = {
   // `api-noaudit`, the same API process in its own slices): what the audit history costs.
   auditScenarios: (process.env.BENCH_AUDIT_SCENARIOS ?? 'create,patch').split(',').filter(Boolean),
 };
-const dbUrl = (() => {
-  const u = new URL(cfg.serverUrl);
-  u.pathname = `/${cfg.database}`;
-  return u.toString();
-})();
+const dbUrl = databaseUrl(cfg.serverUrl, cfg.database);
 
-const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+const log = logger('bench');
 
 // ---------------------------------------------------------------------------
 // Scenarios: the same requests, drawn the same way, for every target
@@ -270,16 +265,6 @@ function requestFor(scenario, user, kind = 'rest', params = scenario.draw?.(user
 // ---------------------------------------------------------------------------
 // Database: create, migrate, seed once, reset what earlier runs wrote
 // ---------------------------------------------------------------------------
-
-async function withClient(url, fn) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function createDatabase(recreate) {
   await withClient(cfg.serverUrl, async (c) => {
@@ -469,17 +454,6 @@ async function provisionApiKeys(client, users) {
 
 const children = new Set();
 
-async function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolvePort(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 function start(name, args, env, { ipc = false } = {}) {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -622,14 +596,8 @@ function memoryOf(proc) {
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
 }
 
-/** CPU time (user + system) a process has used, in ms: robust to a busy machine, unlike req/s. */
-function cpuMsOfPid(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-const cpuMsOf = (proc) => cpuMsOfPid(proc.child.pid);
+/** CPU time (user + system) a child has used, in ms: robust to a busy machine, unlike req/s. */
+const cpuMsOf = (proc) => cpuMs(proc.child.pid);
 
 /**
  * CPU used so far by each Postgres backend serving the bench database (same machine
@@ -643,7 +611,7 @@ async function dbCpuByPid(monitor) {
   const byPid = new Map();
   for (const { pid } of rows) {
     try {
-      byPid.set(pid, cpuMsOfPid(pid));
+      byPid.set(pid, cpuMs(pid));
     } catch {
       if (!existsSync('/proc/1/stat')) return null; // not Linux
       // the backend exited meanwhile (or the server is not local: then no pid matches at all)

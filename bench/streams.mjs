@@ -10,18 +10,11 @@
 //     the time the client read it — p50/p90/p99/max over every delivery;
 //   - completeness: every non-AGENT stream must receive every event, in order, once.
 // Exit 1 when a stream missed, repeated or reordered an event.
-import { execFileSync, spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import { buildApi, call, cpuMs, freshDatabase, logger, num, rssMiB, serverUrl, startApi, withClient } from './lib.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 const cfg = {
-  serverUrl: process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres',
   database: 'crm_bench_streams',
   streams: num('BENCH_STREAMS', 1000),
   members: num('BENCH_STREAM_MEMBERS', 50),
@@ -29,49 +22,12 @@ const cfg = {
   // Each writer's changes per second (0: as fast as the API answers).
   writeRate: num('BENCH_WRITE_RATE', 2),
   seconds: num('BENCH_STREAM_SECONDS', 20),
-  build: process.env.BENCH_SKIP_BUILD !== '1',
   // Writers assign each lead to an AGENT (a notification event too); 0: unassigned leads.
   assign: process.env.BENCH_ASSIGN !== '0',
 };
-const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
-const dbUrl = (() => {
-  const u = new URL(cfg.serverUrl);
-  u.pathname = `/${cfg.database}`;
-  return u.toString();
-})();
-
-async function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-    srv.on('error', fail);
-  });
-}
-
-function rssMb(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)[1]) / 1024;
-}
+const log = logger();
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-async function api(base, method, path, token, body, orgId) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(orgId && { 'x-organization-id': orgId }),
-    },
-    body: body && JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 /** A minimal SSE reader: only what the measurement needs (id, occurredAt), parsed cheaply. */
 function openStream(base, token, orgId, onEvent, timed) {
@@ -109,79 +65,40 @@ function openStream(base, token, orgId, onEvent, timed) {
 }
 
 async function main() {
-  if (cfg.build) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  const admin = new pg.Client({ connectionString: cfg.serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${cfg.database} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${cfg.database}`);
-  await admin.end();
-  execFileSync(process.execPath, ['dist/database/migrate.cli.js'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
-
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  buildApi();
+  const dbUrl = await freshDatabase(serverUrl, cfg.database);
   // BENCH_CPU_PROFILE=1: a V8 CPU profile of the API in bench/results (node bench/profile-summary.mjs reads it).
   const profile = process.env.BENCH_CPU_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [];
-  const child = spawn(process.execPath, [...profile, '--max-old-space-size=256', 'dist/main.js'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: dbUrl,
-      DATABASE_POOL_SIZE: '10',
-      LOCAL_AUTH_JWT_SECRET: 'bench-local-secret-0123456789-abcdefghijklmnop',
-      DATA_SOURCE_ENCRYPTION_KEY: 'ZGV2LW9ubHktZGF0YS1zb3VyY2Uta2V5LTMyYnl0ZXM=',
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
-      AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const server = await startApi({ databaseUrl: dbUrl, nodeArgs: profile, echo: true });
+  const { base, child } = server;
   try {
-    for (let i = 0; ; i++) {
-      if (i > 300) throw new Error('API not ready');
-      if (
-        await fetch(`${base}/health/ready`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      await sleep(200);
-    }
     const signup = (n) =>
-      api(base, 'POST', '/v1/auth/signup', null, {
+      call(base, 'POST', '/v1/auth/signup', null, {
         email: `m${n}-${Date.now()}@bench.test`,
         password: 'bench-password-123',
         fullName: `Member ${n}`,
       });
     const owner = await signup(0);
-    const org = await api(base, 'POST', '/v1/organizations', owner.accessToken, { name: 'Streams' });
+    const org = await call(base, 'POST', '/v1/organizations', owner.accessToken, { name: 'Streams' });
     const agents = Math.floor(cfg.members / 5);
     const members = [{ token: owner.accessToken, id: owner.user.id, role: 'ADMIN' }];
     // POST /v1/members adds verified accounts only: the bench verifies its own as their emailed link would.
-    const db = new pg.Client({ connectionString: dbUrl });
-    await db.connect();
-    for (let n = 1; n < cfg.members; n++) {
-      const s = await signup(n);
-      const role = n <= agents ? 'AGENT' : 'MANAGER';
-      await db.query('UPDATE profiles SET email_verified_at = now() WHERE id = $1', [s.user.id]);
-      await api(base, 'POST', '/v1/members', owner.accessToken, { email: s.user.email, role }, org.id);
-      members.push({ token: s.accessToken, id: s.user.id, role });
-    }
-    await db.end();
+    await withClient(dbUrl, async (db) => {
+      for (let n = 1; n < cfg.members; n++) {
+        const s = await signup(n);
+        const role = n <= agents ? 'AGENT' : 'MANAGER';
+        await db.query('UPDATE profiles SET email_verified_at = now() WHERE id = $1', [s.user.id]);
+        await call(base, 'POST', '/v1/members', owner.accessToken, { email: s.user.email, role }, org.id);
+        members.push({ token: s.accessToken, id: s.user.id, role });
+      }
+    });
     const agentIds = members.filter((m) => m.role === 'AGENT').map((m) => m.id);
 
     // Warm up the write path, then measure memory with no stream open.
-    for (let i = 0; i < 50; i++) await api(base, 'POST', '/v1/leads', owner.accessToken, { name: `Warm ${i}` }, org.id);
+    for (let i = 0; i < 50; i++)
+      await call(base, 'POST', '/v1/leads', owner.accessToken, { name: `Warm ${i}` }, org.id);
     await sleep(1000);
-    const rssBefore = rssMb(child.pid);
+    const rssBefore = rssMiB(child.pid);
 
     const delays = [];
     const seen = []; // per stream: the ids it received
@@ -204,17 +121,13 @@ async function main() {
       );
     }
     await sleep(2000);
-    const rssStreams = rssMb(child.pid);
+    const rssStreams = rssMiB(child.pid);
 
     // 50 writers, each a member creating leads assigned to an agent, at writeRate per second.
-    const cpu = () => {
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return {
-        api: (Number(f[11]) + Number(f[12])) * 10,
-        client: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000,
-      };
-    };
+    const cpu = () => ({
+      api: cpuMs(child.pid),
+      client: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000,
+    });
     const cpuStart = cpu();
     let written = 0;
     const deadline = Date.now() + cfg.seconds * 1000;
@@ -224,7 +137,7 @@ async function main() {
         const writer = m.role === 'AGENT' ? members[0] : m;
         while (Date.now() < deadline) {
           const started = Date.now();
-          await api(
+          await call(
             base,
             'POST',
             '/v1/leads',
@@ -242,7 +155,7 @@ async function main() {
     );
     const cpuEnd = cpu();
     await sleep(3000);
-    const rssAfter = rssMb(child.pid);
+    const rssAfter = rssMiB(child.pid);
     for (const close of closers) close();
 
     // Every non-AGENT stream saw every event (lead.created and the agents' notification
@@ -282,8 +195,7 @@ async function main() {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     if (broken > 0) process.exitCode = 1;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await server.stop();
   }
 }
 

@@ -10,58 +10,40 @@
 //    BENCH_WEBHOOKS deliveries), then waits until the receiver has verified every one;
 // 5. prints deliveries/s (first to last received) and the end-to-end time from the commit;
 //    exit 1 on a bad signature, a duplicate or a delivery missing after BENCH_TIMEOUT seconds.
-import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
+import {
+  buildApi,
+  call,
+  cpuMs,
+  freshDatabase,
+  logger,
+  num,
+  serverUrl,
+  signUpOwner,
+  startApi,
+  withClient,
+} from './lib.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 const cfg = {
-  serverUrl: process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres',
   database: process.env.BENCH_WEBHOOKS_DATABASE_NAME || 'crm_bench_webhooks',
   events: num('BENCH_EVENTS', 2000),
   webhooks: num('BENCH_WEBHOOKS', 1),
   concurrency: num('BENCH_DELIVERY_CONCURRENCY', 64),
   poolSize: num('BENCH_POOL_SIZE', 10),
   timeout: num('BENCH_TIMEOUT', 120),
-  build: process.env.BENCH_SKIP_BUILD !== '1',
 };
-const dbUrl = (() => {
-  const u = new URL(cfg.serverUrl);
-  u.pathname = `/${cfg.database}`;
-  return u.toString();
-})();
-const log = (msg) => process.stderr.write(`[bench:webhooks] ${msg}\n`);
+const log = logger('bench:webhooks');
 
-async function withClient(url, fn) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+/** CPU seconds a process has used, to tell the API's cost from a busy machine's; NaN once it is gone. */
+function cpuSeconds(pid) {
   try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freshDatabase() {
-  await withClient(cfg.serverUrl, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${cfg.database}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${cfg.database}"`);
-  });
-  const { migrate } = await import('../dist/database/migrator.js');
-  const { pgSession } = await import('../dist/database/sql-session.js');
-  const session = await pgSession(dbUrl);
-  try {
-    await migrate(session);
-  } finally {
-    await session.close();
+    return cpuMs(pid) / 1000;
+  } catch {
+    return NaN;
   }
 }
 
@@ -100,101 +82,22 @@ async function startReceiver(secrets) {
   return { server, stats, url: `http://127.0.0.1:${server.address().port}/hook` };
 }
 
-async function freePort() {
-  return new Promise((r, reject) => {
-    const srv = createNetServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => r(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function startApi() {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--max-old-space-size=256', 'dist/main.js'], {
-    cwd: ROOT,
+async function main() {
+  buildApi(log);
+  log(`recreating ${cfg.database}`);
+  const dbUrl = await freshDatabase(serverUrl, cfg.database);
+  const api = await startApi({
+    databaseUrl: dbUrl,
+    poolSize: cfg.poolSize,
     env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: dbUrl,
-      DATABASE_POOL_SIZE: String(cfg.poolSize),
-      MIGRATE_ON_BOOT: 'false',
-      LOCAL_AUTH_JWT_SECRET: 'bench-local-secret-0123456789-abcdefghijklmnop',
-      DATA_SOURCE_ENCRYPTION_KEY: 'ZGV2LW9ubHktZGF0YS1zb3VyY2Uta2V5LTMyYnl0ZXM=',
-      SUPABASE_JWT_SECRET: '',
-      SUPABASE_URL: '',
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
-      AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       WEBHOOK_DELIVERY_CONCURRENCY: String(cfg.concurrency),
       WEBHOOK_DISPATCH_INTERVAL_MS: '200',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const keep = (d) => (output = (output + d).slice(-20_000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 90_000; Date.now() < deadline; await sleep(200)) {
-    if (child.exitCode !== null) throw new Error(`API exited during startup:\n${output}`);
-    const ok = await fetch(`${base}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { child, base, output: () => output };
-  }
-  throw new Error(`API not ready after 90 s:\n${output}`);
-}
-
-/** CPU seconds a process has used (Linux /proc), to tell the API's cost from a busy machine's. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
-  } catch {
-    return NaN;
-  }
-}
-
-async function call(base, method, path, token, body, orgId) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(orgId && { 'x-organization-id': orgId }),
-    },
-    body: body && JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function main() {
-  if (cfg.build) {
-    log('building');
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  }
-  log(`recreating ${cfg.database}`);
-  await freshDatabase();
-  const api = await startApi();
   let receiver;
   try {
-    const signup = await call(api.base, 'POST', '/v1/auth/signup', null, {
-      email: `bench-${Date.now()}@example.test`,
-      password: 'Harbor-lights-2026',
-      fullName: 'Bench Admin',
-    });
-    const token = signup.accessToken;
-    const org = await call(api.base, 'POST', '/v1/organizations', token, { name: 'Webhook bench' });
+    const { token, org } = await signUpOwner(api.base, 'Webhook bench');
     // The receiver must know the secrets before the first delivery: a placeholder URL first.
     const hooks = [];
     for (let i = 0; i < cfg.webhooks; i++) {
@@ -252,8 +155,7 @@ async function main() {
       process.exitCode = 1;
     }
   } finally {
-    api.child.kill('SIGTERM');
-    await new Promise((r) => api.child.once('exit', r));
+    await api.stop();
     receiver?.server.closeAllConnections();
     receiver?.server.close();
   }
