@@ -330,6 +330,45 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
       await t.http.get('/v1/leads').set(bearer).expect(200);
     });
 
+    it('still lets an ADMIN take access away: remove a member, revoke a key or an invitation (a lead write is the 402 control)', async () => {
+      const lapse = (hasAccess: boolean) =>
+        t.db.admin.query(
+          `UPDATE organization_billing SET has_access = $2, grace_ends_at = ${hasAccess ? 'NULL' : "now() - interval '1 minute'"} WHERE organization_id = $1`,
+          [a.id, hasAccess],
+        );
+      await lapse(true);
+      const leaver = await addMember(t.http, a, 'AGENT');
+      const key = await t.http
+        .post('/v1/api-keys')
+        .set(as(a.admin, a.id))
+        .send({ name: 'Leaked', scopes: ['leads:read'] })
+        .expect(201);
+      const invitation = await t.http
+        .post('/v1/invitations')
+        .set(as(a.admin, a.id))
+        .send({ email: 'not-anymore@example.test', role: 'AGENT' })
+        .expect(201);
+      await lapse(false);
+
+      await t.http.post('/v1/leads').set(as(a.admin, a.id)).send({ name: 'Blocked' }).expect(402);
+      await t.http.get('/v1/leads').set(as(leaver, a.id)).expect(200);
+      await t.http.patch(`/v1/members/${leaver.id}`).set(as(a.admin, a.id)).send({ role: 'VIEWER' }).expect(200);
+      await t.http.delete(`/v1/members/${leaver.id}`).set(as(a.admin, a.id)).expect(204);
+      await t.http.get('/v1/leads').set(as(leaver, a.id)).expect(403);
+      await t.http
+        .delete(`/v1/api-keys/${key.body.id as string}`)
+        .set(as(a.admin, a.id))
+        .expect(200);
+      await t.http
+        .get('/v1/leads')
+        .set({ authorization: `Bearer ${key.body.secret as string}` })
+        .expect(401);
+      await t.http
+        .delete(`/v1/invitations/${invitation.body.id as string}`)
+        .set(as(a.admin, a.id))
+        .expect(204);
+    });
+
     it('costs no statement: a refused write sends only its opening statement, an allowed one as many as with billing off', async () => {
       const counter = countStatements(t.app);
       try {

@@ -5,6 +5,7 @@ import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { ShowsSecret } from '../idempotency/shows-secret.decorator.js';
+import { BillingExempt } from '../tenancy/billing-exempt.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -46,6 +47,7 @@ export class ApiKeysController {
   }
 
   @Patch(':id')
+  @BillingExempt()
   @Endpoint({
     summary: "Rename a key or change its scopes (effective on the key's next request)",
     description: 'BUSINESS_RULE_VIOLATION: the key is revoked.',
@@ -57,6 +59,7 @@ export class ApiKeysController {
   }
 
   @Delete(':id')
+  @BillingExempt()
   @Endpoint({
     summary: 'Revoke a key: from its next request it answers 401 API_KEY_REVOKED',
     description: 'The key stays listed with its revokedAt. Revoking a revoked key changes nothing.',
@@ -67,6 +70,7 @@ export class ApiKeysController {
   }
 
   @Post(':id/rotate')
+  @BillingExempt()
   @ShowsSecret()
   @Endpoint({
     summary: 'Give a key a new secret; the current one keeps working for gracePeriodSeconds (≤ 24 h)',

@@ -3,6 +3,7 @@ import { ErrorCode } from '../common/errors.js';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
+import { BillingExempt } from '../tenancy/billing-exempt.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { CreateInvitationInput, ListInvitationsQuery } from './dto/invitation.input.js';
@@ -48,6 +49,7 @@ export class InvitationsController {
   }
 
   @Delete(':id')
+  @BillingExempt()
   @Endpoint({ summary: 'Revoke an invitation: its link stops working', ok: null })
   revoke(@IdParam() id: string): Promise<void> {
     return this.invitations.revoke(id);

@@ -3,6 +3,7 @@ import { ErrorCode } from '../common/errors.js';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
+import { BillingExempt } from '../tenancy/billing-exempt.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ListMembersQuery } from './dto/list-members.query.js';
@@ -41,6 +42,7 @@ export class MembersController {
   }
 
   @Patch(':userId')
+  @BillingExempt()
   @Roles('ADMIN')
   @Endpoint({
     summary: "Change a member's role",
@@ -54,6 +56,7 @@ export class MembersController {
   }
 
   @Delete(':userId')
+  @BillingExempt()
   @Roles('ADMIN')
   @Endpoint({
     summary: 'Remove a member; their leads become unassigned',

@@ -2,6 +2,7 @@ import { Get, Post, Query } from '@nestjs/common';
 import { type Page, PageOf } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
+import { BillingExempt } from '../tenancy/billing-exempt.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { ListNotificationsQuery } from './dto/list-notifications.query.js';
@@ -28,6 +29,7 @@ export class NotificationsController {
   }
 
   @Post('read-all')
+  @BillingExempt()
   @Roles(...ANY_MEMBER)
   @Endpoint({ summary: 'Mark all your notifications read', ok: ReadAllOutput })
   readAll(): Promise<ReadAllOutput> {
@@ -35,6 +37,7 @@ export class NotificationsController {
   }
 
   @Post(':id/read')
+  @BillingExempt()
   @Roles(...ANY_MEMBER)
   @Endpoint({ summary: 'Mark one of your notifications read', ok: NotificationOutput })
   read(@IdParam() id: string): Promise<NotificationOutput> {

@@ -4,6 +4,7 @@ import { type Page, PageOf, PageQuery } from '../common/pagination.js';
 import { IdParam } from '../common/uuid-param.pipe.js';
 import { Endpoint } from '../http/endpoint.decorator.js';
 import { ShowsSecret } from '../idempotency/shows-secret.decorator.js';
+import { BillingExempt } from '../tenancy/billing-exempt.decorator.js';
 import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { WebhookDeliveryOutput } from './dto/delivery.output.js';
@@ -49,6 +50,7 @@ export class WebhooksController {
   }
 
   @Patch(':id')
+  @BillingExempt()
   @Endpoint({
     summary: 'Change where a webhook points, what it receives, or enable or disable it',
     description: URL_RULES,
@@ -59,12 +61,14 @@ export class WebhooksController {
   }
 
   @Delete(':id')
+  @BillingExempt()
   @Endpoint({ summary: 'Delete a webhook and its delivery log', ok: null })
   remove(@IdParam() id: string): Promise<void> {
     return this.webhooks.remove(id);
   }
 
   @Post(':id/rotate-secret')
+  @BillingExempt()
   @ShowsSecret()
   @Endpoint({
     summary: 'Give a webhook a new signing secret; the current one also signs for gracePeriodSeconds (≤ 24 h)',
