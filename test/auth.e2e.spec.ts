@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import { bootApp, LOCAL_SECRET, SUPABASE_SECRET, type TestApp } from './helpers/app.js';
-import { as, signup, type User } from './helpers/fixtures.js';
+import { as, markEmailVerified, signup, type User } from './helpers/fixtures.js';
 
 const ISSUER = 'brokerage-crm';
 const AUDIENCE = 'authenticated';
@@ -284,8 +284,9 @@ describe('auth: embedded sign-up and login', () => {
         expiresIn: 600,
       });
 
-    it("refuses a new user's token whose email another account has (any case): 409 EMAIL_TAKEN, no second profile", async () => {
+    it("refuses a new user's token whose email a verified account has (any case): 409 EMAIL_TAKEN, no second profile", async () => {
       const existing = await signup(t.http, 'First Owner');
+      await markEmailVerified(t.http, existing.id);
       const sub = randomUUID();
       const res = await t.http.get('/v1/me').set(bearer(supabaseToken(sub, existing.email.toUpperCase())));
       expectError(res.body, 409, 'EMAIL_TAKEN');
@@ -299,6 +300,31 @@ describe('auth: embedded sign-up and login', () => {
         .get('/v1/me')
         .set(bearer(supabaseToken(sub, `own-${sub.slice(0, 8)}@example.test`)))
         .expect(200);
+    });
+
+    it('takes the address from an unverified embedded account in no organization; one in an organization keeps it', async () => {
+      // Someone signed up with the address and never proved it: the Supabase user, whose address Supabase confirmed, gets it.
+      const squatter = await signup(t.http, 'Squatter');
+      const sub = randomUUID();
+      const res = await t.http
+        .get('/v1/me')
+        .set(bearer(supabaseToken(sub, squatter.email)))
+        .expect(200);
+      expect(res.body).toMatchObject({ id: sub, email: squatter.email });
+      const login = await t.http.post('/v1/auth/login').send({ email: squatter.email, password: 'Harbor-lights-2026' });
+      expectError(login.body, 401, 'INVALID_CREDENTIALS');
+
+      // An unverified account that works in an organization is someone's workplace: not released.
+      const worker = await signup(t.http, 'Unverified Owner');
+      await t.http.post('/v1/organizations').set(as(worker)).send({ name: 'Kept Realty' }).expect(201);
+      const other = randomUUID();
+      expectError(
+        (await t.http.get('/v1/me').set(bearer(supabaseToken(other, worker.email)))).body,
+        409,
+        'EMAIL_TAKEN',
+      );
+      await t.http.post('/v1/auth/login').send({ email: worker.email, password: 'Harbor-lights-2026' }).expect(200);
+      expect(await t.db.admin.query('select id from profiles where id = $1', [other])).toHaveLength(0);
     });
 
     it.each([

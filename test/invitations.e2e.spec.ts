@@ -276,6 +276,26 @@ describe('Invitations', () => {
     expectError(await t.http.get(`/v1/leads/${lead.id}`).set(as(attacker, a.id)), 403, 'NOT_A_MEMBER');
   });
 
+  it('an unverified account that belongs to an organization keeps its address: the sign-up through the invitation is 409', async () => {
+    // The invitee signed up long ago, never clicked the verification link, and runs an organization with that account.
+    const email = address('unverified-owner');
+    const owner = userOf(await signupAs(email), email);
+    const own = await t.http.post('/v1/organizations').set(as(owner)).send({ name: 'Own Office' }).expect(201);
+    const { token } = await inviteAndRead(a.admin, a, email, 'AGENT');
+    const res = await signupAs(email, { invitationToken: token, fullName: 'Second Account' });
+    expectError(res, 409, 'EMAIL_TAKEN');
+    // Nothing was released: the account still signs in and reaches its organization; the invitation is still open.
+    const login = await t.http.post('/v1/auth/login').send({ email, password: PASSWORD }).expect(200);
+    expect(login.body.user.id).toBe(owner.id);
+    await t.http
+      .get('/v1/leads')
+      .set(as(owner, own.body.id as string))
+      .expect(200);
+    // Signed in, the same account accepts with the link (which verifies its address).
+    await accept(owner, token).expect(200);
+    expect(await roleIn(a.id, owner.id)).toBe('AGENT');
+  });
+
   it('a verified account holding the address cannot be displaced by a sign-up through an invitation (409 EMAIL_TAKEN)', async () => {
     const email = address('owner');
     const owner = userOf(await signupAs(email), email);

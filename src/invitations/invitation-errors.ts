@@ -25,7 +25,7 @@ export function invitationError(status: Exclude<InvitationTokenStatus, 'OK'>): D
       return new Conflict('You are already a member of this organization', ErrorCode.AlreadyMember);
     case 'EMAIL_TAKEN':
       return new Conflict(
-        'An account with this email already exists: sign in and accept the invitation',
+        'An account with this email already exists: sign in (or reset its password with POST /v1/auth/recover), then accept the invitation',
         ErrorCode.EmailTaken,
       );
     case 'NOT_FOUND':
