@@ -36,6 +36,7 @@ export class SessionOutput {
 /** POST /v1/auth/recover's answer: the same whether or not an account has the address. */
 export class RecoverOutput {
   @ApiProperty({
+    maxLength: 200,
     example: 'If an account has this address, a link to choose a new password is on its way (valid for 1 hour).',
   })
   message!: string;
