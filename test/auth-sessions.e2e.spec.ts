@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import type { ParsedMail } from 'mailparser';
+import { SessionsHousekeeping } from '../src/auth/sessions.housekeeping.js';
 import { BACKGROUND, bootApp, type TestApp } from './helpers/app.js';
 import { startSmtp, type SmtpReceiver } from './helpers/smtp.js';
 
@@ -281,6 +282,33 @@ describe('Embedded auth sessions: refresh rotation, logout, recovery, password c
     expectError(await refresh(other.refreshToken), 401, 'REFRESH_TOKEN_REVOKED');
     expectError(await t.http.post('/v1/auth/login').send({ email, password: PASSWORD }), 401, 'INVALID_CREDENTIALS');
     await login(email, NEW_PASSWORD);
+  });
+
+  it('housekeeping deletes spent, expired and long-revoked rows, and keeps what still matters', async () => {
+    const hashOf = (token: string) => createHash('sha256').update(token).digest();
+    const sidOf = (s: Session) => (jwt.decode(s.accessToken) as { sid: string }).sid;
+    const live = await signupAs();
+    const rotated = (await refresh(live.refreshToken).expect(200)).body as Session;
+    const old = await signupAs();
+    await t.http.post('/v1/auth/logout').set(bearer(old.accessToken)).expect(204);
+    // The first session's spent token and the logged-out session, eight days on.
+    await t.db.admin.query(`UPDATE refresh_tokens SET used_at = now() - interval '8 days' WHERE token_hash = $1`, [
+      hashOf(live.refreshToken),
+    ]);
+    await t.db.admin.query(`UPDATE auth_sessions SET revoked_at = now() - interval '8 days' WHERE id = $1`, [
+      sidOf(old),
+    ]);
+    expect(await t.app.get(SessionsHousekeeping).purge()).toBeGreaterThanOrEqual(2);
+
+    const sessions = await t.db.admin.query<{ id: string }>('SELECT id FROM auth_sessions WHERE id = ANY($1)', [
+      [sidOf(live), sidOf(old)],
+    ]);
+    expect(sessions).toEqual([{ id: sidOf(live) }]);
+    // The spent token is forgotten (refused as unknown); the session and its newest token work on.
+    expectError(await refresh(live.refreshToken), 401, 'REFRESH_TOKEN_INVALID');
+    expectError(await me(old.accessToken), 401, 'SESSION_REVOKED');
+    await me(rotated.accessToken).expect(200);
+    await refresh(rotated.refreshToken).expect(200);
   });
 
   it('leaves Supabase Auth tokens alone: no session to check, none to sign out', async () => {

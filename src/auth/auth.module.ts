@@ -14,6 +14,7 @@ import { PasswordController } from './password.controller.js';
 import { PasswordService } from './password.service.js';
 import { SessionStatus } from './session-status.js';
 import { SessionsController } from './sessions.controller.js';
+import { SessionsHousekeeping } from './sessions.housekeeping.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { TokenService } from './token.service.js';
@@ -32,6 +33,7 @@ import { TokenService } from './token.service.js';
     SessionStatus,
     SessionsService,
     PasswordService,
+    SessionsHousekeeping,
   ],
   // SessionStatus for the global JwtAuthGuard; SessionsService.revokeAllSessions for other features (DELETE /v1/me).
   exports: [ApiKeyVerifier, SessionStatus, SessionsService],

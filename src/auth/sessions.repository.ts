@@ -78,4 +78,10 @@ export class SessionsRepository {
       .executeTakeFirst();
     return row ? row.revokedAt === null : undefined;
   }
+
+  /** Deletes spent, expired and long-revoked rows (app.purge_auth_sessions): the job runner's unit of work only. */
+  async purge(limit: number): Promise<number> {
+    const { rows } = await sql<{ n: string }>`SELECT app.purge_auth_sessions(${limit}) AS n`.execute(this.db.sql);
+    return Number(rows[0]?.n ?? 0);
+  }
 }

@@ -155,15 +155,55 @@ BEGIN
 END
 $$;
 
+-- Housekeeping (daily, src/auth/sessions.housekeeping.ts): deletes what can no longer matter,
+-- p_limit rows of each kind at most per round. A spent refresh token is kept 7 days to detect
+-- its reuse (after that, presenting it is refused as unknown, without revoking its session);
+-- an expired one cannot be exchanged; a session is deleted 7 days after it was revoked or its
+-- last refresh token expired (its access tokens, 15 minutes, are long dead: a missing session
+-- counts as revoked); a reset link a day after it expired.
+CREATE FUNCTION app.purge_auth_sessions(p_limit integer DEFAULT 10000) RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+  AS $$
+DECLARE n bigint; total bigint := 0;
+BEGIN
+  -- System work only (the job runner's unit of work: no user, no organization).
+  IF NOT (app.current_user_id() IS NULL AND app.current_org_id() IS NULL) THEN
+    RAISE EXCEPTION 'purge_auth_sessions is for the job runner';
+  END IF;
+  DELETE FROM public.auth_sessions
+   WHERE id IN (
+     SELECT s.id FROM public.auth_sessions s
+      WHERE s.revoked_at < now() - interval '7 days'
+         OR (s.created_at < now() - interval '7 days'
+             AND NOT EXISTS (SELECT 1 FROM public.refresh_tokens t
+                              WHERE t.session_id = s.id AND t.expires_at > now() - interval '7 days'))
+      LIMIT p_limit);
+  GET DIAGNOSTICS n = ROW_COUNT; total := total + n;
+  DELETE FROM public.refresh_tokens
+   WHERE token_hash IN (
+     SELECT t.token_hash FROM public.refresh_tokens t
+      WHERE t.expires_at < now() OR t.used_at < now() - interval '7 days' OR t.revoked_at < now() - interval '7 days'
+      LIMIT p_limit);
+  GET DIAGNOSTICS n = ROW_COUNT; total := total + n;
+  DELETE FROM public.password_resets
+   WHERE token_hash IN (
+     SELECT r.token_hash FROM public.password_resets r WHERE r.expires_at < now() - interval '1 day' LIMIT p_limit);
+  GET DIAGNOSTICS n = ROW_COUNT; total := total + n;
+  RETURN total;
+END
+$$;
+CREATE INDEX refresh_tokens_expires_idx ON refresh_tokens (expires_at);
+
 -- The definer functions run as the migration role; where it is neither superuser nor
 -- BYPASSRLS these give it what they need (as in 20261206240000_invitations).
 CREATE POLICY auth_sessions_owner ON auth_sessions FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
 CREATE POLICY refresh_tokens_owner ON refresh_tokens FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
 CREATE POLICY password_resets_owner ON password_resets FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
 
-REVOKE ALL ON FUNCTION app.rotate_refresh_token(bytea, bytea, timestamptz), app.reset_password(bytea, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app.rotate_refresh_token(bytea, bytea, timestamptz), app.reset_password(bytea, text)
-  TO crm_app;
+REVOKE ALL ON FUNCTION app.rotate_refresh_token(bytea, bytea, timestamptz), app.reset_password(bytea, text),
+  app.purge_auth_sessions(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app.rotate_refresh_token(bytea, bytea, timestamptz), app.reset_password(bytea, text),
+  app.purge_auth_sessions(integer) TO crm_app;
 
 ------------------------------------------------------------------------------
 -- Supabase's Data API: nothing of this is reachable through it
