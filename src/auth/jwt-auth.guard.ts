@@ -14,8 +14,9 @@ import { SessionStatus } from './session-status.js';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public(): a JWT
- * (Supabase Auth or the embedded auth, whose session must still be open: SessionStatus), or an API key (`bcrm_…`, ApiKeyVerifier); on the
- * event stream, a single-use stream token as `?token=` instead (EventSource sends no headers).
+ * (Supabase Auth, or the embedded auth's, whose session must still be open: SessionStatus),
+ * or an API key (`bcrm_…`, ApiKeyVerifier); on the event stream, a single-use stream token
+ * as `?token=` instead (EventSource sends no headers).
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
