@@ -22,7 +22,7 @@ export class SessionsController {
     summary: 'Sign this session out: its refresh token and every access token of it stop working',
     description: 'Supabase Auth tokens have no session here (NOT_AN_EMBEDDED_SESSION): sign out through Supabase Auth.',
     ok: null,
-    errors: [ErrorCode.NotAnEmbeddedSession, ErrorCode.SessionRevoked, ErrorCode.LocalAuthDisabled],
+    errors: [ErrorCode.NotAnEmbeddedSession, ErrorCode.LocalAuthDisabled],
   })
   logout(@CurrentUser() user: AuthUser): Promise<void> {
     this.ensureEnabled();
@@ -41,7 +41,7 @@ export class SessionsController {
   @Endpoint({
     summary: 'Sign every session of your account out, this one included',
     ok: null,
-    errors: [ErrorCode.SessionRevoked, ErrorCode.LocalAuthDisabled],
+    errors: [ErrorCode.LocalAuthDisabled],
   })
   async logoutAll(@CurrentUser() user: AuthUser): Promise<void> {
     this.ensureEnabled();
