@@ -49,6 +49,12 @@ export class SessionStatus {
     }
   }
 
+  /** A session this process just started or refreshed: its first requests here need no lookup. */
+  markOpen(userId: string, sessionId: string): void {
+    if (this.cache.get(sessionId)?.open === false) return;
+    this.remember(sessionId, { userId, open: true });
+  }
+
   /** Sessions this process just revoked: their access tokens stop here at once. */
   markRevoked(userId: string, sessionIds: readonly string[]): void {
     for (const id of sessionIds) this.remember(id, { userId, open: false });

@@ -91,6 +91,7 @@ export class SessionsService {
 
   private output(profile: SessionProfile, sessionId: string, refreshToken: string): SessionOutput {
     const { id, email, fullName } = profile;
+    this.status.markOpen(id, sessionId);
     return {
       accessToken: this.tokens.issue(id, email, sessionId),
       tokenType: 'Bearer',
