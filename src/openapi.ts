@@ -92,9 +92,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description:
-          'A Supabase Auth access token, or one from /v1/auth/signup or /v1/auth/login. Verified as RFC8725 ' +
+          'A Supabase Auth access token, or one from /v1/auth/signup, /login or /refresh. Verified as RFC8725 ' +
           'advises: the algorithm is pinned per issuer (HS256 with the shared secret, RS256/ES256 through the ' +
-          'JWKS), `none` is refused, and exp and aud are checked.',
+          'JWKS), `none` is refused, and exp and aud are checked; an embedded-auth token also stops working ' +
+          'when its session is signed out (401 SESSION_REVOKED, docs/auth.md).',
       },
       'bearer',
     )
@@ -251,6 +252,8 @@ function impliedErrors({ path, method, op, kind, contract, keyScope, billingExem
   if (multipartBody(op)) codes.push(ErrorCode.UnsupportedMediaType, ErrorCode.PayloadTooLarge);
   if (kind === 'user' || kind === 'tenant') {
     codes.push(ErrorCode.Unauthorized, ErrorCode.ApiKeyInvalid, ErrorCode.ApiKeyExpired, ErrorCode.ApiKeyRevoked);
+    // An embedded-auth access token whose session was signed out (docs/auth.md).
+    codes.push(ErrorCode.SessionRevoked);
     codes.push(keyScope ? ErrorCode.InsufficientScope : ErrorCode.ApiKeyNotAllowed);
   }
   if (kind === 'tenant') codes.push(ErrorCode.Forbidden, ErrorCode.NotAMember, ErrorCode.OrganizationRequired);

@@ -55,6 +55,9 @@ describe('auth: embedded sign-up and login', () => {
       accessToken: expect.any(String),
       tokenType: 'Bearer',
       expiresIn: expect.any(Number),
+      // Rotating refresh tokens: test/auth-sessions.e2e.spec.ts.
+      refreshToken: expect.any(String),
+      refreshExpiresIn: expect.any(Number),
       // Unverified until the emailed link is used (test/email-verification.e2e.spec.ts).
       user: { id: expect.any(String), email, fullName: 'Ana Ortiz', emailVerified: false },
     });
@@ -124,6 +127,9 @@ describe('auth: embedded sign-up and login', () => {
       accessToken: expect.any(String),
       tokenType: 'Bearer',
       expiresIn: expect.any(Number),
+      // Rotating refresh tokens: test/auth-sessions.e2e.spec.ts.
+      refreshToken: expect.any(String),
+      refreshExpiresIn: expect.any(Number),
       user: { id: user.id, email: user.email, fullName: 'Login User', emailVerified: false },
     });
     expect(res.text).not.toMatch(/password|hash|scrypt/i);

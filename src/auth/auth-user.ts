@@ -16,6 +16,8 @@ export interface ApiKeyPrincipal {
 export interface AuthUser {
   id: string;
   email?: string;
+  /** The embedded-auth session the access token belongs to (its `sid` claim); none for Supabase Auth tokens. */
+  sessionId?: string;
   /** Set when an API key, not a member's token, authenticated the request. */
   apiKey?: ApiKeyPrincipal;
   /** A credential good in one organization only (a stream token): the request acts there. */

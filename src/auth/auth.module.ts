@@ -10,12 +10,32 @@ import { EmailVerificationService } from './email-verification.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { LocalAuthController } from './local-auth.controller.js';
 import { LocalAuthService } from './local-auth.service.js';
+import { PasswordController } from './password.controller.js';
+import { PasswordService } from './password.service.js';
+import { SessionStatus } from './session-status.js';
+import { SessionsController } from './sessions.controller.js';
+import { SessionsHousekeeping } from './sessions.housekeeping.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { SessionsService } from './sessions.service.js';
 import { TokenService } from './token.service.js';
 
 @Module({
   imports: [PassportModule, ProfilesModule, EmailModule, InvitationsModule],
-  controllers: [LocalAuthController, EmailVerificationController],
-  providers: [JwtStrategy, TokenService, LocalAuthService, AuthRepository, ApiKeyVerifier, EmailVerificationService],
-  exports: [ApiKeyVerifier],
+  controllers: [LocalAuthController, EmailVerificationController, SessionsController, PasswordController],
+  providers: [
+    JwtStrategy,
+    TokenService,
+    LocalAuthService,
+    AuthRepository,
+    ApiKeyVerifier,
+    EmailVerificationService,
+    SessionsRepository,
+    SessionStatus,
+    SessionsService,
+    PasswordService,
+    SessionsHousekeeping,
+  ],
+  // SessionStatus for the global JwtAuthGuard; SessionsService.revokeAllSessions for other features (DELETE /v1/me).
+  exports: [ApiKeyVerifier, SessionStatus, SessionsService],
 })
 export class AuthModule {}

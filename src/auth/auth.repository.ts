@@ -46,4 +46,34 @@ export class AuthRepository {
     const { rows } = await sql<{ v: boolean | null }>`SELECT app.current_email_verified() AS v`.execute(this.db.sql);
     return rows[0]?.v === true;
   }
+
+  /** The unit of work's user's own credential (RLS), for a password change. */
+  ownCredential(userId: string): Promise<{ email: string; passwordHash: string } | undefined> {
+    return this.db.sql
+      .selectFrom('auth_credentials')
+      .select(['email', 'passwordHash'])
+      .where('userId', '=', userId)
+      .executeTakeFirst();
+  }
+
+  /** Sets the unit of work's user's password hash (RLS: their own credential only). */
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.db.sql.updateTable('auth_credentials').set({ passwordHash }).where('userId', '=', userId).execute();
+  }
+
+  /** A reset link for the unit of work's user, replacing their unused ones (one working link). */
+  async replaceReset(userId: string, email: string, hash: Buffer, expiresAt: Date): Promise<void> {
+    await this.db.sql.deleteFrom('password_resets').where('userId', '=', userId).where('usedAt', 'is', null).execute();
+    await this.db.sql
+      .insertInto('password_resets')
+      .values({ tokenHash: new Uint8Array(hash), userId, email, expiresAt })
+      .execute();
+  }
+
+  /** Uses a reset link (app.reset_password): 'OK' with the user, 'NOT_FOUND', 'USED' or 'EXPIRED'. */
+  async resetPassword(hash: Buffer, passwordHash: string): Promise<{ status: string; userId: string | null }> {
+    const { rows } = await sql<{ status: string; userId: string | null }>`
+      SELECT status, user_id AS "userId" FROM app.reset_password(${hash}, ${passwordHash})`.execute(this.db.sql);
+    return rows[0] ?? { status: 'NOT_FOUND', userId: null };
+  }
 }

@@ -10,11 +10,13 @@ import { ApiKeyVerifier } from './api-key.verifier.js';
 import type { AuthUser } from './auth-user.js';
 import { bearerToken } from './bearer.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { SessionStatus } from './session-status.js';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public(): a JWT
- * (Supabase Auth or the embedded auth), or an API key (`bcrm_…`, ApiKeyVerifier); on the
- * event stream, a single-use stream token as `?token=` instead (EventSource sends no headers).
+ * (Supabase Auth, or the embedded auth's, whose session must still be open: SessionStatus),
+ * or an API key (`bcrm_…`, ApiKeyVerifier); on the event stream, a single-use stream token
+ * as `?token=` instead (EventSource sends no headers).
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
@@ -22,6 +24,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyVerifier,
     private readonly streamTokens: EventsService,
+    private readonly sessions: SessionStatus,
   ) {
     super();
   }
@@ -48,7 +51,14 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
         return true;
       });
     }
-    return super.canActivate(context);
+    return this.verifyJwt(context, request);
+  }
+
+  /** A JWT (verified, or found in the strategy's cache), then its embedded session, if it has one, still open. */
+  private async verifyJwt(context: ExecutionContext, request: { user?: AuthUser }): Promise<boolean> {
+    await (super.canActivate(context) as Promise<boolean>);
+    if (request.user) await this.sessions.assertOpen(request.user);
+    return true;
   }
 
   // One answer for every failure (expired, bad signature, wrong audience, none):

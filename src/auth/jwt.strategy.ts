@@ -112,15 +112,20 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   validate(
     req: FastifyRequest,
-    payload: { sub?: unknown; email?: unknown; exp?: unknown; nbf?: unknown },
+    payload: { sub?: unknown; email?: unknown; exp?: unknown; nbf?: unknown; iss?: unknown; sid?: unknown },
   ): AuthUser | false {
     if (typeof payload.sub !== 'string' || !isUuid(payload.sub)) return false;
     // A token without an expiry would be valid forever: Supabase Auth and the embedded auth
     // always set one, so a token without it was minted by something else.
     if (typeof payload.exp !== 'number') return false;
-    const user = {
+    // The embedded auth's session (sid): JwtAuthGuard refuses the token once it is revoked,
+    // cached here or not. Other issuers' sid claims (Supabase's) mean nothing to this API.
+    const sid = payload.iss === LOCAL_TOKEN_ISSUER ? payload.sid : undefined;
+    if (sid !== undefined && (typeof sid !== 'string' || !isUuid(sid))) return false;
+    const user: AuthUser = {
       id: payload.sub.toLowerCase(),
       email: typeof payload.email === 'string' ? payload.email : undefined,
+      ...(sid !== undefined && { sessionId: sid.toLowerCase() }),
     };
     const token = bearer(req as never);
     const ttl = Math.min(payload.exp * 1000 - Date.now(), JWKS_CACHE_MS);

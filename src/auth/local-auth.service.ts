@@ -13,7 +13,7 @@ import { hashOneTimeToken } from './one-time-token.js';
 import type { LoginInput, SignupInput } from './dto/signup.input.js';
 import type { SessionOutput } from './dto/session.output.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
-import { TokenService } from './token.service.js';
+import { SessionsService } from './sessions.service.js';
 
 @Injectable()
 export class LocalAuthService {
@@ -21,7 +21,7 @@ export class LocalAuthService {
     private readonly db: TenantDb,
     private readonly auth: AuthRepository,
     private readonly profiles: ProfilesRepository,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionsService,
     private readonly provisioner: ProfileProvisioner,
     private readonly verification: EmailVerificationService,
     private readonly invitations: InvitationTokensRepository,
@@ -31,7 +31,7 @@ export class LocalAuthService {
     const email = input.email.toLowerCase();
     const passwordHash = await hashPassword(input.password);
     const userId = randomUUID();
-    const profile = await this.db
+    const session = await this.db
       .runTrusted({ userId }, async () => {
         // Through an invitation: the link proves the address, so an unverified account that
         // holds it first (someone else's sign-up) loses it, and the new account joins verified.
@@ -50,7 +50,7 @@ export class LocalAuthService {
         }
         const created = await this.profiles.findById(userId);
         if (!created) throw new Error('The profile just created is not readable');
-        return created;
+        return this.sessions.start(created);
       })
       .catch((error: unknown) => {
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
@@ -59,7 +59,7 @@ export class LocalAuthService {
         throw error;
       });
     this.provisioner.remember(userId);
-    return this.session(profile);
+    return session;
   }
 
   async login(input: LoginInput): Promise<SessionOutput> {
@@ -68,25 +68,10 @@ export class LocalAuthService {
     // Same work and same answer whether or not the email exists.
     const ok = await verifyPassword(input.password, credential?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!credential || !ok) throw new Unauthorized('Invalid email or password', ErrorCode.InvalidCredentials);
-    const profile = await this.db.runTrusted({ userId: credential.userId }, () =>
-      this.profiles.findById(credential.userId),
-    );
-    if (!profile) throw new Unauthorized('Invalid email or password', ErrorCode.InvalidCredentials);
-    return this.session(profile);
-  }
-
-  private session(profile: {
-    id: string;
-    email: string;
-    fullName: string | null;
-    emailVerifiedAt: Date | null;
-  }): SessionOutput {
-    const { id, email, fullName } = profile;
-    return {
-      accessToken: this.tokens.issue(id, email),
-      tokenType: 'Bearer',
-      expiresIn: this.tokens.ttlSeconds,
-      user: { id, email, fullName, emailVerified: profile.emailVerifiedAt !== null },
-    };
+    return this.db.runTrusted({ userId: credential.userId }, async () => {
+      const profile = await this.profiles.findById(credential.userId);
+      if (!profile) throw new Unauthorized('Invalid email or password', ErrorCode.InvalidCredentials);
+      return this.sessions.start(profile);
+    });
   }
 }

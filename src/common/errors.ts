@@ -85,6 +85,18 @@ export enum ErrorCode {
   InvitationUsed = 'INVITATION_USED',
   InvitationEmailMismatch = 'INVITATION_EMAIL_MISMATCH',
   AlreadyInvited = 'ALREADY_INVITED',
+  // Sessions, recovery and password change of the embedded auth (issue 19, docs/auth.md)
+  SessionRevoked = 'SESSION_REVOKED',
+  RefreshTokenInvalid = 'REFRESH_TOKEN_INVALID',
+  RefreshTokenExpired = 'REFRESH_TOKEN_EXPIRED',
+  RefreshTokenRevoked = 'REFRESH_TOKEN_REVOKED',
+  RefreshTokenReused = 'REFRESH_TOKEN_REUSED',
+  NotAnEmbeddedSession = 'NOT_AN_EMBEDDED_SESSION',
+  ResetTokenInvalid = 'RESET_TOKEN_INVALID',
+  ResetTokenExpired = 'RESET_TOKEN_EXPIRED',
+  ResetTokenUsed = 'RESET_TOKEN_USED',
+  CurrentPasswordIncorrect = 'CURRENT_PASSWORD_INCORRECT',
+  NoPassword = 'NO_PASSWORD',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -98,6 +110,26 @@ export const ERROR_CATALOGUE = {
   [ErrorCode.OrganizationRequired]: [400, 'You belong to several organizations: name one with X-Organization-Id'],
   [ErrorCode.Unauthorized]: [401, 'No bearer token, or an invalid or expired one'],
   [ErrorCode.InvalidCredentials]: [401, 'Wrong email or password'],
+  [ErrorCode.SessionRevoked]: [
+    401,
+    'The session of this access token was signed out (logout, logout-all, a password change or reset, a reused refresh token): sign in again',
+  ],
+  [ErrorCode.RefreshTokenInvalid]: [401, 'No such refresh token'],
+  [ErrorCode.RefreshTokenExpired]: [401, 'The refresh token is past its lifetime: sign in again'],
+  [ErrorCode.RefreshTokenRevoked]: [401, 'The session of this refresh token was signed out: sign in again'],
+  [ErrorCode.RefreshTokenReused]: [
+    401,
+    'This refresh token was already exchanged once: the whole session is revoked, as the token may have been stolen',
+  ],
+  [ErrorCode.NotAnEmbeddedSession]: [
+    400,
+    'The access token is not one of the embedded auth (a Supabase Auth token): sign out through Supabase Auth',
+  ],
+  [ErrorCode.CurrentPasswordIncorrect]: [403, 'The current password is wrong'],
+  [ErrorCode.NoPassword]: [404, 'The account has no password of the embedded auth (it signs in through Supabase Auth)'],
+  [ErrorCode.ResetTokenInvalid]: [404, 'No such password reset link (mistyped, or replaced by a newer one)'],
+  [ErrorCode.ResetTokenExpired]: [410, 'The password reset link is past its hour: ask for another one'],
+  [ErrorCode.ResetTokenUsed]: [410, 'The password reset link was already used'],
   [ErrorCode.ApiKeyInvalid]: [
     401,
     'The API key is not one this server issued (mistyped, made up, or a rotated secret past its grace period)',

@@ -140,14 +140,25 @@ export const configSchema = z.object({
     description:
       'HS256 secret of embedded-auth tokens. Required in production while `LOCAL_AUTH_ENABLED=true`; elsewhere, when unset, one is generated into `DATA_DIR/dev-jwt-secret` and kept across restarts. Not used when `LOCAL_AUTH_ENABLED=false`.',
   }),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3600).meta({
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(604_800).default(900).meta({
     section: 'Auth',
-    description: 'Lifetime of embedded-auth access tokens, in seconds.',
+    description:
+      'Lifetime of embedded-auth access tokens, in seconds. Short: a client keeps its session with `POST /v1/auth/refresh` (docs/auth.md).',
+  }),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(31_536_000).default(2_592_000).meta({
+    section: 'Auth',
+    description:
+      'Lifetime of an embedded-auth refresh token, in seconds (default 30 days). Each refresh returns a new one with a full lifetime, so a session used at least this often lasts; an idle one ends.',
+  }),
+  SESSION_STATUS_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30).meta({
+    section: 'Auth',
+    description:
+      "How long each API process takes an embedded session's status on trust before reading it again: a session signed out on another replica stops working there within this many seconds (at once on the replica that signed it out). `0` reads it on every request.",
   }),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30).meta({
     section: 'Rate limits',
     description:
-      'Requests per minute per client IP, signed in or not, on each of the strictly limited routes, counted per route: `/v1/auth/signup`, `/v1/auth/login` and the customer share-link routes `/v1/public/tickets/…`.',
+      'Requests per minute per client IP, signed in or not, on each of the strictly limited routes, counted per route: every `/v1/auth/…` route (`signup`, `login`, `refresh`, `logout`, `logout-all`, `verify`, `verify/resend`, `recover`, `reset`), `/v1/me/password`, `/v1/invitations/{token}/accept` and the customer share-link routes `/v1/public/tickets/…`.',
   }),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200).meta({
     section: 'Rate limits',
@@ -295,7 +306,7 @@ export const configSchema = z.object({
     .meta({
       section: 'HTTP',
       description:
-        'Absolute base URL of the web app that opens the links emailed to people: `<APP_URL>/verify-email?token=…` (email verification) and `<APP_URL>/invitations/accept?token=…` (invitations); the app posts the token to `/v1/auth/verify` or `/v1/invitations/{token}/accept`. Unset: the links are those paths alone.',
+        'Absolute base URL of the web app that opens the links emailed to people: `<APP_URL>/verify-email?token=…` (email verification) and `<APP_URL>/invitations/accept?token=…` (invitations), `<APP_URL>/reset-password?token=…` (password recovery); the app posts the token to `/v1/auth/verify`, `/v1/invitations/{token}/accept` or `/v1/auth/reset`. Unset: the links are those paths alone.',
       examples: ['https://crm.example.com'],
     }),
   PUBLIC_API_URL: z
@@ -447,6 +458,10 @@ export interface AppConfig {
     /** Signs and verifies tokens issued by the embedded /v1/auth routes. */
     localJwtSecret?: string;
     tokenTtlSeconds: number;
+    /** Lifetime of a refresh token of the embedded auth (each refresh issues a new one). */
+    refreshTtlSeconds: number;
+    /** How long a process trusts a session's status it read (0: read on every request). */
+    sessionStatusCacheSeconds: number;
     /** Base of the web app the emailed links (verification, invitations) open; unset → paths. */
     appUrl?: string;
   };
@@ -619,6 +634,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       localEnabled: e.LOCAL_AUTH_ENABLED,
       localJwtSecret,
       tokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      sessionStatusCacheSeconds: e.SESSION_STATUS_CACHE_SECONDS,
       appUrl: e.APP_URL?.replace(/\/+$/, ''),
     },
     rateLimit: {

@@ -10,6 +10,7 @@ import type {
   AppointmentReminder,
   AuditLog,
   AuthCredential,
+  AuthSession,
   Campaign,
   CaptureKey,
   Contact,
@@ -48,6 +49,8 @@ import type {
   TicketCounter,
   TicketShareLink,
   Invitation,
+  PasswordReset,
+  RefreshToken,
   TicketStatusHistory,
   Webhook,
   WebhookAttempt,
@@ -163,6 +166,9 @@ export interface DB {
   email_outbox: Table<EmailOutbox, Prisma.EmailOutboxUncheckedCreateInput>;
   email_verifications: Table<EmailVerification, Prisma.EmailVerificationUncheckedCreateInput>;
   invitations: Table<Invitation, Prisma.InvitationUncheckedCreateInput>;
+  auth_sessions: Table<AuthSession, Prisma.AuthSessionUncheckedCreateInput>;
+  refresh_tokens: Table<RefreshToken, Prisma.RefreshTokenUncheckedCreateInput>;
+  password_resets: Table<PasswordReset, Prisma.PasswordResetUncheckedCreateInput>;
   notification_preferences: Table<NotificationPreference, Prisma.NotificationPreferenceUncheckedCreateInput>;
   appointment_reminders: Table<AppointmentReminder, Prisma.AppointmentReminderUncheckedCreateInput>;
   listing_expiration_alerts: Table<ListingExpirationAlert, Prisma.ListingExpirationAlertUncheckedCreateInput>;

@@ -65,3 +65,60 @@ export class LoginInput {
   @Length(1, 200)
   password!: string;
 }
+
+export class RefreshInput {
+  @ApiProperty({
+    example: 'q8Zt3vJ0m1nXcR5yB2kLw9HfD4sA7eUoP6iGjTbVhQa',
+    minLength: 1,
+    maxLength: 100,
+    description: 'The refresh token of the latest session response (each works once)',
+  })
+  @IsString()
+  @Length(1, 100)
+  refreshToken!: string;
+}
+
+export class RecoverInput {
+  @ApiProperty({ example: 'ana@harbor-realty.com', maxLength: 320 })
+  @Transform(trim)
+  @IsEmail()
+  @MaxLength(320)
+  email!: string;
+}
+
+export class ResetPasswordInput {
+  @ApiProperty({
+    example: 'q8Zt3vJ0m1nXcR5yB2kLw9HfD4sA7eUoP6iGjTbVhQa',
+    minLength: 1,
+    maxLength: 100,
+    description: 'The token of the emailed reset link',
+  })
+  @IsString()
+  @Length(1, 100)
+  token!: string;
+
+  @ApiProperty({
+    example: 'tide pool lantern marmalade',
+    minLength: PASSWORD_MIN,
+    maxLength: PASSWORD_MAX,
+    description: `The new password: the sign-up rules apply (${PASSWORD_MIN}–${PASSWORD_MAX} characters, a strength estimate of at least ${PASSWORD_MIN_SCORE} of 4).`,
+  })
+  @NewPassword()
+  password!: string;
+}
+
+export class ChangePasswordInput {
+  @ApiProperty({ example: 'correct horse battery', minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  currentPassword!: string;
+
+  @ApiProperty({
+    example: 'tide pool lantern marmalade',
+    minLength: PASSWORD_MIN,
+    maxLength: PASSWORD_MAX,
+    description: `The new password: the sign-up rules apply (${PASSWORD_MIN}–${PASSWORD_MAX} characters, a strength estimate of at least ${PASSWORD_MIN_SCORE} of 4).`,
+  })
+  @NewPassword()
+  newPassword!: string;
+}
