@@ -113,7 +113,13 @@ describe('Invitations through Supabase Auth (SUPABASE_URL and SUPABASE_SERVICE_R
     gotrue.mode = 'email_exists';
     const before = gotrue.calls.length;
     const email = address('known');
-    await invite(email).expect(201);
+    const key = randomUUID();
+    const created = await invite(email).set('idempotency-key', key).expect(201);
+    expect(gotrue.calls.length).toBe(before + 1);
+    // The fallback's second unit of work records the same answer: a replay gets the invitation, nothing else.
+    const replay = await invite(email).set('idempotency-key', key).expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(created.body);
     expect(gotrue.calls.length).toBe(before + 1);
     expect(gotrue.calls.at(-1)?.body).toMatchObject({ email });
 

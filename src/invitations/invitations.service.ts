@@ -84,7 +84,8 @@ export class InvitationsService {
    * member's already; ALREADY_INVITED: an open invitation for it exists.
    */
   async create(input: CreateInvitationInput): Promise<InvitationOutput> {
-    const { invitation, letter } = await this.db.run(async () => {
+    let letter: Letter | undefined;
+    const output = await this.db.run(async () => {
       this.ensureMayInvite(input.role);
       const email = input.email.toLowerCase();
       const memberId = await this.invitations.memberIdByEmail(email);
@@ -93,9 +94,7 @@ export class InvitationsService {
           'This address belongs to a member of the organization already',
           ErrorCode.AlreadyMember,
           undefined,
-          {
-            userIds: [memberId],
-          },
+          { userIds: [memberId] },
         );
       }
       const existing = await this.invitations.findOpenByEmail(email);
@@ -109,22 +108,23 @@ export class InvitationsService {
       }
       const { token, hash } = newOneTimeToken();
       const created = await this.invitations.create(email, input.role, hash, expiry(), this.db.userId);
-      return { invitation: created, letter: await this.prepare(created, token) };
+      letter = await this.prepare(created, token);
+      return toOutput(created);
     });
-    await this.deliver(letter);
-    return toOutput(invitation);
+    return this.deliver(letter, output);
   }
 
   /** A new link and a new 7 days; the previous link stops working. */
   async resend(id: string): Promise<InvitationOutput> {
-    const { invitation, letter } = await this.db.run(async () => {
+    let letter: Letter | undefined;
+    const output = await this.db.run(async () => {
       const current = await this.findManageable(id);
       const { token, hash } = newOneTimeToken();
       const rotated = await this.invitations.rotate(current.id, hash, expiry());
-      return { invitation: rotated, letter: await this.prepare(rotated, token) };
+      letter = await this.prepare(rotated, token);
+      return toOutput(rotated);
     });
-    await this.deliver(letter);
-    return toOutput(invitation);
+    return this.deliver(letter, output);
   }
 
   revoke(id: string): Promise<void> {
@@ -186,17 +186,21 @@ export class InvitationsService {
    * GoTrue knowing the address already (it sends nothing then) or failing (down, refusing)
    * falls back to our own email: the invitation is never left undelivered.
    */
-  private async deliver(letter: Letter): Promise<void> {
-    if (!letter.pending || !this.supabase) return;
+  private async deliver(letter: Letter | undefined, output: InvitationOutput): Promise<InvitationOutput> {
+    if (!letter?.pending || !this.supabase) return output;
     const outcome = await this.supabase.invite(letter.invitation.email, letter.acceptUrl, {
       organizationName: letter.organizationName,
       role: letter.invitation.role,
     });
-    if (outcome === 'SENT') return;
+    if (outcome === 'SENT') return output;
     if (outcome === 'EXISTS') {
       this.logger.log(`Invitation ${letter.invitation.id}: Supabase Auth has this user already; sending our own email`);
     }
-    await this.db.run(() => this.email(letter));
+    // Answers the route's output, which an Idempotency-Key records in each unit of work of the request.
+    return this.db.run(async () => {
+      await this.email(letter);
+      return output;
+    });
   }
 
   private email(letter: Letter): Promise<void> {
