@@ -68,6 +68,8 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
       status: 'none',
       seats: 3, // the ADMIN, the AGENT and the VIEWER
       subscribedSeats: null,
+      syncedSeats: null,
+      seatsSyncedAt: null,
       hasAccess: false,
       writesAllowed: true,
       currentPeriodEnd: null,
@@ -199,6 +201,8 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
         status: 'active',
         seats: 3,
         subscribedSeats: 3,
+        syncedSeats: null,
+        seatsSyncedAt: null,
         hasAccess: true,
         writesAllowed: true,
         currentPeriodEnd: new Date(1_799_000_000 * 1000).toISOString(),

@@ -102,6 +102,23 @@ describe('Invitations', () => {
     expect(again.body.ref).toEqual({ invitationIds: [invitation.id] });
   });
 
+  it("refuses a member's own address 409 ALREADY_MEMBER at creation; a member of another organization, or no one, is invited (controls)", async () => {
+    // The AGENT's address, in any case: already in organization A.
+    const taken = await invite(a.admin, a, { email: agent.email.toUpperCase(), role: 'VIEWER' });
+    expectError(taken, 409, 'ALREADY_MEMBER');
+    expect(taken.body.ref).toEqual({ userIds: [agent.id] });
+    // A MANAGER gets the same answer (a member's address is no secret to members).
+    expectError(await invite(manager, a, { email: viewer.email, role: 'AGENT' }), 409, 'ALREADY_MEMBER');
+    const open = await t.db.admin.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM invitations WHERE organization_id = $1 AND email IN ($2, $3)',
+      [a.id, agent.email, viewer.email],
+    );
+    expect(open[0].n).toBe(0);
+    // Controls: B's ADMIN is a member of B, not of A, so A may invite them; an unknown address too.
+    await invite(a.admin, a, { email: b.admin.email, role: 'AGENT' }).expect(201);
+    await invite(a.admin, a, { email: address('new'), role: 'AGENT' }).expect(201);
+  });
+
   it('enforces the role ceiling: a MANAGER invites AGENTs and VIEWERs only; AGENT and VIEWER cannot invite', async () => {
     await invite(manager, a, { email: address(), role: 'AGENT' }).expect(201);
     await invite(manager, a, { email: address(), role: 'VIEWER' }).expect(201);

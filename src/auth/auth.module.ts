@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { BillingModule } from '../billing/billing.module.js';
 import { EmailModule } from '../email/email.module.js';
 import { InvitationsModule } from '../invitations/invitations.module.js';
 import { ProfilesModule } from '../profiles/profiles.module.js';
@@ -20,7 +21,7 @@ import { SessionsService } from './sessions.service.js';
 import { TokenService } from './token.service.js';
 
 @Module({
-  imports: [PassportModule, ProfilesModule, EmailModule, InvitationsModule],
+  imports: [PassportModule, ProfilesModule, EmailModule, InvitationsModule, BillingModule],
   controllers: [LocalAuthController, EmailVerificationController, SessionsController, PasswordController],
   providers: [
     JwtStrategy,

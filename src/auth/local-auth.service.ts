@@ -7,6 +7,7 @@ import { ProfileProvisioner } from '../profiles/profile-provisioner.service.js';
 import { ProfilesRepository } from '../profiles/profiles.repository.js';
 import { invitationError } from '../invitations/invitation-errors.js';
 import { InvitationTokensRepository } from '../invitations/invitation-tokens.repository.js';
+import { SeatSyncJobs } from '../billing/seat-sync.jobs.js';
 import { AuthRepository } from './auth.repository.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { hashOneTimeToken } from './one-time-token.js';
@@ -25,6 +26,7 @@ export class LocalAuthService {
     private readonly provisioner: ProfileProvisioner,
     private readonly verification: EmailVerificationService,
     private readonly invitations: InvitationTokensRepository,
+    private readonly seats: SeatSyncJobs,
   ) {}
 
   async signup(input: SignupInput): Promise<SessionOutput> {
@@ -44,7 +46,9 @@ export class LocalAuthService {
         await this.auth.createCredential(userId, email, passwordHash);
         if (invitation) {
           const accepted = await this.invitations.accept(invitation);
-          if (accepted.status !== 'OK') throw invitationError(accepted.status);
+          if (accepted.status !== 'OK' || !accepted.organizationId)
+            throw invitationError(accepted.status === 'OK' ? 'NOT_FOUND' : accepted.status);
+          await this.seats.request(accepted.organizationId);
         } else {
           await this.verification.send(userId, email, input.fullName);
         }

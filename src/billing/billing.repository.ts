@@ -77,6 +77,14 @@ export class BillingRepository {
     });
   }
 
+  /** Records the quantity the seat sync set on the subscription. */
+  async saveSyncedSeats(quantity: number): Promise<void> {
+    await this.db.tx.organizationBilling.update({
+      where: { organizationId: this.db.orgId },
+      data: { seatsSynced: quantity, seatsSyncedAt: new Date() },
+    });
+  }
+
   /** The organization a Stripe customer is billed to (app.billing_organization_of), in a unit of work with no tenant. */
   async organizationOf(customerId: string): Promise<string | null> {
     const { rows } = await sql<{ org: string | null }>`

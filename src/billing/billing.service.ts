@@ -259,6 +259,8 @@ function toOutput(row: OrganizationBilling | null, members: number): BillingOutp
     status: row?.status ?? 'none',
     seats: members,
     subscribedSeats: row?.seats ?? null,
+    syncedSeats: row?.seatsSynced ?? null,
+    seatsSyncedAt: iso(row?.seatsSyncedAt),
     hasAccess: row?.hasAccess ?? false,
     writesAllowed: !lapsed,
     currentPeriodEnd: iso(row?.currentPeriodEnd),

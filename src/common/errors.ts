@@ -177,7 +177,10 @@ export const ERROR_CATALOGUE = {
   ],
   [ErrorCode.Conflict]: [409, 'A unique value is already used, or a related record is missing or still referenced'],
   [ErrorCode.EmailTaken]: [409, 'An account with this email already exists'],
-  [ErrorCode.AlreadyMember]: [409, 'This user is already a member'],
+  [ErrorCode.AlreadyMember]: [
+    409,
+    'This user (or the address invited) is already a member of the organization; ref.userIds names them when known',
+  ],
   [ErrorCode.LastAdmin]: [409, 'An organization needs at least one ADMIN'],
   [ErrorCode.LeadAlreadyConverted]: [409, 'The lead is already converted'],
   [ErrorCode.DuplicateLead]: [409, 'A live lead has the same email or phone; ref.leadIds names them'],

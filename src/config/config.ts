@@ -206,7 +206,13 @@ export const configSchema = z.object({
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(20, 'must be at least 20 characters').optional().meta({
     section: 'Storage',
     description:
-      "The Supabase project's `service_role` key, used by the server for Storage only. Never send it to a browser: it bypasses RLS.",
+      "The Supabase project's `service_role` key, used by the server only: for Storage (with the `supabase` driver) and for Supabase Auth invitations (`SUPABASE_AUTH_INVITES`). A secret: never logged, never sent to a browser (it bypasses RLS).",
+  }),
+  SUPABASE_AUTH_INVITES: bool.optional().meta({
+    section: 'Auth',
+    description:
+      '`POST /v1/invitations` also invites the person through Supabase Auth (`auth.admin.inviteUserByEmail`), so Supabase sends its invite email and the person sets a password there; the link returns to `APP_URL/invitations/accept?token=…` (docs/invitations.md). Set `false` when Supabase serves Storage only.',
+    derivedDefault: '`true` when `SUPABASE_URL` and `SUPABASE_SERVICE_ROLE_KEY` are both set, else `false`',
   }),
   STORAGE_BUCKET: matching(/^[a-z0-9][a-z0-9._-]{2,62}$/, '3-63 lowercase letters, digits, dots, dashes or underscores')
     .default('ticket-attachments')
@@ -388,6 +394,12 @@ type Env = z.infer<typeof configSchema>;
 const storageDriverOf = (e: Env): StorageConfig['driver'] =>
   e.STORAGE_DRIVER ?? (e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY ? 'supabase' : 'local');
 
+/** Supabase Auth invitations: on by default wherever the service role key is configured. */
+const supabaseInvitesOf = (e: Env): AppConfig['auth']['supabaseInvites'] =>
+  (e.SUPABASE_AUTH_INVITES ?? true) && e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY
+    ? { url: e.SUPABASE_URL.replace(/\/+$/, ''), serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY }
+    : undefined;
+
 /**
  * Rules that span variables, checked in order once each variable is valid on its own. The
  * first one broken stops the boot with its `rule`, which docs/configuration.md also lists.
@@ -418,6 +430,10 @@ export const CROSS_VARIABLE_RULES: readonly { rule: string; broken: (e: Env) => 
   {
     rule: 'STORAGE_DRIVER=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY',
     broken: (e) => storageDriverOf(e) === 'supabase' && !(e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY),
+  },
+  {
+    rule: 'SUPABASE_AUTH_INVITES=true needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY',
+    broken: (e) => e.SUPABASE_AUTH_INVITES === true && !(e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY),
   },
   {
     rule: 'STRIPE_SECRET_KEY needs STRIPE_WEBHOOK_SECRET and BILLING_RETURN_URL (docs/billing.md)',
@@ -464,6 +480,8 @@ export interface AppConfig {
     sessionStatusCacheSeconds: number;
     /** Base of the web app the emailed links (verification, invitations) open; unset → paths. */
     appUrl?: string;
+    /** Invitations also go through Supabase Auth's admin invite (docs/invitations.md); unset → ours only. */
+    supabaseInvites?: { url: string; serviceRoleKey: string };
   };
   /** Requests per minute (common/rate-limit.ts). */
   rateLimit: {
@@ -637,6 +655,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
       sessionStatusCacheSeconds: e.SESSION_STATUS_CACHE_SECONDS,
       appUrl: e.APP_URL?.replace(/\/+$/, ''),
+      supabaseInvites: supabaseInvitesOf(e),
     },
     rateLimit: {
       perUser: e.RATE_LIMIT_PER_MINUTE,

@@ -329,7 +329,8 @@ export class TenantDb {
         await uow.end(true);
         clearTimeout(timer);
         this.cls.set(CLS_UOW, undefined);
-        for (const fn of afterCommit) await fn().catch((error: unknown) => this.afterCommitFailed(error));
+        for (const fn of afterCommit)
+          await this.outsideRequestHooks(fn).catch((error: unknown) => this.afterCommitFailed(error));
         return result;
       } catch (error) {
         await uow.end(false).catch(() => undefined);
@@ -337,6 +338,18 @@ export class TenantDb {
       } finally {
         clearTimeout(timer);
       }
+    });
+  }
+
+  /**
+   * Work after a commit (an enqueued job, on the embedded runner a unit of work of its own) is
+   * not the request's: the request's hooks (the Idempotency-Key record, which needs the user)
+   * must not run in its units of work.
+   */
+  private outsideRequestHooks(fn: AfterCommit): Promise<unknown> {
+    return this.cls.run({ ifNested: 'inherit' }, () => {
+      this.cls.set(CLS_HOOKS, undefined);
+      return fn();
     });
   }
 

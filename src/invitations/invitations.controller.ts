@@ -29,10 +29,10 @@ export class InvitationsController {
   @Endpoint({
     summary: 'Invite someone by email: they get a one-time link valid 7 days',
     description:
-      'A MANAGER may invite AGENTs and VIEWERs only (FORBIDDEN otherwise). The person accepts with POST /v1/invitations/{token}/accept once signed in with the invited address, or signs up with `invitationToken`.',
+      'A MANAGER may invite AGENTs and VIEWERs only (FORBIDDEN otherwise). ALREADY_MEMBER: the address belongs to a member of this organization already (ref.userIds names them). ALREADY_INVITED: an open invitation for it exists. The person accepts with POST /v1/invitations/{token}/accept once signed in with the invited address, or signs up with `invitationToken`. With Supabase Auth invitations on (SUPABASE_AUTH_INVITES), Supabase sends the invite email instead of the API, its link returning to the same accept page (docs/invitations.md).',
     ok: InvitationOutput,
     created: '/v1/invitations/{id}',
-    errors: [ErrorCode.AlreadyInvited],
+    errors: [ErrorCode.AlreadyMember, ErrorCode.AlreadyInvited],
   })
   create(@Body() input: CreateInvitationInput): Promise<InvitationOutput> {
     return this.invitations.create(input);

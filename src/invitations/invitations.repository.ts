@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { skipTake } from '../common/pagination.js';
 import { TenantRepository } from '../database/tenant-repository.js';
 import type { MemberRole } from '../generated/prisma/enums.js';
@@ -24,6 +25,18 @@ export class InvitationsRepository extends TenantRepository {
 
   findOpenByEmail(email: string) {
     return this.db.tx.invitation.findFirst({ where: { email, organizationId: this.orgId, ...open } });
+  }
+
+  /** The member of this organization whose account has this address (lower-case), if any. */
+  async memberIdByEmail(email: string): Promise<string | undefined> {
+    const row = await this.db.sql
+      .selectFrom('memberships')
+      .innerJoin('profiles', 'profiles.id', 'memberships.userId')
+      .select('memberships.userId')
+      .where('memberships.organizationId', '=', this.orgId)
+      .where(sql<string>`lower(profiles.email)`, '=', email)
+      .executeTakeFirst();
+    return row?.userId;
   }
 
   create(email: string, role: MemberRole, tokenHash: Buffer, expiresAt: Date, invitedById: string) {

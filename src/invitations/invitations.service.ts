@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Conflict, ErrorCode, Forbidden, NotFound } from '../common/errors.js';
 import { type Page, pageOf } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -12,6 +12,8 @@ import type { AcceptedInvitationOutput, InvitationOutput } from './dto/invitatio
 import { invitationError } from './invitation-errors.js';
 import { InvitationTokensRepository } from './invitation-tokens.repository.js';
 import { InvitationsRepository } from './invitations.repository.js';
+import { SUPABASE_INVITES, type SupabaseInvites } from './supabase-invites.js';
+import { SeatSyncJobs } from '../billing/seat-sync.jobs.js';
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_DAYS = 7;
@@ -39,17 +41,30 @@ const toOutput = (i: InvitationRow, now = Date.now()): InvitationOutput => ({
   updatedAt: i.updatedAt.toISOString(),
 });
 
+/** An invitation ready to deliver; `pending`: its email waits for Supabase Auth's answer. */
+interface Letter {
+  invitation: InvitationRow;
+  acceptUrl: string;
+  organizationName: string;
+  inviterName: string | null;
+  pending: boolean;
+}
+
 const expiry = () => new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
 
 /** Invitations (docs/invitations.md): an emailed one-time link to join with a role. */
 @Injectable()
 export class InvitationsService {
+  private readonly logger = new Logger(InvitationsService.name);
+
   constructor(
     private readonly db: TenantDb,
     private readonly invitations: InvitationsRepository,
     private readonly tokens: InvitationTokensRepository,
     private readonly emails: EmailService,
+    private readonly seats: SeatSyncJobs,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SUPABASE_INVITES) private readonly supabase: SupabaseInvites | null,
   ) {}
 
   list(query: ListInvitationsQuery): Promise<Page<InvitationOutput>> {
@@ -64,10 +79,24 @@ export class InvitationsService {
     });
   }
 
-  create(input: CreateInvitationInput): Promise<InvitationOutput> {
-    return this.db.run(async () => {
+  /**
+   * Records the invitation, then delivers it (see deliver). ALREADY_MEMBER: the address is a
+   * member's already; ALREADY_INVITED: an open invitation for it exists.
+   */
+  async create(input: CreateInvitationInput): Promise<InvitationOutput> {
+    let letter: Letter | undefined;
+    const output = await this.db.run(async () => {
       this.ensureMayInvite(input.role);
       const email = input.email.toLowerCase();
+      const memberId = await this.invitations.memberIdByEmail(email);
+      if (memberId) {
+        throw new Conflict(
+          'This address belongs to a member of the organization already',
+          ErrorCode.AlreadyMember,
+          undefined,
+          { userIds: [memberId] },
+        );
+      }
       const existing = await this.invitations.findOpenByEmail(email);
       if (existing) {
         throw new Conflict(
@@ -79,20 +108,23 @@ export class InvitationsService {
       }
       const { token, hash } = newOneTimeToken();
       const created = await this.invitations.create(email, input.role, hash, expiry(), this.db.userId);
-      await this.send(created, token);
+      letter = await this.prepare(created, token);
       return toOutput(created);
     });
+    return this.deliver(letter, output);
   }
 
   /** A new link and a new 7 days; the previous link stops working. */
-  resend(id: string): Promise<InvitationOutput> {
-    return this.db.run(async () => {
+  async resend(id: string): Promise<InvitationOutput> {
+    let letter: Letter | undefined;
+    const output = await this.db.run(async () => {
       const current = await this.findManageable(id);
       const { token, hash } = newOneTimeToken();
       const rotated = await this.invitations.rotate(current.id, hash, expiry());
-      await this.send(rotated, token);
+      letter = await this.prepare(rotated, token);
       return toOutput(rotated);
     });
+    return this.deliver(letter, output);
   }
 
   revoke(id: string): Promise<void> {
@@ -109,6 +141,7 @@ export class InvitationsService {
       if (result.status !== 'OK' || !result.organizationId || !result.role) {
         throw invitationError(result.status === 'OK' ? 'NOT_FOUND' : result.status);
       }
+      await this.seats.request(result.organizationId);
       return { organizationId: result.organizationId, role: result.role };
     });
   }
@@ -126,20 +159,60 @@ export class InvitationsService {
     }
   }
 
-  private async send(invitation: InvitationRow, token: string): Promise<void> {
+  /**
+   * Our invitation email, written into the open unit of work (the outbox: it exists exactly
+   * when the invitation commits) unless Supabase Auth is to send the invite, which happens
+   * after the commit (no transaction is held across a network call).
+   */
+  private async prepare(invitation: InvitationRow, token: string): Promise<Letter> {
     const [org, inviter] = await Promise.all([
       this.invitations.organizationName(),
       this.invitations.inviterName(this.db.userId),
     ]);
-    await this.emails.enqueue(
+    const letter: Letter = {
+      invitation,
+      acceptUrl: linkTo(this.config.auth.appUrl, '/invitations/accept', token),
+      organizationName: org?.name ?? 'an organization',
+      inviterName: inviter?.fullName ?? null,
+      pending: this.supabase !== null,
+    };
+    if (!letter.pending) await this.email(letter);
+    return letter;
+  }
+
+  /**
+   * Through Supabase Auth when configured: its invite email creates the person's user and
+   * returns them to our accept link (redirectTo carries our token), so ours is not sent too.
+   * GoTrue knowing the address already (it sends nothing then) or failing (down, refusing)
+   * falls back to our own email: the invitation is never left undelivered.
+   */
+  private async deliver(letter: Letter | undefined, output: InvitationOutput): Promise<InvitationOutput> {
+    if (!letter?.pending || !this.supabase) return output;
+    const outcome = await this.supabase.invite(letter.invitation.email, letter.acceptUrl, {
+      organizationName: letter.organizationName,
+      role: letter.invitation.role,
+    });
+    if (outcome === 'SENT') return output;
+    if (outcome === 'EXISTS') {
+      this.logger.log(`Invitation ${letter.invitation.id}: Supabase Auth has this user already; sending our own email`);
+    }
+    // Answers the route's output, which an Idempotency-Key records in each unit of work of the request.
+    return this.db.run(async () => {
+      await this.email(letter);
+      return output;
+    });
+  }
+
+  private email(letter: Letter): Promise<void> {
+    return this.emails.enqueue(
       'INVITATION',
-      invitation.email,
+      letter.invitation.email,
       invitationEmail({
-        organizationName: org?.name ?? 'an organization',
-        inviterName: inviter?.fullName ?? null,
-        role: invitation.role,
-        acceptUrl: linkTo(this.config.auth.appUrl, '/invitations/accept', token),
-        expiresAt: invitation.expiresAt,
+        organizationName: letter.organizationName,
+        inviterName: letter.inviterName,
+        role: letter.invitation.role,
+        acceptUrl: letter.acceptUrl,
+        expiresAt: letter.invitation.expiresAt,
       }),
     );
   }

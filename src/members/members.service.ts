@@ -7,6 +7,7 @@ import type { ListMembersQuery } from './dto/list-members.query.js';
 import type { AddMemberInput, UpdateMemberInput } from './dto/member.input.js';
 import type { MemberOutput } from './dto/member.output.js';
 import { MembersRepository } from './members.repository.js';
+import { SeatSyncJobs } from '../billing/seat-sync.jobs.js';
 
 interface MemberRow {
   userId: string;
@@ -30,6 +31,7 @@ export class MembersService {
   constructor(
     private readonly db: TenantDb,
     private readonly members: MembersRepository,
+    private readonly seats: SeatSyncJobs,
   ) {}
 
   list(query: ListMembersQuery): Promise<Page<MemberOutput>> {
@@ -81,7 +83,9 @@ export class MembersService {
       }
       const userId = account.id;
       if (await this.members.find(userId)) throw new Conflict('This user is already a member', ErrorCode.AlreadyMember);
-      return toOutput(await this.members.create(userId, input.role));
+      const created = await this.members.create(userId, input.role);
+      await this.seats.request(this.db.orgId);
+      return toOutput(created);
     });
   }
 
@@ -100,6 +104,7 @@ export class MembersService {
       if (!current) throw new NotFound('Member');
       if (current.role === 'ADMIN') await this.ensureAnotherAdmin(userId);
       await this.members.delete(userId);
+      await this.seats.request(this.db.orgId);
     });
   }
 

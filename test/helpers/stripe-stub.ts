@@ -18,6 +18,9 @@ export interface StripeStub {
   close(): Promise<void>;
 }
 
+const itemsOf = (subscription: Record<string, unknown>): { id: string; quantity?: number }[] =>
+  (subscription.items as { data: { id: string; quantity?: number }[] }).data;
+
 const readBody = async (req: IncomingMessage): Promise<string> => {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -26,7 +29,7 @@ const readBody = async (req: IncomingMessage): Promise<string> => {
 
 /**
  * A local HTTP stand-in for the few Stripe endpoints billing calls (customers, Checkout
- * Sessions, Customer Portal sessions, subscriptions), recording each call. `price_unknown`
+ * Sessions, Customer Portal sessions, subscriptions and their items' quantity), recording each call. `price_unknown`
  * is refused the way Stripe refuses a price it does not have.
  */
 export async function startStripeStub(): Promise<StripeStub> {
@@ -78,6 +81,16 @@ export async function startStripeStub(): Promise<StripeStub> {
       }
       const sub = /^\/v1\/subscriptions\/([^/]+)$/.exec(path);
       if (req.method === 'GET' && sub && subscriptions.has(sub[1])) return send(200, subscriptions.get(sub[1]));
+      // A quantity change on a subscription's item, kept on the stored subscription (the seat sync).
+      const item = /^\/v1\/subscription_items\/([^/]+)$/.exec(path);
+      const owner = item
+        ? [...subscriptions.values()].find((s) => itemsOf(s).some((i) => i.id === item[1]))
+        : undefined;
+      if (req.method === 'POST' && item && owner) {
+        const found = itemsOf(owner).find((i) => i.id === item[1]);
+        if (found && form.quantity !== undefined) found.quantity = Number(form.quantity);
+        return send(200, found);
+      }
       return send(404, { error: { type: 'invalid_request_error', message: `No stub for ${req.method} ${path}` } });
     });
   });

@@ -48,6 +48,19 @@ export class BillingOutput {
     description: "The subscription's quantity as Stripe last reported it; null before a subscription",
   })
   subscribedSeats!: number | null;
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 0,
+    maximum: 100_000,
+    nullable: true,
+    example: 4,
+    description:
+      'The quantity the API last set on the subscription from the member count (it follows members joining and leaving); null before the first sync',
+  })
+  syncedSeats!: number | null;
+  @NullableInstantProperty('2026-12-06T16:00:00.000Z', 'When the API last set the quantity')
+  seatsSyncedAt!: string | null;
   @ApiProperty({ example: true, description: 'The subscription is active or trialing' })
   hasAccess!: boolean;
   @ApiProperty({
