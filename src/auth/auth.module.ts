@@ -3,6 +3,8 @@ import { PassportModule } from '@nestjs/passport';
 import { EmailModule } from '../email/email.module.js';
 import { InvitationsModule } from '../invitations/invitations.module.js';
 import { ProfilesModule } from '../profiles/profiles.module.js';
+import { AccountDeletionService } from './account-deletion.service.js';
+import { AccountController } from './account.controller.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import { AuthRepository } from './auth.repository.js';
 import { EmailVerificationController } from './email-verification.controller.js';
@@ -14,8 +16,10 @@ import { TokenService } from './token.service.js';
 
 @Module({
   imports: [PassportModule, ProfilesModule, EmailModule, InvitationsModule],
-  controllers: [LocalAuthController, EmailVerificationController],
-  providers: [JwtStrategy, TokenService, LocalAuthService, AuthRepository, ApiKeyVerifier, EmailVerificationService],
+  controllers: [LocalAuthController, EmailVerificationController, AccountController],
+  providers: [
+    AccountDeletionService,
+    JwtStrategy, TokenService, LocalAuthService, AuthRepository, ApiKeyVerifier, EmailVerificationService],
   exports: [ApiKeyVerifier],
 })
 export class AuthModule {}

@@ -85,6 +85,8 @@ export enum ErrorCode {
   InvitationUsed = 'INVITATION_USED',
   InvitationEmailMismatch = 'INVITATION_EMAIL_MISMATCH',
   AlreadyInvited = 'ALREADY_INVITED',
+  // Profile (issue 19)
+  AccountDeleted = 'ACCOUNT_DELETED',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -98,6 +100,7 @@ export const ERROR_CATALOGUE = {
   [ErrorCode.OrganizationRequired]: [400, 'You belong to several organizations: name one with X-Organization-Id'],
   [ErrorCode.Unauthorized]: [401, 'No bearer token, or an invalid or expired one'],
   [ErrorCode.InvalidCredentials]: [401, 'Wrong email or password'],
+  [ErrorCode.AccountDeleted]: [401, 'This account was deleted (DELETE /v1/me): its tokens no longer work'],
   [ErrorCode.ApiKeyInvalid]: [
     401,
     'The API key is not one this server issued (mistyped, made up, or a rotated secret past its grace period)',

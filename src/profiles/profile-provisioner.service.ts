@@ -8,8 +8,9 @@ const MAX_KNOWN = 50_000;
 /** Creates the profile row of an authenticated user the first time they are seen. */
 @Injectable()
 export class ProfileProvisioner {
-  // Ids known to have a profile: saves a write on every request. Profiles are
-  // never deleted by the API, so a stale entry cannot hide a missing row for long.
+  // Ids known to have a live profile: saves a write on every request. A deleted account's id is
+  // forgotten here (DELETE /v1/me); another replica keeps it until its set is cleared, but the
+  // account belongs to no organization and its profile routes answer ACCOUNT_DELETED.
   private readonly known = new Set<string>();
 
   constructor(
@@ -22,6 +23,11 @@ export class ProfileProvisioner {
     await this.db.runAsUser(() => this.profiles.insertIfMissing(user.id, user.email ?? ''));
     if (this.known.size >= MAX_KNOWN) this.known.clear();
     this.known.add(user.id);
+  }
+
+  /** A deleted account: its next request looks at its profile again (and is refused). */
+  forget(userId: string): void {
+    this.known.delete(userId);
   }
 
   /** Marks a profile created elsewhere (local sign-up) as known. */
