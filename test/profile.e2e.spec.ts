@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import type { Response } from 'superagent';
-import { bootApp, type TestApp } from './helpers/app.js';
+import { bootApp, SUPABASE_SECRET, type TestApp } from './helpers/app.js';
 import { startFakeStorage, type FakeStorage } from './helpers/fake-supabase-storage.js';
 import {
   addMember,
@@ -304,6 +306,32 @@ describe('profile (local storage)', () => {
       await remove(org.admin, { password: PASSWORD }).expect(204);
       const members = await t.http.get('/v1/members').set(as(other, org.id)).expect(200);
       expect(members.body.data.map((m: { userId: string }) => m.userId)).toEqual([other.id]);
+    });
+
+    it('a Supabase Auth account (no password) confirms with confirm: true; its token then answers ACCOUNT_DELETED', async () => {
+      const sub = randomUUID();
+      const email = `supa-${sub.slice(0, 8)}@example.test`;
+      const token = jwt.sign({ email, role: 'authenticated' }, SUPABASE_SECRET, {
+        algorithm: 'HS256',
+        subject: sub,
+        audience: 'authenticated',
+        expiresIn: 600,
+      });
+      const user: User = { id: sub, email, token };
+      expect((await t.http.get('/v1/me').set(as(user)).expect(200)).body.id).toBe(sub);
+      const missing = await remove(user, { password: PASSWORD }).expect(400);
+      expect(missing.body.details).toEqual([expect.objectContaining({ field: 'confirm', code: 'REQUIRED' })]);
+      await remove(user, { confirm: 'yes' }).expect(400);
+      await remove(user, { confirm: true }).expect(204);
+      expect((await t.http.get('/v1/me').set(as(user)).expect(401)).body.code).toBe('ACCOUNT_DELETED');
+      expect((await t.http.patch('/v1/me').set(as(user)).send({ locale: 'en' }).expect(401)).body.code).toBe(
+        'ACCOUNT_DELETED',
+      );
+      const rows = await t.db.admin.query<{ email: string; full_name: string }>(
+        'SELECT email, full_name FROM profiles WHERE id = $1',
+        [sub],
+      );
+      expect(rows).toEqual([{ email: `deleted+${sub}@invalid`, full_name: 'Former member' }]);
     });
 
     it('the only member of an organization may delete their account; the organization is left without members', async () => {
