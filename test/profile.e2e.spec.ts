@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Response } from 'superagent';
+import { ProfileProvisioner } from '../src/profiles/profile-provisioner.service.js';
 import { bootApp, SUPABASE_SECRET, type TestApp } from './helpers/app.js';
 import { startFakeStorage, type FakeStorage } from './helpers/fake-supabase-storage.js';
 import {
@@ -282,6 +283,14 @@ describe('profile (local storage)', () => {
       await t.http.get('/v1/leads').set(as(leaver, a.id)).expect(401);
       await t.http.post('/v1/organizations').set(as(leaver)).send({ name: 'Comeback' }).expect(401);
       await remove(leaver, { password: PASSWORD }).expect(401);
+      // Another replica that saw the account before still takes it as live: the routes it could use refuse it.
+      t.app.get(ProfileProvisioner).remember(leaver.id);
+      await t.http.post('/v1/organizations').set(as(leaver)).send({ name: 'Comeback' }).expect(401);
+      expect((await t.http.get('/v1/me').set(as(leaver)).expect(401)).body.code).toBe('ACCOUNT_DELETED');
+      await t.http.patch('/v1/me').set(as(leaver)).send({ fullName: 'Ghost' }).expect(401);
+      await upload('/v1/me/avatar', leaver, { filename: 'me.png', data: PNG }).expect(401);
+      await t.http.get('/v1/leads').set(as(leaver, a.id)).expect(403);
+      t.app.get(ProfileProvisioner).forget(leaver.id);
 
       // The address can sign up again: a new, separate account.
       const again = await t.http

@@ -23,6 +23,7 @@ export class OrganizationsController {
     summary: 'Create a brokerage; you become its ADMIN',
     ok: OrganizationOutput,
     created: '/v1/organizations/{id}',
+    errors: [ErrorCode.AccountDeleted],
   })
   create(@CurrentUser() user: AuthUser, @Body() input: CreateOrganizationInput): Promise<OrganizationOutput> {
     return this.orgs.create(user.id, input);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { NotFound } from '../common/errors.js';
+import { ErrorCode, NotFound, Unauthorized } from '../common/errors.js';
 import type { IdsPageQuery } from '../common/ids-param.js';
 import { type Page, pageOf, skipTake } from '../common/pagination.js';
 import { TenantDb } from '../database/tenant-db.js';
@@ -9,6 +9,7 @@ import type { CreateOrganizationInput, UpdateOrganizationInput } from './dto/org
 import type { OrganizationOutput } from './dto/organization.output.js';
 import { MembersService } from '../members/members.service.js';
 import { OrganizationsRepository } from './organizations.repository.js';
+import { ProfilesRepository } from '../profiles/profiles.repository.js';
 import { ImageStore } from '../storage/image-store.js';
 import { takeImage } from '../storage/image-upload.js';
 import type { NextFile } from '../storage/multipart.js';
@@ -48,6 +49,7 @@ export class OrganizationsService {
     private readonly orgs: OrganizationsRepository,
     private readonly members: MembersService,
     private readonly images: ImageStore,
+    private readonly profiles: ProfilesRepository,
   ) {}
 
   /** The output with its logo's signed URL, signed after the unit of work (it may be a network call). */
@@ -59,6 +61,10 @@ export class OrganizationsService {
   create(userId: string, input: CreateOrganizationInput): Promise<OrganizationOutput> {
     const id = randomUUID();
     return this.db.runTrusted({ userId, orgId: id, role: 'ADMIN' }, async () => {
+      // A deleted account's token may still pass another replica's provisioner cache.
+      if (!(await this.profiles.findLive(userId))) {
+        throw new Unauthorized('This account was deleted', ErrorCode.AccountDeleted);
+      }
       const org = await this.orgs.create(id, input.name);
       await this.members.addFounder(userId);
       return toOutput(org, 'ADMIN', null);
