@@ -317,6 +317,19 @@ describe('profile (local storage)', () => {
       expect(members.body.data.map((m: { userId: string }) => m.userId)).toEqual([other.id]);
     });
 
+    it('two ADMINs deleting their accounts at once: one goes, the other is the last ADMIN (409)', async () => {
+      const org: Org = await createOrg(t.http, 'Two Admins');
+      const second = await addMember(t.http, org, 'ADMIN');
+      const agent = await addMember(t.http, org, 'AGENT');
+      const results = await Promise.all([
+        remove(org.admin, { password: PASSWORD }),
+        remove(second, { password: PASSWORD }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([204, 409]);
+      const members = await t.http.get('/v1/members').set(as(agent, org.id)).expect(200);
+      expect(members.body.data.filter((m: { role: string }) => m.role === 'ADMIN')).toHaveLength(1);
+    });
+
     it('a Supabase Auth account (no password) confirms with confirm: true; its token then answers ACCOUNT_DELETED', async () => {
       const sub = randomUUID();
       const email = `supa-${sub.slice(0, 8)}@example.test`;

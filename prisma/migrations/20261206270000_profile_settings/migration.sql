@@ -61,6 +61,7 @@ BEGIN
   PERFORM 1 FROM public.memberships m
    WHERE m.role = 'ADMIN'
      AND m.organization_id IN (SELECT u.organization_id FROM public.memberships u WHERE u.user_id = v_user)
+   ORDER BY m.organization_id, m.user_id  -- one order for every locker: two deletions cannot deadlock
    FOR UPDATE;
   SELECT m.organization_id INTO v_org FROM public.memberships m
    WHERE m.user_id = v_user AND m.role = 'ADMIN'
