@@ -40,6 +40,7 @@ describe('organizations and members', () => {
         auditRetentionDays: 730,
         timeZone: 'UTC',
         contactVisibility: 'ALL',
+        logoUrl: null,
         version: 1,
       });
       const rows = await t.db.admin.query<{ role: string }>(

@@ -4,6 +4,8 @@ import { BillingModule } from '../billing/billing.module.js';
 import { EmailModule } from '../email/email.module.js';
 import { InvitationsModule } from '../invitations/invitations.module.js';
 import { ProfilesModule } from '../profiles/profiles.module.js';
+import { AccountDeletionService } from './account-deletion.service.js';
+import { AccountController } from './account.controller.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import { AuthRepository } from './auth.repository.js';
 import { EmailVerificationController } from './email-verification.controller.js';
@@ -22,7 +24,13 @@ import { TokenService } from './token.service.js';
 
 @Module({
   imports: [PassportModule, ProfilesModule, EmailModule, InvitationsModule, BillingModule],
-  controllers: [LocalAuthController, EmailVerificationController, SessionsController, PasswordController],
+  controllers: [
+    LocalAuthController,
+    EmailVerificationController,
+    SessionsController,
+    PasswordController,
+    AccountController,
+  ],
   providers: [
     JwtStrategy,
     TokenService,
@@ -34,6 +42,7 @@ import { TokenService } from './token.service.js';
     SessionStatus,
     SessionsService,
     PasswordService,
+    AccountDeletionService,
     SessionsHousekeeping,
   ],
   // SessionStatus for the global JwtAuthGuard; SessionsService.revokeAllSessions for other features (DELETE /v1/me).

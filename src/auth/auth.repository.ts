@@ -10,6 +10,16 @@ export class AuthRepository {
     return this.db.tx.authCredential.create({ data: { userId, email, passwordHash } });
   }
 
+  /** The current user's password hash (RLS: their own credential), or undefined for an account without one (Supabase Auth). */
+  async passwordHashOf(userId: string): Promise<string | undefined> {
+    const row = await this.db.sql
+      .selectFrom('auth_credentials')
+      .select('passwordHash')
+      .where('userId', '=', userId)
+      .executeTakeFirst();
+    return row?.passwordHash;
+  }
+
   /** Through a definer function: login runs before anyone is known. */
   credentialForLogin(email: string): Promise<{ userId: string; passwordHash: string } | undefined> {
     return this.db.sql

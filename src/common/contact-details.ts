@@ -4,6 +4,10 @@ import { RequiredTextField, TextField } from './dto-fields.js';
 import { IdProperty } from './output-fields.js';
 import { Trim } from './query-transforms.js';
 
+/** A phone number as the CRM stores it (leads, contacts, profiles): digits and + ( ) - . and spaces. */
+export const PHONE = /^[0-9+()\-.\s]{3,50}$/;
+export const PHONE_MESSAGE = 'phone may contain digits, spaces and + ( ) - . only';
+
 /**
  * Who a person is, the first fields of a lead's and of a contact's body, validated alike so a
  * lead converts into a contact without a field it cannot hold. `emailNote` adds to the email's
@@ -30,7 +34,7 @@ export function ContactDetailsInput(emailNote?: string) {
     @IsOptional()
     @Trim()
     @IsString()
-    @Matches(/^[0-9+()\-.\s]{3,50}$/, { message: 'phone may contain digits, spaces and + ( ) - . only' })
+    @Matches(PHONE, { message: PHONE_MESSAGE })
     phone?: string | null;
 
     @TextField('Gonzalez Family Trust', 200)

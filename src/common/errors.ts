@@ -97,6 +97,8 @@ export enum ErrorCode {
   ResetTokenUsed = 'RESET_TOKEN_USED',
   CurrentPasswordIncorrect = 'CURRENT_PASSWORD_INCORRECT',
   NoPassword = 'NO_PASSWORD',
+  // Profile (issue 19)
+  AccountDeleted = 'ACCOUNT_DELETED',
   Internal = 'INTERNAL_ERROR',
 }
 
@@ -130,6 +132,7 @@ export const ERROR_CATALOGUE = {
   [ErrorCode.ResetTokenInvalid]: [404, 'No such password reset link (mistyped, or replaced by a newer one)'],
   [ErrorCode.ResetTokenExpired]: [410, 'The password reset link is past its hour: ask for another one'],
   [ErrorCode.ResetTokenUsed]: [410, 'The password reset link was already used'],
+  [ErrorCode.AccountDeleted]: [401, 'This account was deleted (DELETE /v1/me): its tokens no longer work'],
   [ErrorCode.ApiKeyInvalid]: [
     401,
     'The API key is not one this server issued (mistyped, made up, or a rotated secret past its grace period)',

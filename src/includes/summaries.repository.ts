@@ -24,9 +24,10 @@ export class SummariesRepository {
     const live = { organizationId, id: { in: ids }, deletedAt: null };
     switch (kind) {
       case 'person':
-        // Members of this organization only: a creator who has left is no one's to name here.
+        // Members of this organization, and deleted accounts (anonymized: "Former member"); a
+        // creator who has merely left is no one's to name here.
         return tx.profile.findMany({
-          where: { id: { in: ids }, memberships: { some: { organizationId } } },
+          where: { id: { in: ids }, OR: [{ memberships: { some: { organizationId } } }, { deletedAt: { not: null } }] },
           select: { id: true, fullName: true },
         });
       case 'lead':

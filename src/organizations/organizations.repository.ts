@@ -19,6 +19,18 @@ export class OrganizationsRepository {
     });
   }
 
+  /** Sets or clears the logo's storage key (ADMINs: RLS); resolves with the key it replaces. */
+  async replaceLogo(id: string, logoPath: string | null): Promise<string | null> {
+    const before = await this.db.sql
+      .selectFrom('organizations')
+      .select('logoPath')
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    await this.db.sql.updateTable('organizations').set({ logoPath }).where('id', '=', id).execute();
+    return before?.logoPath ?? null;
+  }
+
   update(
     id: string,
     data: { name?: string; auditRetentionDays?: number; timeZone?: string; contactVisibility?: ContactVisibility },

@@ -1,18 +1,21 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { FilesController } from './files.controller.js';
+import { ImageStore } from './image-store.js';
 import { LocalStorageDriver } from './local-storage.driver.js';
 import { FILES_STORAGE, STORAGE_DRIVER, type StorageDriver } from './storage.driver.js';
 import { SupabaseStorageDriver } from './supabase-storage.driver.js';
 
 /**
  * The configured StorageDriver (STORAGE_DRIVER: local by default, Supabase Storage when
- * configured) for attachments, and FILES_STORAGE for the API's own files.
+ * configured) for attachments, FILES_STORAGE for the API's own files, and ImageStore for
+ * avatars and logos.
  */
 @Global()
 @Module({
   controllers: [FilesController],
   providers: [
+    ImageStore,
     {
       provide: STORAGE_DRIVER,
       inject: [APP_CONFIG],
@@ -30,6 +33,6 @@ import { SupabaseStorageDriver } from './supabase-storage.driver.js';
           : attachments,
     },
   ],
-  exports: [STORAGE_DRIVER, FILES_STORAGE],
+  exports: [STORAGE_DRIVER, FILES_STORAGE, ImageStore],
 })
 export class StorageModule {}

@@ -27,5 +27,14 @@ export class OrganizationOutput {
     description: 'Which contacts an AGENT sees: ALL, or OWN (assigned to or created by them); an ADMIN changes it',
   })
   contactVisibility!: ContactVisibility;
+  @ApiProperty({
+    example: 'https://api.example.com/v1/files?token=…&expires=1795459200&signature=…',
+    nullable: true,
+    type: String,
+    maxLength: 8192,
+    description:
+      "The organization's logo through a signed URL valid SIGNED_URL_TTL_SECONDS (ask again after); null without one",
+  })
+  logoUrl!: string | null;
   @VersionProperty() version!: number;
 }

@@ -9,7 +9,24 @@ export class MembershipOutput {
   @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) joinedAt!: string;
 }
 
-export class MeOutput extends UserOutput {
+/** Your profile (GET /v1/me without the memberships; PATCH /v1/me returns it). */
+export class ProfileOutput extends UserOutput {
+  @ApiProperty({ maxLength: 50, example: '+1 415 555 0134', nullable: true, type: String }) phone!: string | null;
+  @ApiProperty({ maxLength: 64, example: 'Europe/Madrid', nullable: true, type: String, description: 'IANA time zone' })
+  timeZone!: string | null;
+  @ApiProperty({ maxLength: 35, example: 'es-ES', nullable: true, type: String, description: 'BCP 47 language tag' })
+  locale!: string | null;
+  @ApiProperty({
+    example: 'https://api.example.com/v1/files?token=…&expires=1795459200&signature=…',
+    nullable: true,
+    type: String,
+    maxLength: 8192,
+    description: 'Your avatar through a signed URL valid SIGNED_URL_TTL_SECONDS (ask again after); null without one',
+  })
+  avatarUrl!: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T16:00:00.000Z' }) createdAt!: string;
+}
+
+export class MeOutput extends ProfileOutput {
   @ApiProperty({ type: [MembershipOutput] }) memberships!: MembershipOutput[];
 }
