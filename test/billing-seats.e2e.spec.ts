@@ -169,6 +169,14 @@ describe('seat sync: the subscription quantity follows the members (billing on)'
     expect(itemUpdates('si_sub_a').at(-1)?.form.quantity).toBe('3');
   });
 
+  it('an account deleted (DELETE /v1/me) gives its seat back', async () => {
+    const sent = itemUpdates('si_sub_a').length;
+    const leaver = await addMember(t.http, a, 'AGENT');
+    expect((await nthUpdate('si_sub_a', sent + 1)).form.quantity).toBe('4');
+    await t.http.delete('/v1/me').set(as(leaver)).send({ password: 'Harbor-lights-2026' }).expect(204);
+    expect((await nthUpdate('si_sub_a', sent + 2)).form.quantity).toBe('3');
+  });
+
   it('skips an organization without a subscription: its job runs and calls Stripe for nothing (control: A above)', async () => {
     const callsBefore = stub.calls.length;
     await addMember(t.http, b, 'AGENT');

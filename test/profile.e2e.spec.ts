@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Response } from 'superagent';
+import { LOCAL_TOKEN_ISSUER } from '../src/config/config.js';
 import { ProfileProvisioner } from '../src/profiles/profile-provisioner.service.js';
-import { bootApp, SUPABASE_SECRET, type TestApp } from './helpers/app.js';
+import { bootApp, LOCAL_SECRET, SUPABASE_SECRET, type TestApp } from './helpers/app.js';
 import { startFakeStorage, type FakeStorage } from './helpers/fake-supabase-storage.js';
 import {
   addMember,
@@ -279,17 +280,29 @@ describe('profile (local storage)', () => {
       // Their credentials and tokens are useless.
       const login = await t.http.post('/v1/auth/login').send({ email: leaver.email, password: PASSWORD }).expect(401);
       expect(login.body.code).toBe('INVALID_CREDENTIALS');
-      expect((await t.http.get('/v1/me').set(as(leaver)).expect(401)).body.code).toBe('ACCOUNT_DELETED');
+      // The account's sessions went with it: its access token is refused before anything else.
+      expect((await t.http.get('/v1/me').set(as(leaver)).expect(401)).body.code).toBe('SESSION_REVOKED');
       await t.http.get('/v1/leads').set(as(leaver, a.id)).expect(401);
       await t.http.post('/v1/organizations').set(as(leaver)).send({ name: 'Comeback' }).expect(401);
       await remove(leaver, { password: PASSWORD }).expect(401);
-      // Another replica that saw the account before still takes it as live: the routes it could use refuse it.
+      // A token no session check covers (signed without a session id), on a replica that saw the account
+      // before and still takes it as live: the routes it could use refuse it.
       t.app.get(ProfileProvisioner).remember(leaver.id);
-      await t.http.post('/v1/organizations').set(as(leaver)).send({ name: 'Comeback' }).expect(401);
-      expect((await t.http.get('/v1/me').set(as(leaver)).expect(401)).body.code).toBe('ACCOUNT_DELETED');
-      await t.http.patch('/v1/me').set(as(leaver)).send({ fullName: 'Ghost' }).expect(401);
-      await upload('/v1/me/avatar', leaver, { filename: 'me.png', data: PNG }).expect(401);
-      await t.http.get('/v1/leads').set(as(leaver, a.id)).expect(403);
+      const stale = {
+        ...leaver,
+        token: jwt.sign({ email: leaver.email, role: 'authenticated' }, LOCAL_SECRET, {
+          algorithm: 'HS256',
+          subject: leaver.id,
+          audience: 'authenticated',
+          issuer: LOCAL_TOKEN_ISSUER,
+          expiresIn: 600,
+        }),
+      };
+      await t.http.post('/v1/organizations').set(as(stale)).send({ name: 'Comeback' }).expect(401);
+      expect((await t.http.get('/v1/me').set(as(stale)).expect(401)).body.code).toBe('ACCOUNT_DELETED');
+      await t.http.patch('/v1/me').set(as(stale)).send({ fullName: 'Ghost' }).expect(401);
+      await upload('/v1/me/avatar', stale, { filename: 'me.png', data: PNG }).expect(401);
+      await t.http.get('/v1/leads').set(as(stale, a.id)).expect(403);
       t.app.get(ProfileProvisioner).forget(leaver.id);
 
       // The address can sign up again: a new, separate account.
