@@ -59,6 +59,12 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
     await stub?.close();
   });
 
+  /** A change of a subscription as Stripe makes it: the subscription changes (what a fetch returns), then its event is sent. */
+  const subscriptionEvent = (id: string, type: string, sub: Record<string, unknown>, created?: number): string => {
+    stub.subscriptions.set(sub.id as string, sub);
+    return eventOf(id, type, sub, created);
+  };
+
   const billingOf = async (org: Org) =>
     (await t.http.get('/v1/billing').set(as(org.admin, org.id)).expect(200)).body as Record<string, unknown>;
 
@@ -105,7 +111,8 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
       .set(as(a.admin, a.id))
       .send({ priceId: 'price_unknown' })
       .expect(422);
-    expect(refused.body.message).toContain('No such price');
+    // Stripe's parameter, not its message (which, for an authentication error, names the key).
+    expect(refused.body.message).toContain('line_items[0][price]');
   });
 
   it('creates the Stripe customer once and a Checkout Session billed for the members', async () => {
@@ -213,7 +220,7 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
     });
 
     it('treats a replayed event id as a no-op (200 replayed), even after a newer change', async () => {
-      const downgrade = eventOf(
+      const downgrade = subscriptionEvent(
         'evt_sub_updated_1',
         'customer.subscription.updated',
         subscription('sub_a', customerId, { status: 'active', priceId: 'price_basic', quantity: 2 }),
@@ -235,7 +242,7 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
     });
 
     it('applies the same event delivered twice at once only once', async () => {
-      const payload = eventOf(
+      const payload = subscriptionEvent(
         'evt_sub_updated_twice',
         'customer.subscription.updated',
         subscription('sub_a', customerId, { status: 'active', priceId: 'price_basic', quantity: 2 }),
@@ -254,6 +261,39 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
       expect((await postEvent(t.http, stranger).expect(200)).body.outcome).toBe('ignored');
       expect((await billingOf(a)).hasAccess).toBe(true);
     });
+    it('ignores what is not about the recorded subscription: a session without one, a one-off invoice, another subscription ending', async () => {
+      const before = await billingOf(a);
+      const setup = eventOf('evt_setup_session', 'checkout.session.completed', {
+        id: 'cs_setup',
+        object: 'checkout.session',
+        mode: 'setup',
+        customer: customerId,
+        subscription: null,
+      });
+      const oneOff = eventOf('evt_invoice_one_off', 'invoice.payment_failed', {
+        id: 'in_one_off',
+        object: 'invoice',
+        customer: customerId,
+        subscription: null,
+      });
+      const otherInvoice = eventOf('evt_invoice_other', 'invoice.payment_failed', {
+        id: 'in_other',
+        object: 'invoice',
+        customer: customerId,
+        parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_old' } },
+      });
+      const oldEnds = subscriptionEvent(
+        'evt_sub_old_deleted',
+        'customer.subscription.deleted',
+        subscription('sub_old', customerId, { status: 'canceled', priceId: 'price_basic', quantity: 1 }),
+        Math.floor(Date.now() / 1000) + 30,
+      );
+      for (const payload of [setup, oneOff, otherInvoice, oldEnds]) {
+        expect((await postEvent(t.http, payload).expect(200)).body.outcome).toBe('ignored');
+      }
+      expect(await billingOf(a)).toEqual(before);
+      expect(before).toMatchObject({ status: 'active', hasAccess: true });
+    });
   });
 
   describe('losing access: a grace period, then 402 on writes only', () => {
@@ -265,7 +305,7 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
       const failed = eventOf(
         'evt_invoice_failed_1',
         'invoice.payment_failed',
-        { id: 'in_1', object: 'invoice', customer: customerId },
+        { id: 'in_1', object: 'invoice', customer: customerId, subscription: 'sub_a' },
         created,
       );
       expect((await postEvent(t.http, failed).expect(200)).body.outcome).toBe('applied');
@@ -275,6 +315,8 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
       expect(billing.graceEndsAt).toBe(new Date(created * 1000 + 7 * DAY_MS).toISOString());
       await createLead(t.http, agent, a.id);
       await t.http.patch(`/v1/leads/${leadId}`).set(as(agent, a.id)).send({ notes: 'still writable' }).expect(200);
+      // A second subscription would bill the organization twice: the card is fixed in the portal.
+      await t.http.post('/v1/billing/checkout').set(as(a.admin, a.id)).send({ priceId: 'price_pro' }).expect(409);
     });
 
     it('a second failure does not restart the grace period', async () => {
@@ -283,7 +325,7 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
       const failed = eventOf(
         'evt_invoice_failed_2',
         'invoice.payment_failed',
-        { id: 'in_2', customer: customerId },
+        { id: 'in_2', customer: customerId, subscription: 'sub_a' },
         later,
       );
       await postEvent(t.http, failed).expect(200);
@@ -392,7 +434,7 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
     });
 
     it('lifts the 402 as soon as a paid subscription is reported', async () => {
-      const paid = eventOf(
+      const paid = subscriptionEvent(
         'evt_sub_updated_paid',
         'customer.subscription.updated',
         subscription('sub_a', customerId, { status: 'active', priceId: 'price_basic', quantity: 3 }),
@@ -410,7 +452,7 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
 
     it('a cancelled subscription starts a new grace period from the cancellation', async () => {
       const at = Math.floor(Date.now() / 1000) + 180;
-      const deleted = eventOf(
+      const deleted = subscriptionEvent(
         'evt_sub_deleted',
         'customer.subscription.deleted',
         subscription('sub_a', customerId, { status: 'canceled', priceId: 'price_basic', quantity: 3 }),
@@ -426,15 +468,38 @@ describe('billing with Stripe (STRIPE_SECRET_KEY set)', () => {
       await createLead(t.http, agent, a.id);
     });
 
-    it('applies nothing from an event older than the state recorded (Stripe does not promise order)', async () => {
-      const old = eventOf(
-        'evt_sub_old',
+    it('applies a subscription as Stripe has it now, not as a late event carried it (Stripe does not promise order)', async () => {
+      // Stripe has the subscription cancelled (above); an event from an hour ago, delivered now, said active.
+      const late = eventOf(
+        'evt_sub_late',
         'customer.subscription.updated',
         subscription('sub_a', customerId, { status: 'active' }),
         Math.floor(Date.now() / 1000) - 3600,
       );
-      await postEvent(t.http, old).expect(200);
-      expect((await billingOf(a)).status).toBe('canceled');
+      expect((await postEvent(t.http, late).expect(200)).body.outcome).toBe('applied');
+      expect(await billingOf(a)).toMatchObject({ status: 'canceled', hasAccess: false });
+      expect(stub.calls.at(-1)).toMatchObject({ method: 'GET', path: '/v1/subscriptions/sub_a' });
+    });
+
+    it('two events of the same second in reverse order end on the newer state (incomplete, then active)', async () => {
+      const second = Math.floor(Date.now() / 1000) + 240;
+      const created = subscription('sub_a', customerId, { status: 'incomplete', priceId: 'price_basic', quantity: 3 });
+      stub.subscriptions.set(
+        'sub_a',
+        subscription('sub_a', customerId, { status: 'active', priceId: 'price_basic', quantity: 3 }),
+      );
+      const updated = eventOf(
+        'evt_same_second_updated',
+        'customer.subscription.updated',
+        stub.subscriptions.get('sub_a')!,
+        second,
+      );
+      await postEvent(t.http, updated).expect(200);
+      await postEvent(
+        t.http,
+        eventOf('evt_same_second_created', 'customer.subscription.created', created, second),
+      ).expect(200);
+      expect(await billingOf(a)).toMatchObject({ status: 'active', hasAccess: true, graceEndsAt: null });
     });
   });
 });

@@ -131,6 +131,13 @@ describe('Invitations', () => {
     const high = (await invite(a.admin, a, { email: address(), role: 'MANAGER' }).expect(201)).body;
     expectError(await t.http.post(`/v1/invitations/${high.id}/resend`).set(as(manager, a.id)), 404, 'NOT_FOUND');
     expectError(await t.http.delete(`/v1/invitations/${high.id}`).set(as(manager, a.id)), 404, 'NOT_FOUND');
+    // Nor read its history: the audit shows a MANAGER the invitations they may see (the ADMIN, control, sees both).
+    const low = (await invite(a.admin, a, { email: address(), role: 'AGENT' }).expect(201)).body;
+    const historyOf = async (user: User, id: string) =>
+      (await t.http.get(`/v1/audit?table=invitations&recordId=${id}`).set(as(user, a.id)).expect(200)).body.data;
+    expect(await historyOf(manager, high.id)).toEqual([]);
+    expect(await historyOf(manager, low.id)).toHaveLength(1);
+    expect(await historyOf(a.admin, high.id)).toHaveLength(1);
     // The database holds the ceiling too, whatever the API does.
     await expect(
       t.db.admin.query(
@@ -177,6 +184,12 @@ describe('Invitations', () => {
     expectError(await t.http.delete(`/v1/invitations/${third.id}`).set(as(b.admin, b.id)), 404, 'NOT_FOUND');
     expectError(await t.http.get('/v1/invitations').set(as(b.admin, org.id)), 403, 'NOT_A_MEMBER');
     await t.http.post(`/v1/invitations/${third.id}/resend`).set(as(org.admin, org.id)).expect(200);
+    // One invitation by id (where POST's Location points): the owner reads it; B's ADMIN gets 404; revoked, 404.
+    expect((await t.http.get(`/v1/invitations/${third.id}`).set(as(org.admin, org.id)).expect(200)).body).toMatchObject(
+      { id: third.id, status: 'PENDING' },
+    );
+    expectError(await t.http.get(`/v1/invitations/${third.id}`).set(as(b.admin, b.id)), 404, 'NOT_FOUND');
+    expectError(await t.http.get(`/v1/invitations/${revoked.id}`).set(as(org.admin, org.id)), 404, 'NOT_FOUND');
   });
 
   it('accepts for the signed-in user whose address matches (case-insensitively), with the invited role', async () => {
@@ -184,7 +197,8 @@ describe('Invitations', () => {
     const res = await signupAs(email.toUpperCase());
     expect(res.status).toBe(201);
     const user = userOf(res, email);
-    const { token } = await inviteAndRead(a.admin, a, email, 'VIEWER');
+    const { token, invitation } = await inviteAndRead(a.admin, a, email, 'VIEWER');
+    const invitationId = invitation.id as string;
     const accepted = await accept(user, token);
     expect(accepted.status).toBe(200);
     expect(accepted.body).toEqual({ organizationId: a.id, role: 'VIEWER' });
@@ -192,8 +206,10 @@ describe('Invitations', () => {
     await t.http.get('/v1/leads').set(as(user, a.id)).expect(200);
     // The link went to the address: the account is verified now.
     expect((await t.http.get('/v1/me').set(as(user)).expect(200)).body.emailVerified).toBe(true);
-    // Used: 410, and nothing changes; no longer listed.
+    // Used: 410, and nothing changes; no longer listed, resent or revoked.
     expectError(await accept(user, token), 410, 'INVITATION_USED');
+    expectError(await t.http.post(`/v1/invitations/${invitationId}/resend`).set(as(a.admin, a.id)), 404, 'NOT_FOUND');
+    expectError(await t.http.delete(`/v1/invitations/${invitationId}`).set(as(a.admin, a.id)), 404, 'NOT_FOUND');
     const list = await t.http.get('/v1/invitations?pageSize=100').set(as(a.admin, a.id)).expect(200);
     expect(list.body.data.map((i: any) => i.email)).not.toContain(email);
   });

@@ -11,6 +11,8 @@ import { STRIPE } from './stripe.client.js';
 const DAY_MS = 86_400_000;
 /** Stripe statuses that give access (seed 003's has_access). */
 const ACCESS_STATUSES = new Set(['active', 'trialing']);
+/** Stripe statuses of a subscription that is over: a new checkout may start another. */
+const ENDED_STATUSES = new Set(['canceled', 'incomplete_expired']);
 /** The events acted on (docs/billing.md); any other is answered 200 and ignored. */
 const HANDLED = new Set([
   'checkout.session.completed',
@@ -80,9 +82,10 @@ export class BillingService {
       name: await this.billing.organizationName(),
       orgId: this.db.orgId,
     }));
-    if (row?.hasAccess && row.stripeSubscriptionId) {
+    if (row?.stripeSubscriptionId && !ENDED_STATUSES.has(row.status)) {
+      // Past due or unpaid too: a second subscription would bill the organization twice; the portal fixes the card.
       throw new Conflict(
-        'The organization already has a subscription: change it in the Customer Portal (POST /v1/billing/portal)',
+        'The organization already has a subscription: change it, or its card, in the Customer Portal (POST /v1/billing/portal)',
       );
     }
     const customerId = row?.stripeCustomerId ?? (await this.createCustomer(orgId, name));
@@ -123,42 +126,61 @@ export class BillingService {
    * One Stripe event, already verified (billing-webhook.service.ts). Found by its customer,
    * recorded by id and applied in one transaction: a replay, or the same event delivered
    * twice at once, changes nothing the second time.
+   *
+   * A subscription event is applied as the subscription is now (fetched from Stripe), not as
+   * the event carried it: Stripe does not promise order, and two events of the same second
+   * (`created` incomplete, `updated` active) cannot be ordered by their timestamps.
    */
   async apply(event: Stripe.Event): Promise<BillingWebhookOutput> {
-    if (!HANDLED.has(event.type)) return { received: true, outcome: 'ignored' };
+    if (!HANDLED.has(event.type)) return ignored;
     const object = event.data.object as { customer?: string | { id: string } | null };
     const customerId = idOf(object.customer);
     const orgId = customerId ? await this.db.runTrusted({}, () => this.billing.organizationOf(customerId)) : null;
     if (!orgId) {
       this.logger.warn(`Stripe event ${event.id} (${event.type}) is for a customer no organization has`);
-      return { received: true, outcome: 'ignored' };
+      return ignored;
     }
-    // A subscription the event names but does not carry is fetched first, outside the transaction.
-    const subscription = await this.subscriptionOf(event);
+    const subscriptionId = subscriptionIdOf(event);
+    if (!subscriptionId) return ignored; // a setup or one-off payment session, a one-off invoice
+    // Fetched first, outside the transaction.
+    const live = event.type === 'invoice.payment_failed' ? null : await this.liveSubscription(subscriptionId);
     return this.db.runTrusted({ orgId, role: 'ADMIN' }, async () => {
       const current = await this.billing.lock();
-      if (!current || !(await this.billing.recordEvent(event.id, event.type))) {
-        return { received: true, outcome: current ? 'replayed' : 'ignored' } as const;
-      }
+      if (!current || !(await this.billing.recordEvent(event.id, event.type))) return current ? replayed : ignored;
       const eventAt = new Date(event.created * 1000);
-      // Stripe does not promise order: an event older than the state recorded is kept as handled, not applied.
-      if (current.lastEventAt && eventAt < current.lastEventAt) return { received: true, outcome: 'applied' } as const;
-      const state = subscription
-        ? this.stateOf(subscription, current, eventAt, event.type === 'customer.subscription.deleted')
-        : this.paymentFailed(current, eventAt);
-      await this.billing.saveState(state);
-      return { received: true, outcome: 'applied' } as const;
+      const recorded = current.stripeSubscriptionId;
+      if (event.type === 'invoice.payment_failed') {
+        // Only a renewal of the subscription the organization has.
+        if (subscriptionId !== recorded) return ignored;
+        if (current.lastEventAt && eventAt < current.lastEventAt) return applied;
+        await this.billing.saveState(this.paymentFailed(current, eventAt));
+        return applied;
+      }
+      const sub = live ?? (event.type === 'checkout.session.completed' ? null : (event.data.object as Stripe.Subscription));
+      if (!sub) return ignored;
+      const deleted = event.type === 'customer.subscription.deleted';
+      // Another subscription than the one recorded (an old one ending, a second one) replaces it only when it pays.
+      if (recorded && sub.id !== recorded && (deleted || !ACCESS_STATUSES.has(sub.status))) return ignored;
+      // The event's own copy (Stripe did not know the subscription) is only as new as the event.
+      if (!live && current.lastEventAt && eventAt < current.lastEventAt) return applied;
+      await this.billing.saveState(this.stateOf(sub, current, eventAt, deleted));
+      return applied;
     });
   }
 
-  private async subscriptionOf(event: Stripe.Event): Promise<Stripe.Subscription | null> {
-    if (event.type === 'invoice.payment_failed') return null;
-    if (event.type === 'checkout.session.completed') {
-      const id = idOf(event.data.object.subscription);
-      if (!id) return null;
-      return this.call(() => this.stripe.subscriptions.retrieve(id));
+  /**
+   * The subscription as Stripe has it now; null when Stripe does not know it (a test-mode id on
+   * a live key: answered 200 and logged, not retried for days). No answer is a 503, which Stripe
+   * retries.
+   */
+  private async liveSubscription(id: string): Promise<Stripe.Subscription | null> {
+    try {
+      return await this.stripe.subscriptions.retrieve(id);
+    } catch (error) {
+      this.logger.warn(`Stripe call failed: ${errorText(error)}`);
+      if ((error as { type?: string }).type === 'StripeInvalidRequestError') return null;
+      throw stripeUnavailable();
     }
-    return event.data.object as Stripe.Subscription;
   }
 
   /** The subscription's state; losing access starts the grace period, which a later loss does not restart. */
@@ -177,7 +199,7 @@ export class BillingService {
       status,
       seats: item?.quantity ?? current.seats,
       hasAccess,
-      currentPeriodEnd: item?.current_period_end ? new Date(item.current_period_end * 1000) : current.currentPeriodEnd,
+      currentPeriodEnd: periodEndOf(sub, item) ?? current.currentPeriodEnd,
       graceEndsAt: hasAccess ? null : (current.graceEndsAt ?? this.graceFrom(eventAt)),
       eventAt,
     };
@@ -232,23 +254,56 @@ export class BillingService {
     return this.apply(event);
   }
 
-  /** A Stripe API call: a request Stripe refuses (an unknown price) is a 422 with Stripe's message; no answer is a 503. */
+  /**
+   * A Stripe API call. A request Stripe refuses (an unknown price) is a 422 naming the parameter
+   * and code Stripe names; no answer, or any other refusal (a revoked key), is a 503. Stripe's
+   * message is logged, never answered: for an authentication error it names the key.
+   */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if ((error as { type?: string }).type === 'StripeInvalidRequestError') {
-        throw new BusinessRuleViolation(`Stripe refused the request: ${message.slice(0, 300)}`);
+      this.logger.warn(`Stripe call failed: ${errorText(error)}`);
+      const { type, param, code } = error as { type?: string; param?: string; code?: string };
+      if (type === 'StripeInvalidRequestError') {
+        const what = [param && `\`${param}\``, code].filter(Boolean).join(': ');
+        throw new BusinessRuleViolation(`Stripe refused the request${what ? ` (${what})` : ''}`);
       }
-      this.logger.warn(`Stripe call failed: ${message}`);
-      throw stripeUnavailable(`Stripe refused or did not answer: ${message.slice(0, 300)}`);
+      throw stripeUnavailable();
     }
   }
 }
 
-const stripeUnavailable = (message: string): DomainError =>
+const stripeUnavailable = (message = 'Stripe did not answer, or refused this server: try again later'): DomainError =>
   new DomainError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.StripeUnavailable, message);
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const ignored: BillingWebhookOutput = { received: true, outcome: 'ignored' };
+const applied: BillingWebhookOutput = { received: true, outcome: 'applied' };
+const replayed: BillingWebhookOutput = { received: true, outcome: 'replayed' };
+
+/**
+ * The subscription an event is about: the session's; the invoice's (its `subscription` before
+ * Stripe's API version 2025-03-31, `parent.subscription_details.subscription` since); or the
+ * subscription event's own.
+ */
+function subscriptionIdOf(event: Stripe.Event): string | null {
+  const object = event.data.object as unknown as Record<string, unknown>;
+  type Ref = string | { id: string } | null | undefined;
+  if (event.type === 'checkout.session.completed') return idOf(object.subscription as Ref);
+  if (event.type === 'invoice.payment_failed') {
+    const parent = object.parent as { subscription_details?: { subscription?: Ref } } | null | undefined;
+    return idOf((object.subscription as Ref) ?? parent?.subscription_details?.subscription);
+  }
+  return idOf(object.id as Ref);
+}
+
+/** The paid period's end: on the item since Stripe's API version 2025-03-31, on the subscription before. */
+function periodEndOf(sub: Stripe.Subscription, item: Stripe.SubscriptionItem | undefined): Date | null {
+  const end = item?.current_period_end ?? (sub as unknown as { current_period_end?: number }).current_period_end;
+  return typeof end === 'number' ? new Date(end * 1000) : null;
+}
 
 const withQuery = (url: string, query: string): string => `${url}${url.includes('?') ? '&' : '?'}${query}`;
 

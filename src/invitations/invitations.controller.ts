@@ -25,6 +25,16 @@ export class InvitationsController {
     return this.invitations.list(query);
   }
 
+  @Get(':id')
+  @Endpoint({
+    summary: 'One open invitation',
+    description: 'NOT_FOUND once it is accepted or revoked, as in the list.',
+    ok: InvitationOutput,
+  })
+  get(@IdParam() id: string): Promise<InvitationOutput> {
+    return this.invitations.get(id);
+  }
+
   @Post()
   @Endpoint({
     summary: 'Invite someone by email: they get a one-time link valid 7 days',

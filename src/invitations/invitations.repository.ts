@@ -45,16 +45,25 @@ export class InvitationsRepository extends TenantRepository {
     });
   }
 
-  /** A new link (the old hash is gone, so the old link is dead) and a new expiry. */
-  rotate(id: string, tokenHash: Buffer, expiresAt: Date) {
-    return this.db.tx.invitation.update({
-      where: { id, organizationId: this.orgId },
+  /**
+   * A new link (the old hash is gone, so the old link is dead) and a new expiry, if the invitation
+   * is still open when the row is written: an accept that commits first wins (undefined).
+   */
+  async rotate(id: string, tokenHash: Buffer, expiresAt: Date) {
+    const [row] = await this.db.tx.invitation.updateManyAndReturn({
+      where: { id, organizationId: this.orgId, ...open },
       data: { tokenHash: new Uint8Array(tokenHash), expiresAt },
     });
+    return row;
   }
 
-  revoke(id: string) {
-    return this.db.tx.invitation.update({ where: { id, organizationId: this.orgId }, data: { revokedAt: new Date() } });
+  /** Revokes the invitation if it is still open when the row is written (false: accepted or revoked meanwhile). */
+  async revoke(id: string): Promise<boolean> {
+    const { count } = await this.db.tx.invitation.updateMany({
+      where: { id, organizationId: this.orgId, ...open },
+      data: { revokedAt: new Date() },
+    });
+    return count === 1;
   }
 
   organizationName(): Promise<{ name: string } | null> {

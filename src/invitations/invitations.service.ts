@@ -114,6 +114,14 @@ export class InvitationsService {
     return this.deliver(letter, output);
   }
 
+  get(id: string): Promise<InvitationOutput> {
+    return this.db.run(async () => {
+      const row = await this.invitations.findOpen(id);
+      if (!row) throw new NotFound('Invitation');
+      return toOutput(row);
+    });
+  }
+
   /** A new link and a new 7 days; the previous link stops working. */
   async resend(id: string): Promise<InvitationOutput> {
     let letter: Letter | undefined;
@@ -121,6 +129,7 @@ export class InvitationsService {
       const current = await this.findManageable(id);
       const { token, hash } = newOneTimeToken();
       const rotated = await this.invitations.rotate(current.id, hash, expiry());
+      if (!rotated) throw new NotFound('Invitation'); // accepted or revoked since it was read
       letter = await this.prepare(rotated, token);
       return toOutput(rotated);
     });
@@ -130,7 +139,7 @@ export class InvitationsService {
   revoke(id: string): Promise<void> {
     return this.db.run(async () => {
       const current = await this.findManageable(id);
-      await this.invitations.revoke(current.id);
+      if (!(await this.invitations.revoke(current.id))) throw new NotFound('Invitation');
     });
   }
 
