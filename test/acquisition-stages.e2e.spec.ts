@@ -2,6 +2,7 @@
 // member reads; reorder in one transaction; contacts linked to a stage, its changes in their history.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { addMember, as, type User, twoOrganizations } from './helpers/fixtures.js';
+import { usingPostgres } from './helpers/database.js';
 import { createContact } from './helpers/records.js';
 import { asApp } from './helpers/sql-as-app.js';
 
@@ -213,6 +214,43 @@ describe('acquisition stages', () => {
     );
     expect(row.acquisition_stage_id).toBeNull();
   });
+
+  (usingPostgres() ? it : it.skip)(
+    'refuses the delete when a contact moves into the stage while it runs (the contact is not left without it)',
+    async () => {
+      const temp = await create({ name: 'Racing' });
+      const contact = await createContact(t.http, a.admin, a.id, { name: 'Mover' });
+      // The contact's move is in flight (its foreign key check holds the stage's row) when the delete starts.
+      const mover = await t.db.openSession();
+      try {
+        await mover.exec('BEGIN');
+        await mover.query('UPDATE contacts SET acquisition_stage_id = $1 WHERE id = $2', [temp.id, contact.id]);
+        const deleting = t.http
+          .delete(`/v1/acquisition-stages/${temp.id}`)
+          .set(as(a.admin, a.id))
+          .then((r) => r);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await mover.exec('COMMIT');
+        const res = await deleting;
+        expect(res.status).toBe(409);
+        expect(res.body.code).toBe('ACQUISITION_STAGE_IN_USE');
+      } finally {
+        await mover.close();
+      }
+      const [row] = await t.db.admin.query<{ acquisition_stage_id: string | null }>(
+        'SELECT acquisition_stage_id FROM contacts WHERE id = $1',
+        [contact.id],
+      );
+      expect(row.acquisition_stage_id).toBe(temp.id);
+      // Control: moved out again, the stage deletes.
+      await t.http
+        .patch(`/v1/contacts/${contact.id}`)
+        .set(as(a.admin, a.id))
+        .send({ acquisitionStageId: null })
+        .expect(200);
+      await t.http.delete(`/v1/acquisition-stages/${temp.id}`).set(as(a.admin, a.id)).expect(204);
+    },
+  );
 
   it('keeps positions 1..n when stages are created concurrently', async () => {
     const created = await Promise.all(

@@ -29,6 +29,15 @@ export class AcquisitionStagesRepository extends TenantRepository {
     );
   }
 
+  /**
+   * Locks one stage's row until the unit of work ends. A contact being moved into it holds a key
+   * lock on the row (its foreign key check) until it commits: taken first, this waits for that
+   * contact, which the next read then sees; taken second, the contact's check waits for the delete.
+   */
+  async lockStage(id: string): Promise<void> {
+    await sql`SELECT 1 FROM acquisition_stages WHERE id = ${id} FOR UPDATE`.execute(this.db.sql);
+  }
+
   /** The whole pipeline, first stage first (at most 50 rows), optionally only some ids. */
   list(ids?: string[]): Promise<AcquisitionStageRow[]> {
     return this.db.tx.acquisitionStage.findMany({

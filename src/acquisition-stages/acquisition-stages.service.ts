@@ -64,6 +64,7 @@ export class AcquisitionStagesService {
   remove(id: string): Promise<void> {
     return this.db.run(async () => {
       await this.stages.lock();
+      await this.stages.lockStage(id); // else a contact moved in meanwhile would lose the stage to ON DELETE SET NULL
       const contactIds = await this.stages.liveContactsIn(id, CONTACTS_NAMED);
       if (contactIds.length) {
         throw new Conflict(
