@@ -138,14 +138,15 @@ export class PgBossJobQueue extends JobQueue implements OnApplicationBootstrap, 
     this.stopped = true;
     if (!this.starting) return;
     await this.starting.catch(() => undefined);
-    const stopping = Date.now();
     await this.boss.stop({ graceful: true, wait: true, close: true, timeout: this.config.jobs.shutdownTimeoutMs });
     // pg-boss forgets its stopped workers in a loop it starts while stopping, which looks again
-    // every second until each worker's loop has ended. Shutdown returns after its first second
-    // has passed (when the workers, with nothing left to run and the pool closed, are done), so
-    // nothing of the runner outlives the app — in Jest it did, and failed the next test file
-    // with "require after the environment was torn down".
-    if (this.workerIds.size > 0) await sleep(Math.max(0, stopping + WORKER_SWEEP_MS - Date.now()));
+    // every second until each worker's loop has ended. Shutdown returns one such second after
+    // the stop has finished (running jobs done, the pool closed, so every worker's loop ends at
+    // once), when that loop has seen them all stopped: nothing of the runner outlives the app.
+    // In Jest it did, and failed the next test file with "require after the environment was torn
+    // down". Counted from the start of the stop, as before, a stop that waited for a running
+    // job left no time at all, and the loop looked again after the app was gone.
+    if (this.workerIds.size > 0) await sleep(WORKER_SWEEP_MS);
     await new Promise((resolve) => setImmediate(resolve));
   }
 
