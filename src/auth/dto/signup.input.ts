@@ -1,7 +1,20 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { NewPassword, PASSWORD_MAX, PASSWORD_MIN, PASSWORD_MIN_SCORE } from '../password-policy.js';
+
+/** A new password (reset, change): the sign-up rules, documented once. */
+const ReplacementPassword = (): PropertyDecorator =>
+  applyDecorators(
+    ApiProperty({
+      example: 'tide pool lantern marmalade',
+      minLength: PASSWORD_MIN,
+      maxLength: PASSWORD_MAX,
+      description: `The new password: the sign-up rules apply (${PASSWORD_MIN}–${PASSWORD_MAX} characters, a strength estimate of at least ${PASSWORD_MIN_SCORE} of 4).`,
+    }),
+    NewPassword(),
+  );
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -97,13 +110,7 @@ export class ResetPasswordInput {
   @Length(1, 100)
   token!: string;
 
-  @ApiProperty({
-    example: 'tide pool lantern marmalade',
-    minLength: PASSWORD_MIN,
-    maxLength: PASSWORD_MAX,
-    description: `The new password: the sign-up rules apply (${PASSWORD_MIN}–${PASSWORD_MAX} characters, a strength estimate of at least ${PASSWORD_MIN_SCORE} of 4).`,
-  })
-  @NewPassword()
+  @ReplacementPassword()
   password!: string;
 }
 
@@ -113,12 +120,6 @@ export class ChangePasswordInput {
   @Length(1, 200)
   currentPassword!: string;
 
-  @ApiProperty({
-    example: 'tide pool lantern marmalade',
-    minLength: PASSWORD_MIN,
-    maxLength: PASSWORD_MAX,
-    description: `The new password: the sign-up rules apply (${PASSWORD_MIN}–${PASSWORD_MAX} characters, a strength estimate of at least ${PASSWORD_MIN_SCORE} of 4).`,
-  })
-  @NewPassword()
+  @ReplacementPassword()
   newPassword!: string;
 }
