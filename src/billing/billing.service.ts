@@ -156,7 +156,8 @@ export class BillingService {
         await this.billing.saveState(this.paymentFailed(current, eventAt));
         return applied;
       }
-      const sub = live ?? (event.type === 'checkout.session.completed' ? null : (event.data.object as Stripe.Subscription));
+      const sub =
+        live ?? (event.type === 'checkout.session.completed' ? null : (event.data.object as Stripe.Subscription));
       if (!sub) return ignored;
       const deleted = event.type === 'customer.subscription.deleted';
       // Another subscription than the one recorded (an old one ending, a second one) replaces it only when it pays.
