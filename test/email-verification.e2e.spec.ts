@@ -20,6 +20,12 @@ function tokenOf(mail: ParsedMail): string {
   return match[1];
 }
 
+/** Makes the user's verification links a minute old, past the resend cooldown. */
+const ageLinks = (app: TestApp, userId: string) =>
+  app.db.admin.query(`UPDATE email_verifications SET created_at = now() - interval '61 seconds' WHERE user_id = $1`, [
+    userId,
+  ]);
+
 describe('Email verification (embedded auth)', () => {
   let smtp: SmtpReceiver;
   let t: TestApp;
@@ -116,6 +122,12 @@ describe('Email verification (embedded auth)', () => {
     const user = await signupAs(email);
     const first = tokenOf(await smtp.waitFor(email, (m) => m.subject?.includes('Confirm') ?? false));
     expectError(await t.http.post('/v1/auth/verify/resend'), 401, 'UNAUTHORIZED');
+    // Within a minute of the last link: 429 with the wait (no flooding of the address's inbox).
+    const tooSoon = await t.http.post('/v1/auth/verify/resend').set(as(user));
+    expectError(tooSoon, 429, 'RATE_LIMITED');
+    expect(Number(tooSoon.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(tooSoon.headers['retry-after'])).toBeLessThanOrEqual(60);
+    await ageLinks(t, user.id);
     await t.http.post('/v1/auth/verify/resend').set(as(user)).expect(204);
     const second = tokenOf(
       await smtp.waitFor(email, (m) => verificationMails(email).length >= 2 && m !== verificationMails(email)[0]),
@@ -135,8 +147,11 @@ describe('Email verification (embedded auth)', () => {
         .expect(201);
       const user = { id: res.body.user.id, email: '', token: res.body.accessToken };
       // Per route and client: two resends, then 429; verify has its own two.
+      await ageLinks(strict, user.id);
       await strict.http.post('/v1/auth/verify/resend').set(as(user)).expect(204);
+      await ageLinks(strict, user.id);
       await strict.http.post('/v1/auth/verify/resend').set(as(user)).expect(204);
+      await ageLinks(strict, user.id);
       expectError(await strict.http.post('/v1/auth/verify/resend').set(as(user)), 429, 'RATE_LIMITED');
       for (let i = 0; i < 2; i++) {
         expectError(

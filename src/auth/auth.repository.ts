@@ -36,6 +36,15 @@ export class AuthRepository {
       .execute();
   }
 
+  /** Seconds since the current user's newest verification link was made, or null when there is none. */
+  async secondsSinceLastVerification(userId: string): Promise<number | null> {
+    const { rows } = await sql<{ age: number | null }>`
+      SELECT extract(epoch FROM now() - max(created_at))::float8 AS age FROM email_verifications WHERE user_id = ${userId}`.execute(
+      this.db.sql,
+    );
+    return rows[0]?.age ?? null;
+  }
+
   /** Drops the current user's unused links: a resend leaves one working link. */
   async deleteUnusedVerifications(userId: string): Promise<void> {
     await this.db.sql

@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { Conflict, DomainError, ErrorCode } from '../common/errors.js';
+import { Conflict, DomainError, ErrorCode, RetryLater } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { EmailService } from '../email/email.service.js';
@@ -10,6 +10,11 @@ import { hashOneTimeToken, linkTo, newOneTimeToken } from './one-time-token.js';
 
 /** How long a verification link works. */
 export const VERIFICATION_TTL_HOURS = 24;
+/**
+ * The least time between two links for one account: whoever signed up with someone else's
+ * address cannot use resend to flood that inbox (the per-IP budget alone allowed 30 a minute).
+ */
+export const RESEND_COOLDOWN_SECONDS = 60;
 
 /**
  * Email verification of the embedded auth (docs/invitations.md): signup and resend email a
@@ -69,6 +74,13 @@ export class EmailVerificationService {
     await this.db.runTrusted({ userId }, async () => {
       if (await this.auth.currentEmailVerified()) {
         throw new Conflict('Your email address is already verified', ErrorCode.EmailAlreadyVerified);
+      }
+      const age = await this.auth.secondsSinceLastVerification(userId);
+      if (age !== null && age < RESEND_COOLDOWN_SECONDS) {
+        throw new RetryLater(
+          `A verification link was sent less than ${RESEND_COOLDOWN_SECONDS} seconds ago: check the inbox, or ask again later`,
+          Math.ceil(RESEND_COOLDOWN_SECONDS - age),
+        );
       }
       const profile = await this.profiles.findById(userId);
       if (!profile?.email) {

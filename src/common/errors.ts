@@ -349,3 +349,11 @@ export class BusinessRuleViolation extends DomainError {
     super(HttpStatus.UNPROCESSABLE_ENTITY, code, message, withCodes(details, kind), ref);
   }
 }
+
+/** 429 RATE_LIMITED from the application's own rules (a busy slot, a cooldown), with its Retry-After. */
+export class RetryLater extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RateLimited, message);
+    this.headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
+  }
+}

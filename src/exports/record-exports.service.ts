@@ -1,6 +1,6 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode } from '../common/errors.js';
+import { RetryLater } from '../common/errors.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
@@ -32,14 +32,12 @@ class ClientLeft extends Error {
 }
 
 /** Every export slot of this process is taken: 429, retry shortly. */
-class ExportsBusy extends DomainError {
+class ExportsBusy extends RetryLater {
   constructor(limit: number) {
     super(
-      429,
-      ErrorCode.RateLimited,
       `This server is already streaming ${limit} export${limit === 1 ? '' : 's'}; retry in a few seconds`,
+      RETRY_AFTER_SECONDS,
     );
-    this.headers = { 'retry-after': String(RETRY_AFTER_SECONDS) };
   }
 }
 const RETRY_AFTER_SECONDS = 5;
