@@ -78,7 +78,8 @@ describe('rate limits shared through Redis', () => {
 
   beforeAll(async () => {
     const env = { RATE_LIMIT_PER_MINUTE: '4', REDIS_URL };
-    [one, two] = [await bootApp(env), await bootApp(env)];
+    one = await bootApp(env);
+    two = await bootApp(env, one.db); // two replicas of one deployment: one database
   });
   afterAll(async () => {
     await one.close();
@@ -86,8 +87,7 @@ describe('rate limits shared through Redis', () => {
   });
 
   it('spends one budget across two API processes, per user', async () => {
-    // Each app has its own database; an embedded-auth token is valid on both (same secret),
-    // and /v1/me provisions the profile where it is missing.
+    // Both apps serve one database: an embedded-auth token and its session are valid on both.
     const user = await signup(one.http);
     const other = await signup(one.http);
     await warm(one, user);
