@@ -30,6 +30,7 @@ export default {
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   maxWorkers: 2,
-  testTimeout: 60_000,
+  // Two workers on two cores: a file booting an app beside the migrator spec has taken over 60 s.
+  testTimeout: 120_000,
   verbose: false,
 };

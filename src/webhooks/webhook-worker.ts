@@ -4,7 +4,7 @@ import {
   Logger,
   Optional,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -28,10 +28,11 @@ import { DELIVER_JOB, type DeliverJobData, DISPATCH_JOB, WebhookJobs } from './w
  * also asks for a dispatch at once, so deliveries start within the commit's moment.
  */
 @Injectable()
-export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookWorker.name);
   private timer?: NodeJS.Timeout;
   private waking = false;
+  private stopping = false;
   private unsubscribe?: () => void;
 
   constructor(
@@ -80,21 +81,28 @@ export class WebhookWorker implements OnModuleInit, OnApplicationBootstrap, OnAp
 
   /** Asks for a dispatch now (coalesced: one request in flight per process). */
   wake(): void {
-    if (this.waking) return;
+    if (this.waking || this.stopping) return;
     this.waking = true;
     this.jobs
       .dispatch()
-      .catch((error: unknown) =>
+      .catch((error: unknown) => {
+        // One in flight when shutdown began fails with the runner's closed pool: nothing is lost (the next sweep finds it).
+        if (this.stopping) return;
         this.logger.warn(
           `Could not enqueue a webhook dispatch: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      )
+        );
+      })
       .finally(() => {
         this.waking = false;
       });
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Before the job runner stops (its own beforeApplicationShutdown): a dispatch asked for once
+   * it has stopped found its pool closed and logged a warning on every shutdown.
+   */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
     this.unsubscribe?.();
     clearInterval(this.timer);
   }
