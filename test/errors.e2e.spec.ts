@@ -70,6 +70,16 @@ describe('errors', () => {
         .expect(201);
     });
 
+    it('takes an empty body labelled application/json as no body: a route without one works, one that needs one names the fields', async () => {
+      const json = { 'content-type': 'application/json' };
+      await t.http.post('/v1/notifications/read-all').set(as(a.admin)).set(json).send('').expect(200);
+      const res = await t.http.post('/v1/leads').set(as(a.admin)).set(json).send('');
+      expectError(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'name' })]));
+      // Whitespace is not empty: it is malformed JSON, as before.
+      expectError(await t.http.post('/v1/leads').set(as(a.admin)).set(json).send(' '), 400, 'MALFORMED_JSON');
+    });
+
     it('answers a text/plain body with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
       const res = await t.http
         .post('/v1/leads')

@@ -120,6 +120,13 @@ export function guardInput(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') {
+      // No body, though labelled JSON (fetch wrappers set the header on every call): a route that
+      // takes none works; one that needs one says which fields are missing.
+      request.rawBody = text;
+      done(null, undefined);
+      return;
+    }
     const problem = inspectJsonText(text);
     if (problem) {
       done(new ValidationFailed([problem]), undefined);
