@@ -36,6 +36,22 @@ describe('leads', () => {
     expect(ok.body.tags).toEqual(['vip']);
   });
 
+  // The global pipe answers an empty input of a class it has seen pass without validating it again.
+  it('refuses an empty body with the same details every time, and reads a lead without a query string', async () => {
+    const first = await t.http.post('/v1/leads').set(as(a.admin)).send({}).expect(400);
+    expect(first.body.code).toBe('VALIDATION_FAILED');
+    expect(first.body.details).toEqual([{ field: 'name', code: 'INVALID_TYPE', message: 'must be a string' }]);
+    for (let i = 0; i < 2; i++) {
+      const again = await t.http.post('/v1/leads').set(as(a.admin)).send({}).expect(400);
+      expect(again.body.details).toEqual(first.body.details);
+    }
+    const lead = await createLead(t.http, a.admin, a.id);
+    for (let i = 0; i < 2; i++) {
+      const res = await t.http.get(`/v1/leads/${lead.id}`).set(as(a.admin)).expect(200);
+      expect(res.body).toEqual(lead);
+    }
+  });
+
   it("hides org A's lead from org B on every verb, beside A's allowed control", async () => {
     const lead = await createLead(t.http, a.admin, a.id);
     await t.http.get(`/v1/leads/${lead.id}`).set(as(a.admin)).expect(200);
@@ -91,6 +107,17 @@ describe('leads', () => {
       // Past the last page: no rows, and the total is still counted.
       const p9 = await t.http.get('/v1/leads?pageSize=3&page=9').set(as(org.admin)).expect(200);
       expect(p9.body).toEqual({ data: [], meta: { page: 9, pageSize: 3, total: 4, totalPages: 2 } });
+    });
+
+    it('answers a list without a query string with page 1 of 25, before and after one with a query', async () => {
+      for (const query of ['', '?page=2&pageSize=3', '']) {
+        const res = await t.http.get(`/v1/leads${query}`).set(as(org.admin)).expect(200);
+        expect(res.body.meta).toEqual(
+          query
+            ? { page: 2, pageSize: 3, total: 4, totalPages: 2 }
+            : { page: 1, pageSize: 25, total: 4, totalPages: 1 },
+        );
+      }
     });
 
     it.each([

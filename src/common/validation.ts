@@ -1,7 +1,8 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import type { ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DetailCode, type ErrorDetail, ValidationFailed } from './errors.js';
+import { BlankCachingValidationPipe } from './validation-pipe.js';
 
 /**
  * class-validator constraint names → the detail code a client sees, in the order a field's
@@ -84,17 +85,19 @@ function flattenAll(errors: ValidationError[], prefix: string): ErrorDetail[] {
   });
 }
 
-/** The global pipe: strips nothing silently — unknown fields are a 400, as are wrong types. */
+/** The global pipe's options: it strips nothing silently — unknown fields are a 400, as are wrong types. */
+export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+  stopAtFirstError: false,
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) => new ValidationFailed(flattenValidationErrors(errors)),
+};
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    stopAtFirstError: false,
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new ValidationFailed(flattenValidationErrors(errors)),
-  });
+  return new BlankCachingValidationPipe(VALIDATION_PIPE_OPTIONS);
 }
 
 /**
