@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import jwt from 'jsonwebtoken';
-import { passportJwtSecret } from 'jwks-rsa';
 import { LRUCache } from 'lru-cache';
 import { ExtractJwt, type SecretOrKeyProvider, Strategy } from 'passport-jwt';
 import { isUuid } from '../common/uuid-param.pipe.js';
@@ -67,15 +66,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     // ~10% of a lead list request's CPU; see docs/performance.md).
     const localKey = localJwtSecret ? createSecretKey(Buffer.from(localJwtSecret)) : undefined;
     const supabaseKey = supabaseJwtSecret ? createSecretKey(Buffer.from(supabaseJwtSecret)) : undefined;
-    const jwks: KeyProvider | undefined = supabaseUrl
-      ? (passportJwtSecret({
-          jwksUri: `${supabaseUrl}/auth/v1/.well-known/jwks.json`,
-          cache: true,
-          cacheMaxAge: JWKS_CACHE_MS,
-          rateLimit: true,
-          jwksRequestsPerMinute: 10,
-        }) as unknown as KeyProvider)
-      : undefined;
+    // jwks-rsa is imported at the first RS256/ES256 token: embedded-auth deployments never load it.
+    let jwks: Promise<KeyProvider> | undefined;
+    const jwksOf = (url: string): Promise<KeyProvider> =>
+      (jwks ??= import('jwks-rsa').then(
+        ({ passportJwtSecret }) =>
+          passportJwtSecret({
+            jwksUri: `${url}/auth/v1/.well-known/jwks.json`,
+            cache: true,
+            cacheMaxAge: JWKS_CACHE_MS,
+            rateLimit: true,
+            jwksRequestsPerMinute: 10,
+          }) as unknown as KeyProvider,
+      ));
 
     const provider: KeyProvider = (req, rawJwt, done) => {
       const decoded = jwt.decode(rawJwt, { complete: true });
@@ -85,8 +88,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         const key = iss === LOCAL_TOKEN_ISSUER ? localKey : supabaseKey;
         return key ? done(null, key) : done(new Error('no key for this token'));
       }
-      if ((alg === 'RS256' || alg === 'ES256') && jwks) {
-        return jwks(req, rawJwt, (err, pem) => (err || !pem ? done(err) : done(null, publicKeyOf(pem))));
+      if ((alg === 'RS256' || alg === 'ES256') && supabaseUrl) {
+        return void jwksOf(supabaseUrl).then(
+          (keys) => keys(req, rawJwt, (err, pem) => (err || !pem ? done(err) : done(null, publicKeyOf(pem)))),
+          done,
+        );
       }
       return done(new Error('unsupported token algorithm'));
     };

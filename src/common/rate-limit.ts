@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { knownApiKey } from '../auth/api-key.verifier.js';
 import { knownCaptureKey } from '../capture/capture-rate-limit.js';
 import { alreadyVerified } from '../auth/jwt.strategy.js';
@@ -48,6 +48,17 @@ function keyOf(request: FastifyRequest): string {
   return `${Budget.User}:${user.id}:${typeof org === 'string' && isUuid(org) ? org.toLowerCase() : '-'}`;
 }
 
+/** ioredis is imported only with REDIS_URL: a server counting in memory does not hold it. */
+async function connectRedis(url: string): Promise<Redis> {
+  const { Redis } = await import('ioredis');
+  return new Redis(url, {
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    lazyConnect: false,
+  });
+}
+
 /**
  * Rate limits on every route (@fastify/rate-limit, one-minute windows): per user and
  * organization once signed in, per API key, per client IP otherwise, and a strict per-IP budget on the
@@ -58,14 +69,7 @@ function keyOf(request: FastifyRequest): string {
  */
 export async function registerRateLimits(fastify: FastifyInstance, config: AppConfig): Promise<void> {
   const { perUser, perIp, strict, redisUrl } = config.rateLimit;
-  const redis = redisUrl
-    ? new Redis(redisUrl, {
-        connectTimeout: 2000,
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-        lazyConnect: false,
-      })
-    : undefined;
+  const redis = redisUrl ? await connectRedis(redisUrl) : undefined;
   redis?.on('error', (error: Error) => logger.warn(`Redis for rate limits: ${error.message}`));
   if (redis) fastify.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
   await fastify.register(rateLimit, {

@@ -103,6 +103,7 @@ export function createValidationPipe(): ValidationPipe {
 /**
  * Validates `plain` as the global pipe would validate a body of class `cls` (same rules, same
  * details), for input that does not arrive as a body: an imported row, a multipart field.
+ * Synchronous: a class with an async rule (NewPassword's strength check) would pass it unchecked.
  */
 export function validateAs<T extends object>(cls: new () => T, plain: object): [T, ErrorDetail[]] {
   const value = plainToInstance(cls, plain, { enableImplicitConversion: false });

@@ -5,7 +5,6 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { ClsService } from 'nestjs-cls';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
@@ -105,7 +104,9 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
       // serialized as malformed literals until a restart.
       await pglite.refreshArrayTypes();
       const routed = pgliteRouter(pglite, () => this.current() as PgliteUnitOfWork | undefined);
-      // pglite-prisma-adapter is built against an older @prisma/driver-adapter-utils; same interface.
+      // Imported only here: a server on DATABASE_URL never loads it. It is built against an
+      // older @prisma/driver-adapter-utils; same interface.
+      const { PrismaPGlite } = await import('pglite-prisma-adapter');
       await this.connectPrisma(new PrismaPGlite(routed) as unknown as SqlDriverAdapterFactory);
     }
     // An unreachable database does not stop the boot (the API answers 503 until it is back);

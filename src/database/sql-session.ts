@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 /** The few operations the migration runner and tooling need, over pg or PGlite. */
@@ -12,13 +10,23 @@ export interface SqlSession {
   close(): Promise<void>;
 }
 
-/** Contrib extensions must be registered when PGlite starts, before CREATE EXTENSION. */
-export const PGLITE_EXTENSIONS = { pg_trgm, btree_gist };
+/**
+ * PGlite is imported at the first open: a server on DATABASE_URL never loads it. One import
+ * for every caller, since Jest's ESM runtime fails concurrent imports of one module graph.
+ */
+const importPglite = () =>
+  Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/btree_gist'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+  ]);
+let pgliteModules: ReturnType<typeof importPglite> | undefined;
 
 export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<PGlite> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir, loadDataDir, extensions: PGLITE_EXTENSIONS });
-  return db;
+  const [{ PGlite }, { btree_gist }, { pg_trgm }] = await (pgliteModules ??= importPglite());
+  // Contrib extensions must be registered when PGlite starts, before CREATE EXTENSION.
+  return PGlite.create({ dataDir, loadDataDir, extensions: { pg_trgm, btree_gist } });
 }
 
 export function pgliteSession(db: PGlite, closeWith = false): SqlSession {

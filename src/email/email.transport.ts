@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { ClaimedEmail } from './email.repository.js';
 
@@ -23,15 +23,21 @@ const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, sock
 @Injectable()
 export class EmailTransport implements OnApplicationShutdown {
   private readonly logger = new Logger(EmailTransport.name);
-  private readonly transporter: Transporter<{ messageId?: string; message?: Buffer | unknown }>;
+  private transporter?: Promise<Transporter<{ messageId?: string; message?: Buffer | unknown }>>;
   private readonly smtp: boolean;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    const { smtpUrl } = config.email;
-    this.smtp = Boolean(smtpUrl);
-    this.transporter = smtpUrl
-      ? nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS })
-      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    this.smtp = Boolean(config.email.smtpUrl);
+  }
+
+  /** nodemailer is imported at the first send: a process that has sent nothing does not hold it. */
+  private transport(): Promise<Transporter<{ messageId?: string; message?: Buffer | unknown }>> {
+    const { smtpUrl } = this.config.email;
+    return (this.transporter ??= import('nodemailer').then(({ default: nodemailer }) =>
+      smtpUrl
+        ? nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS })
+        : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+    ));
   }
 
   get kind(): 'smtp' | 'log' {
@@ -40,7 +46,8 @@ export class EmailTransport implements OnApplicationShutdown {
 
   /** Delivers one message; throws when the server refuses it (the job retries). */
   async send(email: ClaimedEmail): Promise<void> {
-    const info = await this.transporter.sendMail({
+    const transporter = await this.transport();
+    const info = await transporter.sendMail({
       from: this.config.email.from,
       to: email.toAddress,
       subject: email.subject,
@@ -76,8 +83,8 @@ export class EmailTransport implements OnApplicationShutdown {
     return file;
   }
 
-  onApplicationShutdown(): void {
-    this.transporter.close();
+  async onApplicationShutdown(): Promise<void> {
+    (await this.transporter)?.close();
   }
 }
 

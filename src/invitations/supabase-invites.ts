@@ -1,5 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { createClient, type SupabaseClient, type WebSocketLikeConstructor } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { createServiceClient } from '../common/supabase-client.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 /** Injection token of the Supabase Auth inviter: null when SUPABASE_AUTH_INVITES is off. */
@@ -19,13 +20,6 @@ export interface SupabaseInviteData {
 
 /** GoTrue's codes for "a user with this address exists" (422 on recent versions). */
 const EXISTS_CODES = new Set(['email_exists', 'user_already_exists']);
-
-/** supabase-js builds a Realtime client eagerly; this server never opens a channel (see the storage driver). */
-class NoRealtime {
-  constructor() {
-    throw new Error('Supabase Realtime is not used by this server');
-  }
-}
 
 /**
  * auth-js turns a network failure into a console.error and a retryable error. This fetch
@@ -50,14 +44,11 @@ const quietFetch: typeof fetch = async (input, init) => {
  */
 export class SupabaseInvites {
   private readonly logger = new Logger(SupabaseInvites.name);
-  private readonly client: SupabaseClient;
 
-  constructor(settings: NonNullable<AppConfig['auth']['supabaseInvites']>) {
-    this.client = createClient(settings.url, settings.serviceRoleKey, {
-      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      realtime: { transport: NoRealtime as unknown as WebSocketLikeConstructor },
-      global: { fetch: quietFetch },
-    });
+  constructor(private readonly client: SupabaseClient) {}
+
+  static async create(settings: NonNullable<AppConfig['auth']['supabaseInvites']>): Promise<SupabaseInvites> {
+    return new SupabaseInvites(await createServiceClient(settings.url, settings.serviceRoleKey, quietFetch));
   }
 
   async invite(email: string, redirectTo: string, data: SupabaseInviteData): Promise<SupabaseInviteOutcome> {
@@ -82,6 +73,6 @@ export class SupabaseInvites {
 export const supabaseInvitesProvider: Provider = {
   provide: SUPABASE_INVITES,
   inject: [APP_CONFIG],
-  useFactory: ({ auth }: AppConfig): SupabaseInvites | null =>
-    auth.supabaseInvites ? new SupabaseInvites(auth.supabaseInvites) : null,
+  useFactory: ({ auth }: AppConfig): Promise<SupabaseInvites> | null =>
+    auth.supabaseInvites ? SupabaseInvites.create(auth.supabaseInvites) : null,
 };

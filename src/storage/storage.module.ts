@@ -9,7 +9,7 @@ import { SupabaseStorageDriver } from './supabase-storage.driver.js';
 /**
  * The configured StorageDriver (STORAGE_DRIVER: local by default, Supabase Storage when
  * configured) for attachments, FILES_STORAGE for the API's own files, and ImageStore for
- * avatars and logos.
+ * avatars and logos. supabase-js is imported only when the Supabase driver is chosen.
  */
 @Global()
 @Module({
@@ -19,17 +19,17 @@ import { SupabaseStorageDriver } from './supabase-storage.driver.js';
     {
       provide: STORAGE_DRIVER,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): StorageDriver =>
+      useFactory: (config: AppConfig): StorageDriver | Promise<StorageDriver> =>
         config.storage.driver === 'supabase'
-          ? new SupabaseStorageDriver(config.storage)
+          ? SupabaseStorageDriver.create(config.storage)
           : new LocalStorageDriver(config.storage),
     },
     {
       provide: FILES_STORAGE,
       inject: [APP_CONFIG, STORAGE_DRIVER],
-      useFactory: (config: AppConfig, attachments: StorageDriver): StorageDriver =>
+      useFactory: (config: AppConfig, attachments: StorageDriver): StorageDriver | Promise<StorageDriver> =>
         attachments.kind === 'supabase'
-          ? new SupabaseStorageDriver(config.storage, { name: config.storage.filesBucket, attachments: false })
+          ? SupabaseStorageDriver.create(config.storage, { name: config.storage.filesBucket, attachments: false })
           : attachments,
     },
   ],

@@ -1,22 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { createClient, type SupabaseClient, type WebSocketLikeConstructor } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { createServiceClient } from '../common/supabase-client.js';
 import type { StorageConfig } from '../config/config.js';
 import { ATTACHMENT_TYPES } from './content-type.js';
 import { MAX_ATTACHMENT_BYTES, type SignedUrl, type SignedUrlOptions, type StorageDriver } from './storage.driver.js';
 import { StorageUnavailable } from './storage.errors.js';
 import { ByteCounter } from './streams.js';
-
-/**
- * supabase-js builds a Realtime client eagerly, and on Node 20 (no global WebSocket)
- * that throws unless a transport is given. This server never opens a channel, so the
- * transport only has to exist; using it is a bug.
- */
-class NoRealtime {
-  constructor() {
-    throw new Error('Supabase Realtime is not used by this server');
-  }
-}
 
 interface StorageFailure {
   message: string;
@@ -41,20 +31,21 @@ export interface BucketSpec {
 export class SupabaseStorageDriver implements StorageDriver {
   readonly kind = 'supabase';
   private readonly logger = new Logger(SupabaseStorageDriver.name);
-  private readonly client: SupabaseClient;
   private bucketReady?: Promise<void>;
 
-  constructor(
+  private constructor(
+    private readonly client: SupabaseClient,
+    private readonly spec: BucketSpec,
+  ) {}
+
+  static async create(
     config: StorageConfig,
-    private readonly spec: BucketSpec = { name: config.bucket, attachments: true },
-  ) {
+    spec: BucketSpec = { name: config.bucket, attachments: true },
+  ): Promise<SupabaseStorageDriver> {
     if (!config.supabaseUrl || !config.serviceRoleKey) {
       throw new Error('SupabaseStorageDriver needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY');
     }
-    this.client = createClient(config.supabaseUrl, config.serviceRoleKey, {
-      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      realtime: { transport: NoRealtime as unknown as WebSocketLikeConstructor },
-    });
+    return new SupabaseStorageDriver(await createServiceClient(config.supabaseUrl, config.serviceRoleKey), spec);
   }
 
   private get bucket() {
