@@ -1,0 +1,156 @@
+// `npm run bench:keys`: what verifying an API key costs beside verifying a JWT, measured where
+// `npm run bench` cannot resolve it. There, keys and JWTs share one API process in alternating
+// slices, under 50 connections from a load generator on the same two cores: an A/A run (keys in
+// both) differs by 3–17 %, more than the 5 % the check allows. Here nothing else runs:
+//
+// 1. builds the API (unless BENCH_SKIP_BUILD=1), recreates and migrates `crm_bench_keys`;
+// 2. runs the built app in this process (production settings, a listener for the setup calls),
+//    signs an owner up (a JWT tied to its session, as every member's), creates BENCH_KEY_LEADS
+//    leads and an API key with leads:read;
+// 3. API side: BENCH_KEY_ROUNDS pairs of rounds, BENCH_KEY_REQUESTS injected GET /v1/leads/{id}
+//    each at 10 in flight, JWT and key in turns (ABBA), CPU time of this process per request;
+//    the median over pairs of key ÷ JWT;
+// 4. database side: each opening statement (app.begin_request for the member,
+//    app.begin_key_request for the key) called 20,000 times in one DO block, as the connecting
+//    role each time, in turns: µs per call;
+// 5. prints both, and a key's request against a JWT's: API CPU per request plus its opening
+//    statement's time (the rest of the database's work is the same SQL for both); exits 1 when
+//    the key's costs more than 5 % over the JWT's.
+import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
+import { buildApi, call, freePort, freshDatabase, logger, num, serverUrl, signUpOwner, withClient } from './lib.mjs';
+
+const cfg = {
+  database: process.env.BENCH_KEYS_DATABASE_NAME || 'crm_bench_keys',
+  leads: num('BENCH_KEY_LEADS', 50),
+  rounds: num('BENCH_KEY_ROUNDS', 16),
+  requests: num('BENCH_KEY_REQUESTS', 1000),
+  calls: 20_000,
+};
+const log = logger('bench:keys');
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+buildApi(log);
+const url = await freshDatabase(serverUrl, cfg.database);
+const port = await freePort();
+Object.assign(process.env, {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'silent',
+  DATABASE_URL: url,
+  DATABASE_POOL_SIZE: '10',
+  MIGRATE_ON_BOOT: 'false',
+  LOCAL_AUTH_JWT_SECRET: 'bench-local-secret-0123456789-abcdefghijklmnop',
+  DATA_SOURCE_ENCRYPTION_KEY: 'ZGV2LW9ubHktZGF0YS1zb3VyY2Uta2V5LTMyYnl0ZXM=',
+  SUPABASE_JWT_SECRET: '',
+  SUPABASE_URL: '',
+  JOBS_WORKERS: 'false',
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+});
+const { loadConfig } = await import('../dist/config/config.js');
+const { createApp } = await import('../dist/app.factory.js');
+const app = await createApp(loadConfig(), { bufferLogs: false });
+await app.listen({ port, host: '127.0.0.1' });
+const base = `http://127.0.0.1:${port}`;
+const fastify = app.getHttpAdapter().getInstance();
+
+try {
+  const { token, org } = await signUpOwner(base, 'Key bench');
+  const ids = [];
+  for (let i = 0; i < cfg.leads; i++) {
+    const lead = await call(
+      base,
+      'POST',
+      '/v1/leads',
+      token,
+      { name: `Lead ${i}`, email: `lead${i}@example.test` },
+      org.id,
+    );
+    ids.push(lead.id);
+  }
+  const key = await call(base, 'POST', '/v1/api-keys', token, { name: 'bench', scopes: ['leads:read'] }, org.id);
+  const headers = {
+    jwt: { authorization: `Bearer ${token}`, 'x-organization-id': org.id },
+    key: { authorization: `Bearer ${key.secret}` },
+  };
+
+  let next = 0;
+  /** CPU µs of this process per request over `n` GETs as `kind`, 10 in flight. */
+  const round = async (kind, n) => {
+    const cpu0 = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let j = 0; j < n / 10; j++) {
+          const res = await fastify.inject({
+            method: 'GET',
+            url: `/v1/leads/${ids[next++ % ids.length]}`,
+            headers: headers[kind],
+          });
+          if (res.statusCode !== 200) throw new Error(`${kind}: ${res.statusCode} ${res.body}`);
+        }
+      }),
+    );
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / n;
+  };
+  log(`warming up, then ${cfg.rounds} pairs of ${cfg.requests} requests`);
+  for (const kind of ['jwt', 'key', 'jwt', 'key']) await round(kind, cfg.requests);
+  const api = { jwt: [], key: [] };
+  for (let r = 0; r < cfg.rounds; r++)
+    for (const kind of r % 2 ? ['key', 'jwt'] : ['jwt', 'key']) api[kind].push(await round(kind, cfg.requests));
+
+  // The opening statements alone, in the database: the owner's, and the key's by its hash.
+  const db = await withClient(url, async (c) => {
+    const [{ user_id: userId }] = (await c.query('SELECT created_by_id AS user_id FROM api_keys LIMIT 1')).rows;
+    const [{ hash }] = (await c.query("SELECT encode(key_hash, 'hex') AS hash FROM api_keys LIMIT 1")).rows;
+    const calls = {
+      jwt: `app.begin_request('${userId}'::uuid, '${org.id}'::uuid, 'bench')`,
+      key: `app.begin_key_request('\\x${hash}'::bytea, '${org.id}'::uuid, 'bench', false)`,
+    };
+    const [{ role }] = (await c.query('SELECT current_user AS role')).rows;
+    const out = { jwt: [], key: [] };
+    for (let r = 0; r < 6; r++)
+      for (const kind of r % 2 ? ['key', 'jwt'] : ['jwt', 'key']) {
+        // Each call as the connecting role with no tenant yet, as a unit of work's first statement.
+        const started = performance.now();
+        await c.query(
+          `BEGIN; DO $$ BEGIN FOR i IN 1..${cfg.calls} LOOP
+             PERFORM set_config('role', '${role}', true), set_config('app.current_org_id', '', true);
+             PERFORM * FROM ${calls[kind]};
+           END LOOP; END $$; ROLLBACK;`,
+        );
+        out[kind].push(((performance.now() - started) * 1000) / cfg.calls);
+      }
+    return out;
+  });
+
+  const apiRatio = median(api.key.map((v, i) => v / api.jwt[i]));
+  const dbRatio = median(db.key.map((v, i) => v / db.jwt[i]));
+  // The key's API CPU as the JWT's times the paired ratio (the drift between rounds cancels in pairs).
+  const jwtApi = median(api.jwt);
+  const total = (jwtApi * apiRatio + median(db.key)) / (jwtApi + median(db.jwt));
+  const pass = total <= 1.05;
+  const fmt = (values) => values.map((v) => v.toFixed(0)).join(' ');
+  process.stdout.write(
+    [
+      `API CPU per GET /v1/leads/{id}, µs (${cfg.rounds} rounds of ${cfg.requests}):`,
+      `  JWT  ${fmt(api.jwt)}  median ${median(api.jwt).toFixed(0)}`,
+      `  key  ${fmt(api.key)}  median ${median(api.key).toFixed(0)}`,
+      `  key ÷ JWT, median of pairs: ${apiRatio.toFixed(3)}×`,
+      `database, µs per opening statement (${cfg.calls} calls a round):`,
+      `  app.begin_request      ${db.jwt.map((v) => v.toFixed(1)).join(' ')}  median ${median(db.jwt).toFixed(1)}`,
+      `  app.begin_key_request  ${db.key.map((v) => v.toFixed(1)).join(' ')}  median ${median(db.key).toFixed(1)}`,
+      `  key ÷ JWT, median of pairs: ${dbRatio.toFixed(3)}×`,
+      `a request with a key ÷ with a JWT (API CPU + opening statement): ${total.toFixed(3)}×`,
+      `${pass ? 'PASS' : 'FAIL'}  verifying a key costs at most 5 % more than verifying a JWT`,
+      '',
+    ].join('\n'),
+  );
+  process.exitCode = pass ? 0 : 1;
+} finally {
+  await app.close();
+}
