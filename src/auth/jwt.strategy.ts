@@ -89,10 +89,17 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         return key ? done(null, key) : done(new Error('no key for this token'));
       }
       if ((alg === 'RS256' || alg === 'ES256') && supabaseUrl) {
-        return void jwksOf(supabaseUrl).then(
-          (keys) => keys(req, rawJwt, (err, pem) => (err || !pem ? done(err) : done(null, publicKeyOf(pem)))),
-          done,
-        );
+        // Answered once, whatever throws after the import (a throw would otherwise be an
+        // unhandled rejection, and the request would wait for an answer that never comes).
+        let answered = false;
+        const answer: typeof done = (err, key) => {
+          if (answered) return;
+          answered = true;
+          done(err, key);
+        };
+        return void jwksOf(supabaseUrl)
+          .then((keys) => keys(req, rawJwt, (err, pem) => (err || !pem ? answer(err) : answer(null, publicKeyOf(pem)))))
+          .catch((error: unknown) => answer(error instanceof Error ? error : new Error(String(error))));
       }
       return done(new Error('unsupported token algorithm'));
     };

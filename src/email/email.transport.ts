@@ -84,7 +84,8 @@ export class EmailTransport implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    (await this.transporter)?.close();
+    // A transport that never came up (its import or creation failed) has nothing to close.
+    (await this.transporter?.catch(() => undefined))?.close();
   }
 }
 
