@@ -901,7 +901,7 @@ async function quiesce(monitor) {
 
 /**
  * Measures a scenario on each target. The measured time is cut into BENCH_SLICES slices
- * that the targets take in turns (api, baseline, postgraphile, then postgraphile, baseline,
+ * that the targets take in turns (api and its variants, baseline, postgraphile, then postgraphile, baseline,
  * api, …), so a machine whose speed drifts — this one does, by ±25 % within an hour —
  * drifts under all alike.
  * req/s = requests ÷ seconds over all slices; p50/p99 over every response's latency.
@@ -1129,12 +1129,14 @@ async function main() {
     try {
       if (peer) postgraphileCheck = await checkPostgraphile(peer, api, users, monitor);
       for (const scenario of SCENARIOS) {
+        // The API's variants straight after the API: compared with it slice by slice, they run
+        // back to back with its slices (api, api-key, …, then reversed: …, api-key, api).
         const targets = [
           ['api', api],
-          ['baseline', baseline],
-          ['postgraphile', peer],
           ['api-key', cfg.keyScenarios.includes(scenario.name) ? api : null],
           ['api-noaudit', cfg.auditScenarios.includes(scenario.name) ? api : null],
+          ['baseline', baseline],
+          ['postgraphile', peer],
         ]
           .filter(([name, proc]) => proc && (!scenario.apiOnly || name === 'api'))
           .map(([name, proc]) => ({
