@@ -19,7 +19,20 @@
 //    the key's costs more than 5 % over the JWT's.
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
-import { buildApi, call, freePort, freshDatabase, logger, num, serverUrl, signUpOwner, withClient } from './lib.mjs';
+import pg from 'pg';
+import {
+  buildApi,
+  call,
+  dbCpuByPid,
+  dbCpuDelta,
+  freePort,
+  freshDatabase,
+  logger,
+  num,
+  serverUrl,
+  signUpOwner,
+  withClient,
+} from './lib.mjs';
 
 const cfg = {
   database: process.env.BENCH_KEYS_DATABASE_NAME || 'crm_bench_keys',
@@ -79,9 +92,13 @@ try {
     key: { authorization: `Bearer ${key.secret}` },
   };
 
+  // Sees the API's backends, to read their CPU from /proc around each round.
+  const monitor = new pg.Client({ connectionString: url });
+  await monitor.connect();
   let next = 0;
-  /** CPU µs of this process per request over `n` GETs as `kind`, 10 in flight. */
+  /** CPU µs per request over `n` GETs as `kind`, 10 in flight: this process's, and its backends'. */
   const round = async (kind, n) => {
+    const db0 = await dbCpuByPid(monitor);
     const cpu0 = process.cpuUsage();
     await Promise.all(
       Array.from({ length: 10 }, async (_, worker) => {
@@ -97,13 +114,20 @@ try {
       }),
     );
     const cpu = process.cpuUsage(cpu0);
-    return (cpu.user + cpu.system) / n;
+    const db = dbCpuDelta(db0, await dbCpuByPid(monitor));
+    return { api: (cpu.user + cpu.system) / n, db: db === null ? null : (db * 1000) / n };
   };
   log(`warming up, then ${cfg.rounds} pairs of ${cfg.requests} requests`);
   for (const kind of ['jwt', 'key', 'jwt', 'key']) await round(kind, cfg.requests);
   const api = { jwt: [], key: [] };
+  const backends = { jwt: [], key: [] };
   for (let r = 0; r < cfg.rounds; r++)
-    for (const kind of r % 2 ? ['key', 'jwt'] : ['jwt', 'key']) api[kind].push(await round(kind, cfg.requests));
+    for (const kind of r % 2 ? ['key', 'jwt'] : ['jwt', 'key']) {
+      const cost = await round(kind, cfg.requests);
+      api[kind].push(cost.api);
+      backends[kind].push(cost.db);
+    }
+  await monitor.end();
 
   // The opening statements alone, in the database: the owner's, and the key's by its hash.
   const db = await withClient(url, async (c) => {
@@ -147,6 +171,14 @@ try {
       `  JWT  ${fmt(api.jwt)}  median ${median(api.jwt).toFixed(0)}`,
       `  key  ${fmt(api.key)}  median ${median(api.key).toFixed(0)}`,
       `  key ÷ JWT, median of pairs: ${apiRatio.toFixed(3)}×`,
+      ...(backends.jwt.every((v) => v !== null)
+        ? [
+            `database CPU per request, µs (the API's backends, from /proc; 10 ms ticks):`,
+            `  JWT  ${fmt(backends.jwt)}  median ${median(backends.jwt).toFixed(0)}`,
+            `  key  ${fmt(backends.key)}  median ${median(backends.key).toFixed(0)}`,
+            `  key ÷ JWT, median of pairs: ${median(backends.key.map((v, i) => v / backends.jwt[i])).toFixed(3)}×`,
+          ]
+        : []),
       `database, µs per opening statement (${cfg.calls} calls a round, the loop's own ${db.loop.toFixed(1)} µs taken off):`,
       `  app.begin_request      ${db.jwt.map((v) => v.toFixed(1)).join(' ')}  median ${median(db.jwt).toFixed(1)}`,
       `  app.begin_key_request  ${db.key.map((v) => v.toFixed(1)).join(' ')}  median ${median(db.key).toFixed(1)}`,

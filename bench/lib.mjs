@@ -3,7 +3,7 @@
 // as a child process, its JSON routes, and the child's memory and CPU from Linux /proc.
 // Each script keeps its own measurement; only what is the same code in all of them is here.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -200,4 +200,33 @@ export function cpuMs(pid) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU used so far by each Postgres backend serving the bench database (same machine
+ * only; null otherwise): how much of a request's cost is the database's, for either target.
+ */
+export async function dbCpuByPid(monitor) {
+  if (!monitor) return null;
+  const { rows } = await monitor.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  const byPid = new Map();
+  for (const { pid } of rows) {
+    try {
+      byPid.set(pid, cpuMs(pid));
+    } catch {
+      if (!existsSync('/proc/1/stat')) return null; // not Linux
+      // the backend exited meanwhile (or the server is not local: then no pid matches at all)
+    }
+  }
+  return rows.length && !byPid.size ? null : byPid;
+}
+
+/** CPU the backends used between two snapshots: backends that exited were idle (pools drop idle ones). */
+export function dbCpuDelta(before, after) {
+  if (!before || !after) return null;
+  let ms = 0;
+  for (const [pid, cpu] of after) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
 }

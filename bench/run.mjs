@@ -22,7 +22,7 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { SEED_VERSION, MEMBERS_PER_ORG, analyticsSeedSql, orgId, seedSql, userId } from './seed.mjs';
 import { summarise } from './profile-summary.mjs';
-import { ROOT, cpuMs, databaseUrl, freePort, logger, serverUrl, withClient } from './lib.mjs';
+import { ROOT, cpuMs, databaseUrl, dbCpuByPid, dbCpuDelta, freePort, logger, serverUrl, withClient } from './lib.mjs';
 
 const RESULTS = join(ROOT, 'bench/results');
 const JWT_SECRET = 'bench-local-secret-0123456789-abcdefghijklmnop';
@@ -600,35 +600,6 @@ function memoryOf(proc) {
 
 /** CPU time (user + system) a child has used, in ms: robust to a busy machine, unlike req/s. */
 const cpuMsOf = (proc) => cpuMs(proc.child.pid);
-
-/**
- * CPU used so far by each Postgres backend serving the bench database (same machine
- * only; null otherwise): how much of a request's cost is the database's, for either target.
- */
-async function dbCpuByPid(monitor) {
-  if (!monitor) return null;
-  const { rows } = await monitor.query(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-  );
-  const byPid = new Map();
-  for (const { pid } of rows) {
-    try {
-      byPid.set(pid, cpuMs(pid));
-    } catch {
-      if (!existsSync('/proc/1/stat')) return null; // not Linux
-      // the backend exited meanwhile (or the server is not local: then no pid matches at all)
-    }
-  }
-  return rows.length && !byPid.size ? null : byPid;
-}
-
-/** CPU the backends used between two snapshots: backends that exited were idle (pools drop idle ones). */
-function dbCpuDelta(before, after) {
-  if (!before || !after) return null;
-  let ms = 0;
-  for (const [pid, cpu] of after) ms += cpu - (before.get(pid) ?? 0);
-  return ms;
-}
 
 function ipc(proc, message, reply) {
   return new Promise((resolveMsg) => {
