@@ -255,9 +255,11 @@ describe('background jobs across restarts and shutdowns', () => {
     const app = await bootOn(db, dir, { JOBS_SHUTDOWN_TIMEOUT_MS: '1000' });
     const name = queueName('stuck');
     let started = false;
+    let ended = false;
     await queueOf(app).work(name, async () => {
       started = true;
       await sleep(4000);
+      ended = true;
     });
     const id = await queueOf(app).send(name, {}, { retryDelaySeconds: 0 });
     await eventually(() => started);
@@ -273,6 +275,11 @@ describe('background jobs across restarts and shutdowns', () => {
     await eventually(() => reran);
     await again.close();
     expect(id).toEqual(expect.any(String));
+    // The released job's handler still runs in the closed app: pg-boss looks every second whether
+    // its stopped workers are done, and must not look again after this file's environment is
+    // torn down (it failed the next file on Postgres with "require after teardown").
+    await eventually(() => ended);
+    await sleep(1100);
   });
 
   (usingPostgres() ? it.skip : it)(
