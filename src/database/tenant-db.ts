@@ -17,14 +17,17 @@ export class MissingTenantContextError extends Error {
   override readonly name = 'MissingTenantContextError';
 }
 
-/** What app.begin_key_request answers: the key's state, and for an ACTIVE key its tenant and creator. */
+/**
+ * What app.begin_key_request answers: the key's state, and for an ACTIVE key its tenant and
+ * creator (key_id and user_id only to the guards' lookup: a unit of work does not ask).
+ */
 export interface KeyResolution {
   org_id: string | null;
   member_role: MemberRole | null;
-  key_id: string | null;
+  key_id?: string | null;
   key_status: KeyStatus;
   scopes: string[] | null;
-  user_id: string | null;
+  user_id?: string | null;
   writes_blocked?: boolean | null;
 }
 
@@ -202,7 +205,7 @@ export class TenantDb {
       return this.transaction(
         this.keyOpening(key.hash, orgId, false, billed),
         ([r]) => {
-          const ctx = this.keyContext(r, key.scopes, options);
+          const ctx = this.keyContext(r, key.id, userId, key.scopes, options);
           if (r?.writes_blocked) throw paymentRequired();
           return ctx;
         },
@@ -266,17 +269,26 @@ export class TenantDb {
     return Boolean(this.config.billing.stripe && scope?.billedWrite && options.mode !== 'snapshot');
   }
 
-  /** With `touch`, the key's last use is brought up to date (at most once a minute): the guards' lookup only. */
+  /**
+   * The key's opening statement. A unit of work reads only what can change (status, lesser
+   * role, scopes; its tenant to act in): the key's id and creator come from the guards' lookup
+   * of the same hash, and a hash never names another key, nor a key another creator (crm_app
+   * cannot UPDATE created_by_id). With `touch` (the guards' lookup only), the whole answer,
+   * and the key's last use brought up to date, at most once a minute. Every argument is
+   * written out: a defaulted one costs Postgres more to fill in than the call itself.
+   */
   private keyOpening(
     hash: Buffer,
     orgId: string | undefined,
     touch: boolean,
     billed = false,
   ): RawBuilder<KeyResolution> {
-    const opening = sql`app.begin_key_request(${hash}, ${orgId ?? null}::uuid, ${this.requestId}, ${touch ? 'true' : 'false'}::boolean)`;
+    const opening = sql`app.begin_key_request(${hash}, ${orgId ?? null}::uuid, ${this.requestId}, ${sql.raw(touch ? 'true' : 'false')})`;
+    if (touch)
+      return sql<KeyResolution>`SELECT org_id, member_role, key_id, key_status, scopes, user_id FROM ${opening}`;
     return billed
-      ? sql<KeyResolution>`SELECT k.org_id, k.member_role, k.key_id, k.key_status, k.scopes, k.user_id, (k.org_id IS NOT NULL AND app.billing_writes_blocked()) AS writes_blocked FROM ${opening} k`
-      : sql<KeyResolution>`SELECT org_id, member_role, key_id, key_status, scopes, user_id FROM ${opening}`;
+      ? sql<KeyResolution>`SELECT k.org_id, k.member_role, k.key_status, k.scopes, (k.org_id IS NOT NULL AND app.billing_writes_blocked()) AS writes_blocked FROM ${opening} k`
+      : sql<KeyResolution>`SELECT org_id, member_role, key_status, scopes FROM ${opening}`;
   }
 
   /**
@@ -284,15 +296,21 @@ export class TenantDb {
    * statement that set the tenant, so a key revoked, expired or narrowed since the guards
    * looked is refused here; then the route's scope and roles, as for a member.
    */
-  private keyContext(r: KeyResolution | undefined, scopes: readonly string[], options: OrgRunOptions): TenantContext {
-    if (!r || r.key_status !== 'ACTIVE' || !r.org_id || !r.member_role || !r.key_id || !r.user_id) {
+  private keyContext(
+    r: KeyResolution | undefined,
+    keyId: string,
+    userId: string,
+    scopes: readonly string[],
+    options: OrgRunOptions,
+  ): TenantContext {
+    if (!r || r.key_status !== 'ACTIVE' || !r.org_id || !r.member_role) {
       const status = r?.key_status && r.key_status !== 'ACTIVE' ? r.key_status : 'UNKNOWN';
       throw status === 'OTHER_ORGANIZATION' && options.notMember ? options.notMember() : keyRefusal(status);
     }
     const missing = missingScope(r.scopes ?? [], scopes);
     if (missing) throw insufficientScope(missing);
     if (options.roles && !options.roles.includes(r.member_role)) throw new Forbidden();
-    return { userId: r.user_id, orgId: r.org_id, role: r.member_role, apiKeyId: r.key_id };
+    return { userId, orgId: r.org_id, role: r.member_role, apiKeyId: keyId };
   }
 
   /**
