@@ -3,6 +3,7 @@
 // periods keep the answers independent of today; dates are set through the owner session.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UnitOfWork } from '../src/database/unit-of-work.js';
+import type { QueryOptions } from '../src/database/connection.js';
 import { bootApp, type TestApp } from './helpers/app.js';
 import {
   addMember,
@@ -344,9 +345,14 @@ describe('GET /v1/analytics/agents query plan (EXPLAIN as crm_app with a tenant 
   async function captured(fn: () => Promise<unknown>): Promise<{ sql: string; params: readonly unknown[] }[]> {
     const seen: { sql: string; params: readonly unknown[] }[] = [];
     const query = Object.getOwnPropertyDescriptor(UnitOfWork.prototype, 'query')!;
-    UnitOfWork.prototype.query = function (this: UnitOfWork, sql: string, params: readonly unknown[]) {
+    UnitOfWork.prototype.query = function (
+      this: UnitOfWork,
+      sql: string,
+      params: readonly unknown[],
+      options?: QueryOptions,
+    ) {
       seen.push({ sql, params });
-      return query.value.call(this, sql, params);
+      return query.value.call(this, sql, params, options);
     };
     try {
       await fn();

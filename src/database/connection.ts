@@ -1,6 +1,7 @@
 import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import { Prisma } from '../generated/prisma/client.js';
+import { withModelNames } from './model-names.js';
 
 /** One statement's result, as both drivers give it. */
 export interface StatementResult<R> {
@@ -8,9 +9,15 @@ export interface StatementResult<R> {
   affectedRows?: number;
 }
 
+/** How a statement's rows come back. */
+export interface QueryOptions {
+  /** Each row's columns under the model's names (score_value → scoreValue): the SQL layer's rows. */
+  modelNames?: boolean;
+}
+
 /** A unit of work's connection, inside its open transaction: what the SQL layer runs statements on. */
 export interface SqlConnection {
-  query<R>(sql: string, params: readonly unknown[]): Promise<StatementResult<R>>;
+  query<R>(sql: string, params: readonly unknown[], options?: QueryOptions): Promise<StatementResult<R>>;
 }
 
 // Postgres type OIDs decoded the way the Prisma model declares them, so a row read through the
@@ -92,17 +99,16 @@ export class PgConnection implements SqlConnection {
     return result;
   }
 
-  async query<R>(text: string, params: readonly unknown[]): Promise<StatementResult<R>> {
+  async query<R>(text: string, params: readonly unknown[], options?: QueryOptions): Promise<StatementResult<R>> {
     this.counter.sent++;
-    const result = await this.serially((client) =>
-      client.query<R & pg.QueryResultRow>({
-        name: this.names?.nameOf(text),
-        text,
-        values: params.map(toParam),
-        types: PG_TYPES,
-      }),
-    );
-    return { rows: result.rows, affectedRows: result.rowCount ?? undefined };
+    const query = { name: this.names?.nameOf(text), text, values: params.map(toParam), types: PG_TYPES };
+    const affected = (result: pg.QueryResult) => result.rowCount ?? undefined;
+    if (options?.modelNames) {
+      const result = await this.serially((client) => client.query<unknown[]>({ ...query, rowMode: 'array' }));
+      return { rows: withModelNames(result.fields, result.rows) as R[], affectedRows: affected(result) };
+    }
+    const result = await this.serially((client) => client.query<R & pg.QueryResultRow>(query));
+    return { rows: result.rows, affectedRows: affected(result) };
   }
 
   /** For transaction control, not counted. */
@@ -117,8 +123,15 @@ export class PgliteConnection implements SqlConnection {
     private readonly counter: StatementCounter,
   ) {}
 
-  async query<R>(text: string, params: readonly unknown[]): Promise<StatementResult<R>> {
+  async query<R>(text: string, params: readonly unknown[], options?: QueryOptions): Promise<StatementResult<R>> {
     this.counter.sent++;
+    if (options?.modelNames) {
+      const result = await this.tx.query<unknown[]>(text, params.map(toParam), {
+        parsers: MODEL_PARSERS,
+        rowMode: 'array',
+      });
+      return { rows: withModelNames(result.fields, result.rows) as R[], affectedRows: result.affectedRows };
+    }
     const result = await this.tx.query<R>(text, params.map(toParam), { parsers: MODEL_PARSERS });
     return { rows: result.rows, affectedRows: result.affectedRows };
   }

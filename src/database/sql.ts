@@ -13,6 +13,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import type { SqlConnection } from './connection.js';
+import { columnName } from './model-names.js';
 import type { DB } from './schema.js';
 
 /** The typed SQL layer: a Kysely query builder whose statements run on the open unit of work. */
@@ -38,9 +39,9 @@ class UnitOfWorkDriver implements Driver {
     const connection = this.current();
     return Promise.resolve({
       async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-        const { rows, affectedRows } = await connection.query<Record<string, unknown>>(query.sql, query.parameters);
+        const { rows, affectedRows } = await connection.query<R>(query.sql, query.parameters, { modelNames: true });
         return {
-          rows: rows.map(toModelNames) as R[],
+          rows,
           ...(affectedRows !== undefined && { numAffectedRows: BigInt(affectedRows) }),
         };
       },
@@ -59,39 +60,6 @@ class UnitOfWorkDriver implements Driver {
   destroy(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-// Model names (scoreValue) ↔ column names (score_value), the convention of every @map in
-// schema.prisma. Both directions are memoized: a schema has a few hundred names.
-const columnNames = new Map<string, string>();
-const modelNames = new Map<string, string>();
-
-function columnName(name: string): string {
-  let column = columnNames.get(name);
-  if (column === undefined) {
-    column = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    columnNames.set(name, column);
-  }
-  return column;
-}
-
-function modelName(column: string): string {
-  let name = modelNames.get(column);
-  if (name === undefined) {
-    name = column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    modelNames.set(column, name);
-  }
-  return name;
-}
-
-/**
- * A row's columns renamed to the model's names. Only the row's own keys: the keys inside a
- * JSON value (customFields) are the client's and come back exactly as stored.
- */
-function toModelNames(row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key in row) out[modelName(key)] = row[key];
-  return out;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   PgConnection,
   type StatementNames,
   PgliteConnection,
+  type QueryOptions,
   type SqlConnection,
   StatementCounter,
   type StatementResult,
@@ -75,9 +76,9 @@ export abstract class UnitOfWork implements SqlConnection {
     this.counter.sent++;
   }
 
-  query<R>(sql: string, params: readonly unknown[]): Promise<StatementResult<R>> {
+  query<R>(sql: string, params: readonly unknown[], options?: QueryOptions): Promise<StatementResult<R>> {
     this.assertOpen();
-    return this.connection.query<R>(sql, params);
+    return this.connection.query<R>(sql, params, options);
   }
 
   /** COMMIT or ROLLBACK, then the connection is given back; later statements throw. */

@@ -45,9 +45,9 @@ export async function captureStatements(app: NestFastifyApplication, fn: () => P
     const opened = await begin<R>(opening);
     const { uow } = opened;
     const query = uow.query.bind(uow);
-    uow.query = (sql, params) => {
+    uow.query = (sql, params, options) => {
       seen.push({ sql, params });
-      return query(sql, params);
+      return query(sql, params, options);
     };
     return opened;
   };

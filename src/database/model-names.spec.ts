@@ -1,0 +1,98 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { PgConnection, PgliteConnection, type SqlConnection, StatementCounter, StatementNames } from './connection.js';
+import { columnName, modelName, withModelNames } from './model-names.js';
+import { openPglite } from './sql-session.js';
+
+describe('model names', () => {
+  it('maps names both ways', () => {
+    expect(modelName('score_value')).toBe('scoreValue');
+    expect(modelName('first_response_at')).toBe('firstResponseAt');
+    expect(modelName('id')).toBe('id');
+    expect(columnName('scoreValue')).toBe('score_value');
+    expect(columnName(modelName('converted_contact_id'))).toBe('converted_contact_id');
+  });
+
+  it('names array rows by their fields, keeping values as they are', () => {
+    const json = { snake_key: 1 };
+    const rows = withModelNames(
+      [{ name: 'id' }, { name: 'custom_fields' }, { name: 'score_value' }],
+      [
+        ['a', json, 3],
+        ['b', null, null],
+      ],
+    );
+    expect(rows).toEqual([
+      { id: 'a', customFields: { snake_key: 1 }, scoreValue: 3 },
+      { id: 'b', customFields: null, scoreValue: null },
+    ]);
+    expect(rows[0]!.customFields).toBe(json);
+  });
+
+  it('keeps the last of two columns of one name, as an object row does', () => {
+    expect(withModelNames([{ name: 'n' }, { name: 'n' }], [[1, 2]])).toEqual([{ n: 2 }]);
+    expect(withModelNames([{ name: 'n' }], [])).toEqual([]);
+  });
+});
+
+// The same statement through each driver, as objects and with model names: the same values.
+const STATEMENT = `SELECT 'a'::text AS id, '{"snake_key": {"inner_key": 1}}'::jsonb AS custom_fields,
+                          12.5::numeric AS score_value, 7::int8 AS big_count,
+                          '2026-12-07 05:00:00+00'::timestamptz AS created_at, ARRAY['x_y']::text[] AS tags
+                    WHERE $1::int = 1`;
+
+async function bothWays(connection: SqlConnection) {
+  const objects = await connection.query<Record<string, unknown>>(STATEMENT, [1]);
+  const named = await connection.query<Record<string, unknown>>(STATEMENT, [1], { modelNames: true });
+  const none = await connection.query<Record<string, unknown>>(STATEMENT, [2], { modelNames: true });
+  return { objects: objects.rows, named: named.rows, none: none.rows };
+}
+
+function expectSameValues({ objects, named, none }: Awaited<ReturnType<typeof bothWays>>) {
+  expect(named).toHaveLength(1);
+  expect(none).toEqual([]);
+  const [o] = objects;
+  const [n] = named;
+  expect(Object.keys(n!)).toEqual(['id', 'customFields', 'scoreValue', 'bigCount', 'createdAt', 'tags']);
+  expect(n).toEqual({
+    id: o!.id,
+    customFields: o!.custom_fields,
+    scoreValue: o!.score_value,
+    bigCount: o!.big_count,
+    createdAt: o!.created_at,
+    tags: o!.tags,
+  });
+  // The model's types (Decimal, bigint, Date) and JSON keys exactly as stored.
+  expect(String(n!.scoreValue)).toBe('12.5');
+  expect(n!.bigCount).toBe(7n);
+  expect(n!.createdAt).toEqual(new Date('2026-12-07T05:00:00Z'));
+  expect(n!.customFields).toEqual({ snake_key: { inner_key: 1 } });
+}
+
+describe('rows with model names, through each driver', () => {
+  let pglite: PGlite;
+  beforeAll(async () => {
+    pglite = await openPglite();
+  });
+  afterAll(async () => {
+    await pglite.close();
+  });
+
+  it('PGlite', async () => {
+    const result = await pglite.transaction((tx) => bothWays(new PgliteConnection(tx, new StatementCounter())));
+    expectSameValues(result);
+  });
+
+  const url = process.env.TEST_DATABASE_URL;
+  (url ? it : it.skip)('Postgres (TEST_DATABASE_URL), as a named prepared statement', async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const connection = new PgConnection(client as pg.PoolClient, new StatementCounter(), new StatementNames());
+      expectSameValues(await bothWays(connection));
+    } finally {
+      await client.end();
+    }
+  });
+});
