@@ -1,7 +1,8 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { LeadIncludeQuery, ListLeadsQuery } from '../leads/dto/list-leads.query.js';
+import { MAX_KNOWN_QUERIES } from './validation-pipe.js';
 import { createValidationPipe, VALIDATION_PIPE_OPTIONS } from './validation.js';
 
 class RequiredName {
@@ -30,6 +31,19 @@ class Stamped {
   @IsInt()
   @Max(3)
   stamp = ++serial;
+}
+
+let querySerial = 0;
+/** The same, as a query class with a field a query string can set. */
+class StampedQuery {
+  @IsOptional()
+  @IsString()
+  count?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Max(3)
+  stamp = ++querySerial;
 }
 
 const query = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'query', metatype });
@@ -133,6 +147,85 @@ describe('the global validation pipe on an empty input', () => {
     for (const cls of [Counter, RequiredName]) {
       await outcome(pipe, {}, body(cls));
       expect(await outcome(pipe, input(), body(cls))).toEqual(await outcome(nest, input(), body(cls)));
+    }
+  });
+});
+
+describe('the global validation pipe on a query string', () => {
+  /** Fastify's parsed query string holding `values`. */
+  const qs = (values: Record<string, string | string[]>): object => Object.assign(queryString(), values);
+  const list = { page: '2', pageSize: '25', sort: '-createdAt', status: ['NEW_LEAD,IN_CONTACT'] };
+
+  it('validates a query once, then answers it again as Nest does without validating, a fresh instance each time', async () => {
+    const pipe = createValidationPipe();
+    const validate = jest.spyOn(ValidationPipe.prototype, 'transform');
+    try {
+      const expected = await outcome(nest, qs(list), query(ListLeadsQuery));
+      validate.mockClear();
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await pipe.transform(qs(list), query(ListLeadsQuery)));
+      expect(validate).toHaveBeenCalledTimes(1);
+      for (const answer of answers) {
+        expect(answer).toBeInstanceOf(ListLeadsQuery);
+        expect({ answer }).toEqual(expected);
+      }
+      expect(new Set(answers).size).toBe(3);
+      (answers[1] as ListLeadsQuery).status!.push('WON');
+      expect((answers[2] as ListLeadsQuery).status).toEqual(['NEW_LEAD', 'IN_CONTACT']);
+    } finally {
+      validate.mockRestore();
+    }
+  });
+
+  it.each([
+    ['a page size out of range', { ...list, pageSize: '1000' }],
+    ['an unknown field', { ...list, limit: '25' }],
+    ['an unknown status', { ...list, status: ['NEW_LEAD,NOPE'] }],
+    ['the same values in another order', { sort: '-createdAt', page: '2', pageSize: '25' }],
+    ['a __proto__ key', JSON.parse('{"__proto__": {"page": "1"}, "page": "2"}') as Record<string, string>],
+    ['a constructor key', { ...list, constructor: 'x' }],
+  ])('answers %s as Nest does, after a valid query of the class', async (_, values) => {
+    const pipe = createValidationPipe();
+    await pipe.transform(qs(list), query(ListLeadsQuery));
+    for (let i = 0; i < 2; i++) {
+      expect(await outcome(pipe, qs(values), query(ListLeadsQuery))).toEqual(
+        await outcome(nest, qs(values), query(ListLeadsQuery)),
+      );
+    }
+  });
+
+  it('validates every instance of a class whose defaults differ per instance', async () => {
+    const pipe = createValidationPipe();
+    const stamps: number[] = [];
+    let refused: unknown;
+    while (!refused && stamps.length < 5) {
+      await pipe.transform(qs({ count: '1' }), query(StampedQuery)).then(
+        (answer: StampedQuery) => stamps.push(answer.stamp),
+        (error: unknown) => (refused = error),
+      );
+    }
+    // The first passed; every later instance held a new stamp, was validated, and the one past 3 refused.
+    expect(stamps.length).toBeGreaterThan(0);
+    expect(new Set(stamps).size).toBe(stamps.length);
+    expect(refused).toMatchObject({ details: [{ field: 'stamp', code: 'OUT_OF_RANGE' }] });
+  });
+
+  it(`remembers at most ${MAX_KNOWN_QUERIES} queries of a class, and still validates the others`, async () => {
+    const pipe = createValidationPipe();
+    const validate = jest.spyOn(ValidationPipe.prototype, 'transform');
+    try {
+      for (let page = 1; page <= MAX_KNOWN_QUERIES + 10; page++) {
+        await pipe.transform(qs({ page: String(page) }), query(ListLeadsQuery));
+      }
+      validate.mockClear();
+      await pipe.transform(qs({ page: '1' }), query(ListLeadsQuery)); // remembered
+      await pipe.transform(qs({ page: String(MAX_KNOWN_QUERIES + 5) }), query(ListLeadsQuery)); // not
+      expect(validate).toHaveBeenCalledTimes(1);
+      await expect(pipe.transform(qs({ page: '0' }), query(ListLeadsQuery))).rejects.toMatchObject({
+        details: [{ field: 'page' }],
+      });
+    } finally {
+      validate.mockRestore();
     }
   });
 });
