@@ -1,4 +1,5 @@
 import { type ArgumentMetadata, type Type, ValidationPipe } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 
 /** The own properties, all primitive, of the instance an empty input became and passed validation as. */
@@ -46,7 +47,7 @@ function matches(instance: object, blank: Blank): boolean {
   return true;
 }
 
-/** Value sets remembered per query class at most: a class whose queries keep changing (a search box) stops there. */
+/** Value sets remembered per query class at most, the least recently seen dropped first. */
 export const MAX_KNOWN_QUERIES = 1000;
 
 /** Keys the pipe strips from input before class-transformer sees it: such input always takes Nest's path. */
@@ -90,7 +91,9 @@ function signatureOf(instance: object): string | null {
     if (items.includes(null)) return null;
     parts.push(JSON.stringify([key, Array.isArray(value), items]));
   }
-  return parts.join(',');
+  // Kept as a digest: a query can carry a secret (a download link's signature, a stream
+  // token) or a client's search terms, and none of it stays in memory.
+  return createHash('sha256').update(parts.join(',')).digest('base64');
 }
 
 /**
@@ -109,13 +112,14 @@ function signatureOf(instance: object): string | null {
  * validating it costs (≈ 56 µs of a `list` in a profile). So a non-empty query is still built
  * by class-transformer into a fresh instance on every request, but skips validation when that
  * instance holds exactly the values of one that passed before (primitives, or arrays of them;
- * at most MAX_KNOWN_QUERIES per class). Anything else, and every body, takes Nest's path.
+ * remembered as a SHA-256 digest, the MAX_KNOWN_QUERIES most recently seen per class). Anything
+ * else, and every body, takes Nest's path.
  */
 export class BlankCachingValidationPipe extends ValidationPipe {
   /** Per class, per prototype of the empty input (class-transformer reads the inherited keys it exposes). */
   private readonly learnt = new WeakMap<Type<unknown>, WeakMap<object, Learnt>>();
-  /** Per query class, the signatures of the instances seen to pass. */
-  private readonly knownQueries = new WeakMap<Type<unknown>, Set<string>>();
+  /** Per query class, the signatures of the instances seen to pass, least recently seen first. */
+  private readonly knownQueries = new WeakMap<Type<unknown>, Map<string, true>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype;
@@ -151,17 +155,24 @@ export class BlankCachingValidationPipe extends ValidationPipe {
 
   private async query(value: object, metadata: ArgumentMetadata, metatype: Type<unknown>): Promise<unknown> {
     let known = this.knownQueries.get(metatype);
-    if (!known) this.knownQueries.set(metatype, (known = new Set()));
+    if (!known) this.knownQueries.set(metatype, (known = new Map()));
     const instance = plainToInstance(metatype, value, this.transformOptions) as object;
     if (Object.getPrototypeOf(instance) === metatype.prototype) {
       const signature = signatureOf(instance);
-      if (signature !== null && known.has(signature)) return instance;
+      if (signature !== null && known.delete(signature)) {
+        known.set(signature, true); // now the most recently seen
+        return instance;
+      }
     }
     // Nest's path; a refusal throws here and nothing is learnt from it.
     const result: unknown = await super.transform(value, metadata);
-    if (known.size < MAX_KNOWN_QUERIES && typeof result === 'object' && result !== null) {
-      const signature = Object.getPrototypeOf(result) === metatype.prototype ? signatureOf(result) : null;
-      if (signature !== null) known.add(signature);
+    const signature =
+      typeof result === 'object' && result !== null && Object.getPrototypeOf(result) === metatype.prototype
+        ? signatureOf(result)
+        : null;
+    if (signature !== null) {
+      known.set(signature, true);
+      if (known.size > MAX_KNOWN_QUERIES) known.delete(known.keys().next().value as string);
     }
     return result;
   }

@@ -1,13 +1,13 @@
 -- app.begin_key_request, cheaper per unit of work. Same signature, answers, settings and
 -- last-use touch as 20261206040000; what changes is how plpgsql spends a transaction:
 -- * the key's columns into scalars (no composite row variable to build);
--- * the status and the lesser role computed once, and no expression evaluated twice;
 -- * the settings made in the statement that answers (RETURN QUERY ... FROM (SELECT
 --   set_config(...)) s), not in two PERFORMs before it: one statement instead of three.
 -- Measured with callgrind on a backend (instructions per BEGIN + opening + COMMIT, exact and
--- repeatable, 2026-12-07): 381,000 before, 340,000 after; app.begin_request's is 287,000. The
--- API's call sends every argument (a defaulted one costs Postgres ~15,000 instructions to
--- fill in) and only the columns a unit of work reads (docs/api-keys.md, "Cost").
+-- repeatable, 2026-12-07): 381,000 before, 340,000 after, called as before; app.begin_request's
+-- is 287,000. With the API's new call, 313,000: it sends every argument (a defaulted one costs
+-- Postgres ~15,000 instructions to fill in) and asks only for the columns a unit of work reads
+-- (docs/api-keys.md, "Cost").
 CREATE OR REPLACE FUNCTION app.begin_key_request(p_hash bytea, p_org uuid, p_request_id text DEFAULT NULL,
                                                  p_touch boolean DEFAULT false)
   RETURNS TABLE (org_id uuid, member_role text, key_id uuid, key_status text, scopes text[], user_id uuid)
