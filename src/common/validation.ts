@@ -2,7 +2,7 @@ import type { ValidationError, ValidationPipe, ValidationPipeOptions } from '@ne
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DetailCode, type ErrorDetail, ValidationFailed } from './errors.js';
-import { BlankCachingValidationPipe } from './validation-pipe.js';
+import { CachingValidationPipe } from './validation-pipe.js';
 
 /**
  * class-validator constraint names → the detail code a client sees, in the order a field's
@@ -97,7 +97,7 @@ export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
 };
 
 export function createValidationPipe(): ValidationPipe {
-  return new BlankCachingValidationPipe(VALIDATION_PIPE_OPTIONS);
+  return new CachingValidationPipe(VALIDATION_PIPE_OPTIONS);
 }
 
 /**

@@ -102,13 +102,12 @@ export class PgConnection implements SqlConnection {
   async query<R>(text: string, params: readonly unknown[], options?: QueryOptions): Promise<StatementResult<R>> {
     this.counter.sent++;
     const query = { name: this.names?.nameOf(text), text, values: params.map(toParam), types: PG_TYPES };
-    const affected = (result: pg.QueryResult) => result.rowCount ?? undefined;
     if (options?.modelNames) {
       const result = await this.serially((client) => client.query<unknown[]>({ ...query, rowMode: 'array' }));
-      return { rows: withModelNames(result.fields, result.rows) as R[], affectedRows: affected(result) };
+      return { rows: withModelNames(result.fields, result.rows) as R[], affectedRows: result.rowCount ?? undefined };
     }
     const result = await this.serially((client) => client.query<R & pg.QueryResultRow>(query));
-    return { rows: result.rows, affectedRows: affected(result) };
+    return { rows: result.rows, affectedRows: result.rowCount ?? undefined };
   }
 
   /** For transaction control, not counted. */
