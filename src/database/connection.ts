@@ -1,5 +1,6 @@
 import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import pg from 'pg';
+import postgresDate from 'postgres-date';
 import { Prisma } from '../generated/prisma/client.js';
 import { withModelNames } from './model-names.js';
 
@@ -28,15 +29,23 @@ const NUMERIC = 1700;
 const INT8 = 20;
 const DATE = 1082;
 const TIMESTAMP = 1114;
+const TIMESTAMPTZ = 1184;
 const MODEL_PARSERS: Record<number, (text: string) => unknown> = {
   [NUMERIC]: (v) => new Prisma.Decimal(v),
   [INT8]: (v) => BigInt(v),
   [DATE]: (v) => new Date(`${v}T00:00:00.000Z`),
   [TIMESTAMP]: (v) => new Date(`${v.replace(' ', 'T')}Z`),
 };
+// pg's own timestamptz parser is postgres-date 1 (a regular expression per value); version 2
+// reads the text character by character, same Dates, ≈ 2.4× faster: a 25-lead page holds ≈ 75
+// timestamps. PGlite parses them itself.
+// (Its types declare an ES default export; the package is one CommonJS function, which is what
+// Node's default import gives.)
+const parseTimestamp = postgresDate as unknown as (text: string) => Date | number | null;
+const PG_PARSERS: Record<number, (text: string) => unknown> = { ...MODEL_PARSERS, [TIMESTAMPTZ]: parseTimestamp };
 const PG_TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    MODEL_PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    PG_PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /**
