@@ -1,8 +1,15 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { PgConnection, PgliteConnection, type SqlConnection, StatementCounter, StatementNames } from './connection.js';
-import { columnName, modelName, withModelNames } from './model-names.js';
+import {
+  PG_TYPES,
+  PgConnection,
+  PgliteConnection,
+  type SqlConnection,
+  StatementCounter,
+  StatementNames,
+} from './connection.js';
+import { columnName, MAX_BUILDERS, modelName, withModelNames } from './model-names.js';
 import { openPglite } from './sql-session.js';
 
 describe('model names', () => {
@@ -36,12 +43,31 @@ describe('model names', () => {
   });
 
   it('makes every name a key, never code, and never the prototype', () => {
-    const odd = ['a"b', 'c\\d', 'x}; throw new Error(1); ({', '__proto__', 'constructor'];
+    const breakOut = '", x: (() => { throw new Error("injected") })(), "';
+    const odd = [
+      'a"b',
+      'c\\d',
+      'x}; throw new Error(1); ({',
+      '__proto__',
+      'constructor',
+      breakOut,
+      'line\u2028sep\ud800',
+    ];
     const [row] = withModelNames(
       odd.map((name) => ({ name })),
-      [[1, 2, 3, { polluted: true }, 5]],
+      [[1, 2, 3, { polluted: true }, 5, 6, 7]],
     );
-    expect(Object.keys(row!)).toEqual(['a"b', 'c\\d', 'x}; throw new Error(1); ({', '_Proto__', 'constructor']);
+    expect(Object.keys(row!)).toEqual([
+      'a"b',
+      'c\\d',
+      'x}; throw new Error(1); ({',
+      '_Proto__',
+      'constructor',
+      breakOut,
+      'line\u2028sep\ud800',
+    ]);
+    expect(row![breakOut]).toBe(6);
+    expect(row!['line\u2028sep\ud800']).toBe(7);
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
     expect(row!._Proto__).toEqual({ polluted: true });
     expect((row as { polluted?: unknown }).polluted).toBeUndefined();
@@ -54,6 +80,30 @@ describe('model names', () => {
     expect(withModelNames(fields(['a_b', 'c']), [[1, 2]])).toEqual([{ aB: 1, c: 2 }]);
     expect(withModelNames(fields(['c', 'a_b']), [[1, 2]])).toEqual([{ c: 1, aB: 2 }]);
     expect(withModelNames(fields(['a_b']), [[3], [4]])).toEqual([{ aB: 3 }, { aB: 4 }]);
+    // Lists that would join alike without a separator stay apart.
+    expect(withModelNames(fields(['ab', 'c']), [[1, 2]])).toEqual([{ ab: 1, c: 2 }]);
+    expect(withModelNames(fields(['a', 'bc']), [[1, 2]])).toEqual([{ a: 1, bc: 2 }]);
+  });
+
+  it('parses timestamptz with its own parser, to the instants pg parses by default', () => {
+    const ours = PG_TYPES.getTypeParser(1184);
+    const pgs = pg.types.getTypeParser(1184);
+    expect(ours).not.toBe(pgs);
+    const texts = [
+      '2026-12-07 05:00:00+00',
+      '2026-12-07 05:00:00.5+00',
+      '2026-12-07 05:00:00.123456+00',
+      '2026-12-07 05:00:00.999999-03:30',
+      '2026-12-07 10:30:00.57+05:30',
+      '1883-11-18 11:59:59+00:09:21',
+      '1900-01-01 00:00:00-00:44:30',
+      '0099-06-01 12:00:00+00',
+      '0044-03-15 12:00:00+00 BC',
+      'infinity',
+      '-infinity',
+    ];
+    for (const text of texts) expect({ text, at: ours(text) }).toEqual({ text, at: pgs(text) });
+    expect((ours('2026-12-07 05:00:00.123456+00') as Date).toISOString()).toBe('2026-12-07T05:00:00.123Z');
   });
 });
 
@@ -118,7 +168,7 @@ describe('rows with model names, through each driver', () => {
   });
 
   // The SQL layer parses timestamptz with postgres-date 2 (connection.ts); pg's default is
-  // version 1: the same instants for every form Postgres writes, in any session time zone.
+  // version 1: the same instants for what Postgres writes in its ISO DateStyle, in any time zone.
   (url ? it : it.skip)('Postgres: timestamptz as pg parses it by default, in any time zone', async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -144,5 +194,24 @@ describe('rows with model names, through each driver', () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+describe('past the compiled builders', () => {
+  it('names rows key by key, with the same answers', () => {
+    for (let i = 0; i <= MAX_BUILDERS; i++) withModelNames([{ name: `filler_${i}` }], [[i]]);
+    const rows = withModelNames(
+      [{ name: 'late_one' }, { name: 'n' }, { name: 'n' }],
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    );
+    expect(rows).toEqual([
+      { lateOne: 1, n: 3 },
+      { lateOne: 4, n: 6 },
+    ]);
+    expect(Object.keys(rows[0]!)).toEqual(['lateOne', 'n']);
+    expect(withModelNames([{ name: 'filler_3' }], [[9]])).toEqual([{ filler_3: 9 }]); // a digit after _ stays (modelName)
   });
 });

@@ -26,8 +26,8 @@ export function modelName(column: string): string {
 /** A row's builder: the array's values under the model's names, as one object literal. */
 type RowBuilder = (row: readonly unknown[]) => Record<string, unknown>;
 const builders = new Map<string, RowBuilder>();
-/** Past this many distinct column lists (ad-hoc selections), builders are made but not kept. */
-const MAX_BUILDERS = 500;
+/** Column lists compiled at most; past it (ad-hoc selections), rows are named key by key. */
+export const MAX_BUILDERS = 500;
 
 /**
  * The builder for rows of these columns, compiled once per column list: an object literal
@@ -40,12 +40,23 @@ function rowBuilder(columns: readonly string[]): RowBuilder {
   const key = columns.join('\0'); // no identifier holds a NUL
   let build = builders.get(key);
   if (build === undefined) {
+    const names = columns.map(modelName);
+    if (builders.size >= MAX_BUILDERS) return keyByKey(names);
     // No model's name is `__proto__` (its `_p` becomes `P`), which a literal would make the prototype.
-    const entries = columns.map((column, i) => `${JSON.stringify(modelName(column))}: row[${i}]`);
+    const entries = names.map((name, i) => `${JSON.stringify(name)}: row[${i}]`);
     build = new Function('row', `return { ${entries.join(', ')} };`) as RowBuilder;
-    if (builders.size < MAX_BUILDERS) builders.set(key, build);
+    builders.set(key, build);
   }
   return build;
+}
+
+/** The builder without compiling: each row's keys assigned one by one. */
+function keyByKey(names: readonly string[]): RowBuilder {
+  return (row) => {
+    const named: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) named[names[i] as string] = row[i];
+    return named;
+  };
 }
 
 /**
