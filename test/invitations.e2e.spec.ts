@@ -51,6 +51,9 @@ describe('Invitations', () => {
     token: res.body.accessToken,
   });
   const accept = (user: User, token: string) => t.http.post(`/v1/invitations/${token}/accept`).set(as(user));
+  /** Moves an invitation's last sending a minute back (its expiry with it), past the resend cooldown. */
+  const sentAMinuteAgo = (id: string) =>
+    t.db.admin.query(`UPDATE invitations SET expires_at = expires_at - interval '61 seconds' WHERE id = $1`, [id]);
   const roleIn = async (orgId: string, userId: string) =>
     (
       await t.db.admin.query<{ role: string }>(
@@ -183,6 +186,7 @@ describe('Invitations', () => {
     expectError(await t.http.post(`/v1/invitations/${third.id}/resend`).set(as(b.admin, b.id)), 404, 'NOT_FOUND');
     expectError(await t.http.delete(`/v1/invitations/${third.id}`).set(as(b.admin, b.id)), 404, 'NOT_FOUND');
     expectError(await t.http.get('/v1/invitations').set(as(b.admin, org.id)), 403, 'NOT_A_MEMBER');
+    await sentAMinuteAgo(third.id);
     await t.http.post(`/v1/invitations/${third.id}/resend`).set(as(org.admin, org.id)).expect(200);
     // One invitation by id (where POST's Location points): the owner reads it; B's ADMIN gets 404; revoked, 404.
     expect((await t.http.get(`/v1/invitations/${third.id}`).set(as(org.admin, org.id)).expect(200)).body).toMatchObject(
@@ -251,6 +255,32 @@ describe('Invitations', () => {
     expectError(await accept(user, oldToken), 404, 'INVITATION_NOT_FOUND');
     await accept(user, newToken).expect(200);
     expect(await roleIn(a.id, user.id)).toBe('AGENT');
+  });
+
+  it('refuses a resend within a minute of the last sending (429 with Retry-After), and sends nothing', async () => {
+    const email = address('cooldown');
+    const { invitation, token } = await inviteAndRead(a.admin, a, email, 'VIEWER');
+    const tooSoon = await t.http.post(`/v1/invitations/${invitation.id}/resend`).set(as(a.admin, a.id));
+    expectError(tooSoon, 429, 'RATE_LIMITED');
+    const retryAfter = Number(tooSoon.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Nothing changed: the same expiry, the first link still the live one, one email.
+    const [row] = await t.db.admin.query<{ expires_at: Date }>('SELECT expires_at FROM invitations WHERE id = $1', [
+      invitation.id,
+    ]);
+    expect(row!.expires_at.toISOString()).toBe(invitation.expiresAt);
+    expect(invitationMails(email)).toHaveLength(1);
+    // Control: a minute later, the resend goes out with a new link; right after it, the cooldown again.
+    await sentAMinuteAgo(invitation.id);
+    await t.http.post(`/v1/invitations/${invitation.id}/resend`).set(as(a.admin, a.id)).expect(200);
+    const mail = await smtp.waitFor(email, () => invitationMails(email).length >= 2);
+    expect(tokenIn(invitationMails(email)[1] ?? mail)).not.toBe(token);
+    expectError(
+      await t.http.post(`/v1/invitations/${invitation.id}/resend`).set(as(a.admin, a.id)),
+      429,
+      'RATE_LIMITED',
+    );
   });
 
   it('signs up through an invitation: verified, a member at once, no verification mail; a mismatched email creates nothing', async () => {

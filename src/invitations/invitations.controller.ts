@@ -8,7 +8,7 @@ import { Roles } from '../tenancy/roles.decorator.js';
 import { TenantController } from '../tenancy/tenant-route.decorator.js';
 import { CreateInvitationInput, ListInvitationsQuery } from './dto/invitation.input.js';
 import { InvitationOutput } from './dto/invitation.output.js';
-import { InvitationsService } from './invitations.service.js';
+import { InvitationsService, RESEND_COOLDOWN_SECONDS } from './invitations.service.js';
 
 @TenantController('invitations')
 @Roles('ADMIN', 'MANAGER')
@@ -51,7 +51,7 @@ export class InvitationsController {
   @Post(':id/resend')
   @Endpoint({
     summary: 'Email the invitation again with a new link, valid 7 days from now',
-    description: 'The previous link stops working.',
+    description: `The previous link stops working. RATE_LIMITED (429, with Retry-After) within ${RESEND_COOLDOWN_SECONDS} seconds of the last time the invitation was sent.`,
     ok: InvitationOutput,
   })
   resend(@IdParam() id: string): Promise<InvitationOutput> {

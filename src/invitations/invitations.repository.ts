@@ -49,9 +49,10 @@ export class InvitationsRepository extends TenantRepository {
    * A new link (the old hash is gone, so the old link is dead) and a new expiry, if the invitation
    * is still open when the row is written: an accept that commits first wins (undefined).
    */
-  async rotate(id: string, tokenHash: Buffer, expiresAt: Date) {
+  async rotate(id: string, tokenHash: Buffer, expiresAt: Date, readExpiry: Date) {
     const [row] = await this.db.tx.invitation.updateManyAndReturn({
-      where: { id, organizationId: this.orgId, ...open },
+      // Only the sending that was read: a concurrent resend changed the expiry (and the row's lock orders the two).
+      where: { id, organizationId: this.orgId, ...open, expiresAt: readExpiry },
       data: { tokenHash: new Uint8Array(tokenHash), expiresAt },
     });
     return row;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Conflict, ErrorCode, Forbidden, NotFound } from '../common/errors.js';
+import { Conflict, ErrorCode, Forbidden, NotFound, RetryLater } from '../common/errors.js';
 import { type Page, pageOf } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantDb } from '../database/tenant-db.js';
@@ -50,7 +50,19 @@ interface Letter {
   pending: boolean;
 }
 
-const expiry = () => new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
+const TTL_MS = INVITATION_TTL_DAYS * 86_400_000;
+const expiry = () => new Date(Date.now() + TTL_MS);
+/**
+ * A resend this soon after the invitation was last sent is refused (429 with Retry-After), so
+ * an organization's member cannot mail someone's inbox in a loop. An invitation is sent with
+ * a fresh TTL every time (creation, resend), so it was last sent TTL before it expires.
+ */
+export const RESEND_COOLDOWN_SECONDS = 60;
+const resentTooSoon = (retryAfterSeconds: number) =>
+  new RetryLater(
+    `This invitation was sent less than ${RESEND_COOLDOWN_SECONDS} seconds ago: ask for it again later`,
+    retryAfterSeconds,
+  );
 
 /** Invitations (docs/invitations.md): an emailed one-time link to join with a role. */
 @Injectable()
@@ -127,9 +139,15 @@ export class InvitationsService {
     let letter: Letter | undefined;
     const output = await this.db.run(async () => {
       const current = await this.findManageable(id);
+      const sinceSent = (Date.now() - (current.expiresAt.getTime() - TTL_MS)) / 1000;
+      if (sinceSent < RESEND_COOLDOWN_SECONDS) throw resentTooSoon(RESEND_COOLDOWN_SECONDS - sinceSent);
       const { token, hash } = newOneTimeToken();
-      const rotated = await this.invitations.rotate(current.id, hash, expiry());
-      if (!rotated) throw new NotFound('Invitation'); // accepted or revoked since it was read
+      const rotated = await this.invitations.rotate(current.id, hash, expiry(), current.expiresAt);
+      if (!rotated) {
+        // Accepted or revoked since it was read, or resent by a concurrent request just now.
+        if (await this.invitations.findOpen(current.id)) throw resentTooSoon(RESEND_COOLDOWN_SECONDS);
+        throw new NotFound('Invitation');
+      }
       letter = await this.prepare(rotated, token);
       return toOutput(rotated);
     });
