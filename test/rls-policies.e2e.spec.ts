@@ -150,41 +150,6 @@ describe('row-level security as crm_app', () => {
     }
   });
 
-  it('app.begin_request switches nothing once the transaction is crm_app’s (control: as its first statement)', async () => {
-    await sql.exec('BEGIN');
-    try {
-      const [opened] = await sql.query<{ org_id: string }>('SELECT * FROM app.begin_request($1, $2)', [
-        a.admin.id,
-        a.id,
-      ]);
-      expect(opened!.org_id).toBe(a.id);
-      // Later in the same transaction, as crm_app: B's ADMIN in B is refused and nothing changes.
-      const [again] = await sql.query<{ org_id: string | null; member_role: string | null }>(
-        'SELECT * FROM app.begin_request($1, $2)',
-        [b.admin.id, b.id],
-      );
-      expect(again).toMatchObject({ org_id: null, member_role: null });
-      const [who] = await sql.query<{ user_id: string; org_id: string; role: string }>(
-        "SELECT app.current_user_id() AS user_id, app.current_org_id() AS org_id, current_setting('app.current_role') AS role",
-      );
-      expect(who).toEqual({ user_id: a.admin.id, org_id: a.id, role: 'ADMIN' });
-      const visible = ids(await sql.query<{ id: string }>('SELECT id FROM leads'));
-      expect(visible).toContain(leadA);
-      expect(visible).not.toContain(leadB);
-    } finally {
-      await sql.exec('ROLLBACK');
-    }
-    // Control: B's ADMIN as the first statement of a transaction gets B.
-    await sql.exec('BEGIN');
-    try {
-      const [r] = await sql.query<{ org_id: string }>('SELECT * FROM app.begin_request($1, $2)', [b.admin.id, b.id]);
-      expect(r!.org_id).toBe(b.id);
-      expect(ids(await sql.query<{ id: string }>('SELECT id FROM leads'))).toContain(leadB);
-    } finally {
-      await sql.exec('ROLLBACK');
-    }
-  });
-
   it('keeps credentials and other users\u2019 profiles out of reach', async () => {
     const outsider = randomUUID();
     expect(await asApp(sql, { user: outsider }, () => sql.query('SELECT * FROM auth_credentials'))).toHaveLength(0);
