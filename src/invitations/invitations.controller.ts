@@ -39,7 +39,7 @@ export class InvitationsController {
   @Endpoint({
     summary: 'Invite someone by email: they get a one-time link valid 7 days',
     description:
-      'A MANAGER may invite AGENTs and VIEWERs only (FORBIDDEN otherwise). ALREADY_MEMBER: the address belongs to a member of this organization already (ref.userIds names them). ALREADY_INVITED: an open invitation for it exists. The person accepts with POST /v1/invitations/{token}/accept once signed in with the invited address, or signs up with `invitationToken`. With Supabase Auth invitations on (SUPABASE_AUTH_INVITES), Supabase sends the invite email instead of the API, its link returning to the same accept page (docs/invitations.md).',
+      'A MANAGER may invite AGENTs and VIEWERs only (FORBIDDEN otherwise). ALREADY_MEMBER: the address belongs to a member of this organization already (ref.userIds names them). ALREADY_INVITED: an open invitation for it exists. RATE_LIMITED (429, with Retry-After): the organization sent this address an invitation less than a minute ago. The person accepts with POST /v1/invitations/{token}/accept once signed in with the invited address, or signs up with `invitationToken`. With Supabase Auth invitations on (SUPABASE_AUTH_INVITES), Supabase sends the invite email instead of the API, its link returning to the same accept page (docs/invitations.md).',
     ok: InvitationOutput,
     created: '/v1/invitations/{id}',
     errors: [ErrorCode.AlreadyMember, ErrorCode.AlreadyInvited],
@@ -51,7 +51,7 @@ export class InvitationsController {
   @Post(':id/resend')
   @Endpoint({
     summary: 'Email the invitation again with a new link, valid 7 days from now',
-    description: `The previous link stops working. RATE_LIMITED (429, with Retry-After) within ${RESEND_COOLDOWN_SECONDS} seconds of the last time the invitation was sent.`,
+    description: `The previous link stops working. RATE_LIMITED (429, with Retry-After) within ${RESEND_COOLDOWN_SECONDS} seconds of the last invitation sent to the address.`,
     ok: InvitationOutput,
   })
   resend(@IdParam() id: string): Promise<InvitationOutput> {

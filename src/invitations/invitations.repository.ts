@@ -23,6 +23,15 @@ export class InvitationsRepository extends TenantRepository {
     return this.db.tx.invitation.findFirst({ where: { id, organizationId: this.orgId, ...open } });
   }
 
+  /** The latest expiry of this organization's invitations to the address, open or not: when it last sent one. */
+  async latestExpiryFor(email: string): Promise<Date | null> {
+    const { _max } = await this.db.tx.invitation.aggregate({
+      where: { email, organizationId: this.orgId },
+      _max: { expiresAt: true },
+    });
+    return _max.expiresAt;
+  }
+
   findOpenByEmail(email: string) {
     return this.db.tx.invitation.findFirst({ where: { email, organizationId: this.orgId, ...open } });
   }

@@ -53,16 +53,23 @@ interface Letter {
 const TTL_MS = INVITATION_TTL_DAYS * 86_400_000;
 const expiry = () => new Date(Date.now() + TTL_MS);
 /**
- * A resend this soon after the invitation was last sent is refused (429 with Retry-After), so
- * an organization's member cannot mail someone's inbox in a loop. An invitation is sent with
- * a fresh TTL every time (creation, resend), so it was last sent TTL before it expires.
+ * An invitation to an address this soon after the organization last sent it one (a resend, or
+ * a new invitation after revoking the last) is refused with 429 and Retry-After, so a member
+ * cannot have the organization mail an address in a loop. Each sending sets a fresh TTL, so
+ * the last sending is the latest expiry less the TTL.
  */
 export const RESEND_COOLDOWN_SECONDS = 60;
-const resentTooSoon = (retryAfterSeconds: number) =>
+const sentTooRecently = (retryAfterSeconds: number) =>
   new RetryLater(
-    `This invitation was sent less than ${RESEND_COOLDOWN_SECONDS} seconds ago: ask for it again later`,
-    retryAfterSeconds,
+    `An invitation was sent to this address less than ${RESEND_COOLDOWN_SECONDS} seconds ago: try again later`,
+    Math.min(RESEND_COOLDOWN_SECONDS, retryAfterSeconds),
   );
+
+function assertNotSentRecently(latestExpiry: Date | null | undefined): void {
+  if (!latestExpiry) return;
+  const sinceSent = (Date.now() - (latestExpiry.getTime() - TTL_MS)) / 1000;
+  if (sinceSent < RESEND_COOLDOWN_SECONDS) throw sentTooRecently(RESEND_COOLDOWN_SECONDS - sinceSent);
+}
 
 /** Invitations (docs/invitations.md): an emailed one-time link to join with a role. */
 @Injectable()
@@ -118,6 +125,7 @@ export class InvitationsService {
           { invitationIds: [existing.id] },
         );
       }
+      assertNotSentRecently(await this.invitations.latestExpiryFor(email));
       const { token, hash } = newOneTimeToken();
       const created = await this.invitations.create(email, input.role, hash, expiry(), this.db.userId);
       letter = await this.prepare(created, token);
@@ -139,14 +147,15 @@ export class InvitationsService {
     let letter: Letter | undefined;
     const output = await this.db.run(async () => {
       const current = await this.findManageable(id);
-      const sinceSent = (Date.now() - (current.expiresAt.getTime() - TTL_MS)) / 1000;
-      if (sinceSent < RESEND_COOLDOWN_SECONDS) throw resentTooSoon(RESEND_COOLDOWN_SECONDS - sinceSent);
+      assertNotSentRecently(current.expiresAt);
       const { token, hash } = newOneTimeToken();
       const rotated = await this.invitations.rotate(current.id, hash, expiry(), current.expiresAt);
       if (!rotated) {
-        // Accepted or revoked since it was read, or resent by a concurrent request just now.
-        if (await this.invitations.findOpen(current.id)) throw resentTooSoon(RESEND_COOLDOWN_SECONDS);
-        throw new NotFound('Invitation');
+        const now = await this.invitations.findOpen(current.id);
+        if (!now) throw new NotFound('Invitation'); // accepted or revoked since it was read
+        // Resent by a concurrent request meanwhile: it holds the new expiry.
+        if (now.expiresAt.getTime() !== current.expiresAt.getTime()) throw sentTooRecently(RESEND_COOLDOWN_SECONDS);
+        throw new Error('An open invitation with the expiry just read matched no row');
       }
       letter = await this.prepare(rotated, token);
       return toOutput(rotated);
