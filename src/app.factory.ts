@@ -64,6 +64,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     genReqId: requestId,
     requestIdHeader: false,
     return503OnClosing: true,
+    // No Nest middleware (the request context, helmet and logging are Fastify hooks below):
+    // without @fastify/middie, no request runs its empty middleware chain. A module that
+    // configures middleware would fail at boot (no `use`), not go unapplied.
+    skipMiddie: true,
     routerOptions: { ignoreTrailingSlash: true },
     // What the router refuses before any hook runs (a malformed URL such as /v1/leads/%ZZ)
     // gets the API's error shape and request id too.
