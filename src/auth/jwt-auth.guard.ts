@@ -9,6 +9,7 @@ import { STREAM_TOKEN_AUTH } from '../events/stream-token-auth.decorator.js';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import type { AuthUser } from './auth-user.js';
 import { bearerToken } from './bearer.js';
+import { verifiedUser } from './jwt.strategy.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { SessionStatus } from './session-status.js';
 
@@ -51,12 +52,22 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
         return true;
       });
     }
-    return this.verifyJwt(context, request);
+    return this.verifyJwt(context, request, token);
   }
 
-  /** A JWT (verified, or found in the strategy's cache), then its embedded session, if it has one, still open. */
-  private async verifyJwt(context: ExecutionContext, request: { user?: AuthUser }): Promise<boolean> {
-    await (super.canActivate(context) as Promise<boolean>);
+  /**
+   * A JWT, then its embedded session, if it has one, still open. A token verified before and
+   * not expired since (the strategy's cache) skips passport and its per-request strategy
+   * object: most requests (docs/performance.md).
+   */
+  private async verifyJwt(
+    context: ExecutionContext,
+    request: { user?: AuthUser },
+    token: string | undefined,
+  ): Promise<boolean> {
+    const known = token ? verifiedUser(token) : undefined;
+    if (known) request.user = known;
+    else await (super.canActivate(context) as Promise<boolean>);
     if (request.user) await this.sessions.assertOpen(request.user);
     return true;
   }

@@ -48,8 +48,11 @@ const verified = new LRUCache<string, AuthUser>({ max: 10_000 });
  */
 export function alreadyVerified(authorization: string | undefined): AuthUser | undefined {
   const token = bearerToken(authorization);
-  return token ? verified.get(token) : undefined;
+  return token ? verifiedUser(token) : undefined;
 }
+
+/** The user of a token verified earlier and not expired since (the cache above), else undefined. */
+export const verifiedUser = (token: string): AuthUser | undefined => verified.get(token);
 
 /**
  * Verifies Supabase Auth access tokens (HS256 with the project's JWT secret, or

@@ -4,4 +4,4 @@ export type CapturePrincipal =
   | { kind: 'apiKey'; orgId: string };
 
 /** The CLS key CaptureGuard stores the principal under, for CaptureService. */
-export const CLS_CAPTURE = 'capturePrincipal';
+export const CLS_CAPTURE = Symbol('capturePrincipal');

@@ -1,5 +1,5 @@
 import { type ArgumentMetadata, type Type, ValidationPipe } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 
 /** Value sets remembered per class at most, the least recently seen dropped first. */
@@ -50,8 +50,9 @@ function signatureOf(instance: object): string | null {
     parts.push(JSON.stringify([key, Array.isArray(value), items]));
   }
   // Kept as a digest: a query can carry a secret (a download link's signature, a stream
-  // token) or a client's search terms, and none of it stays in memory.
-  return createHash('sha256').update(parts.join(',')).digest('base64');
+  // token) or a client's search terms, and none of it stays in memory. Nothing to hide in
+  // an instance without values (`GET /v1/leads/{id}`'s query).
+  return parts.length ? hash('sha256', parts.join(','), 'base64') : '';
 }
 
 /**

@@ -30,7 +30,7 @@ const EVENTS_LANE_SIZE = 2;
 export const EMBEDDED_DB = Symbol('EMBEDDED_DB');
 
 /** The CLS key of the open unit of work. */
-export const CLS_UOW = 'unitOfWork';
+export const CLS_UOW = Symbol('unitOfWork');
 
 /** A failure to reach the database at all: logged, and 503 to the client, who may retry. */
 const unavailable =

@@ -29,7 +29,7 @@ export interface RequestScope {
   captureKeyId?: string;
 }
 
-export const CLS_SCOPE = 'scope';
+export const CLS_SCOPE = Symbol('scope');
 /** The request's id (x-request-id), recorded by each unit of work as app.request_id for the audit history. */
-export const CLS_REQUEST_ID = 'requestId';
-export const CLS_TENANT = 'tenant';
+export const CLS_REQUEST_ID = Symbol('requestId');
+export const CLS_TENANT = Symbol('tenant');

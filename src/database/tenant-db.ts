@@ -73,7 +73,7 @@ export class TenantDb {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private get<T>(key: string): T | undefined {
+  private get<T>(key: symbol): T | undefined {
     return this.cls.isActive() ? (this.cls.get(key) as T | undefined) : undefined;
   }
 
@@ -385,7 +385,7 @@ const paymentRequired = (): DomainError =>
   );
 
 type AfterCommit = () => Promise<unknown>;
-const CLS_AFTER_COMMIT = 'afterCommit';
+const CLS_AFTER_COMMIT = Symbol('afterCommit');
 
 /**
  * What the request (an interceptor) asks of its units of work, in CLS: `onBegin` runs once,
@@ -398,7 +398,7 @@ export interface RequestHooks {
   beforeCommit?: (result: unknown) => Promise<void>;
 }
 
-export const CLS_HOOKS = 'requestHooks';
+export const CLS_HOOKS = Symbol('requestHooks');
 
 /** The request's hooks, created on first use (interceptors add theirs before the handler runs). */
 export function requestHooks(cls: ClsService): RequestHooks {
