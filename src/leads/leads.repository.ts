@@ -14,6 +14,8 @@ import { parseSort } from '../common/sort.js';
 import { columnsOf } from '../database/columns.js';
 import { cursorBatches } from '../database/cursor.js';
 import type { DB } from '../database/schema.js';
+import type { Sql } from '../database/sql.js';
+import { StatementTemplates } from '../database/statement-templates.js';
 import { TenantRepository } from '../database/tenant-repository.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { LeadSortField, ListLeadsQuery } from './dto/list-leads.query.js';
@@ -58,39 +60,91 @@ const SORT_COLUMNS = {
   scoreValue: 'scoreValue',
 } as const satisfies Record<LeadSortField, keyof DB['leads']>;
 
+/** The list's WHERE values (LeadsRepository.whereValues): each a parameter, or absent. */
+export type WhereValues = Pick<
+  LeadFilters,
+  'status' | 'source' | 'score' | 'priority' | 'assignedToId' | 'campaignId' | 'ids' | 'tag' | 'createdFrom' | 'createdTo'
+> & {
+  orgId: string;
+  includeDeleted: boolean;
+  /** The search text as an ILIKE pattern (containsPattern). */
+  pattern?: string;
+};
+
+/**
+ * The list's WHERE; every value a parameter. It decides only on a value's presence, an
+ * array's length and includeDeleted, as a statement template may (statement-templates.ts).
+ */
+function listWhere(eb: ExpressionBuilder<DB, 'leads'>, v: WhereValues): Expression<SqlBool> {
+  const and: Expression<SqlBool>[] = [eb('organizationId', '=', v.orgId)];
+  if (!v.includeDeleted) and.push(eb('deletedAt', 'is', null));
+  if (v.status?.length) and.push(eb('status', 'in', v.status));
+  if (v.source?.length) and.push(eb('source', 'in', v.source));
+  if (v.score?.length) and.push(eb('score', 'in', v.score));
+  if (v.priority?.length) and.push(eb('priority', 'in', v.priority));
+  if (v.assignedToId) and.push(eb('assignedToId', '=', v.assignedToId));
+  if (v.campaignId) and.push(eb('campaignId', '=', v.campaignId));
+  if (v.ids?.length) and.push(eb('id', 'in', v.ids));
+  if (v.tag) and.push(eb('tags', '@>', sql<string[]>`ARRAY[${v.tag}]::text[]`));
+  if (v.createdFrom) and.push(eb('createdAt', '>=', v.createdFrom));
+  if (v.createdTo) and.push(eb('createdAt', '<', v.createdTo));
+  if (v.pattern) {
+    const p = v.pattern;
+    and.push(
+      eb.or([eb('name', 'ilike', p), eb('email', 'ilike', p), eb('phone', 'ilike', p), eb('company', 'ilike', p)]),
+    );
+  }
+  return eb.and(and);
+}
+
+/** The list's values: its WHERE's, and the page. */
+export type LeadPageValues = WhereValues & { take: number; skip: number };
+
+/**
+ * The list's page of leads with the total in one statement (LeadsRepository.list), sorted by
+ * `sort` (validated by SortParam; the default when empty). Its text depends on nothing else
+ * than listWhere's decisions and the sort, as a statement template needs.
+ */
+export function leadPage(db: Sql, v: LeadPageValues, sort: string) {
+  const where = (eb: ExpressionBuilder<DB, 'leads'>) => listWhere(eb, v);
+  let page = db
+    .selectFrom('leads')
+    .select(LIST_COLUMNS)
+    .select((eb) =>
+      eb
+        .selectFrom('leads')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where(where)
+        .as('total'),
+    )
+    .where(where);
+  for (const k of parseSort<LeadSortField>(sort, '-createdAt')) page = page.orderBy(SORT_COLUMNS[k.field], k.direction);
+  return page.orderBy('id', 'asc').limit(v.take).offset(v.skip);
+}
+
 @Injectable()
 export class LeadsRepository extends TenantRepository {
   /**
    * One page and its total in ONE statement (every statement is a round trip and its
    * decoding; docs/performance.md). The total is a scalar subquery, an init-plan evaluated
    * once, so it keeps its index-only scan on leads_org_live_created_idx
-   * (test/query-plans.e2e.spec.ts). bench/baseline.mjs (GET /v1/leads) sends this very
-   * text; keep the two in line.
+   * (test/query-plans.e2e.spec.ts). Built and compiled once per shape of filters and sort
+   * (statement-templates.ts). bench/baseline.mjs (GET /v1/leads) sends this very text; keep
+   * the two in line.
    */
   async list(query: ListLeadsQuery): Promise<[(LeadListRow & { total: number | null })[], number]> {
     const { skip, take } = skipTake(query);
-    const where = (eb: ExpressionBuilder<DB, 'leads'>) => this.listWhere(eb, query);
-    let page = this.db.sql
-      .selectFrom('leads')
-      .select(LIST_COLUMNS)
-      .select((eb) =>
-        eb
-          .selectFrom('leads')
-          .select(sql<number>`count(*)::int`.as('n'))
-          .where(where)
-          .as('total'),
-      )
-      .where(where);
-    for (const k of parseSort<LeadSortField>(query.sort, '-createdAt'))
-      page = page.orderBy(SORT_COLUMNS[k.field], k.direction);
-    const rows = await page.orderBy('id', 'asc').limit(take).offset(skip).execute();
+    const values = { ...this.whereValues(query), take, skip };
+    const { rows } = await this.db.sql.executeQuery<LeadListRow & { total: number | null }>(
+      this.pages.compile(values, query.sort ?? ''),
+    );
     if (rows.length === 0) {
       // Past the last page (or nothing at all): the total still has to be known.
       if (skip === 0) return [[], 0];
       const count = await this.db.sql
         .selectFrom('leads')
         .select(sql<number>`count(*)::int`.as('total'))
-        .where(where)
+        .where((eb) => listWhere(eb, values))
         .executeTakeFirstOrThrow();
       return [[], count.total];
     }
@@ -99,59 +153,63 @@ export class LeadsRepository extends TenantRepository {
     return [rows, rows[0].total ?? 0];
   }
 
+  /** The list's page and total, per shape of filters and sort. */
+  private readonly pages = new StatementTemplates((v: LeadPageValues, sort: string) => leadPage(this.db.sql, v, sort));
+
+  /** A live lead by id; with `lock`, FOR UPDATE. */
+  private readonly liveLeads = new StatementTemplates((v: { orgId: string; id: string }, lock: string) => {
+    const live = this.db.sql
+      .selectFrom('leads')
+      .select(LEAD_COLUMNS)
+      .where('organizationId', '=', v.orgId)
+      .where('id', '=', v.id)
+      .where('deletedAt', 'is', null);
+    return lock ? live.forUpdate() : live;
+  });
+
+  /** The list's filters as the WHERE takes them: the organization, and the search text as its pattern. */
+  private whereValues(q: LeadFilters): WhereValues {
+    return {
+      orgId: this.orgId,
+      includeDeleted: q.includeDeleted === true,
+      status: q.status,
+      source: q.source,
+      score: q.score,
+      priority: q.priority,
+      assignedToId: q.assignedToId,
+      campaignId: q.campaignId,
+      ids: q.ids,
+      tag: q.tag,
+      createdFrom: q.createdFrom,
+      createdTo: q.createdTo,
+      pattern: q.q ? containsPattern(q.q) : undefined,
+    };
+  }
+
   /** Every row the list would page through, in its order, in batches (a cursor: see cursor.ts). */
   exportBatches(query: LeadFilters): AsyncGenerator<LeadListRow[]> {
     let rows = this.db.sql
       .selectFrom('leads')
       .select(LIST_COLUMNS)
-      .where((eb) => this.listWhere(eb, query));
+      .where((eb) => listWhere(eb, this.whereValues(query)));
     for (const k of parseSort<LeadSortField>(query.sort, '-createdAt'))
       rows = rows.orderBy(SORT_COLUMNS[k.field], k.direction);
     return cursorBatches(this.db.sql, rows.orderBy('id', 'asc'));
   }
 
-  /** The list's WHERE; every value a parameter. */
-  private listWhere(eb: ExpressionBuilder<DB, 'leads'>, q: LeadFilters): Expression<SqlBool> {
-    const and: Expression<SqlBool>[] = [eb('organizationId', '=', this.orgId)];
-    if (!q.includeDeleted) and.push(eb('deletedAt', 'is', null));
-    if (q.status?.length) and.push(eb('status', 'in', q.status));
-    if (q.source?.length) and.push(eb('source', 'in', q.source));
-    if (q.score?.length) and.push(eb('score', 'in', q.score));
-    if (q.priority?.length) and.push(eb('priority', 'in', q.priority));
-    if (q.assignedToId) and.push(eb('assignedToId', '=', q.assignedToId));
-    if (q.campaignId) and.push(eb('campaignId', '=', q.campaignId));
-    if (q.ids?.length) and.push(eb('id', 'in', q.ids));
-    if (q.tag) and.push(eb('tags', '@>', sql<string[]>`ARRAY[${q.tag}]::text[]`));
-    if (q.createdFrom) and.push(eb('createdAt', '>=', q.createdFrom));
-    if (q.createdTo) and.push(eb('createdAt', '<', q.createdTo));
-    if (q.q) {
-      const p = containsPattern(q.q);
-      and.push(
-        eb.or([eb('name', 'ilike', p), eb('email', 'ilike', p), eb('phone', 'ilike', p), eb('company', 'ilike', p)]),
-      );
-    }
-    return eb.and(and);
-  }
-
   /** A live (not soft-deleted) lead, or null — another organization's id is simply not found (RLS). */
-  async findLive(id: string): Promise<LeadRow | null> {
-    const row = await this.live(id).executeTakeFirst();
-    return row ?? null;
+  findLive(id: string): Promise<LeadRow | null> {
+    return this.live(id, '');
   }
 
   /** findLive, holding the row lock until the unit of work ends (status checks stay true until the write). */
-  async lockLive(id: string): Promise<LeadRow | null> {
-    const row = await this.live(id).forUpdate().executeTakeFirst();
-    return row ?? null;
+  lockLive(id: string): Promise<LeadRow | null> {
+    return this.live(id, 'lock');
   }
 
-  private live(id: string) {
-    return this.db.sql
-      .selectFrom('leads')
-      .select(LEAD_COLUMNS)
-      .where('organizationId', '=', this.orgId)
-      .where('id', '=', id)
-      .where('deletedAt', 'is', null);
+  private async live(id: string, lock: '' | 'lock'): Promise<LeadRow | null> {
+    const { rows } = await this.db.sql.executeQuery<LeadRow>(this.liveLeads.compile({ orgId: this.orgId, id }, lock));
+    return rows[0] ?? null;
   }
 
   /** Locks the visible leads among ids, live or deleted, in id order (no deadlock between two bulk calls). */
