@@ -10,7 +10,27 @@ import type { MemberRole } from '../generated/prisma/enums.js';
 import { CLS_UOW, DatabaseService, type Lane } from './database.service.js';
 import type { Sql } from './sql.js';
 import { CLS_REQUEST_ID, CLS_SCOPE, CLS_TENANT, type RequestScope, type TenantContext } from './tenant-context.js';
-import type { TransactionMode, UnitOfWork } from './unit-of-work.js';
+import type { Opening, TransactionMode, UnitOfWork } from './unit-of-work.js';
+
+/**
+ * The openings of a request's units of work, written out rather than compiled from Kysely's
+ * sql tag on every request (the key's, two nested templates, cost ≈ 15 µs of a key's `get`;
+ * docs/performance.md). $1 the user (a member) or the key's SHA-256 (a key), $2 the
+ * organization asked for or null, $3 the request id. bench/baseline.mjs sends BEGIN_REQUEST's
+ * very text.
+ */
+const BEGIN_REQUEST =
+  'SELECT org_id, member_role, membership_count FROM app.begin_request($1::uuid, $2::uuid, $3)';
+/** BEGIN_REQUEST for a billed write: app.billing_writes_blocked() after the tenant is set. */
+const BEGIN_BILLED_REQUEST =
+  'SELECT r.org_id, r.member_role, r.membership_count, app.billing_writes_blocked() AS writes_blocked FROM app.begin_request($1::uuid, $2::uuid, $3) r';
+const BEGIN_KEY_REQUEST =
+  'SELECT org_id, member_role, key_status, scopes FROM app.begin_key_request($1, $2::uuid, $3, false)';
+const BEGIN_BILLED_KEY_REQUEST =
+  'SELECT k.org_id, k.member_role, k.key_status, k.scopes, (k.org_id IS NOT NULL AND app.billing_writes_blocked()) AS writes_blocked FROM app.begin_key_request($1, $2::uuid, $3, false) k';
+/** The guards' lookup of a key: the whole answer, and its last use brought up to date. */
+const LOOK_UP_KEY =
+  'SELECT org_id, member_role, key_id, key_status, scopes, user_id FROM app.begin_key_request($1, $2::uuid, $3, true)';
 
 /** Thrown when tenant data is reached without a tenant context: a programming error, never unfiltered data. */
 export class MissingTenantContextError extends Error {
@@ -130,9 +150,9 @@ export class TenantDb {
   /** Runs fn as the current user with no organization (their profile and memberships only). */
   async runAsUser<T>(fn: () => Promise<T>): Promise<T> {
     const { userId } = this.scope;
-    return this.transaction(
-      sql`SELECT set_config('role', 'crm_app', true), set_config('app.current_user_id', ${userId}, true),
-          set_config('app.request_id', ${this.requestId}, true)`,
+    return this.transaction<T, unknown>(
+      this.compiled(sql`SELECT set_config('role', 'crm_app', true), set_config('app.current_user_id', ${userId}, true),
+          set_config('app.request_id', ${this.requestId}, true)`),
       () => ({ userId }),
       fn,
     );
@@ -144,12 +164,14 @@ export class TenantDb {
    * organization (its creator is its first ADMIN).
    */
   async runTrusted<T>(ctx: TenantContext, fn: () => Promise<T>, lane?: Lane | UnitOfWorkOptions): Promise<T> {
-    return this.transaction(
-      sql`SELECT set_config('role', 'crm_app', true),
+    return this.transaction<T, unknown>(
+      this.compiled(
+        sql`SELECT set_config('role', 'crm_app', true),
           set_config('app.current_user_id', ${ctx.userId ?? ''}, true),
           set_config('app.current_org_id', ${ctx.orgId ?? ''}, true),
           set_config('app.current_role', ${ctx.role ?? ''}, true),
           set_config('app.request_id', ${this.requestId}, true)`,
+      ),
       () => ctx,
       fn,
       typeof lane === 'string' ? { lane } : lane,
@@ -202,7 +224,7 @@ export class TenantDb {
     const how = { mode: options.mode, timeoutMs: options.timeoutMs };
     const billed = this.billedWrite(scope, options);
     if (key) {
-      return this.transaction(
+      return this.transaction<T, KeyResolution>(
         this.keyOpening(key.hash, orgId, false, billed),
         ([r]) => {
           const ctx = this.keyContext(r, key.id, userId, key.scopes, options);
@@ -213,10 +235,8 @@ export class TenantDb {
         how,
       );
     }
-    return this.transaction(
-      billed
-        ? sql<Resolution>`SELECT r.org_id, r.member_role, r.membership_count, app.billing_writes_blocked() AS writes_blocked FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid, ${this.requestId}) r`
-        : sql<Resolution>`SELECT org_id, member_role, membership_count FROM app.begin_request(${userId}::uuid, ${orgId ?? null}::uuid, ${this.requestId})`,
+    return this.transaction<T, Resolution>(
+      { sql: billed ? BEGIN_BILLED_REQUEST : BEGIN_REQUEST, parameters: [userId, orgId ?? null, this.requestId] },
       ([r]) => {
         if (!r?.org_id || !r.member_role) {
           if (orgId)
@@ -247,7 +267,7 @@ export class TenantDb {
    */
   async lookUpApiKey(hash: Buffer): Promise<KeyResolution | undefined> {
     let found: KeyResolution | undefined;
-    await this.transaction(
+    await this.transaction<void, KeyResolution>(
       this.keyOpening(hash, undefined, true),
       ([r]) => {
         found = r;
@@ -277,18 +297,9 @@ export class TenantDb {
    * and the key's last use brought up to date, at most once a minute. Every argument is
    * written out: a defaulted one costs Postgres more to fill in than the call itself.
    */
-  private keyOpening(
-    hash: Buffer,
-    orgId: string | undefined,
-    touch: boolean,
-    billed = false,
-  ): RawBuilder<KeyResolution> {
-    const opening = sql`app.begin_key_request(${hash}, ${orgId ?? null}::uuid, ${this.requestId}, ${sql.raw(touch ? 'true' : 'false')})`;
-    if (touch)
-      return sql<KeyResolution>`SELECT org_id, member_role, key_id, key_status, scopes, user_id FROM ${opening}`;
-    return billed
-      ? sql<KeyResolution>`SELECT k.org_id, k.member_role, k.key_status, k.scopes, (k.org_id IS NOT NULL AND app.billing_writes_blocked()) AS writes_blocked FROM ${opening} k`
-      : sql<KeyResolution>`SELECT org_id, member_role, key_status, scopes FROM ${opening}`;
+  private keyOpening(hash: Buffer, orgId: string | undefined, touch: boolean, billed = false): Opening {
+    const text = touch ? LOOK_UP_KEY : billed ? BEGIN_BILLED_KEY_REQUEST : BEGIN_KEY_REQUEST;
+    return { sql: text, parameters: [hash, orgId ?? null, this.requestId] };
   }
 
   /**
@@ -320,7 +331,7 @@ export class TenantDb {
    * throws or outlives DATABASE_TX_TIMEOUT_MS.
    */
   private async transaction<T, R>(
-    opening: RawBuilder<R>,
+    opening: Opening,
     context: (rows: R[]) => TenantContext,
     fn: () => Promise<T>,
     how: UnitOfWorkOptions = {},
@@ -328,7 +339,7 @@ export class TenantDb {
     // A nested unit of work joins the open transaction (same user, same organization).
     if (this.get<UnitOfWork>(CLS_UOW)) return fn();
     return this.cls.run({ ifNested: 'inherit' }, async () => {
-      const { uow, rows } = await this.database.begin<R>(opening.compile(this.database.sql), how.lane, how.mode);
+      const { uow, rows } = await this.database.begin<R>(opening, how.lane, how.mode);
       const timer = setTimeout(() => void uow.timeOut(), how.timeoutMs ?? this.config.database.txTimeoutMs);
       try {
         const ctx = context(rows);
@@ -369,6 +380,11 @@ export class TenantDb {
       this.cls.set(CLS_HOOKS, undefined);
       return fn();
     });
+  }
+
+  /** An opening written with Kysely's sql tag: the units of work that are not a request's. */
+  private compiled(raw: RawBuilder<unknown>): Opening {
+    return raw.compile(this.database.sql);
   }
 
   private afterCommitFailed(error: unknown): void {
