@@ -60,11 +60,7 @@ describe('StatementTemplates', () => {
 
   it('refuses, on the first build, a builder that computes with a value instead of passing it on', () => {
     const templates = new StatementTemplates((v: { orgId: string; q: string }) =>
-      db
-        .selectFrom('leads')
-        .select('id')
-        .where('organizationId', '=', v.orgId)
-        .where('name', 'ilike', `%${v.q}%`),
+      db.selectFrom('leads').select('id').where('organizationId', '=', v.orgId).where('name', 'ilike', `%${v.q}%`),
     );
     expect(() => templates.compile({ orgId: ORG, q: 'ann' })).toThrow(
       /parameter "q" was used as a value while building/,

@@ -19,8 +19,7 @@ import type { Opening, TransactionMode, UnitOfWork } from './unit-of-work.js';
  * organization asked for or null, $3 the request id. bench/baseline.mjs sends BEGIN_REQUEST's
  * very text.
  */
-const BEGIN_REQUEST =
-  'SELECT org_id, member_role, membership_count FROM app.begin_request($1::uuid, $2::uuid, $3)';
+const BEGIN_REQUEST = 'SELECT org_id, member_role, membership_count FROM app.begin_request($1::uuid, $2::uuid, $3)';
 /** BEGIN_REQUEST for a billed write: app.billing_writes_blocked() after the tenant is set. */
 const BEGIN_BILLED_REQUEST =
   'SELECT r.org_id, r.member_role, r.membership_count, app.billing_writes_blocked() AS writes_blocked FROM app.begin_request($1::uuid, $2::uuid, $3) r';
@@ -267,9 +266,9 @@ export class TenantDb {
    */
   async lookUpApiKey(hash: Buffer): Promise<KeyResolution | undefined> {
     let found: KeyResolution | undefined;
-    await this.transaction<void, KeyResolution>(
+    await this.transaction(
       this.keyOpening(hash, undefined, true),
-      ([r]) => {
+      ([r]: KeyResolution[]) => {
         found = r;
         return {};
       },

@@ -63,7 +63,16 @@ const SORT_COLUMNS = {
 /** The list's WHERE values (LeadsRepository.whereValues): each a parameter, or absent. */
 export type WhereValues = Pick<
   LeadFilters,
-  'status' | 'source' | 'score' | 'priority' | 'assignedToId' | 'campaignId' | 'ids' | 'tag' | 'createdFrom' | 'createdTo'
+  | 'status'
+  | 'source'
+  | 'score'
+  | 'priority'
+  | 'assignedToId'
+  | 'campaignId'
+  | 'ids'
+  | 'tag'
+  | 'createdFrom'
+  | 'createdTo'
 > & {
   orgId: string;
   includeDeleted: boolean;
