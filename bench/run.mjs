@@ -79,6 +79,10 @@ const cfg = {
   // Scenarios also measured with the audit trigger on leads switched off (target
   // `api-noaudit`, the same API process in its own slices): what the audit history costs.
   auditScenarios: (process.env.BENCH_AUDIT_SCENARIOS ?? 'create,patch').split(',').filter(Boolean),
+  // Another build of the API (a directory holding its main.js, inside the repository so that it
+  // resolves node_modules, e.g. a copy of an earlier dist/): target `api-b`, in the API's slices.
+  // What one change buys, measured slice by slice beside the current build instead of across runs.
+  apiB: process.env.BENCH_API_B || null,
 };
 const dbUrl = databaseUrl(cfg.serverUrl, cfg.database);
 
@@ -523,12 +527,12 @@ function apiEnv(port, extra) {
   };
 }
 
-async function startApi({ embeddedDir, trace, profile } = {}) {
+async function startApi({ embeddedDir, trace, profile, dist = 'dist', name = 'api' } = {}) {
   const port = await freePort();
   const args = [...cfg.apiNodeOptions];
   if (trace) args.push('--import', './bench/trace-sql.mjs');
   if (profile) args.push('--import', './bench/profiler.mjs');
-  args.push('dist/main.js');
+  args.push(join(dist, 'main.js'));
   const env = embeddedDir
     ? apiEnv(port, { DATABASE_URL: '', DATA_DIR: embeddedDir, MIGRATE_ON_BOOT: 'true' })
     : apiEnv(port, { DATABASE_URL: dbUrl });
@@ -538,7 +542,7 @@ async function startApi({ embeddedDir, trace, profile } = {}) {
     // polling on the same pool in between.
     Object.assign(env, { JOBS_WORKERS: 'false', WEBHOOK_DISPATCH_INTERVAL_MS: '0' });
   }
-  const proc = start(embeddedDir ? 'api (embedded)' : 'api', args, env, { ipc: profile });
+  const proc = start(embeddedDir ? `${name} (embedded)` : name, args, env, { ipc: profile });
   proc.base = `http://127.0.0.1:${port}`;
   await waitReady(proc, proc.base);
   return proc;
@@ -1095,6 +1099,7 @@ async function main() {
     // An earlier run stopped inside an api-noaudit slice would have left it off.
     await monitor.query('ALTER TABLE leads ENABLE TRIGGER leads_audit');
     const api = wants('api') ? await startApi({ profile: cfg.cpuProfile }) : null;
+    const apiB = wants('api') && cfg.apiB ? await startApi({ dist: cfg.apiB, name: 'api-b' }) : null;
     const baseline = wants('baseline') ? await startBaseline({ profile: cfg.cpuProfile }) : null;
     const peer = wants('postgraphile') ? await startPostgraphile({ profile: cfg.cpuProfile }) : null;
     try {
@@ -1104,6 +1109,7 @@ async function main() {
         // back to back with its slices (api, api-key, …, then reversed: …, api-key, api).
         const targets = [
           ['api', api],
+          ['api-b', apiB],
           ['api-key', cfg.keyScenarios.includes(scenario.name) ? api : null],
           ['api-noaudit', cfg.auditScenarios.includes(scenario.name) ? api : null],
           ['baseline', baseline],
@@ -1144,10 +1150,12 @@ async function main() {
             };
       }
       if (api) memory.api = memoryOf(api);
+      if (apiB) memory['api-b'] = memoryOf(apiB);
       if (baseline) memory.baseline = memoryOf(baseline);
       if (peer) memory.postgraphile = memoryOf(peer);
     } finally {
       await stop(api);
+      await stop(apiB);
       await stop(baseline);
       await stop(peer);
       await monitor.end();
@@ -1206,6 +1214,12 @@ async function main() {
     dbCpuRatio: pairedMedian(key.sliceDbCpuUs, jwt.sliceDbCpuUs),
   }));
   const ratiosPostgraphile = ratiosTo('postgraphile');
+  /** The other build ÷ this one, slice by slice (median), as apiKeyVsJwt. */
+  const apiBVsApi = compare('api-b', 'api', (b, a) => ({
+    rps: b.rps / a.rps,
+    cpuUsPerReq: { api: a.cpuUsPerReq, apiB: b.cpuUsPerReq },
+    cpuRatio: pairedMedian(b.sliceCpuUs, a.sliceCpuUs),
+  }));
   const errors = rows.reduce((n, r) => n + r.errors, 0);
   const checks = {
     zeroErrors: errors === 0,
@@ -1246,6 +1260,7 @@ async function main() {
     ratios,
     ratiosPostgraphile,
     apiKeyVsJwt,
+    apiBVsApi,
     auditCost,
     memory,
     sqlParity,
@@ -1268,6 +1283,11 @@ async function main() {
       `${name} with an API key instead of a JWT: ${k.rps.toFixed(2)}× req/s, API CPU ${k.cpuUsPerReq.apiKey} µs/req ` +
         `(JWT ${k.cpuUsPerReq.jwt}), database CPU ${k.dbCpuUsPerReq.apiKey} µs/req (JWT ${k.dbCpuUsPerReq.jwt}); ` +
         `slice by slice (median) key ÷ JWT: API CPU ${k.cpuRatio?.toFixed(3)}×, database CPU ${k.dbCpuRatio?.toFixed(3)}×\n`,
+    );
+  for (const [name, b] of Object.entries(apiBVsApi))
+    out.write(
+      `${name}, the other build (${cfg.apiB}) ÷ this one: ${b.rps.toFixed(2)}× req/s, API CPU ${b.cpuUsPerReq.apiB} µs/req ` +
+        `(this build ${b.cpuUsPerReq.api}); slice by slice (median) ${b.cpuRatio?.toFixed(3)}×\n`,
     );
   for (const [name, m] of Object.entries(memory))
     out.write(`${name} RSS after the run: ${m.rssMb} MB (peak ${m.peakRssMb} MB)\n`);
