@@ -52,20 +52,23 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
         return true;
       });
     }
-    return this.verifyJwt(context, request, token);
+    // Most requests: a token verified before and not expired since (the strategy's cache), whose
+    // session, if it has one, this process knows is open. Answered at once, without passport's
+    // per-request strategy object or a promise to wait on (docs/performance.md).
+    const known = token ? verifiedUser(token) : undefined;
+    if (known && this.sessions.knownOpen(known)) {
+      request.user = known;
+      return true;
+    }
+    return this.verifyJwt(context, request, known);
   }
 
-  /**
-   * A JWT, then its embedded session, if it has one, still open. A token verified before and
-   * not expired since (the strategy's cache) skips passport and its per-request strategy
-   * object: most requests (docs/performance.md).
-   */
+  /** A JWT (unless already verified), then its embedded session, if it has one, still open. */
   private async verifyJwt(
     context: ExecutionContext,
     request: { user?: AuthUser },
-    token: string | undefined,
+    known: AuthUser | undefined,
   ): Promise<boolean> {
-    const known = token ? verifiedUser(token) : undefined;
     if (known) request.user = known;
     else await (super.canActivate(context) as Promise<boolean>);
     if (request.user) await this.sessions.assertOpen(request.user);

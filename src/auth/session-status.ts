@@ -49,6 +49,13 @@ export class SessionStatus {
     }
   }
 
+  /** Whether assertOpen would pass without a lookup: no session, or one this process knows is open. */
+  knownOpen(user: AuthUser): boolean {
+    if (!user.sessionId) return true;
+    const status = this.openTtlMs > 0 ? this.cache.get(user.sessionId) : undefined;
+    return status?.open === true && status.userId === user.id;
+  }
+
   /** A session this process just started or refreshed: its first requests here need no lookup. */
   markOpen(userId: string, sessionId: string): void {
     if (this.cache.get(sessionId)?.open === false) return;

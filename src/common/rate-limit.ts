@@ -30,7 +30,11 @@ const enum Budget {
   Capture = 'cap',
 }
 
+/** The key of requests no budget counts (probes): an allow list of keys costs the limiter no await. */
+const UNCOUNTED = 'uncounted';
+
 function keyOf(request: FastifyRequest): string {
+  if (request.url.startsWith('/health')) return UNCOUNTED;
   // Per route: a sign-up does not use up the attempts at logging in.
   if (request.routeOptions.config[RATE_LIMIT_POLICY] === 'strict') {
     return `${Budget.Strict}:${request.routeOptions.url ?? ''}:${request.ip}`;
@@ -85,7 +89,7 @@ export async function registerRateLimits(fastify: FastifyInstance, config: AppCo
           : key.startsWith(`${Budget.Capture}:`)
             ? Number(key.split(':')[1])
             : perIp,
-    allowList: (request) => request.url.startsWith('/health'),
+    allowList: [UNCOUNTED],
     enableDraftSpec: true,
     ...(redis && { redis, nameSpace: 'crm-rate-limit:', skipOnError: true }),
   });

@@ -90,8 +90,22 @@ export class StatementCounter {
   sent = 0;
 }
 
+/** send(client), a synchronous throw as a rejection (as inside a then). */
+function sendNow<T>(send: (client: pg.PoolClient) => Promise<T>, client: pg.PoolClient): Promise<T> {
+  try {
+    return send(client);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
 export class PgConnection implements SqlConnection {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Statements handed to the client and not settled yet. */
+  private pending = 0;
+  private readonly settled = (): void => {
+    this.pending--;
+  };
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -107,8 +121,10 @@ export class PgConnection implements SqlConnection {
    * a query on a client that is still busy.
    */
   serially<T>(send: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const result = this.tail.then(() => send(this.client));
-    this.tail = result.catch(() => undefined);
+    // Nothing in flight (most statements): sent at once, without waiting a turn of the queue.
+    const result = this.pending === 0 ? sendNow(send, this.client) : this.tail.then(() => send(this.client));
+    this.pending++;
+    this.tail = result.then(this.settled, this.settled);
     return result;
   }
 

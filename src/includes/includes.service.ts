@@ -30,9 +30,9 @@ export class IncludesService {
     return items;
   }
 
-  /** expand for one item (GET /…/{id}). */
-  async expandOne<T extends object>(item: T, names: readonly string[] | undefined, spec: IncludeSpec<T>): Promise<T> {
-    await this.expand([item], names, spec);
-    return item;
+  /** expand for one item (GET /…/{id}); the item itself, not a promise, when nothing is to be included. */
+  expandOne<T extends object>(item: T, names: readonly string[] | undefined, spec: IncludeSpec<T>): T | Promise<T> {
+    if (!names?.length) return item;
+    return this.expand([item], names, spec).then(() => item);
   }
 }

@@ -22,6 +22,11 @@ export class ProfileProvisioner {
     private readonly profiles: ProfilesRepository,
   ) {}
 
+  /** Whether this server knows the user's profile exists (ensure would send nothing). */
+  isKnown(userId: string): boolean {
+    return this.known.has(userId);
+  }
+
   async ensure(user: AuthUser): Promise<void> {
     if (this.known.has(user.id)) return;
     await this.db.runAsUser(() => this.profiles.insertIfMissing(user.id, user.email ?? ''));

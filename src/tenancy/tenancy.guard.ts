@@ -33,18 +33,34 @@ export class TenancyGuard implements CanActivate {
     private readonly apiKeys: ApiKeyVerifier,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>();
     const user = request.user;
-
-    const scope: RequestScope = { userId: user.id, email: user.email };
-    const userScoped = this.reflector.getAllAndOverride<boolean>(USER_SCOPED, targets);
+    const userScoped = this.reflector.getAllAndOverride<boolean>(USER_SCOPED, targets) === true;
     if (user.apiKey) {
       if (userScoped) throw keyNotAllowed();
-      await this.checkKeyScope(user.apiKey, request.method, targets, scope);
+      return this.checkKeyScope(user.apiKey, request.method, targets).then((apiKey) =>
+        this.enter(request, targets, userScoped, apiKey),
+      );
     }
+    this.enter(request, targets, userScoped);
+    // Supabase users get their profile row on their first authenticated request (a key's creator has one).
+    // Answered without a promise once this server knows the profile: most requests.
+    return this.profiles.isKnown(user.id) || this.profiles.ensure(user).then(() => true);
+  }
+
+  /** Records in CLS who asks, in which organization (as asked: the database decides), with which roles. */
+  private enter(
+    request: FastifyRequest & { user: AuthUser },
+    targets: Parameters<Reflector['getAllAndOverride']>[1],
+    userScoped: boolean,
+    apiKey?: RequestScope['apiKey'],
+  ): true {
+    const user = request.user;
+    const scope: RequestScope = { userId: user.id, email: user.email };
+    if (apiKey) scope.apiKey = apiKey;
     if (!userScoped) {
       const header = request.headers[ORG_HEADER];
       if (header !== undefined) {
@@ -75,8 +91,6 @@ export class TenancyGuard implements CanActivate {
       scope.requestedOrgId = user.apiKey.orgId;
     }
     this.cls.set(CLS_SCOPE, scope);
-    // Supabase users get their profile row on their first authenticated request (a key's creator has one).
-    if (!user.apiKey) await this.profiles.ensure(user);
     return true;
   }
 
@@ -85,8 +99,7 @@ export class TenancyGuard implements CanActivate {
     key: ApiKeyPrincipal,
     method: string,
     targets: Parameters<Reflector['getAllAndOverride']>[1],
-    scope: RequestScope,
-  ): Promise<void> {
+  ): Promise<RequestScope['apiKey']> {
     const spec = this.reflector.getAllAndOverride<KeyScopeSpec | undefined>(KEY_SCOPE, targets);
     if (!spec) throw keyNotAllowed();
     const required = requiredScopes(spec, method);
@@ -96,6 +109,6 @@ export class TenancyGuard implements CanActivate {
       const missing = missingScope(now?.scopes ?? [], required);
       if (missing) throw insufficientScope(missing);
     }
-    scope.apiKey = { id: key.id, hash: key.hash, scopes: required };
+    return { id: key.id, hash: key.hash, scopes: required };
   }
 }
