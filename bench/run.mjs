@@ -79,10 +79,25 @@ const cfg = {
   // Scenarios also measured with the audit trigger on leads switched off (target
   // `api-noaudit`, the same API process in its own slices): what the audit history costs.
   auditScenarios: (process.env.BENCH_AUDIT_SCENARIOS ?? 'create,patch').split(',').filter(Boolean),
+  // 1: the API processes run the background jobs themselves (JOBS_WORKERS, the default of a single
+  // server). By default they only enqueue, and one `npm run worker` process runs the jobs, as a
+  // scaled deployment does (docs/jobs.md): the job runner's polling and the per-minute sweeps are
+  // a fixed cost per second, which would land on the API's CPU per request in inverse proportion
+  // to its request rate (≈ 40 ms of CPU a second, idle), and on whichever of two API processes
+  // took them. The worker's CPU is reported beside the run.
+  apiJobs: process.env.BENCH_API_JOBS === '1',
   // Another build of the API (a directory holding its main.js, inside the repository so that it
   // resolves node_modules, e.g. a copy of an earlier dist/): target `api-b`, in the API's slices.
   // What one change buys, measured slice by slice beside the current build instead of across runs.
   apiB: process.env.BENCH_API_B || null,
+  // Node flags of `api-b` (default: the API's), e.g. the same build with another heap setting.
+  apiBNodeOptions: (
+    process.env.BENCH_API_B_NODE_OPTIONS ??
+    process.env.BENCH_API_NODE_OPTIONS ??
+    '--max-old-space-size=256'
+  )
+    .split(' ')
+    .filter(Boolean),
 };
 const dbUrl = databaseUrl(cfg.serverUrl, cfg.database);
 
@@ -527,15 +542,22 @@ function apiEnv(port, extra) {
   };
 }
 
-async function startApi({ embeddedDir, trace, profile, dist = 'dist', name = 'api' } = {}) {
+async function startApi({
+  embeddedDir,
+  trace,
+  profile,
+  dist = 'dist',
+  name = 'api',
+  nodeOptions = cfg.apiNodeOptions,
+} = {}) {
   const port = await freePort();
-  const args = [...cfg.apiNodeOptions];
+  const args = [...nodeOptions];
   if (trace) args.push('--import', './bench/trace-sql.mjs');
   if (profile) args.push('--import', './bench/profiler.mjs');
   args.push(join(dist, 'main.js'));
   const env = embeddedDir
     ? apiEnv(port, { DATABASE_URL: '', DATA_DIR: embeddedDir, MIGRATE_ON_BOOT: 'true' })
-    : apiEnv(port, { DATABASE_URL: dbUrl });
+    : apiEnv(port, { DATABASE_URL: dbUrl, JOBS_WORKERS: cfg.apiJobs ? 'true' : 'false' });
   if (trace) {
     env.BENCH_TRACE_SQL = trace;
     // Only the requests' own statements in the trace: no job runner or webhook dispatcher
@@ -545,6 +567,25 @@ async function startApi({ embeddedDir, trace, profile, dist = 'dist', name = 'ap
   const proc = start(embeddedDir ? `${name} (embedded)` : name, args, env, { ipc: profile });
   proc.base = `http://127.0.0.1:${port}`;
   await waitReady(proc, proc.base);
+  return proc;
+}
+
+/**
+ * The job worker (dist/worker.js) on the bench database, when the API processes do not run jobs;
+ * at LOG_LEVEL info, so that it says when it runs.
+ */
+async function startWorker() {
+  const proc = start(
+    'worker',
+    [...cfg.apiNodeOptions, 'dist/worker.js'],
+    apiEnv(0, { DATABASE_URL: dbUrl, LOG_LEVEL: 'info' }),
+  );
+  const deadline = Date.now() + 90_000;
+  while (!proc.output().includes('worker running jobs')) {
+    if (proc.exited) throw new Error(`worker exited during startup:\n${proc.output()}`);
+    if (Date.now() > deadline) throw new Error(`worker not running after 90 s:\n${proc.output()}`);
+    await sleep(200);
+  }
   return proc;
 }
 
@@ -1080,6 +1121,7 @@ async function main() {
   const memory = {};
   const profiles = {};
   let sqlParity = null;
+  let workerCpu = null;
   let postgraphileCheck = null;
   const wants = (t) => cfg.targets.includes(t);
 
@@ -1099,7 +1141,12 @@ async function main() {
     // An earlier run stopped inside an api-noaudit slice would have left it off.
     await monitor.query('ALTER TABLE leads ENABLE TRIGGER leads_audit');
     const api = wants('api') ? await startApi({ profile: cfg.cpuProfile }) : null;
-    const apiB = wants('api') && cfg.apiB ? await startApi({ dist: cfg.apiB, name: 'api-b' }) : null;
+    const worker = wants('api') && !cfg.apiJobs ? await startWorker() : null;
+    const workerCpu0 = worker ? { ms: cpuMsOf(worker), at: Date.now() } : null;
+    const apiB =
+      wants('api') && cfg.apiB
+        ? await startApi({ dist: cfg.apiB, name: 'api-b', nodeOptions: cfg.apiBNodeOptions })
+        : null;
     const baseline = wants('baseline') ? await startBaseline({ profile: cfg.cpuProfile }) : null;
     const peer = wants('postgraphile') ? await startPostgraphile({ profile: cfg.cpuProfile }) : null;
     try {
@@ -1149,6 +1196,12 @@ async function main() {
               ...summarise(JSON.parse(readFileSync(t.profileFile, 'utf8')), 15),
             };
       }
+      if (worker) {
+        const seconds = (Date.now() - workerCpu0.at) / 1000;
+        const cpuMsPerSecond = Math.round((cpuMsOf(worker) - workerCpu0.ms) / seconds);
+        workerCpu = { seconds: Math.round(seconds), cpuMsPerSecond };
+        memory.worker = memoryOf(worker);
+      }
       if (api) memory.api = memoryOf(api);
       if (apiB) memory['api-b'] = memoryOf(apiB);
       if (baseline) memory.baseline = memoryOf(baseline);
@@ -1156,6 +1209,7 @@ async function main() {
     } finally {
       await stop(api);
       await stop(apiB);
+      await stop(worker);
       await stop(baseline);
       await stop(peer);
       await monitor.end();
@@ -1261,6 +1315,7 @@ async function main() {
     ratiosPostgraphile,
     apiKeyVsJwt,
     apiBVsApi,
+    workerCpu,
     auditCost,
     memory,
     sqlParity,
@@ -1286,8 +1341,12 @@ async function main() {
     );
   for (const [name, b] of Object.entries(apiBVsApi))
     out.write(
-      `${name}, the other build (${cfg.apiB}) ÷ this one: ${b.rps.toFixed(2)}× req/s, API CPU ${b.cpuUsPerReq.apiB} µs/req ` +
+      `${name}, the other build (${cfg.apiB} ${cfg.apiBNodeOptions.join(' ')}) ÷ this one: ${b.rps.toFixed(2)}× req/s, API CPU ${b.cpuUsPerReq.apiB} µs/req ` +
         `(this build ${b.cpuUsPerReq.api}); slice by slice (median) ${b.cpuRatio?.toFixed(3)}×\n`,
+    );
+  if (workerCpu)
+    out.write(
+      `job worker (the API processes ran no jobs): ${workerCpu.cpuMsPerSecond} ms of CPU a second over the ${workerCpu.seconds} s measured\n`,
     );
   for (const [name, m] of Object.entries(memory))
     out.write(`${name} RSS after the run: ${m.rssMb} MB (peak ${m.peakRssMb} MB)\n`);
