@@ -90,14 +90,8 @@ const cfg = {
   // resolves node_modules, e.g. a copy of an earlier dist/): target `api-b`, in the API's slices.
   // What one change buys, measured slice by slice beside the current build instead of across runs.
   apiB: process.env.BENCH_API_B || null,
-  // Node flags of `api-b` (default: the API's), e.g. the same build with another heap setting.
-  apiBNodeOptions: (
-    process.env.BENCH_API_B_NODE_OPTIONS ??
-    process.env.BENCH_API_NODE_OPTIONS ??
-    '--max-old-space-size=256'
-  )
-    .split(' ')
-    .filter(Boolean),
+  // Node flags of `api-b` (null: the API's), e.g. the same build with another heap setting.
+  apiBNodeOptions: process.env.BENCH_API_B_NODE_OPTIONS?.split(' ').filter(Boolean) ?? null,
 };
 const dbUrl = databaseUrl(cfg.serverUrl, cfg.database);
 
@@ -1145,7 +1139,7 @@ async function main() {
     const workerCpu0 = worker ? { ms: cpuMsOf(worker), at: Date.now() } : null;
     const apiB =
       wants('api') && cfg.apiB
-        ? await startApi({ dist: cfg.apiB, name: 'api-b', nodeOptions: cfg.apiBNodeOptions })
+        ? await startApi({ dist: cfg.apiB, name: 'api-b', nodeOptions: cfg.apiBNodeOptions ?? cfg.apiNodeOptions })
         : null;
     const baseline = wants('baseline') ? await startBaseline({ profile: cfg.cpuProfile }) : null;
     const peer = wants('postgraphile') ? await startPostgraphile({ profile: cfg.cpuProfile }) : null;
@@ -1341,7 +1335,7 @@ async function main() {
     );
   for (const [name, b] of Object.entries(apiBVsApi))
     out.write(
-      `${name}, the other build (${cfg.apiB} ${cfg.apiBNodeOptions.join(' ')}) ÷ this one: ${b.rps.toFixed(2)}× req/s, API CPU ${b.cpuUsPerReq.apiB} µs/req ` +
+      `${name}, the other build (${cfg.apiB} ${(cfg.apiBNodeOptions ?? cfg.apiNodeOptions).join(' ')}) ÷ this one: ${b.rps.toFixed(2)}× req/s, API CPU ${b.cpuUsPerReq.apiB} µs/req ` +
         `(this build ${b.cpuUsPerReq.api}); slice by slice (median) ${b.cpuRatio?.toFixed(3)}×\n`,
     );
   if (workerCpu)
