@@ -47,6 +47,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       });
     }
     if (token?.startsWith(API_KEY_PREFIX)) {
+      const recent = this.apiKeys.recent(token);
+      if (recent) {
+        request.user = recent;
+        return true;
+      }
       return this.apiKeys.authenticate(token).then((user) => {
         request.user = user;
         return true;

@@ -19,6 +19,8 @@ import { USER_SCOPED } from './user-scoped.decorator.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+type KeyScope = NonNullable<RequestScope['apiKey']>;
+
 /**
  * Runs after authentication: records who is asking, for which organization and
  * with which allowed roles in CLS. Membership itself is resolved by the database
@@ -41,9 +43,10 @@ export class TenancyGuard implements CanActivate {
     const userScoped = this.reflector.getAllAndOverride<boolean>(USER_SCOPED, targets) === true;
     if (user.apiKey) {
       if (userScoped) throw keyNotAllowed();
-      return this.checkKeyScope(user.apiKey, request.method, targets).then((apiKey) =>
-        this.enter(request, targets, userScoped, apiKey),
-      );
+      const apiKey = this.checkKeyScope(user.apiKey, request.method, targets);
+      return apiKey instanceof Promise
+        ? apiKey.then((granted) => this.enter(request, targets, userScoped, granted))
+        : this.enter(request, targets, userScoped, apiKey);
     }
     this.enter(request, targets, userScoped);
     // Supabase users get their profile row on their first authenticated request (a key's creator has one).
@@ -56,7 +59,7 @@ export class TenancyGuard implements CanActivate {
     request: FastifyRequest & { user: AuthUser },
     targets: Parameters<Reflector['getAllAndOverride']>[1],
     userScoped: boolean,
-    apiKey?: RequestScope['apiKey'],
+    apiKey?: KeyScope,
   ): true {
     const user = request.user;
     const scope: RequestScope = { userId: user.id, email: user.email };
@@ -94,21 +97,25 @@ export class TenancyGuard implements CanActivate {
     return true;
   }
 
-  /** The scope the route needs (its @KeyScope, or none: closed to keys), checked against the key's. */
-  private async checkKeyScope(
+  /**
+   * The scope the route needs (its @KeyScope, or none: closed to keys), checked against the key's.
+   * Granted at once when the key's looked-up scopes cover it; only a refusal waits for a fresh lookup.
+   */
+  private checkKeyScope(
     key: ApiKeyPrincipal,
     method: string,
     targets: Parameters<Reflector['getAllAndOverride']>[1],
-  ): Promise<RequestScope['apiKey']> {
+  ): KeyScope | Promise<KeyScope> {
     const spec = this.reflector.getAllAndOverride<KeyScopeSpec | undefined>(KEY_SCOPE, targets);
     if (!spec) throw keyNotAllowed();
     const required = requiredScopes(spec, method);
+    const granted: KeyScope = { id: key.id, hash: key.hash, scopes: required };
+    if (!missingScope(key.scopes, required)) return granted;
     // A refusal is decided on the key as it is now: its scopes may have been widened since the lookup.
-    if (missingScope(key.scopes, required)) {
-      const { apiKey: now } = await this.apiKeys.authenticate(key.secret, { fresh: true });
+    return this.apiKeys.authenticate(key.secret, { fresh: true }).then(({ apiKey: now }) => {
       const missing = missingScope(now?.scopes ?? [], required);
       if (missing) throw insufficientScope(missing);
-    }
-    return { id: key.id, hash: key.hash, scopes: required };
+      return granted;
+    });
   }
 }
