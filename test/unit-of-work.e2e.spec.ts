@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mapError } from '../src/common/error-mapper.js';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Sql } from '../src/database/sql.js';
 import { MissingTenantContextError, TenantDb } from '../src/database/tenant-db.js';
 import type { TenantContext } from '../src/database/tenant-context.js';
@@ -104,6 +104,7 @@ describe('unit of work: one transaction for the SQL layer and Prisma', () => {
   it('refuses both ways in outside a unit of work', () => {
     expect(() => db.sql).toThrow(MissingTenantContextError);
     expect(() => db.tx).toThrow(MissingTenantContextError);
+    expect(() => db.execute(CompiledQuery.raw('SELECT 1'))).toThrow(MissingTenantContextError);
   });
 
   it('the SQL layer and Prisma share the transaction: same txid, each sees the other\u2019s uncommitted write', async () => {
@@ -209,6 +210,18 @@ describe('unit of work: one transaction for the SQL layer and Prisma', () => {
       return rows.map((r) => r.id);
     });
     expect(found).toEqual([ours.id]);
+  });
+
+  it('execute runs a builder on the unit of work, under RLS, with the model\u2019s names: another organization\u2019s lead is invisible, its own is not', async () => {
+    const theirs = await createLead(t.http, other.admin, other.id);
+    const ours = await createLead(t.http, org.admin, org.id, { name: 'Run by execute' });
+    const found = await db.runTrusted(ctx, async () => {
+      const { rows } = await db.execute(
+        db.sql.selectFrom('leads').select(['id', 'createdById']).where('id', 'in', [theirs.id, ours.id]),
+      );
+      return rows;
+    });
+    expect(found).toEqual([{ id: ours.id, createdById: org.admin.id }]);
   });
 
   it('the SQL layer kept past its unit of work refuses statements', async () => {

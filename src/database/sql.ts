@@ -12,12 +12,17 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
-import type { SqlConnection } from './connection.js';
+import type { SqlConnection, StatementResult } from './connection.js';
 import { columnName } from './model-names.js';
 import type { DB } from './schema.js';
 
 /** The typed SQL layer: a Kysely query builder whose statements run on the open unit of work. */
 export type Sql = Kysely<DB>;
+
+/** A compiled statement on a unit of work's connection, as the SQL layer runs each: the columns named as the model names them. */
+export function runCompiled<R>(connection: SqlConnection, query: CompiledQuery): Promise<StatementResult<R>> {
+  return connection.query<R>(query.sql, query.parameters, { modelNames: true });
+}
 
 const refuse = (what: string) => () => {
   throw new Error(`${what}: a unit of work owns its transaction (TenantDb.run*)`);
@@ -39,7 +44,7 @@ class UnitOfWorkDriver implements Driver {
     const connection = this.current();
     return Promise.resolve({
       async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-        const { rows, affectedRows } = await connection.query<R>(query.sql, query.parameters, { modelNames: true });
+        const { rows, affectedRows } = await runCompiled<R>(connection, query);
         return {
           rows,
           ...(affectedRows !== undefined && { numAffectedRows: BigInt(affectedRows) }),

@@ -41,12 +41,13 @@ export class LeadDuplicatesRepository {
    */
   async lockKeys(email: string | null | undefined, phone: string | null | undefined): Promise<void> {
     const org = this.db.orgId;
-    await sql`
+    const locks = sql`
       SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
       FROM (VALUES (1, 'lead-email:' || ${org}::text || ':' || ${emailKey(email)}),
                    (2, 'lead-phone:' || ${org}::text || ':' || ${phoneKey(phone)})) AS keys (n, k)
       WHERE k IS NOT NULL
-      ORDER BY n`.execute(this.db.sql);
+      ORDER BY n`.compile(this.db.sql);
+    await this.db.execute(locks);
   }
 
   /** lockKeys for a whole batch, in one statement: every email key before every phone key, each in order. */

@@ -144,7 +144,7 @@ export class LeadsRepository extends TenantRepository {
   async list(query: ListLeadsQuery): Promise<[(LeadListRow & { total: number | null })[], number]> {
     const { skip, take } = skipTake(query);
     const values = { ...this.whereValues(query), take, skip };
-    const { rows } = await this.db.sql.executeQuery<LeadListRow & { total: number | null }>(
+    const { rows } = await this.db.execute<LeadListRow & { total: number | null }>(
       this.pages.compile(values, query.sort ?? ''),
     );
     if (rows.length === 0) {
@@ -217,7 +217,7 @@ export class LeadsRepository extends TenantRepository {
   }
 
   private async live(id: string, lock: '' | 'lock'): Promise<LeadRow | null> {
-    const { rows } = await this.db.sql.executeQuery<LeadRow>(this.liveLeads.compile({ orgId: this.orgId, id }, lock));
+    const { rows } = await this.db.execute<LeadRow>(this.liveLeads.compile({ orgId: this.orgId, id }, lock));
     return rows[0] ?? null;
   }
 
@@ -247,13 +247,14 @@ export class LeadsRepository extends TenantRepository {
   async create(data: LeadWrite, unlessExists?: LeadCondition): Promise<LeadRow | null> {
     const values = { ...withOverride(data), organizationId: this.orgId };
     if (!unlessExists) {
-      return this.db.sql.insertInto('leads').values(values).returning(LEAD_COLUMNS).executeTakeFirstOrThrow();
+      const { rows } = await this.db.execute(this.db.sql.insertInto('leads').values(values).returning(LEAD_COLUMNS));
+      return rows[0];
     }
     const columns = Object.keys(values).filter(
       (k) => values[k as keyof typeof values] !== undefined,
     ) as (keyof typeof values)[];
     // INSERT … SELECT: Postgres types the selected parameters by their target columns.
-    const row = await this.db.sql
+    const insert = this.db.sql
       .insertInto('leads')
       .columns(columns)
       .expression(
@@ -261,9 +262,9 @@ export class LeadsRepository extends TenantRepository {
           .selectNoFrom((eb) => columns.map((c) => eb.val(values[c]).as(c)))
           .where((eb) => eb.not(eb.exists(eb.selectFrom('leads as l').select('l.id').where(unlessExists)))),
       )
-      .returning(LEAD_COLUMNS)
-      .executeTakeFirst();
-    return row ?? null;
+      .returning(LEAD_COLUMNS);
+    const { rows } = await this.db.execute(insert);
+    return rows[0] ?? null;
   }
 
   /** Many leads in one statement (an import's batch); their ids, in order. */
@@ -291,23 +292,22 @@ export class LeadsRepository extends TenantRepository {
     const set = Object.fromEntries(
       Object.entries(withOverride(changes)).filter(([, v]) => v !== undefined),
     ) as LeadChanges;
-    const row = Object.keys(set).length
-      ? await this.db.sql
+    const statement = Object.keys(set).length
+      ? this.db.sql
           .updateTable('leads')
           .set(set)
           .where('organizationId', '=', this.orgId)
           .where('id', '=', id)
           .where('deletedAt', deleted ? 'is not' : 'is', null)
           .returning(LEAD_COLUMNS)
-          .executeTakeFirst()
-      : await this.db.sql
+      : this.db.sql
           .selectFrom('leads')
           .select(LEAD_COLUMNS)
           .where('organizationId', '=', this.orgId)
           .where('id', '=', id)
-          .where('deletedAt', deleted ? 'is not' : 'is', null)
-          .executeTakeFirst();
-    return row ?? null;
+          .where('deletedAt', deleted ? 'is not' : 'is', null);
+    const { rows } = await this.db.execute(statement);
+    return rows[0] ?? null;
   }
 
   /** One set-based UPDATE over ids (callers lock and validate them first); returns the row count. */
