@@ -247,8 +247,7 @@ export class LeadsRepository extends TenantRepository {
   async create(data: LeadWrite, unlessExists?: LeadCondition): Promise<LeadRow | null> {
     const values = { ...withOverride(data), organizationId: this.orgId };
     if (!unlessExists) {
-      const { rows } = await this.db.execute(this.db.sql.insertInto('leads').values(values).returning(LEAD_COLUMNS));
-      return rows[0];
+      return this.db.sql.insertInto('leads').values(values).returning(LEAD_COLUMNS).executeTakeFirstOrThrow();
     }
     const columns = Object.keys(values).filter(
       (k) => values[k as keyof typeof values] !== undefined,
