@@ -346,10 +346,11 @@ describe('background jobs across restarts and shutdowns', () => {
     async () => {
       const apps = [await bootOn(db, newDir()), await bootOn(db, newDir())];
       const name = queueName('cron');
-      const runs: { app: number; at: number }[] = [];
-      for (const [i, app] of apps.entries()) {
+      const runs: number[] = [];
+      const from = Date.now();
+      for (const app of apps) {
         await queueOf(app).work(name, async () => {
-          runs.push({ app: i, at: Date.now() });
+          runs.push(Date.now());
         });
         await queueOf(app).schedule(name, '* * * * *');
       }
@@ -357,8 +358,10 @@ describe('background jobs across restarts and shutdowns', () => {
       // Give the other instance several of its cron checks to (wrongly) fire the same tick.
       await sleep(4000);
       for (const app of apps) await app.close();
-      const minutes = runs.map((r) => Math.floor(r.at / 60_000));
-      expect(new Set(minutes).size).toBe(minutes.length);
+      // At most one run per minute the test spanned. Not "one run per wall-clock minute": under
+      // load a tick's job can run after the next minute began, beside that minute's own job.
+      const ticks = Math.floor(Date.now() / 60_000) - Math.floor(from / 60_000) + 1;
+      expect(runs.length).toBeLessThanOrEqual(ticks);
     },
   );
 });
