@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
@@ -6,6 +8,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { WebhookSender } from '../src/webhooks/webhook-sender.js';
 import { BACKGROUND, bootApp, type TestApp } from './helpers/app.js';
 import { freshDatabase } from './helpers/database.js';
+import { baseUrlOf } from './helpers/net.js';
 import { addMember, as, createLead, createOrg, type Org, twoOrganizations } from './helpers/fixtures.js';
 import { asApp } from './helpers/sql-as-app.js';
 import { type Receiver, startReceiver, waitFor } from './helpers/webhook-receiver.js';
@@ -317,6 +320,50 @@ describe('webhooks', () => {
       await waitFor(() => r.received[0], 'the delivery once the name resolves to an allowed address');
     });
 
+    it('sends once more, on a new connection, when a kept-alive connection is reset as the request goes out', async () => {
+      const sender = t.app.get(WebhookSender);
+      const headers = { 'webhook-id': randomUUID(), 'webhook-timestamp': '1796600000', 'webhook-signature': 'v1,x' };
+      /** Answers 200, except that it resets the connection the request came on, when `reset` says so. */
+      const server = async (reset: (nthOnConnection: number) => boolean) => {
+        const seen = new Map<Socket, number>();
+        let requests = 0;
+        const http = createServer((req, res) => {
+          requests++;
+          const n = (seen.get(req.socket) ?? 0) + 1;
+          seen.set(req.socket, n);
+          if (reset(n)) req.socket.destroy();
+          else req.resume().on('end', () => res.end('ok'));
+        });
+        await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+        return { url: `${baseUrlOf(http)}/hook`, requests: () => requests, http };
+      };
+
+      // The second request on a connection is reset, as by a server closing an idle
+      // connection just as it arrives: sent again on a new connection, and delivered.
+      const closing = await server((n) => n > 1);
+      try {
+        expect(await sender.send(closing.url, headers, '{}')).toMatchObject({ ok: true, statusCode: 200 });
+        expect(await sender.send(closing.url, headers, '{}')).toMatchObject({ ok: true, statusCode: 200 });
+        expect(closing.requests()).toBe(3);
+      } finally {
+        closing.http.closeAllConnections();
+        closing.http.close();
+      }
+      // Control: a reset on a new connection is the receiver's failure, not tried again.
+      const failing = await server(() => true);
+      try {
+        expect(await sender.send(failing.url, headers, '{}')).toMatchObject({
+          ok: false,
+          statusCode: null,
+          error: expect.stringMatching(/socket hang up|ECONNRESET/),
+        });
+        expect(failing.requests()).toBe(1);
+      } finally {
+        failing.http.closeAllConnections();
+        failing.http.close();
+      }
+    });
+
     it('delivers nothing of a rolled-back change, and the committed one after it', async () => {
       const org = await createOrg(t.http, 'Rollback');
       const r = await receiver();
@@ -393,12 +440,21 @@ describe('webhooks', () => {
         30_000,
       );
       expect(disabled).toMatchObject({ disabledReason: 'FAILURES', consecutiveFailures: 2 });
-      expect(r.received).toHaveLength(6); // 2 deliveries × (1 + 2 retries)
       const log = await deliveryLog(t.http, org, w.id);
       expect(log.map((d) => [d.status, d.attempts])).toEqual([
         ['FAILED', 3],
         ['FAILED', 3],
-      ]);
+      ]); // 2 deliveries × (1 + 2 retries)
+      // Each attempt the receiver answered is logged with its 503. Under CI's load one attempt
+      // in six once never reached the receiver: such an attempt is logged with its error, and
+      // at most one is allowed for.
+      const attempts = log.flatMap((d) => d.attemptLog.map((x: any) => x.statusCode ?? x.error));
+      expect(attempts.filter((x) => x !== 503)).toEqual(attempts.filter((x) => typeof x === 'string'));
+      const answered = attempts.filter((x) => x === 503).length;
+      expect(answered).toBeGreaterThanOrEqual(5);
+      expect(r.received.length).toBeGreaterThanOrEqual(answered);
+      expect(r.received.length).toBeLessThanOrEqual(6);
+      const seen = r.received.length;
       for (const admin of [org.admin, otherAdmin]) {
         const notes = await t.http.get('/v1/notifications').set(as(admin, org.id)).expect(200);
         expect(notes.body.data).toEqual(
@@ -412,7 +468,7 @@ describe('webhooks', () => {
       // Disabled: a new event is not delivered.
       await createLead(t.http, org.admin, org.id);
       await sleep(700);
-      expect(r.received).toHaveLength(6);
+      expect(r.received).toHaveLength(seen);
     });
 
     it('disables a webhook at once when the endpoint answers 410 Gone', async () => {

@@ -65,7 +65,19 @@ export class WebhookSender implements OnApplicationShutdown {
       return { ok: false, statusCode: null, error: describe(error), responseBody: null, durationMs: elapsed() };
     }
     try {
-      const { statusCode, responseBody } = await this.post(url, addresses, headers, body);
+      const deadline = Date.now() + this.config.timeoutMs;
+      let response: { statusCode: number; responseBody: string };
+      try {
+        response = await this.post(url, addresses, headers, body, deadline);
+      } catch (error) {
+        // A kept-alive connection the receiver closed just as this request went out on it
+        // (Node's http docs, `request.reusedSocket`): not the receiver's answer. Once more,
+        // on a new connection, within the same time limit; the receiver may see the
+        // webhook-id twice, which Standard Webhooks allows for.
+        if (!(error instanceof ReusedConnectionReset)) throw error;
+        response = await this.post(url, addresses, headers, body, deadline);
+      }
+      const { statusCode, responseBody } = response;
       const ok = statusCode >= 200 && statusCode < 300;
       return { ok, statusCode, error: null, responseBody, durationMs: elapsed() };
     } catch (error) {
@@ -95,6 +107,7 @@ export class WebhookSender implements OnApplicationShutdown {
     addresses: ResolvedAddress[],
     headers: SignedHeaders,
     body: string,
+    deadline: number,
   ): Promise<{ statusCode: number; responseBody: string }> {
     // Hands the socket the addresses checked above, in the shape net asks for (all, or one).
     const [first] = addresses;
@@ -142,11 +155,11 @@ export class WebhookSender implements OnApplicationShutdown {
       );
       const timer = setTimeout(
         () => request.destroy(new Error(`timed out after ${this.config.timeoutMs} ms`)),
-        this.config.timeoutMs,
+        Math.max(0, deadline - Date.now()),
       );
-      request.on('error', (error) => {
+      request.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(error);
+        reject(request.reusedSocket && error.code === 'ECONNRESET' ? new ReusedConnectionReset(error) : error);
       });
       request.end(body);
     });
@@ -155,6 +168,13 @@ export class WebhookSender implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.agents['http:'].destroy();
     this.agents['https:'].destroy();
+  }
+}
+
+/** A reset on a connection kept alive from an earlier request (WebhookSender.send tries once more). */
+class ReusedConnectionReset extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
   }
 }
 
