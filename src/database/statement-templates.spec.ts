@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { type CompiledQuery, sql } from 'kysely';
 import { LeadPriority, LeadScore, LeadSource, LeadStatus } from '../generated/prisma/enums.js';
-import { type LeadPageValues, leadPage } from '../leads/leads.repository.js';
+import {
+  type CheckedInsertValues,
+  checkedLeadInsert,
+  type LeadPageValues,
+  leadPage,
+} from '../leads/leads.repository.js';
 import { createSql } from './sql.js';
 import { MAX_TEMPLATES, StatementTemplates } from './statement-templates.js';
 
@@ -80,6 +85,45 @@ describe('StatementTemplates', () => {
     expect(() => templates.compile({ orgId: ORG })).toThrow(/parameter "orgId" was used as a value/);
   });
 
+  it('sends a value named in `whole` as one parameter, whatever it holds, and refuses such an array not named', () => {
+    const insert = (v: { orgId: string; tags?: string[]; doc?: Record<string, unknown> | unknown[] | null }) =>
+      db
+        .insertInto('leads')
+        .values({ organizationId: v.orgId, name: 'x', tags: v.tags, customFields: v.doc })
+        .returning('id');
+    const templates = new StatementTemplates(insert, { whole: ['tags', 'doc'] });
+    const calls = [
+      { orgId: ORG, tags: ['a'], doc: { a: 1 } },
+      { orgId: OTHER, tags: ['a', 'b', 'c'], doc: [1, 2] },
+      { orgId: ORG, tags: [], doc: null },
+      { orgId: ORG },
+      { orgId: OTHER, tags: ['d', 'e'], doc: { b: [2] } },
+    ];
+    for (const values of [...calls, ...calls.reverse()]) {
+      const cached = templates.compile(values);
+      const fresh = insert(values).compile();
+      expect({ sql: cached.sql, parameters: cached.parameters }).toEqual({
+        sql: fresh.sql,
+        parameters: fresh.parameters,
+      });
+    }
+    // One parameter for the array, however long.
+    expect(templates.compile({ orgId: ORG, tags: ['a', 'b', 'c'] }).parameters).toEqual([ORG, 'x', ['a', 'b', 'c']]);
+    // Not named in `whole`, the array would be sent as a list of stand-ins: refused on its first build.
+    expect(() => new StatementTemplates(insert).compile({ orgId: ORG, tags: ['a', 'b'] })).toThrow(
+      /parameter "tags" is an array sent as one parameter: name it in `whole`/,
+    );
+    expect(templates.compile({ orgId: ORG }).parameters).toEqual([ORG, 'x']); // absent: no column
+    // Control: an array spread into a list (IN) needs no `whole`.
+    expect(new StatementTemplates(build).compile({ orgId: ORG, ids: ['a', 'b'], limit: 1 }).parameters).toEqual([
+      ORG,
+      'a',
+      'b',
+      'LOST',
+      1,
+    ]);
+  });
+
   it(`builds afresh past ${MAX_TEMPLATES} shapes, with the same statements`, () => {
     const templates = new StatementTemplates(build);
     for (let i = 0; i <= MAX_TEMPLATES + 5; i++) {
@@ -135,5 +179,49 @@ describe('the lead list statement', () => {
     expect(mismatches).toEqual([]);
     // Control: the comparison sees a difference when there is one.
     expect(differ(templates.compile(valuesFor(1), ''), leadPage(db, valuesFor(2), '').compile())).toBe(true);
+  });
+});
+
+describe('the checked lead insert statement', () => {
+  /** A create's values built deterministically from n: every column given in some, not in others, some falsy. */
+  function valuesFor(n: number): CheckedInsertValues {
+    const on = (bit: number) => ((n >> bit) & 1) === 1;
+    const email = on(0) ? `lead${n}@example.com` : undefined;
+    const phone = on(1) ? `+1 555 ${n}` : on(2) ? null : undefined;
+    return {
+      name: on(3) ? `Lead ${n}` : '',
+      email,
+      phone,
+      company: on(4) ? `Co ${n}` : undefined,
+      source: on(5) ? Object.values(LeadSource)[n % 4] : undefined,
+      status: on(6) ? LeadStatus.IN_CONTACT : undefined,
+      scoreValue: on(7) ? n % 101 : on(8) ? 0 : undefined,
+      scoreOverride: on(7) ? true : on(8) ? false : undefined,
+      tags: on(9) ? ['a', 'b', 'c'].slice(0, n % 4) : undefined,
+      customFields: on(10) ? { n } : on(11) ? null : undefined,
+      createdById: n % 5 ? OTHER : undefined,
+      organizationId: n % 3 ? ORG : OTHER,
+      matchEmail: email ?? null,
+      matchPhone: phone ?? null,
+    };
+  }
+
+  it('is, from its template, the statement a fresh build gives, for every set of columns', () => {
+    const templates = new StatementTemplates((v: CheckedInsertValues) => checkedLeadInsert(db, v), {
+      whole: ['tags', 'customFields'],
+    });
+    const differ = (a: CompiledQuery, b: CompiledQuery) =>
+      a.sql !== b.sql || JSON.stringify(a.parameters) !== JSON.stringify(b.parameters);
+    const mismatches: unknown[] = [];
+    for (let round = 0; round < 2; round++) {
+      for (let n = 0; n < 4096; n++) {
+        const values = valuesFor(n * 5 + round);
+        const cached = templates.compile(values);
+        if (differ(cached, checkedLeadInsert(db, values).compile())) mismatches.push({ n, round, sql: cached.sql });
+      }
+    }
+    expect(mismatches).toEqual([]);
+    // Control: the comparison sees a difference when there is one.
+    expect(differ(templates.compile(valuesFor(1)), checkedLeadInsert(db, valuesFor(2)).compile())).toBe(true);
   });
 });

@@ -51,14 +51,25 @@ export const MAX_TEMPLATES = 500;
  * that throws if used as anything but a parameter (arrays: an array of stand-ins of the same
  * length), so a value computed on while building (a search pattern made from the search text)
  * fails at once: compute it before, and pass the result as a value of its own.
+ *
+ * A value named in `whole` is one parameter whatever it holds (an array column, a JSON
+ * document): one stand-in, and only its presence in the key. An array not named there that
+ * reaches the statement as one parameter is refused on its first build, as it would be
+ * sent as a list of stand-ins.
  */
 export class StatementTemplates<V extends Record<string, unknown>> {
   private readonly templates = new Map<string, Template>();
+  private readonly whole: ReadonlySet<string>;
 
-  constructor(private readonly build: (values: V, shape: string) => Compilable) {}
+  constructor(
+    private readonly build: (values: V, shape: string) => Compilable,
+    options: { whole?: readonly (keyof V & string)[] } = {},
+  ) {
+    this.whole = new Set(options.whole);
+  }
 
   compile(values: V, shape = ''): CompiledQuery {
-    const key = keyOf(values, shape);
+    const key = keyOf(values, shape, this.whole);
     let template = this.templates.get(key);
     if (template === undefined) {
       if (this.templates.size >= MAX_TEMPLATES) return this.build(values, shape).compile();
@@ -79,7 +90,9 @@ export class StatementTemplates<V extends Record<string, unknown>> {
     const slots: Record<string, unknown> = {};
     for (const name of Object.keys(values)) {
       const value = values[name];
-      if (Array.isArray(value)) slots[name] = value.map((_, i) => new Slot(name, i));
+      if (value == null) slots[name] = value;
+      else if (this.whole.has(name)) slots[name] = new Slot(name, -1);
+      else if (Array.isArray(value)) slots[name] = value.map((_, i) => new Slot(name, i));
       // What the key pins exactly is passed as it is: absent, null, a boolean, a falsy value.
       else if (!value || typeof value === 'boolean') slots[name] = value;
       else slots[name] = new Slot(name, -1);
@@ -88,7 +101,16 @@ export class StatementTemplates<V extends Record<string, unknown>> {
     return {
       sql: compiled.sql,
       query: compiled.query,
-      sources: compiled.parameters.map((p) => (p instanceof Slot ? p : { constant: p })),
+      sources: compiled.parameters.map((p) => {
+        if (p instanceof Slot) return p;
+        const inside = Array.isArray(p) ? p.find((item) => item instanceof Slot) : undefined;
+        if (inside) {
+          throw new TypeError(
+            `Statement template parameter "${inside.name}" is an array sent as one parameter: name it in \`whole\``,
+          );
+        }
+        return { constant: p };
+      }),
     };
   }
 }
@@ -96,9 +118,10 @@ export class StatementTemplates<V extends Record<string, unknown>> {
 /**
  * The template a call shares: its shape, and for each value the decisions a builder may take
  * on it (absent or null, an array's length, a boolean, truthy or not), with the value's name.
- * A falsy value ('' or 0) is in the key as itself: the template holds it as it is.
+ * A falsy value ('' or 0) is in the key as itself: the template holds it as it is. A `whole`
+ * value is in it only as there or not.
  */
-function keyOf(values: Record<string, unknown>, shape: string): string {
+function keyOf(values: Record<string, unknown>, shape: string, whole: ReadonlySet<string>): string {
   let key = shape;
   for (const name of Object.keys(values)) {
     const value = values[name];
@@ -107,13 +130,15 @@ function keyOf(values: Record<string, unknown>, shape: string): string {
         ? 'u'
         : value === null
           ? 'n'
-          : Array.isArray(value)
-            ? `a${value.length}`
-            : typeof value === 'boolean'
-              ? String(value)
-              : value
-                ? 'v'
-                : `f${typeof value}:${Object.is(value, -0) ? '-0' : String(value)}`;
+          : whole.has(name)
+            ? 'w'
+            : Array.isArray(value)
+              ? `a${value.length}`
+              : typeof value === 'boolean'
+                ? String(value)
+                : value
+                  ? 'v'
+                  : `f${typeof value}:${Object.is(value, -0) ? '-0' : String(value)}`;
     key += `\0${name}\0${kind}`;
   }
   return key;

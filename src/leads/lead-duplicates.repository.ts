@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { DB } from '../database/schema.js';
+import { StatementTemplates } from '../database/statement-templates.js';
 import { TenantDb } from '../database/tenant-db.js';
 import type { DuplicateMatch } from './dto/lead-actions.output.js';
 import type { LeadCondition } from './leads.repository.js';
@@ -26,6 +28,24 @@ const phoneKey = (phone: string | null | undefined): RawBuilder<string | null> =
   sql`nullif(regexp_replace(${phone ?? null}::text, '[^0-9]', '', 'g'), '')`;
 
 /**
+ * "A live lead (of those the caller sees) of organization `org` has this normalized email or
+ * these phone digits", over alias `l`. Each value is passed on as a parameter, so the
+ * create's statement template (LeadsRepository.create) can build it with stand-ins.
+ */
+export function liveContactMatch(
+  eb: ExpressionBuilder<DB & { l: DB['leads'] }, 'l'>,
+  org: string,
+  email: string | null | undefined,
+  phone: string | null | undefined,
+): Expression<SqlBool> {
+  return eb.and([
+    eb('l.organizationId', '=', org),
+    eb('l.deletedAt', 'is', null),
+    eb.or([eb('l.emailKey', '=', emailKey(email)), eb('l.phoneKey', '=', phoneKey(phone))]),
+  ]);
+}
+
+/**
  * Duplicate lookups over the live leads the caller can see (RLS: tenant and AGENT scope).
  * Leads carry stored match keys (email_key, phone_key, name_key): comparing them with text
  * equality — leakproof — lets the (organization_id, key) indexes serve the lookup under RLS.
@@ -40,15 +60,19 @@ export class LeadDuplicatesRepository {
    * phone keys, so two creates cannot wait on each other.
    */
   async lockKeys(email: string | null | undefined, phone: string | null | undefined): Promise<void> {
-    const org = this.db.orgId;
-    const locks = sql`
-      SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
-      FROM (VALUES (1, 'lead-email:' || ${org}::text || ':' || ${emailKey(email)}),
-                   (2, 'lead-phone:' || ${org}::text || ':' || ${phoneKey(phone)})) AS keys (n, k)
-      WHERE k IS NOT NULL
-      ORDER BY n`.compile(this.db.sql);
-    await this.db.execute(locks);
+    await this.db.execute(this.locks.compile({ org: this.db.orgId, email: email ?? null, phone: phone ?? null }));
   }
+
+  /** lockKeys' statement, compiled once per email and phone being there or not. */
+  private readonly locks = new StatementTemplates((v: { org: string; email: string | null; phone: string | null }) => {
+    const raw = sql`
+      SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+      FROM (VALUES (1, 'lead-email:' || ${v.org}::text || ':' || ${emailKey(v.email)}),
+                   (2, 'lead-phone:' || ${v.org}::text || ':' || ${phoneKey(v.phone)})) AS keys (n, k)
+      WHERE k IS NOT NULL
+      ORDER BY n`;
+    return { compile: () => raw.compile(this.db.sql) };
+  });
 
   /** lockKeys for a whole batch, in one statement: every email key before every phone key, each in order. */
   async lockKeysMany(emails: (string | null)[], phones: (string | null)[]): Promise<void> {
@@ -102,12 +126,7 @@ export class LeadDuplicatesRepository {
    */
   liveMatch(email: string | null | undefined, phone: string | null | undefined): LeadCondition {
     const org = this.db.orgId;
-    return (eb) =>
-      eb.and([
-        eb('l.organizationId', '=', org),
-        eb('l.deletedAt', 'is', null),
-        eb.or([eb('l.emailKey', '=', emailKey(email)), eb('l.phoneKey', '=', phoneKey(phone))]),
-      ]);
+    return (eb) => liveContactMatch(eb, org, email, phone);
   }
 
   /** Live leads with the same normalized email or phone digits (what liveMatch found, for the 409). */

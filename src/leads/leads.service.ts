@@ -70,7 +70,7 @@ export class LeadsService {
       // concurrent creates of the same email or phone take turns.
       if (checked) await this.duplicates.lockKeys(input.email, input.phone);
       const lead = checked
-        ? await this.leads.create(data, this.duplicates.liveMatch(input.email, input.phone))
+        ? await this.leads.create(data, { email: input.email, phone: input.phone })
         : await this.leads.create(data);
       if (!lead) return this.rejectDuplicates(input.email, input.phone);
       if (assigned) await this.assignment.notifyAssigned([lead], lead.assignedToId);
