@@ -37,6 +37,10 @@ const build = (v: Filter, shape: string) => {
   return q.orderBy(shape === 'name' ? 'name' : 'createdAt', 'desc').limit(v.limit);
 };
 
+/** Whether two compiled statements differ in text or parameters. */
+const differ = (a: CompiledQuery, b: CompiledQuery) =>
+  a.sql !== b.sql || JSON.stringify(a.parameters) !== JSON.stringify(b.parameters);
+
 describe('StatementTemplates', () => {
   it('sends each call the very statement a fresh build would, however calls alternate between shapes', () => {
     const templates = new StatementTemplates(build);
@@ -164,8 +168,6 @@ describe('the lead list statement', () => {
 
   it('is, from its template, the statement a fresh build gives, for every combination of filters and sorts', () => {
     const templates = new StatementTemplates((v: LeadPageValues, sort: string) => leadPage(db, v, sort));
-    const differ = (a: CompiledQuery, b: CompiledQuery) =>
-      a.sql !== b.sql || JSON.stringify(a.parameters) !== JSON.stringify(b.parameters);
     const mismatches: unknown[] = [];
     // Twice over 4,096 filter sets, so each template is reused with other values.
     for (let round = 0; round < 2; round++) {
@@ -210,8 +212,6 @@ describe('the checked lead insert statement', () => {
     const templates = new StatementTemplates((v: CheckedInsertValues) => checkedLeadInsert(db, v), {
       whole: ['tags', 'customFields'],
     });
-    const differ = (a: CompiledQuery, b: CompiledQuery) =>
-      a.sql !== b.sql || JSON.stringify(a.parameters) !== JSON.stringify(b.parameters);
     const mismatches: unknown[] = [];
     for (let round = 0; round < 2; round++) {
       for (let n = 0; n < 4096; n++) {
