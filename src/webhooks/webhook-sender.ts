@@ -75,7 +75,7 @@ export class WebhookSender implements OnApplicationShutdown {
         // on a new connection, within the same time limit; the receiver may see the
         // webhook-id twice, which Standard Webhooks allows for.
         if (!(error instanceof ReusedConnectionReset)) throw error;
-        response = await this.post(url, addresses, headers, body, deadline);
+        response = await this.post(url, addresses, headers, body, deadline, false);
       }
       const { statusCode, responseBody } = response;
       const ok = statusCode >= 200 && statusCode < 300;
@@ -108,6 +108,8 @@ export class WebhookSender implements OnApplicationShutdown {
     headers: SignedHeaders,
     body: string,
     deadline: number,
+    /** false: a connection of its own, never a kept-alive one (the retry after a reset). */
+    keptAlive = true,
   ): Promise<{ statusCode: number; responseBody: string }> {
     // Hands the socket the addresses checked above, in the shape net asks for (all, or one).
     const [first] = addresses;
@@ -121,7 +123,7 @@ export class WebhookSender implements OnApplicationShutdown {
         url,
         {
           method: 'POST',
-          agent: this.agents[url.protocol as 'http:' | 'https:'],
+          agent: keptAlive ? this.agents[url.protocol as 'http:' | 'https:'] : false,
           lookup,
           headers: {
             'content-type': 'application/json',
