@@ -323,16 +323,20 @@ describe('webhooks', () => {
     it('sends once more, on a new connection, when a kept-alive connection is reset as the request goes out', async () => {
       const sender = t.app.get(WebhookSender);
       const headers = { 'webhook-id': randomUUID(), 'webhook-timestamp': '1796600000', 'webhook-signature': 'v1,x' };
-      /** Answers 200, except that it resets the connection the request came on, when `reset` says so. */
-      const server = async (reset: (nthOnConnection: number) => boolean) => {
+      /** Answers 200; resets the connection on the requests `reset` names, before answering or after a 503's headers. */
+      const server = async (reset: (nthOnConnection: number) => boolean, afterHeaders = false) => {
         const seen = new Map<Socket, number>();
         let requests = 0;
         const http = createServer((req, res) => {
           requests++;
           const n = (seen.get(req.socket) ?? 0) + 1;
           seen.set(req.socket, n);
-          if (reset(n)) req.socket.destroy();
-          else req.resume().on('end', () => res.end('ok'));
+          if (!reset(n)) req.resume().on('end', () => res.end('ok'));
+          else if (!afterHeaders) req.socket.destroy();
+          else {
+            res.writeHead(503).flushHeaders();
+            setTimeout(() => req.socket.destroy(), 20);
+          }
         });
         await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
         return { url: `${baseUrlOf(http)}/hook`, requests: () => requests, http };
@@ -361,6 +365,16 @@ describe('webhooks', () => {
       } finally {
         failing.http.closeAllConnections();
         failing.http.close();
+      }
+      // Control: a reset after the receiver answered on a kept-alive connection keeps its answer, not tried again.
+      const answering = await server((n) => n > 1, true);
+      try {
+        expect(await sender.send(answering.url, headers, '{}')).toMatchObject({ ok: true, statusCode: 200 });
+        expect(await sender.send(answering.url, headers, '{}')).toMatchObject({ ok: false, statusCode: 503 });
+        expect(answering.requests()).toBe(2);
+      } finally {
+        answering.http.closeAllConnections();
+        answering.http.close();
       }
     });
 

@@ -286,7 +286,9 @@ export class LeadsRepository extends TenantRepository {
     if (!unlessExists) {
       return this.db.sql.insertInto('leads').values(values).returning(LEAD_COLUMNS).executeTakeFirstOrThrow();
     }
-    const checked = { ...values, matchEmail: unlessExists.email ?? null, matchPhone: unlessExists.phone ?? null };
+    // Columns in name order, not the request body's: one template per set of columns, not per ordering of them.
+    const byName = Object.fromEntries(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : 1))) as typeof values;
+    const checked = { ...byName, matchEmail: unlessExists.email ?? null, matchPhone: unlessExists.phone ?? null };
     const { rows } = await this.db.execute<LeadRow>(this.checkedInserts.compile(checked));
     return rows[0] ?? null;
   }

@@ -119,6 +119,7 @@ export class WebhookSender implements OnApplicationShutdown {
     };
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
+      let answered = false;
       const request = transport.request(
         url,
         {
@@ -133,6 +134,7 @@ export class WebhookSender implements OnApplicationShutdown {
           },
         },
         (response) => {
+          answered = true;
           const chunks: Buffer[] = [];
           let kept = 0;
           let read = 0;
@@ -161,7 +163,9 @@ export class WebhookSender implements OnApplicationShutdown {
       );
       request.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(request.reusedSocket && error.code === 'ECONNRESET' ? new ReusedConnectionReset(error) : error);
+        // Only a reset before any answer: once the receiver has answered, its status stands.
+        const stale = !answered && request.reusedSocket && error.code === 'ECONNRESET';
+        reject(stale ? new ReusedConnectionReset(error) : error);
       });
       request.end(body);
     });
