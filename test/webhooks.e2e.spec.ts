@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
@@ -323,6 +323,7 @@ describe('webhooks', () => {
     it('sends once more, on a new connection, when a kept-alive connection is reset as the request goes out', async () => {
       const sender = t.app.get(WebhookSender);
       const headers = { 'webhook-id': randomUUID(), 'webhook-timestamp': '1796600000', 'webhook-signature': 'v1,x' };
+      const opened: Server[] = [];
       /** Answers 200; resets the connection on the requests `reset` names, before answering or after a 503's headers. */
       const server = async (reset: (nthOnConnection: number) => boolean, afterHeaders = false) => {
         const seen = new Map<Socket, number>();
@@ -338,43 +339,38 @@ describe('webhooks', () => {
             setTimeout(() => req.socket.destroy(), 20);
           }
         });
+        opened.push(http);
         await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-        return { url: `${baseUrlOf(http)}/hook`, requests: () => requests, http };
+        return { url: `${baseUrlOf(http)}/hook`, requests: () => requests };
       };
 
-      // The second request on a connection is reset, as by a server closing an idle
-      // connection just as it arrives: sent again on a new connection, and delivered.
-      const closing = await server((n) => n > 1);
       try {
+        // The second request on a connection is reset, as by a server closing an idle
+        // connection just as it arrives: sent again on a new connection, and delivered.
+        const closing = await server((n) => n > 1);
         expect(await sender.send(closing.url, headers, '{}')).toMatchObject({ ok: true, statusCode: 200 });
         expect(await sender.send(closing.url, headers, '{}')).toMatchObject({ ok: true, statusCode: 200 });
         expect(closing.requests()).toBe(3);
-      } finally {
-        closing.http.closeAllConnections();
-        closing.http.close();
-      }
-      // Control: a reset on a new connection is the receiver's failure, not tried again.
-      const failing = await server(() => true);
-      try {
+
+        // Control: a reset on a new connection is the receiver's failure, not tried again.
+        const failing = await server(() => true);
         expect(await sender.send(failing.url, headers, '{}')).toMatchObject({
           ok: false,
           statusCode: null,
           error: expect.stringMatching(/socket hang up|ECONNRESET/),
         });
         expect(failing.requests()).toBe(1);
-      } finally {
-        failing.http.closeAllConnections();
-        failing.http.close();
-      }
-      // Control: a reset after the receiver answered on a kept-alive connection keeps its answer, not tried again.
-      const answering = await server((n) => n > 1, true);
-      try {
+
+        // Control: a reset after the receiver answered on a kept-alive connection keeps its answer, not tried again.
+        const answering = await server((n) => n > 1, true);
         expect(await sender.send(answering.url, headers, '{}')).toMatchObject({ ok: true, statusCode: 200 });
         expect(await sender.send(answering.url, headers, '{}')).toMatchObject({ ok: false, statusCode: 503 });
         expect(answering.requests()).toBe(2);
       } finally {
-        answering.http.closeAllConnections();
-        answering.http.close();
+        for (const http of opened) {
+          http.closeAllConnections();
+          http.close();
+        }
       }
     });
 
